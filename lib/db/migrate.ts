@@ -1,0 +1,92 @@
+// Applies prisma/migrations with Prisma's schema engine compiled to WebAssembly, because
+// the native engine cannot be downloaded on offline machines. Same `_prisma_migrations`
+// table and directory layout as `prisma migrate deploy`, so either can be used.
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+export const SCHEMA_PATH = path.join(ROOT, "prisma/schema.prisma");
+export const MIGRATIONS_DIR = path.join(ROOT, "prisma/migrations");
+
+type Engine = {
+  applyMigrations(input: unknown): Promise<{ appliedMigrationNames: string[] }>;
+  diff(input: unknown): Promise<{ exitCode: number; stdout?: string }>;
+  free(): void;
+};
+
+let wasmReady: Promise<{ SchemaEngine: { new: (o: unknown, cb: unknown, a: unknown) => Promise<Engine> } }> | null = null;
+
+async function loadWasm() {
+  // The package entry imports a .wasm module, which Node 20 refuses: instantiate it by hand.
+  const require = createRequire(import.meta.url);
+  const pkgDir = path.dirname(require.resolve("@prisma/schema-engine-wasm"));
+  const bg = await import(path.join(pkgDir, "schema_engine_bg.js"));
+  const bytes = readFileSync(path.join(pkgDir, "schema_engine_bg.wasm"));
+  const mod = new WebAssembly.Module(bytes);
+  const instance = new WebAssembly.Instance(mod, { "./schema_engine_bg.js": bg });
+  bg.__wbg_set_wasm(instance.exports);
+  (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
+  return bg;
+}
+
+async function openEngine(databaseUrl: string): Promise<Engine> {
+  wasmReady ??= loadWasm();
+  const { SchemaEngine } = await wasmReady;
+  const schema = readFileSync(SCHEMA_PATH, "utf8");
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: databaseUrl }));
+  return SchemaEngine.new({ datamodels: [[SCHEMA_PATH, schema]] }, () => {}, adapter);
+}
+
+export function migrationsList() {
+  const dirs = existsSync(MIGRATIONS_DIR)
+    ? readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    : [];
+  return {
+    baseDir: MIGRATIONS_DIR,
+    lockfile: { path: "migration_lock.toml", content: readIfExists(path.join(MIGRATIONS_DIR, "migration_lock.toml")) },
+    shadowDbInitScript: "",
+    migrationDirectories: dirs.map((name) => ({
+      path: name,
+      migrationFile: { path: "migration.sql", content: { tag: "ok", value: readFileSync(path.join(MIGRATIONS_DIR, name, "migration.sql"), "utf8") } },
+    })),
+  };
+}
+
+function readIfExists(p: string): string | null {
+  return existsSync(p) ? readFileSync(p, "utf8") : null;
+}
+
+const NO_FILTER = { externalTables: [], externalEnums: [] };
+
+/** Applies pending migrations; returns the names applied (empty when up to date). */
+export async function applyMigrations(databaseUrl: string): Promise<string[]> {
+  const engine = await openEngine(databaseUrl);
+  try {
+    const out = await engine.applyMigrations({ migrationsList: migrationsList(), filters: NO_FILTER });
+    return out.appliedMigrationNames;
+  } finally {
+    engine.free();
+  }
+}
+
+/** SQL that takes the committed migrations up to schema.prisma (the engine replays them on a shadow database). */
+export async function diffMigrationsToSchema(databaseUrl: string): Promise<string> {
+  const engine = await openEngine(databaseUrl);
+  try {
+    const schema = readFileSync(SCHEMA_PATH, "utf8");
+    const list = migrationsList();
+    const out = await engine.diff({
+      from: list.migrationDirectories.length ? { tag: "migrations", ...list } : { tag: "empty" },
+      to: { tag: "schemaDatamodel", files: [{ path: SCHEMA_PATH, content: schema }] },
+      script: true,
+      exitCode: null,
+      filters: NO_FILTER,
+    });
+    return out.stdout ?? "";
+  } finally {
+    engine.free();
+  }
+}

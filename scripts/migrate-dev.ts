@@ -1,0 +1,34 @@
+// Developer tool: writes prisma/migrations/<timestamp>_<name>/migration.sql for the changes in
+// schema.prisma, by migrating a scratch database to the committed migrations and diffing it.
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { diffMigrationsToSchema, MIGRATIONS_DIR } from "../lib/db/migrate";
+
+const name = process.argv[2];
+if (!name || !/^[a-z0-9_]+$/.test(name)) {
+  console.error("usage: tsx scripts/migrate-dev.ts <snake_case_name>");
+  process.exit(2);
+}
+const admin = "postgresql://postgres@127.0.0.1:5432/postgres";
+const scratch = `switchyard_scratch_${process.pid}`;
+const client = new pg.Client(admin);
+await client.connect();
+await client.query(`CREATE DATABASE ${scratch}`);
+try {
+  const url = `postgresql://postgres@127.0.0.1:5432/${scratch}`;
+  const sql = await diffMigrationsToSchema(url);
+  if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) {
+    console.log("schema.prisma matches the migrations; nothing to write");
+  } else {
+    const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+    const dir = path.join(MIGRATIONS_DIR, `${stamp}_${name}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "migration.sql"), sql);
+    writeFileSync(path.join(MIGRATIONS_DIR, "migration_lock.toml"), 'provider = "postgresql"\n');
+    console.log(`wrote ${dir}`);
+  }
+} finally {
+  await client.query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
+  await client.end();
+}
