@@ -1,0 +1,26 @@
+import { parse, route } from "@/lib/api/handle";
+import * as c from "@/lib/api/contracts/models";
+import { parseJsonField, readUpload } from "@/lib/api/read-upload";
+import { actorOf } from "@/lib/auth/principal";
+import { createVersion } from "@/lib/registry/create-version";
+import { findModel } from "@/lib/registry/find-model";
+import { listVersions } from "@/lib/registry/list-versions";
+import { versionMetadataSchema } from "@/lib/registry/version-metadata";
+import { rm } from "node:fs/promises";
+
+export const POST = route(c.createVersion, async ({ req, principal, params, services }) => {
+  await findModel(services.db, principal.teamId, params.model); // 404 before reading a large body
+  const upload = await readUpload(req, { store: services.store, maxBytes: services.config.maxUploadBytes });
+  let metadata;
+  try {
+    metadata = parse(versionMetadataSchema, parseJsonField(upload.fields, "metadata"), "metadata");
+  } catch (err) {
+    await rm(upload.tempFile, { force: true });
+    throw err;
+  }
+  return createVersion({ db: services.db, store: services.store, teamId: principal.teamId, modelName: params.model, upload, metadata, actor: actorOf(principal) });
+});
+
+export const GET = route(c.listVersions, async ({ principal, params, services }) => ({
+  versions: await listVersions({ db: services.db, teamId: principal.teamId, modelName: params.model }),
+}));

@@ -1,0 +1,27 @@
+import type { z } from "zod";
+import type { Role, Scope } from "../auth/roles";
+
+/**
+ * One REST operation: how it is called, who may call it and the shapes it takes and gives.
+ * The route wrapper parses with these schemas and the OpenAPI document is generated from them.
+ */
+export type Contract = {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** OpenAPI-style path, e.g. /api/v1/models/{model} */
+  path: string;
+  summary: string;
+  tag: string;
+  /** "public": no auth. Otherwise the token scope needed and, for people, the least role. */
+  auth: "public" | { scope: Scope; role: Role; sessionOnly?: boolean };
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** multipart/form-data: fields described for the docs; parsing is the handler's. */
+  multipart?: Record<string, { type: "file" | "json"; description: string }>;
+  response?: z.ZodType;
+  status?: number;
+  /** Content type of a non-JSON answer, such as an artifact download. */
+  produces?: string;
+};
+
+export const defineContract = <C extends Contract>(c: C) => c;

@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { defineContract } from "../contract";
+
+export const auditEventView = z.object({
+  id: z.string(),
+  actorType: z.string(),
+  actorLabel: z.string(),
+  action: z.string(),
+  resourceType: z.string(),
+  resourceId: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  createdAt: z.string(),
+});
+
+export const listAudit = defineContract({
+  method: "GET",
+  path: "/api/v1/audit",
+  summary: "Audit events, newest first, filterable",
+  tag: "audit",
+  auth: { scope: "read", role: "viewer" },
+  query: z.object({
+    action: z.string().optional(),
+    resourceType: z.string().optional(),
+    actor: z.string().optional(),
+    before: z.string().datetime().optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  }),
+  response: z.object({ events: z.array(auditEventView), nextBefore: z.string().nullable() }),
+});

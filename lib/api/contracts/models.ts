@@ -1,0 +1,117 @@
+import { z } from "zod";
+import { defineContract } from "../contract";
+import { modelParams, signatureSchema, slugName, versionParams } from "./shared";
+
+export const modelView = z.object({
+  name: z.string(),
+  task: z.string(),
+  description: z.string(),
+  latestVersion: z.number().nullable(),
+  aliases: z.record(z.string(), z.number()),
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
+
+export const versionView = z.object({
+  number: z.number(),
+  sha256: z.string(),
+  sizeBytes: z.number(),
+  signature: signatureSchema,
+  metrics: z.record(z.string(), z.number()),
+  params: z.record(z.string(), z.unknown()),
+  tags: z.array(z.string()),
+  dataset: z.string().nullable(),
+  description: z.string(),
+  source: z.string(),
+  parentVersion: z.number().nullable(),
+  aliases: z.array(z.string()),
+  hasReferenceProfile: z.boolean(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
+
+export const createModel = defineContract({
+  method: "POST",
+  path: "/api/v1/models",
+  summary: "Register a model",
+  tag: "models",
+  auth: { scope: "write", role: "engineer" },
+  body: z.object({ name: slugName, task: z.string().min(1).max(64).default("binary_classification"), description: z.string().max(2000).optional() }).strict(),
+  response: modelView,
+  status: 201,
+});
+
+export const listModels = defineContract({
+  method: "GET",
+  path: "/api/v1/models",
+  summary: "List the team's models",
+  tag: "models",
+  auth: { scope: "read", role: "viewer" },
+  response: z.object({ models: z.array(modelView) }),
+});
+
+export const getModel = defineContract({
+  method: "GET",
+  path: "/api/v1/models/{model}",
+  summary: "Show a model",
+  tag: "models",
+  auth: { scope: "read", role: "viewer" },
+  params: modelParams,
+  response: modelView,
+});
+
+export const createVersion = defineContract({
+  method: "POST",
+  path: "/api/v1/models/{model}/versions",
+  summary: "Upload an ONNX file as the model's next version",
+  tag: "versions",
+  auth: { scope: "write", role: "engineer" },
+  params: modelParams,
+  multipart: {
+    file: { type: "file", description: "the ONNX model; validated by loading it in onnxruntime" },
+    metadata: { type: "json", description: "metrics, params, tags, dataset, description, parentVersion, referenceData or referenceProfile" },
+  },
+  response: versionView.extend({ model: z.string() }),
+  status: 201,
+});
+
+export const listVersions = defineContract({
+  method: "GET",
+  path: "/api/v1/models/{model}/versions",
+  summary: "List a model's versions, newest first",
+  tag: "versions",
+  auth: { scope: "read", role: "viewer" },
+  params: modelParams,
+  response: z.object({ versions: z.array(versionView) }),
+});
+
+export const getVersion = defineContract({
+  method: "GET",
+  path: "/api/v1/models/{model}/versions/{n}",
+  summary: "Show one version",
+  tag: "versions",
+  auth: { scope: "read", role: "viewer" },
+  params: versionParams,
+  response: versionView,
+});
+
+export const downloadArtifact = defineContract({
+  method: "GET",
+  path: "/api/v1/models/{model}/versions/{n}/artifact",
+  summary: "Download the version's ONNX file",
+  tag: "versions",
+  auth: { scope: "read", role: "viewer" },
+  params: versionParams,
+  produces: "application/octet-stream",
+});
+
+export const setAlias = defineContract({
+  method: "PUT",
+  path: "/api/v1/models/{model}/aliases/{alias}",
+  summary: "Point an alias (champion, challenger, any name) at a version",
+  tag: "versions",
+  auth: { scope: "write", role: "engineer" },
+  params: z.object({ model: slugName, alias: slugName }),
+  body: z.object({ version: z.number().int().positive() }).strict(),
+  response: z.object({ model: z.string(), alias: z.string(), version: z.number() }),
+});

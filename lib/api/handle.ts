@@ -1,0 +1,103 @@
+// The one wrapper every REST route goes through: authenticate (bearer token or session),
+// authorize (scope for tokens, role for people), parse params/query/body with the contract's
+// zod schemas, and map every failure to {"error":{"code","message"}} with its status.
+import { z } from "zod";
+import type { Contract } from "./contract";
+import type { Principal } from "../auth/principal";
+import { roleAtLeast } from "../auth/roles";
+import { AppError } from "../errors";
+import { authenticateToken } from "../tokens/authenticate-token";
+import { sessionUserId, readCookie } from "../auth/session-cookie";
+import { resolveMember } from "../auth/resolve-member";
+import { getServices, type Services } from "./services";
+import { createLogger } from "../log";
+
+const log = createLogger("api");
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+
+export type HandlerContext<C extends Contract> = {
+  req: Request;
+  principal: C["auth"] extends "public" ? null : Principal;
+  params: Infer<C["params"]>;
+  query: Infer<C["query"]>;
+  body: Infer<C["body"]>;
+  services: Services;
+};
+
+type RouteContext = { params?: Promise<Record<string, string | string[]>> };
+
+export const TEAM_HEADER = "x-switchyard-team";
+
+export function route<C extends Contract>(contract: C, handler: (ctx: HandlerContext<C>) => Promise<unknown>) {
+  return async (req: Request, routeCtx?: RouteContext): Promise<Response> => {
+    try {
+      const services = getServices();
+      const principal = contract.auth === "public" ? null : await authorize(req, contract, services);
+      const rawParams = (await routeCtx?.params) ?? {};
+      const params = contract.params ? parse(contract.params, rawParams, "path") : undefined;
+      const query = contract.query ? parse(contract.query, Object.fromEntries(new URL(req.url).searchParams), "query") : undefined;
+      const body = contract.body ? parse(contract.body, await readJson(req), "body") : undefined;
+      const result = await handler({ req, principal, params, query, body, services } as HandlerContext<C>);
+      if (result instanceof Response) return result;
+      if (result === undefined) return new Response(null, { status: 204 });
+      return Response.json(result, { status: contract.status ?? 200 });
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+async function authorize(req: Request, contract: Contract, services: Services): Promise<Principal> {
+  if (contract.auth === "public") throw new Error("unreachable");
+  const { scope, role, sessionOnly } = contract.auth;
+  const header = req.headers.get("authorization");
+  let principal: Principal;
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) throw new AppError("unauthorized", "Authorization header must be 'Bearer <token>'");
+    principal = await authenticateToken({ db: services.db, token: m[1] });
+    const askedTeam = req.headers.get(TEAM_HEADER);
+    if (askedTeam && askedTeam !== principal.teamSlug) throw new AppError("forbidden", `this token belongs to team "${principal.teamSlug}", not "${askedTeam}"`);
+    if (sessionOnly) throw new AppError("forbidden", "API tokens cannot do this; sign in instead");
+    if (!principal.scopes.includes(scope)) throw new AppError("forbidden", `this token lacks the "${scope}" scope`);
+  } else {
+    const userId = await sessionUserId(req.headers.get("cookie"), services.config.authSecret);
+    if (!userId) throw new AppError("unauthorized", "sign in or send 'Authorization: Bearer <token>'");
+    const teamSlug = req.headers.get(TEAM_HEADER) ?? new URL(req.url).searchParams.get("team") ?? readCookie(req.headers.get("cookie"), "sy_team");
+    principal = await resolveMember({ db: services.db, userId, teamSlug });
+  }
+  if (!roleAtLeast(principal.role, role)) throw new AppError("forbidden", `this needs the ${role} role; you are ${principal.role} in team "${principal.teamSlug}"`);
+  return principal;
+}
+
+async function readJson(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (!text.trim()) throw new AppError("bad_request", "body: a JSON body is required");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "body: malformed JSON");
+  }
+}
+
+export function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  throw new AppError("bad_request", describeZodError(r.error, where));
+}
+
+export function describeZodError(error: z.ZodError, where: string): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${[where, ...i.path.map(String)].join(".")}: ${i.message}`)
+    .join("; ");
+}
+
+export function errorResponse(err: unknown): Response {
+  if (err instanceof AppError) {
+    return Response.json({ error: { code: err.code, message: err.message } }, { status: err.status, headers: err.headers });
+  }
+  log.error({ err }, "unhandled error in API route");
+  return Response.json({ error: { code: "internal", message: "internal error" } }, { status: 500 });
+}

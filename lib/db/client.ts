@@ -1,0 +1,17 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../generated/prisma/client";
+
+export type Db = PrismaClient;
+export type { Prisma } from "../generated/prisma/client";
+
+export function createDb(databaseUrl: string): Db {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 10 }) });
+}
+
+const globalForDb = globalThis as unknown as { switchyardDb?: Db };
+
+/** The process-wide client; tests and scripts pass their own to the lib functions instead. */
+export function getDb(): Db {
+  globalForDb.switchyardDb ??= createDb(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/switchyard");
+  return globalForDb.switchyardDb;
+}

@@ -1,0 +1,73 @@
+// Registers an uploaded ONNX file as the model's next version. The file has been streamed to a
+// temp path and hashed; here it is validated by loading it, moved into the content-addressed
+// store, and recorded with its audit event in one transaction. On any failure nothing stays behind.
+import { rm } from "node:fs/promises";
+import type { Db, Prisma } from "../db/client";
+import type { Actor } from "../auth/principal";
+import type { ArtifactStore } from "../storage/artifact-store";
+import { recordAudit } from "../audit/record-audit";
+import { AppError } from "../errors";
+import { inspectModel } from "../onnx/inspect-model";
+import { buildProfile } from "../drift/build-profile";
+import { findModel } from "./find-model";
+import { toVersionView, VERSION_INCLUDE } from "./views";
+import type { VersionMetadata } from "./version-metadata";
+
+export type FinishedUpload = { tempFile: string; sha256: string; sizeBytes: number };
+
+export async function createVersion(opts: {
+  db: Db;
+  store: ArtifactStore;
+  teamId: string;
+  modelName: string;
+  upload: FinishedUpload;
+  metadata: VersionMetadata;
+  source?: "upload" | "retrain";
+  actor: Actor;
+}) {
+  const { db, store, upload, metadata } = opts;
+  let stored = false;
+  try {
+    const model = await findModel(db, opts.teamId, opts.modelName);
+    const signature = await inspectModel(upload.tempFile, upload.sizeBytes);
+    const profile = metadata.referenceData ? buildProfile(metadata.referenceData) : metadata.referenceProfile;
+    stored = await store.put(upload.tempFile, upload.sha256);
+
+    return await db.$transaction(async (tx) => {
+      const parent = metadata.parentVersion
+        ? await tx.modelVersion.findUnique({ where: { modelId_number: { modelId: model.id, number: metadata.parentVersion } } })
+        : null;
+      if (metadata.parentVersion && !parent) throw new AppError("bad_request", `metadata.parentVersion: version ${metadata.parentVersion} does not exist`);
+      // The row lock taken by this update makes concurrent pushes get consecutive numbers.
+      const { latestVersion: number } = await tx.model.update({ where: { id: model.id }, data: { latestVersion: { increment: 1 } } });
+      const version = await tx.modelVersion.create({
+        data: {
+          modelId: model.id,
+          number,
+          sha256: upload.sha256,
+          sizeBytes: upload.sizeBytes,
+          signature: signature as unknown as Prisma.InputJsonValue,
+          metrics: metadata.metrics,
+          params: metadata.params as Prisma.InputJsonValue,
+          tags: metadata.tags,
+          dataset: metadata.dataset ?? null,
+          description: metadata.description ?? "",
+          source: opts.source ?? "upload",
+          parentVersionId: parent?.id ?? null,
+          referenceProfile: (profile ?? undefined) as Prisma.InputJsonValue | undefined,
+          createdBy: opts.actor.label,
+        },
+        include: VERSION_INCLUDE,
+      });
+      const view = toVersionView(version);
+      await recordAudit(tx, { teamId: opts.teamId, actor: opts.actor, action: "version.create", resourceType: "model_version", resourceId: version.id, after: { model: model.name, ...view, signature: undefined } });
+      return { model: model.name, ...view };
+    });
+  } catch (err) {
+    // Only remove the artifact if this upload put it there and no version refers to it.
+    if (stored && !(await db.modelVersion.count({ where: { sha256: upload.sha256 } }))) await store.remove(upload.sha256);
+    throw err;
+  } finally {
+    await rm(upload.tempFile, { force: true });
+  }
+}

@@ -1,0 +1,49 @@
+import type { Signature } from "../onnx/inspect-model";
+
+type VersionRow = {
+  id: string; number: number; sha256: string; sizeBytes: number; signature: unknown; metrics: unknown; params: unknown;
+  tags: string[]; dataset: string | null; description: string; source: string; createdBy: string; createdAt: Date;
+  parent?: { number: number } | null; aliases?: { name: string }[]; referenceProfile?: unknown;
+};
+
+export function toVersionView(v: VersionRow) {
+  return {
+    number: v.number,
+    sha256: v.sha256,
+    sizeBytes: v.sizeBytes,
+    signature: v.signature as Signature,
+    metrics: v.metrics as Record<string, number>,
+    params: v.params as Record<string, unknown>,
+    tags: v.tags,
+    dataset: v.dataset,
+    description: v.description,
+    source: v.source,
+    parentVersion: v.parent?.number ?? null,
+    aliases: (v.aliases ?? []).map((a) => a.name).sort(),
+    hasReferenceProfile: v.referenceProfile != null,
+    createdBy: v.createdBy,
+    createdAt: v.createdAt.toISOString(),
+  };
+}
+export type VersionView = ReturnType<typeof toVersionView>;
+
+type ModelRow = {
+  id: string; name: string; task: string; description: string; latestVersion: number; createdBy: string; createdAt: Date;
+  aliases?: { name: string; version: { number: number } }[];
+};
+
+export function toModelView(m: ModelRow) {
+  return {
+    name: m.name,
+    task: m.task,
+    description: m.description,
+    latestVersion: m.latestVersion || null,
+    aliases: Object.fromEntries((m.aliases ?? []).map((a) => [a.name, a.version.number])),
+    createdBy: m.createdBy,
+    createdAt: m.createdAt.toISOString(),
+  };
+}
+export type ModelView = ReturnType<typeof toModelView>;
+
+export const VERSION_INCLUDE = { parent: { select: { number: true } }, aliases: { select: { name: true } } } as const;
+export const MODEL_INCLUDE = { aliases: { select: { name: true, version: { select: { number: true } } } } } as const;

@@ -1,0 +1,9 @@
+// Points lib/ (getDb, getServices) at this run's database before any test module imports it.
+import { inject } from "vitest";
+import { testDatabaseUrl } from "./urls";
+
+process.env.DATABASE_URL = testDatabaseUrl(inject("testDb"));
+process.env.ARTIFACT_DIR = inject("testArtifacts");
+process.env.NEXTAUTH_SECRET = "test-secret";
+process.env.LOG_LEVEL = "silent";
+process.env.MAX_UPLOAD_BYTES = String(2 * 1024 * 1024);
