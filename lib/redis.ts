@@ -1,11 +1,10 @@
 import { Redis } from "ioredis";
 
-/** A Redis client that fails fast instead of queueing commands forever while Redis is away. */
+/** A Redis client whose commands fail after one reconnect attempt instead of waiting forever while Redis is away. */
 export function createRedis(url: string, opts: { maxRetriesPerRequest?: number | null } = {}): Redis {
   return new Redis(url, {
     lazyConnect: false,
     maxRetriesPerRequest: opts.maxRetriesPerRequest === undefined ? 1 : opts.maxRetriesPerRequest,
-    enableOfflineQueue: opts.maxRetriesPerRequest === null,
     connectTimeout: 2000,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });
