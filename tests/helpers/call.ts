@@ -23,6 +23,6 @@ export async function call(handler: Handler, method: string, url: string, opts: 
 export function multipart(file: Uint8Array | null, metadata?: unknown, opts: { fileName?: string } = {}): FormData {
   const form = new FormData();
   if (metadata !== undefined) form.set("metadata", typeof metadata === "string" ? metadata : JSON.stringify(metadata));
-  if (file) form.set("file", new Blob([file]), opts.fileName ?? "model.onnx");
+  if (file) form.set("file", new Blob([Buffer.from(file)]), opts.fileName ?? "model.onnx");
   return form;
 }

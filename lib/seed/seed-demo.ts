@@ -1,0 +1,65 @@
+// Idempotent demo data for a fresh install: team `demo`, an admin, and the model `credit-risk`
+// with a logistic regression (v1, champion) and an MLP (v2, challenger) trained on German credit.
+import { writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import type { Db } from "../db/client";
+import type { ArtifactStore } from "../storage/artifact-store";
+import { SYSTEM_ACTOR } from "../auth/principal";
+import { hashPassword } from "../auth/password";
+import { createModel } from "../registry/create-model";
+import { createVersion } from "../registry/create-version";
+import { setAlias } from "../registry/set-alias";
+import { rowsToColumns } from "../drift/build-profile";
+import { loadGermanCredit } from "../training/german-credit";
+import { trainClassifier, type ClassifierKind } from "../training/train-classifier";
+
+export const DEMO_TEAM = "demo";
+export const DEMO_MODEL = "credit-risk";
+
+export async function seedDemo(opts: { db: Db; store: ArtifactStore; adminEmail: string; adminPassword: string; log?: (m: string) => void }) {
+  const { db, store } = opts;
+  const log = opts.log ?? (() => {});
+  const team = await db.team.upsert({ where: { slug: DEMO_TEAM }, create: { slug: DEMO_TEAM, name: "Demo" }, update: {} });
+  const email = opts.adminEmail.toLowerCase();
+  let admin = await db.user.findUnique({ where: { email } });
+  if (!admin) {
+    admin = await db.user.create({ data: { email, name: "Admin", passwordHash: await hashPassword(opts.adminPassword) } });
+    log(`created admin ${email}`);
+  }
+  await db.membership.upsert({
+    where: { teamId_userId: { teamId: team.id, userId: admin.id } },
+    create: { teamId: team.id, userId: admin.id, role: "admin" },
+    update: {},
+  });
+
+  if (!(await db.model.findUnique({ where: { teamId_name: { teamId: team.id, name: DEMO_MODEL } } }))) {
+    await createModel({ db, teamId: team.id, name: DEMO_MODEL, task: "binary_classification", description: "Probability that a German credit applicant defaults (credit_risk = bad).", actor: SYSTEM_ACTOR });
+  }
+  const model = await db.model.findUniqueOrThrow({ where: { teamId_name: { teamId: team.id, name: DEMO_MODEL } } });
+  if (model.latestVersion >= 2) return { team: team.slug, model: DEMO_MODEL };
+
+  const data = loadGermanCredit();
+  const kinds: ClassifierKind[] = ["logistic_regression", "mlp"];
+  for (const kind of kinds.slice(model.latestVersion)) {
+    const trained = trainClassifier({ name: `${DEMO_MODEL}-${kind}`, data, kind });
+    const tempFile = await store.tempPath();
+    await writeFile(tempFile, trained.onnx);
+    const v = await createVersion({
+      db, store, teamId: team.id, modelName: DEMO_MODEL, actor: SYSTEM_ACTOR,
+      upload: { tempFile, sha256: createHash("sha256").update(trained.onnx).digest("hex"), sizeBytes: trained.onnx.length },
+      metadata: {
+        metrics: { auc: trained.metrics.auc, accuracy: trained.metrics.accuracy, log_loss: trained.metrics.log_loss },
+        params: { ...trained.params },
+        tags: [kind === "mlp" ? "mlp" : "baseline"],
+        dataset: "german_credit",
+        description: kind === "mlp" ? "MLP, 16 hidden units" : "Logistic regression",
+        parentVersion: kind === "mlp" ? 1 : undefined,
+        referenceData: rowsToColumns(trained.trainRows),
+      },
+    });
+    log(`trained ${DEMO_MODEL} v${v.number} (${kind}): AUC ${trained.metrics.auc}`);
+  }
+  await setAlias({ db, teamId: team.id, modelName: DEMO_MODEL, alias: "champion", version: 1, actor: SYSTEM_ACTOR });
+  await setAlias({ db, teamId: team.id, modelName: DEMO_MODEL, alias: "challenger", version: 2, actor: SYSTEM_ACTOR });
+  return { team: team.slug, model: DEMO_MODEL };
+}

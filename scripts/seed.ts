@@ -1,0 +1,10 @@
+import { loadConfig } from "../lib/config";
+import { createDb } from "../lib/db/client";
+import { LocalArtifactStore } from "../lib/storage/artifact-store";
+import { seedDemo } from "../lib/seed/seed-demo";
+
+const config = loadConfig();
+const db = createDb(config.databaseUrl);
+await seedDemo({ db, store: new LocalArtifactStore(config.artifactDir), adminEmail: config.adminEmail, adminPassword: config.adminPassword, log: console.log });
+await db.$disconnect();
+console.log("seed done");
