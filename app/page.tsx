@@ -1,0 +1,12 @@
+import { redirect } from "next/navigation";
+import { currentUserId, teamsOf } from "@/lib/web/page-auth";
+
+export const dynamic = "force-dynamic";
+
+export default async function Home() {
+  const userId = await currentUserId();
+  if (!userId) redirect("/signin");
+  const teams = await teamsOf(userId);
+  if (!teams.length) redirect("/signin?error=NoTeam");
+  redirect(`/t/${teams[0].slug}/models`);
+}

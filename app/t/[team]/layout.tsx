@@ -1,0 +1,16 @@
+import { Nav } from "@/components/nav";
+import { requireMember, teamsOf } from "@/lib/web/page-auth";
+
+export const dynamic = "force-dynamic";
+
+export default async function TeamLayout({ children, params }: { children: React.ReactNode; params: Promise<{ team: string }> }) {
+  const { team } = await params;
+  const me = await requireMember(team);
+  const teams = await teamsOf(me.id);
+  return (
+    <>
+      <Nav team={team} teams={teams} role={me.role} email={me.label} />
+      <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+    </>
+  );
+}

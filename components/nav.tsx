@@ -1,0 +1,29 @@
+import Link from "next/link";
+import { TeamSwitcher } from "./team-switcher";
+import { SignOutButton } from "./sign-out-button";
+import type { Role } from "@/lib/auth/roles";
+
+export function Nav({ team, teams, role, email }: { team: string; teams: { slug: string; name: string }[]; role: Role; email: string }) {
+  const links = [
+    { href: `/t/${team}/models`, label: "Models" },
+    { href: `/t/${team}/audit`, label: "Audit" },
+    ...(role === "admin" ? [{ href: `/t/${team}/tokens`, label: "API tokens" }] : []),
+  ];
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+        <Link href={`/t/${team}/models`} className="text-lg font-bold text-indigo-700">Switchyard</Link>
+        <nav className="flex flex-wrap gap-4 text-sm font-medium text-slate-600">
+          {links.map((l) => (
+            <Link key={l.href} href={l.href} className="hover:text-indigo-700">{l.label}</Link>
+          ))}
+        </nav>
+        <div className="ml-auto flex items-center gap-3 text-sm">
+          <TeamSwitcher current={team} teams={teams} />
+          <span className="hidden text-slate-500 sm:inline" title={`role: ${role}`}>{email} · {role}</span>
+          <SignOutButton />
+        </div>
+      </div>
+    </header>
+  );
+}
