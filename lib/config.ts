@@ -1,14 +1,13 @@
 // Configuration is read from the environment once, here, and passed down.
 // Every variable is listed in the README's configuration table.
-import path from "node:path";
-
 export type Config = ReturnType<typeof loadConfig>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return {
     databaseUrl: env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/switchyard",
     redisUrl: env.REDIS_URL ?? "redis://127.0.0.1:6379",
-    artifactDir: path.resolve(env.ARTIFACT_DIR ?? ".data/artifacts"),
+    // relative paths are relative to the working directory of the process
+    artifactDir: env.ARTIFACT_DIR ?? ".data/artifacts",
     maxUploadBytes: Number(env.MAX_UPLOAD_BYTES ?? 256 * 1024 * 1024),
     publicUrl: env.NEXTAUTH_URL ?? "http://localhost:3000",
     authSecret: env.NEXTAUTH_SECRET ?? "switchyard-dev-secret-change-me",

@@ -26,12 +26,12 @@ export default async function VersionPage({ params }: { params: Promise<{ team: 
       />
       <div className="grid gap-6 md:grid-cols-2">
         <Card title="Metrics">
-          <dl className="grid grid-cols-2 gap-2 text-sm">
+          <dl className="grid grid-cols-[minmax(0,10rem)_minmax(0,1fr)] gap-x-4 gap-y-2 text-sm [&_dd]:break-words">
             {Object.entries(v.metrics).map(([k, x]) => (<div key={k} className="contents"><dt className="text-slate-500">{k}</dt><dd className="tabular-nums font-medium">{x}</dd></div>))}
           </dl>
         </Card>
         <Card title="Lineage">
-          <dl className="grid grid-cols-2 gap-2 text-sm">
+          <dl className="grid grid-cols-[minmax(0,10rem)_minmax(0,1fr)] gap-x-4 gap-y-2 text-sm [&_dd]:break-words">
             <dt className="text-slate-500">Source</dt><dd>{v.source}</dd>
             <dt className="text-slate-500">Dataset</dt><dd>{v.dataset ?? "—"}</dd>
             <dt className="text-slate-500">Parent</dt><dd>{v.parentVersion ? <A href={`/t/${team}/models/${model}/versions/${v.parentVersion}`}>v{v.parentVersion}</A> : "—"}</dd>
@@ -43,7 +43,7 @@ export default async function VersionPage({ params }: { params: Promise<{ team: 
           </dl>
         </Card>
         <Card title="Parameters">
-          <dl className="grid grid-cols-2 gap-2 text-sm">
+          <dl className="grid grid-cols-[minmax(0,10rem)_minmax(0,1fr)] gap-x-4 gap-y-2 text-sm [&_dd]:break-words">
             {Object.entries(v.params).map(([k, x]) => (<div key={k} className="contents"><dt className="text-slate-500">{k}</dt><dd className="font-mono">{String(x)}</dd></div>))}
           </dl>
         </Card>
