@@ -1,9 +1,10 @@
 // Developer tool: writes prisma/migrations/<timestamp>_<name>/migration.sql for the changes in
-// schema.prisma, by migrating a scratch database to the committed migrations and diffing it.
+// schema.prisma since the schema of the last commit that touched prisma/migrations.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { diffMigrationsToSchema, MIGRATIONS_DIR } from "../lib/db/migrate";
+import { execFileSync } from "node:child_process";
+import { diffSchemas, MIGRATIONS_DIR } from "../lib/db/migrate";
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
@@ -17,7 +18,9 @@ await client.connect();
 await client.query(`CREATE DATABASE ${scratch}`);
 try {
   const url = `postgresql://postgres@127.0.0.1:5432/${scratch}`;
-  const sql = await diffMigrationsToSchema(url);
+  const last = execFileSync("git", ["log", "-1", "--format=%H", "--", "prisma/migrations"]).toString().trim();
+  const base = last ? execFileSync("git", ["show", `${last}:prisma/schema.prisma`]).toString() : null;
+  const sql = await diffSchemas(url, base);
   if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) {
     console.log("schema.prisma matches the migrations; nothing to write");
   } else {

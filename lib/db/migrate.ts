@@ -59,7 +59,9 @@ function readIfExists(p: string): string | null {
   return existsSync(p) ? readFileSync(p, "utf8") : null;
 }
 
-const NO_FILTER = { externalTables: [], externalEnums: [] };
+// Tables managed by hand-written SQL (partitioned), which schema.prisma does not describe.
+export const EXTERNAL_TABLES = ["public.PredictionLog"];
+const NO_FILTER = { externalTables: EXTERNAL_TABLES, externalEnums: [] };
 
 /** Applies pending migrations; returns the names applied (empty when up to date). */
 export async function applyMigrations(databaseUrl: string): Promise<string[]> {
@@ -72,14 +74,16 @@ export async function applyMigrations(databaseUrl: string): Promise<string[]> {
   }
 }
 
-/** SQL that takes the committed migrations up to schema.prisma (the engine replays them on a shadow database). */
-export async function diffMigrationsToSchema(databaseUrl: string): Promise<string> {
+/**
+ * SQL that takes a database from schema `fromText` to schema.prisma. Pure datamodel diff: no
+ * shadow database needed (the wasm engine cannot describe one through the pg adapter).
+ */
+export async function diffSchemas(databaseUrl: string, fromText: string | null): Promise<string> {
   const engine = await openEngine(databaseUrl);
   try {
     const schema = readFileSync(SCHEMA_PATH, "utf8");
-    const list = migrationsList();
     const out = await engine.diff({
-      from: list.migrationDirectories.length ? { tag: "migrations", ...list } : { tag: "empty" },
+      from: fromText ? { tag: "schemaDatamodel", files: [{ path: SCHEMA_PATH, content: fromText }] } : { tag: "empty" },
       to: { tag: "schemaDatamodel", files: [{ path: SCHEMA_PATH, content: schema }] },
       script: true,
       exitCode: null,

@@ -1,0 +1,42 @@
+// Inference workers announce themselves in Redis; deployments and the gateway read the list.
+import type { Redis } from "ioredis";
+
+export type WorkerInfo = {
+  id: string;
+  url: string;
+  /** what was asked for: cpu | cuda | webgpu */
+  requestedDevice: string;
+  /** what runs: cpu | cuda | webgpu (differs after a fallback) */
+  device: string;
+  fallbackReason: string | null;
+  loaded: { versionId: string; ready: boolean }[];
+  queueDepth: number;
+  capacity: number;
+  startedAt: number;
+  at: number;
+};
+
+const SET = "sy:workers";
+const key = (id: string) => `sy:worker:${id}`;
+export const HEARTBEAT_TTL_MS = 6_000;
+
+export async function publishHeartbeat(redis: Redis, info: WorkerInfo): Promise<void> {
+  await redis.multi().set(key(info.id), JSON.stringify(info), "PX", HEARTBEAT_TTL_MS).zadd(SET, info.at, info.id).exec();
+}
+
+export async function removeWorker(redis: Redis, id: string): Promise<void> {
+  await redis.multi().del(key(id)).zrem(SET, id).exec();
+}
+
+export async function listWorkers(redis: Redis, now = Date.now()): Promise<WorkerInfo[]> {
+  await redis.zremrangebyscore(SET, "-inf", now - HEARTBEAT_TTL_MS * 10);
+  const ids = await redis.zrangebyscore(SET, now - HEARTBEAT_TTL_MS, "+inf");
+  if (!ids.length) return [];
+  const values = await redis.mget(ids.map(key));
+  return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as WorkerInfo);
+}
+
+/** A gpu variant runs on cuda or webgpu workers, a cpu variant on cpu workers. */
+export function workerServes(worker: WorkerInfo, device: "cpu" | "gpu"): boolean {
+  return device === "gpu" ? worker.device === "cuda" || worker.device === "webgpu" : worker.device === "cpu";
+}
