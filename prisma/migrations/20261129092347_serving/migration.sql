@@ -62,7 +62,10 @@ CREATE TABLE "MetricRollup" (
 );
 
 -- CreateIndex
-CREATE UNIQUE INDEX "Endpoint_teamId_name_key" ON "Endpoint"("teamId", "name");
+CREATE UNIQUE INDEX "Endpoint_name_key" ON "Endpoint"("name");
+
+-- CreateIndex
+CREATE INDEX "Endpoint_teamId_idx" ON "Endpoint"("teamId");
 
 -- CreateIndex
 CREATE INDEX "Deployment_endpointId_createdAt_idx" ON "Deployment"("endpointId", "createdAt");
