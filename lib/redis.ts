@@ -2,12 +2,16 @@ import { Redis } from "ioredis";
 
 /** A Redis client whose commands fail after one reconnect attempt instead of waiting forever while Redis is away. */
 export function createRedis(url: string, opts: { maxRetriesPerRequest?: number | null } = {}): Redis {
-  return new Redis(url, {
+  const redis = new Redis(url, {
     lazyConnect: false,
     maxRetriesPerRequest: opts.maxRetriesPerRequest === undefined ? 1 : opts.maxRetriesPerRequest,
     connectTimeout: 2000,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });
+  // Connection errors surface on the commands that fail; without a listener ioredis would also
+  // print each reconnect attempt as an unhandled error.
+  redis.on("error", () => {});
+  return redis;
 }
 
 export async function pingRedis(redis: Redis, timeoutMs = 1000): Promise<boolean> {

@@ -1,0 +1,10 @@
+import { route } from "@/lib/api/handle";
+import * as c from "@/lib/api/contracts/endpoints";
+import { createEndpoint } from "@/lib/serving/endpoints/create-endpoint";
+import { listEndpoints } from "@/lib/serving/endpoints/read-endpoints";
+
+export const POST = route(c.createEndpoint, ({ principal, body, services }) => createEndpoint({ db: services.db, principal, ...body }));
+
+export const GET = route(c.listEndpoints, async ({ principal, services }) => ({
+  endpoints: await listEndpoints({ db: services.db, redis: services.redis, teamId: principal.teamId }),
+}));

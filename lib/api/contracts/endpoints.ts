@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { defineContract } from "../contract";
+import { slugName } from "./shared";
+import { stickySchema, trafficRequestSchema } from "../../serving/endpoints/traffic-request";
+
+const variantView = z.object({
+  name: z.string(), model: z.string(), version: z.number(), weight: z.number(), role: z.string(), device: z.string(), replicas: z.number(),
+  batching: z.object({ maxBatch: z.number(), maxQueueDelayMs: z.number() }), readyReplicas: z.number(),
+});
+const stepView = z.object({ kind: z.string(), percent: z.number().optional(), seconds: z.number().optional(), status: z.string(), startedAt: z.string().optional(), finishedAt: z.string().optional(), detail: z.string().optional() });
+const routeSummary = z.array(z.object({ name: z.string(), weight: z.number(), role: z.string() }));
+export const deploymentView = z.object({
+  id: z.string(), endpoint: z.string().nullable(), strategy: z.string(), status: z.enum(["pending", "running", "succeeded", "failed", "rolled_back"]),
+  steps: z.array(stepView), currentStep: z.number(), from: routeSummary, to: routeSummary, error: z.string().nullable(), rollbackReason: z.string().nullable(),
+  reason: z.string(), createdBy: z.string(), createdAt: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable(),
+});
+const endpointView = z.object({
+  name: z.string(), environment: z.string(), description: z.string(), sticky: z.object({ header: z.string().optional(), field: z.string().optional() }).nullable(),
+  routingVersion: z.number(), variants: z.array(variantView), latestDeployment: deploymentView.nullable(), createdBy: z.string(), createdAt: z.string(),
+});
+const endpointParams = z.object({ endpoint: slugName });
+
+export const createEndpoint = defineContract({
+  method: "POST", path: "/api/v1/endpoints", summary: "Create an endpoint (no traffic until a traffic change is deployed)", tag: "endpoints",
+  auth: { scope: "deploy", role: "engineer" },
+  body: z.object({ name: slugName, environment: z.enum(["staging", "production"]).default("staging"), description: z.string().max(2000).optional(), sticky: stickySchema.optional() }).strict(),
+  response: endpointView, status: 201,
+});
+
+export const listEndpoints = defineContract({
+  method: "GET", path: "/api/v1/endpoints", summary: "List endpoints with their live variants", tag: "endpoints",
+  auth: { scope: "read", role: "viewer" }, response: z.object({ endpoints: z.array(endpointView) }),
+});
+
+export const getEndpoint = defineContract({
+  method: "GET", path: "/api/v1/endpoints/{endpoint}", summary: "Show an endpoint: live variants, ready replicas, recent deployments", tag: "endpoints",
+  auth: { scope: "read", role: "viewer" }, params: endpointParams, response: endpointView.extend({ deployments: z.array(deploymentView) }),
+});
+
+export const setTraffic = defineContract({
+  method: "PUT", path: "/api/v1/endpoints/{endpoint}/traffic",
+  summary: "Ask for a new traffic split; answers 202 with the deployment that carries it out", tag: "endpoints",
+  auth: { scope: "deploy", role: "engineer" }, params: endpointParams, body: trafficRequestSchema,
+  response: deploymentView.extend({ queued: z.boolean() }), status: 202,
+});
+
+export const endpointMetrics = defineContract({
+  method: "GET", path: "/api/v1/endpoints/{endpoint}/metrics", summary: "Per-variant requests/s, error rate and latency over a window", tag: "endpoints",
+  auth: { scope: "read", role: "viewer" }, params: endpointParams,
+  query: z.object({ minutes: z.coerce.number().int().min(1).max(24 * 60).default(15) }),
+  response: z.object({
+    endpoint: z.string(), since: z.string(),
+    variants: z.array(z.object({ variant: z.string(), requests: z.number(), errors: z.number(), errorRate: z.number(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable(), meanMs: z.number().nullable(), requestsPerSecond: z.number() })),
+    series: z.array(z.object({ minute: z.string(), variant: z.string(), requests: z.number(), errors: z.number(), meanMs: z.number().nullable() })),
+  }),
+});
+
+export const getDeployment = defineContract({
+  method: "GET", path: "/api/v1/deployments/{id}", summary: "Deployment status, steps, timings, error and rollback reason", tag: "deployments",
+  auth: { scope: "read", role: "viewer" }, params: z.object({ id: z.string().min(1) }), response: deploymentView,
+});
+
+export const deploymentEvents = defineContract({
+  method: "GET", path: "/api/v1/deployments/{id}/events", summary: "Server-sent events: the deployment each time it changes, until it finishes", tag: "deployments",
+  auth: { scope: "read", role: "viewer" }, params: z.object({ id: z.string().min(1) }), produces: "text/event-stream",
+});

@@ -1,0 +1,36 @@
+import { Queue } from "bullmq";
+import { bullConnection, runDeploymentJob, type RunDeploymentPayload } from "./queues";
+
+let queue: Queue | null = null;
+
+function deploymentsQueue(redisUrl: string): Queue {
+  queue ??= new Queue(runDeploymentJob.queue, { connection: bullConnection(redisUrl) });
+  return queue;
+}
+
+/**
+ * Queues a deployment whose row already exists. The deployment id is the job id, so a repeat is a
+ * no-op. Returns false when Redis does not answer in time: the row stays pending and the job
+ * workers' reconciler queues it once Redis is back. Never silently drops the work.
+ */
+export async function enqueueDeployment(opts: { redisUrl: string; deploymentId: string; timeoutMs?: number; queue?: Queue }): Promise<boolean> {
+  const payload: RunDeploymentPayload = runDeploymentJob.schema.parse({ v: runDeploymentJob.version, deploymentId: opts.deploymentId });
+  const q = opts.queue ?? deploymentsQueue(opts.redisUrl);
+  const add = q.add(runDeploymentJob.name, payload, {
+    jobId: opts.deploymentId,
+    attempts: 3,
+    backoff: { type: "exponential", delay: 2_000 },
+    removeOnComplete: { age: 7 * 24 * 3600 },
+    removeOnFail: { age: 30 * 24 * 3600 },
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), opts.timeoutMs ?? 2_000); });
+  try {
+    return await Promise.race([add.then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+    add.catch(() => {}); // a late failure is covered by the reconciler
+  }
+}

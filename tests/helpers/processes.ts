@@ -1,0 +1,82 @@
+// Starts the real Switchyard processes (and a private Redis) for tests, and stops them.
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+export type Proc = { name: string; child: ChildProcess; output: string[]; exited: Promise<number | null> };
+
+export function startProcess(name: string, script: string, env: Record<string, string>): Proc {
+  const child = spawn(process.execPath, ["--import", "tsx", script], { env: { ...process.env, LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const output: string[] = [];
+  const keep = (b: Buffer) => { output.push(b.toString()); if (output.length > 200) output.shift(); };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { name, child, output, exited };
+}
+
+export async function stopProcess(p: Proc | undefined, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
+  p.child.kill(signal);
+  await Promise.race([p.exited, new Promise((r) => setTimeout(r, 5_000))]);
+  if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let lastErr: unknown;
+  while (Date.now() < until) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      lastErr = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}${lastErr ? `: ${(lastErr as Error).message}` : ""}`);
+}
+
+export async function httpOk(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** A private redis-server, so tests may stop and restart it without touching anyone else's. */
+export async function startRedis(): Promise<{ url: string; port: number; stop: () => Promise<void>; restart: (downMs: number) => Promise<void> }> {
+  const port = await freePort();
+  let child: ChildProcess;
+  const launch = async () => {
+    child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    await waitFor("redis", async () => {
+      const s = net.connect(port, "127.0.0.1");
+      return new Promise<boolean>((r) => { s.on("connect", () => { s.destroy(); r(true); }); s.on("error", () => r(false)); });
+    }, 10_000);
+  };
+  const kill = async () => {
+    if (child.exitCode !== null) return;
+    const done = new Promise((r) => child.on("exit", r));
+    child.kill("SIGKILL");
+    await done;
+  };
+  await launch();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: kill,
+    restart: async (downMs) => { await kill(); await new Promise((r) => setTimeout(r, downMs)); await launch(); },
+  };
+}

@@ -1,0 +1,51 @@
+// A real serving cluster for tests: private Redis, inference workers, a gateway and job workers,
+// all as separate processes on this run's database and artifact directory.
+import { freePort, httpOk, startProcess, startRedis, stopProcess, waitFor, type Proc } from "./processes";
+
+export type Cluster = Awaited<ReturnType<typeof startCluster>>;
+
+export async function startCluster(opts: { workers: number }) {
+  const redis = await startRedis();
+  const base = { DATABASE_URL: process.env.DATABASE_URL!, ARTIFACT_DIR: process.env.ARTIFACT_DIR!, REDIS_URL: redis.url };
+  const gatewayPort = await freePort();
+  const procs: { workers: Proc[]; gateway?: Proc; jobs?: Proc } = { workers: [] };
+
+  const startWorker = async (extra: Record<string, string> = {}) => {
+    const port = await freePort();
+    const p = startProcess(`inference-${port}`, "workers/inference/main.ts", { ...base, INFERENCE_PORT: String(port), INFERENCE_WORKER_ID: `test-${port}`, ...extra });
+    return { p, port, url: `http://127.0.0.1:${port}` };
+  };
+  const startJobs = () => {
+    procs.jobs = startProcess("jobs", "workers/jobs/main.ts", {
+      ...base, JOBS_LOCK_MS: "4000", JOBS_STALLED_MS: "2000", JOBS_RECONCILE_MS: "1000", JOBS_HEAL_MS: "1500", JOBS_INGEST_LAG_MS: "800", INGEST_CLAIM_IDLE_MS: "1500",
+    });
+    return procs.jobs;
+  };
+  const startGateway = async () => {
+    procs.gateway = startProcess("gateway", "workers/gateway/main.ts", { ...base, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_RELOAD_MS: "1000", GATEWAY_MAX_BODY_BYTES: String(256 * 1024) });
+    await waitFor("gateway", () => httpOk(`http://127.0.0.1:${gatewayPort}/v2/health/live`), 30_000);
+  };
+
+  for (let i = 0; i < opts.workers; i++) {
+    const w = await startWorker();
+    procs.workers.push(w.p);
+    await waitFor(`worker ${w.port}`, () => httpOk(`${w.url}/healthz`), 30_000);
+  }
+  startJobs();
+  await startGateway();
+
+  return {
+    redis,
+    gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+    procs,
+    startWorker,
+    startJobs,
+    startGateway,
+    async stop() {
+      await Promise.all([...procs.workers.map((p) => stopProcess(p)), stopProcess(procs.gateway), stopProcess(procs.jobs)]);
+      await redis.stop();
+    },
+    logs: () => [...procs.workers, procs.gateway, procs.jobs].filter(Boolean).map((p) => `--- ${p!.name}\n${p!.output.join("")}`).join("\n"),
+  };
+}
+export { stopProcess, waitFor };

@@ -1,0 +1,71 @@
+// Gateway: the data plane's front door on GATEWAY_PORT (8080). Never waits on Postgres per request.
+import { loadConfig } from "../../lib/config";
+import { createDb } from "../../lib/db/client";
+import { createLogger } from "../../lib/log";
+import { createRedis } from "../../lib/redis";
+import { createGateway } from "../../lib/serving/gateway/gateway";
+import { Forwarder } from "../../lib/serving/gateway/forwarder";
+import { loadRoutingTable, ROUTING_CHANNEL, type EndpointRoute } from "../../lib/serving/gateway/routing-table";
+import { WorkerDirectory } from "../../lib/serving/gateway/worker-directory";
+import { PredictionLogger } from "../../lib/serving/prediction-log/prediction-logger";
+
+const config = loadConfig();
+const log = createLogger("gateway", config.logLevel);
+const port = Number(process.env.GATEWAY_PORT ?? 8080);
+const db = createDb(config.databaseUrl);
+const redis = createRedis(config.redisUrl);
+const subscriber = createRedis(config.redisUrl, { maxRetriesPerRequest: null });
+const directory = new WorkerDirectory(redis);
+const logger = new PredictionLogger(redis, {
+  maxBuffer: Number(process.env.GATEWAY_LOG_BUFFER ?? 200_000),
+  perEntry: 64,
+  flushMs: 20,
+  onError: (err) => log.warn({ err: err.message }, "prediction log: Redis unavailable, buffering"),
+});
+
+let table: Map<string, EndpointRoute> | null = null;
+let reloading: Promise<void> | null = null;
+const reload = () =>
+  (reloading ??= (async () => {
+    try {
+      const next = await loadRoutingTable(db);
+      // see the workers that were just loaded before the new routing can send traffic to them
+      await directory.refresh().catch(() => {});
+      table = next;
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, "routing reload failed; keeping the last good table");
+    } finally {
+      reloading = null;
+    }
+  })());
+
+await reload();
+await directory.refresh().catch((err) => log.warn({ err: err.message }, "worker list unavailable"));
+setInterval(() => void reload(), Number(process.env.GATEWAY_RELOAD_MS ?? 5_000)).unref();
+setInterval(() => void directory.refresh().catch(() => {}), 1_000).unref();
+subscriber.subscribe(ROUTING_CHANNEL).catch(() => {});
+subscriber.on("message", () => void reload());
+// after a Redis outage the subscription is restored by ioredis; reload in case we missed news
+subscriber.on("ready", () => void reload());
+
+const server = createGateway({
+  table: () => table,
+  directory,
+  forwarder: new Forwarder(Number(process.env.GATEWAY_TIMEOUT_MS ?? 10_000)),
+  logger,
+  maxBodyBytes: Number(process.env.GATEWAY_MAX_BODY_BYTES ?? 4 * 1024 * 1024),
+  onShadowError: (err) => log.debug({ err: err.message }, "shadow request failed"),
+});
+server.keepAliveTimeout = 65_000;
+server.listen(port, process.env.GATEWAY_HOST ?? "0.0.0.0", () => log.info({ port }, "gateway listening"));
+
+const stop = async () => {
+  server.close();
+  await logger.flush().catch(() => {});
+  subscriber.disconnect();
+  redis.disconnect();
+  await db.$disconnect();
+  process.exit(0);
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
