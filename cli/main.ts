@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { ApiError, clientFromEnv } from "./client";
 import * as cmd from "./commands";
 import { adminAddMember, adminCreateToken } from "./admin";
+import * as serving from "./serving-commands";
 
 const USAGE = `switchyard <command>
 
@@ -10,6 +11,11 @@ const USAGE = `switchyard <command>
   versions push <model.onnx> --model <name> [--metrics m.json] [--params p.json] [--metadata meta.json] [--tags a,b] [--dataset d] [--parent n]
   versions list <model>
   alias set <model> <alias> <version>
+  endpoints create <name> [--environment staging|production] [--sticky-header h | --sticky-field f]
+  endpoints list
+  traffic set <endpoint> --model <name> --variant 1=90 --variant 2=10[:canary|:shadow][:gpu] [--strategy immediate|canary|blue_green]
+              [--steps 10,50] [--bake-seconds 60] [--reason text] [--wait]
+  deployments wait <id> [--timeout-seconds 600]          exits 1 when the deployment failed or was rolled back
   admin create-token --team <slug> --name <name> [--scopes read,write,deploy] [--expires-days n]   (server-side)
   admin add-member --team <slug> --email <email> [--role engineer] [--password p]                   (server-side)
 
@@ -18,6 +24,8 @@ Environment: SWITCHYARD_URL (default http://localhost:3000), SWITCHYARD_TOKEN. A
 const str = { type: "string" } as const;
 const OPTIONS = {
   task: str, description: str, model: str, metrics: str, params: str, metadata: str, tags: str, dataset: str, parent: str,
+  environment: str, "sticky-header": str, "sticky-field": str, variant: { type: "string", multiple: true }, strategy: str, steps: str,
+  "bake-seconds": str, reason: str, wait: { type: "boolean" }, "timeout-seconds": str,
   team: str, name: str, scopes: str, "expires-days": str, email: str, role: str, password: str,
   json: { type: "boolean" }, help: { type: "boolean", short: "h" },
 } as const;
@@ -32,6 +40,10 @@ export const COMMANDS: Record<string, Runner> = {
   "versions push": api(cmd.versionsPush),
   "versions list": api(cmd.versionsList),
   "alias set": api(cmd.aliasSet),
+  "endpoints create": api(serving.endpointsCreate),
+  "endpoints list": api(serving.endpointsList),
+  "traffic set": api((c, a, f, o) => serving.trafficSet(c, a, f, o, (f.variant as unknown as string[] | undefined) ?? [])),
+  "deployments wait": api(serving.deploymentsWait),
   "admin create-token": adminCreateToken,
   "admin add-member": adminAddMember,
 };

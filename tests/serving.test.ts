@@ -109,7 +109,7 @@ describe("serving", () => {
     const [row] = await db.$queryRawUnsafe<{ inputs: Record<string, unknown[]>; outputs: Record<string, number[]> }[]>(`SELECT inputs, outputs FROM "PredictionLog" p JOIN "Endpoint" e ON e.id = p."endpointId" WHERE e.name = 'split' LIMIT 1`);
     expect(Object.keys(row.inputs)).toContain("checking_account_status");
     expect(row.outputs.probability).toHaveLength(1);
-    const rollups = await db.metricRollup.findMany({ where: { endpoint: undefined, endpointId: (await db.endpoint.findFirstOrThrow({ where: { name: "split" } })).id } });
+    const rollups = await db.metricRollup.findMany({ where: { endpointId: (await db.endpoint.findFirstOrThrow({ where: { name: "split" } })).id } });
     expect(rollups.reduce((s, r) => s + r.count, 0)).toBe(10_000);
   }, 90_000);
 

@@ -34,3 +34,9 @@ export async function enqueueDeployment(opts: { redisUrl: string; deploymentId: 
     add.catch(() => {}); // a late failure is covered by the reconciler
   }
 }
+
+/** For short-lived processes (seed, CLI scripts): lets the process exit. */
+export async function closeDeploymentsQueue(): Promise<void> {
+  await queue?.close().catch(() => {});
+  queue = null;
+}

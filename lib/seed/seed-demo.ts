@@ -4,7 +4,9 @@ import { writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import type { Db } from "../db/client";
 import type { ArtifactStore } from "../storage/artifact-store";
-import { SYSTEM_ACTOR } from "../auth/principal";
+import { SYSTEM_ACTOR, type Principal } from "../auth/principal";
+import { createEndpoint } from "../serving/endpoints/create-endpoint";
+import { requestTraffic } from "../serving/endpoints/request-traffic";
 import { hashPassword } from "../auth/password";
 import { createModel } from "../registry/create-model";
 import { createVersion } from "../registry/create-version";
@@ -16,7 +18,7 @@ import { trainClassifier, type ClassifierKind } from "../training/train-classifi
 export const DEMO_TEAM = "demo";
 export const DEMO_MODEL = "credit-risk";
 
-export async function seedDemo(opts: { db: Db; store: ArtifactStore; adminEmail: string; adminPassword: string; log?: (m: string) => void }) {
+export async function seedDemo(opts: { db: Db; store: ArtifactStore; adminEmail: string; adminPassword: string; redisUrl?: string; log?: (m: string) => void }) {
   const { db, store } = opts;
   const log = opts.log ?? (() => {});
   const team = await db.team.upsert({ where: { slug: DEMO_TEAM }, create: { slug: DEMO_TEAM, name: "Demo" }, update: {} });
@@ -36,16 +38,36 @@ export async function seedDemo(opts: { db: Db; store: ArtifactStore; adminEmail:
     await createModel({ db, teamId: team.id, name: DEMO_MODEL, task: "binary_classification", description: "Probability that a German credit applicant defaults (credit_risk = bad).", actor: SYSTEM_ACTOR });
   }
   const model = await db.model.findUniqueOrThrow({ where: { teamId_name: { teamId: team.id, name: DEMO_MODEL } } });
-  if (model.latestVersion >= 2) return { team: team.slug, model: DEMO_MODEL };
+  if (model.latestVersion < 2) await trainDemoVersions(db, store, team.id, model.latestVersion, log);
+  if (opts.redisUrl) await seedEndpoint(db, opts.redisUrl, { id: team.id, slug: team.slug }, log);
+  return { team: team.slug, model: DEMO_MODEL };
+}
+
+/** The staging endpoint `credit-risk`: v1 90%, v2 10%, sticky on x-user-id. Carried out by the job workers. */
+async function seedEndpoint(db: Db, redisUrl: string, team: { id: string; slug: string }, log: (m: string) => void) {
+  if (await db.endpoint.findUnique({ where: { name: DEMO_MODEL } })) return;
+  const principal: Principal = { kind: "user", id: "system", label: "switchyard", teamId: team.id, teamSlug: team.slug, role: "admin", scopes: ["read", "write", "deploy"] };
+  await createEndpoint({ db, principal, name: DEMO_MODEL, environment: "staging", description: "Demo: logistic regression with an MLP challenger", sticky: { header: "x-user-id" } });
+  await requestTraffic({
+    db, redisUrl, principal, endpointName: DEMO_MODEL,
+    request: { model: DEMO_MODEL, strategy: "immediate", variants: [
+      { version: 1, weight: 90, role: "primary", device: "cpu", replicas: 1 },
+      { version: 2, weight: 10, role: "primary", device: "cpu", replicas: 1 },
+    ] },
+  });
+  log(`created staging endpoint ${DEMO_MODEL} (v1 90%, v2 10%, sticky on x-user-id)`);
+}
+
+async function trainDemoVersions(db: Db, store: ArtifactStore, teamId: string, have: number, log: (m: string) => void) {
 
   const data = loadGermanCredit();
   const kinds: ClassifierKind[] = ["logistic_regression", "mlp"];
-  for (const kind of kinds.slice(model.latestVersion)) {
+  for (const kind of kinds.slice(have)) {
     const trained = trainClassifier({ name: `${DEMO_MODEL}-${kind}`, data, kind });
     const tempFile = await store.tempPath();
     await writeFile(tempFile, trained.onnx);
     const v = await createVersion({
-      db, store, teamId: team.id, modelName: DEMO_MODEL, actor: SYSTEM_ACTOR,
+      db, store, teamId, modelName: DEMO_MODEL, actor: SYSTEM_ACTOR,
       upload: { tempFile, sha256: createHash("sha256").update(trained.onnx).digest("hex"), sizeBytes: trained.onnx.length },
       metadata: {
         metrics: { auc: trained.metrics.auc, accuracy: trained.metrics.accuracy, log_loss: trained.metrics.log_loss },
@@ -59,7 +81,6 @@ export async function seedDemo(opts: { db: Db; store: ArtifactStore; adminEmail:
     });
     log(`trained ${DEMO_MODEL} v${v.number} (${kind}): AUC ${trained.metrics.auc}`);
   }
-  await setAlias({ db, teamId: team.id, modelName: DEMO_MODEL, alias: "champion", version: 1, actor: SYSTEM_ACTOR });
-  await setAlias({ db, teamId: team.id, modelName: DEMO_MODEL, alias: "challenger", version: 2, actor: SYSTEM_ACTOR });
-  return { team: team.slug, model: DEMO_MODEL };
+  await setAlias({ db, teamId, modelName: DEMO_MODEL, alias: "champion", version: 1, actor: SYSTEM_ACTOR });
+  await setAlias({ db, teamId, modelName: DEMO_MODEL, alias: "challenger", version: 2, actor: SYSTEM_ACTOR });
 }

@@ -35,3 +35,14 @@ export const HOW_TO_START = `Start them with one of:
   pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start    # Debian
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 or point DATABASE_URL / REDIS_URL at running servers.`;
+
+import net from "node:net";
+
+/** Null when the port is free, else a message naming what wants it. */
+export function checkPort(port: number, what: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once("error", () => resolve(`port ${port} (${what}) is already in use; stop what holds it or set the port variable (README, configuration).`));
+    s.listen(port, () => s.close(() => resolve(null)));
+  });
+}
