@@ -6,6 +6,7 @@ import type { Role } from "@/lib/auth/roles";
 export function Nav({ team, teams, role, email }: { team: string; teams: { slug: string; name: string }[]; role: Role; email: string }) {
   const links = [
     { href: `/t/${team}/models`, label: "Models" },
+    { href: `/t/${team}/endpoints`, label: "Endpoints" },
     { href: `/t/${team}/audit`, label: "Audit" },
     ...(role === "admin" ? [{ href: `/t/${team}/tokens`, label: "API tokens" }] : []),
   ];

@@ -5,6 +5,7 @@ import { getModel } from "@/lib/registry/list-models";
 import { listVersions } from "@/lib/registry/list-versions";
 import { bestMetrics, metricNames } from "@/lib/registry/best-metric";
 import { AppError } from "@/lib/errors";
+import { servingByVersion } from "@/lib/serving/endpoints/serving-by-version";
 import { A, Badge, Card, EmptyState, PageHeader, TableWrap, td, th, when } from "@/components/ui";
 import { SignatureTable } from "@/components/signature-table";
 
@@ -16,6 +17,7 @@ export default async function ModelPage({ params }: { params: Promise<{ team: st
     if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;
   });
+  const serving = await servingByVersion(db, me.teamId, name);
   const metrics = metricNames(versions.map((v) => v.metrics));
   const best = bestMetrics(versions.map((v) => v.metrics));
   return (
@@ -38,6 +40,7 @@ export default async function ModelPage({ params }: { params: Promise<{ team: st
                   <tr>
                     <th className={th}>Version</th>
                     <th className={th}>Aliases</th>
+                    <th className={th}>Serving</th>
                     {metrics.map((m) => <th key={m} className={th}>{m}</th>)}
                     <th className={th}>Tags</th><th className={th}>Dataset</th><th className={th}>Lineage</th><th className={th}>By</th><th className={th}>When</th>
                   </tr>
@@ -47,6 +50,13 @@ export default async function ModelPage({ params }: { params: Promise<{ team: st
                     <tr key={v.number}>
                       <td className={td}><A href={`/t/${team}/models/${model.name}/versions/${v.number}`}>v{v.number}</A></td>
                       <td className={td}><div className="flex gap-1">{v.aliases.map((a) => <Badge key={a} tone="indigo">{a}</Badge>)}</div></td>
+                      <td className={td}>
+                        <div className="flex gap-1">
+                          {(serving.get(v.number) ?? []).map((s) => (
+                            <A key={s.endpoint} href={`/t/${team}/endpoints/${s.endpoint}`}>{s.endpoint} {s.role === "shadow" ? "(shadow)" : `${s.weight}%`}</A>
+                          ))}
+                        </div>
+                      </td>
                       {metrics.map((m) => (
                         <td key={m} className={`${td} tabular-nums ${v.metrics[m] === best[m] && versions.length > 1 ? "font-semibold text-green-700" : ""}`} title={v.metrics[m] === best[m] ? "best" : undefined}>
                           {v.metrics[m] ?? "—"}

@@ -1,0 +1,59 @@
+"use client";
+import Link from "next/link";
+import { useEffect, useState } from "react";
+import type { DeploymentView } from "@/lib/serving/endpoints/views";
+import { Card, ErrorBox, PageHeader, when } from "./ui";
+import { StatusBadge } from "./status-badge";
+
+const label = (s: DeploymentView["steps"][number]) =>
+  ({ place: "Load on workers", verify: "Check the new version answers", shift: `Shift ${s.percent}% of traffic`, bake: `Bake at ${s.percent}% for ${s.seconds}s, then check guardrails`, switch: "Switch traffic", keep_warm: `Keep the old version warm for ${s.seconds}s`, cleanup: "Unload what is no longer routed" })[s.kind] ?? s.kind;
+
+/** Live over server-sent events: the server pushes the deployment each time it changes. */
+export function DeploymentProgress({ team, id }: { team: string; id: string }) {
+  const [d, setD] = useState<DeploymentView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const es = new EventSource(`/api/v1/deployments/${id}/events?team=${encodeURIComponent(team)}`);
+    es.addEventListener("deployment", (ev) => setD(JSON.parse((ev as MessageEvent).data)));
+    es.onerror = () => {
+      es.close();
+      setD((cur) => {
+        if (!cur) setError("Could not load this deployment.");
+        return cur;
+      });
+    };
+    return () => es.close();
+  }, [team, id]);
+
+  if (error) return <ErrorBox message={error} />;
+  if (!d) return <p className="text-sm text-slate-500" aria-busy="true">Loading deployment…</p>;
+  return (
+    <>
+      <PageHeader
+        title={<>Deployment to <Link className="text-indigo-700 hover:underline" href={`/t/${team}/endpoints/${d.endpoint}`}>{d.endpoint}</Link></>}
+        subtitle={`${d.strategy.replace("_", "-")} · by ${d.createdBy} · ${when(d.createdAt)}`}
+        actions={<span data-testid="deployment-status"><StatusBadge status={d.status} /></span>}
+      />
+      {d.rollbackReason && <div className="mb-4"><ErrorBox message={`Rolled back: ${d.rollbackReason}`} /></div>}
+      {d.error && <div className="mb-4"><ErrorBox message={`Failed: ${d.error}`} /></div>}
+      <Card title="Steps">
+        <ol className="space-y-3">
+          {d.steps.map((s, i) => (
+            <li key={i} className="flex flex-wrap items-start gap-3" data-testid="deployment-step">
+              <StatusBadge status={s.status} />
+              <div className="min-w-0">
+                <p className="text-sm font-medium">{label(s)}</p>
+                {s.detail && <p className="break-words text-xs text-slate-500">{s.detail}</p>}
+                {s.startedAt && <p className="text-xs text-slate-400">{when(s.startedAt)}{s.finishedAt ? ` → ${s.finishedAt.slice(11, 19)}` : ""}</p>}
+              </div>
+            </li>
+          ))}
+        </ol>
+      </Card>
+      <div className="mt-6 grid gap-6 md:grid-cols-2">
+        <Card title="From">{d.from.length ? d.from.map((v) => <p key={v.name} className="text-sm">{v.name}: {v.role === "shadow" ? "shadow" : `${v.weight}%`}</p>) : <p className="text-sm text-slate-500">no traffic</p>}</Card>
+        <Card title="To">{d.to.map((v) => <p key={v.name} className="text-sm">{v.name}: {v.role === "shadow" ? "shadow" : `${v.weight}%`}</p>)}</Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,105 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { apiFetch, ApiFetchError } from "@/lib/web/api-fetch";
+import type { EndpointView, DeploymentView } from "@/lib/serving/endpoints/views";
+import { Badge, Card, EmptyState, ErrorBox, PageHeader, TableWrap, td, th, when } from "./ui";
+import { StatusBadge } from "./status-badge";
+import { TrafficEditor } from "./traffic-editor";
+import { TrafficChart } from "./traffic-chart";
+
+type Metrics = {
+  variants: { variant: string; requests: number; errors: number; errorRate: number; p50Ms: number | null; p95Ms: number | null; requestsPerSecond: number }[];
+  series: { minute: string; variant: string; requests: number; errors: number; meanMs: number | null }[];
+};
+
+const fmt = (x: number | null, digits = 1) => (x === null ? "—" : x.toFixed(digits));
+
+export function EndpointPanel({ team, endpoint, canEdit, isAdmin, gatewayHint }: { team: string; endpoint: string; canEdit: boolean; isAdmin: boolean; gatewayHint: string }) {
+  const e = useQuery({
+    queryKey: ["endpoint", team, endpoint],
+    queryFn: () => apiFetch<EndpointView & { deployments: DeploymentView[] }>(team, `/api/v1/endpoints/${endpoint}`),
+    refetchInterval: 5_000,
+  });
+  const m = useQuery({ queryKey: ["endpoint-metrics", team, endpoint], queryFn: () => apiFetch<Metrics>(team, `/api/v1/endpoints/${endpoint}/metrics?minutes=15`), refetchInterval: 5_000 });
+
+  if (e.isPending) return <p className="text-sm text-slate-500" aria-busy="true">Loading endpoint…</p>;
+  if (e.error) return <ErrorBox message={e.error instanceof ApiFetchError && e.error.status === 404 ? `Endpoint "${endpoint}" not found.` : e.error.message} />;
+  const ep = e.data;
+  const stats = new Map((m.data?.variants ?? []).map((v) => [v.variant, v]));
+  const active = ep.deployments.find((d) => d.status === "pending" || d.status === "running");
+  const editable = canEdit && (ep.environment !== "production" || isAdmin);
+
+  return (
+    <>
+      <PageHeader
+        title={ep.name}
+        subtitle={<>{ep.environment}{ep.sticky ? ` · sticky on ${ep.sticky.header ? `header ${ep.sticky.header}` : `field ${ep.sticky.field}`}` : ""}{ep.description ? ` · ${ep.description}` : ""}</>}
+        actions={<code className="max-w-full truncate rounded bg-slate-100 px-2 py-1 text-xs">POST {gatewayHint}/v2/models/{ep.name}/infer</code>}
+      />
+      <div className="space-y-6">
+        {active && (
+          <div className="rounded-md border border-indigo-200 bg-indigo-50 px-3 py-2 text-sm">
+            Deployment in progress: <Link className="font-medium text-indigo-700 underline" href={`/t/${team}/deployments/${active.id}`}>{active.strategy}, {active.status}</Link>
+          </div>
+        )}
+        <Card title="Live variants (last 15 minutes, refreshed every 5 s)">
+          {ep.variants.length === 0 ? (
+            <EmptyState title="No traffic yet">Set a split below to start serving.</EmptyState>
+          ) : (
+            <TableWrap>
+              <table className="w-full" data-testid="variants-table">
+                <thead><tr><th className={th}>Variant</th><th className={th}>Role</th><th className={th}>Weight</th><th className={th}>Device</th><th className={th}>Ready</th><th className={th}>req/s</th><th className={th}>p50 ms</th><th className={th}>p95 ms</th><th className={th}>Errors</th></tr></thead>
+                <tbody>
+                  {ep.variants.map((v) => {
+                    const s = stats.get(v.name);
+                    return (
+                      <tr key={v.name}>
+                        <td className={td}><Link className="font-medium text-indigo-700 hover:underline" href={`/t/${team}/models/${v.model}/versions/${v.version}`}>{v.name}</Link></td>
+                        <td className={td}><Badge tone={v.role === "shadow" ? "slate" : v.role === "canary" ? "amber" : "indigo"}>{v.role}</Badge></td>
+                        <td className={`${td} tabular-nums`}>{v.role === "shadow" ? "copy" : `${v.weight}%`}</td>
+                        <td className={td}>{v.device}</td>
+                        <td className={td}>{v.readyReplicas}/{v.replicas}</td>
+                        <td className={`${td} tabular-nums`}>{s ? s.requestsPerSecond.toFixed(2) : "0"}</td>
+                        <td className={`${td} tabular-nums`}>{fmt(s?.p50Ms ?? null, 0)}</td>
+                        <td className={`${td} tabular-nums`}>{fmt(s?.p95Ms ?? null, 0)}</td>
+                        <td className={`${td} tabular-nums ${s && s.errorRate > 0.01 ? "font-semibold text-red-700" : ""}`}>{s ? `${(s.errorRate * 100).toFixed(1)}%` : "—"}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </TableWrap>
+          )}
+          {m.data && m.data.series.length > 0 && <TrafficChart series={m.data.series} />}
+        </Card>
+        {editable ? (
+          <TrafficEditor team={team} endpoint={ep.name} current={ep.variants} disabled={Boolean(active)} />
+        ) : (
+          <Card title="Traffic split"><p className="text-sm text-slate-500">{canEdit ? "Production endpoints can be changed by admins only." : "Engineers and admins can change the split."}</p></Card>
+        )}
+        <Card title="Deployments">
+          {ep.deployments.length === 0 ? <p className="text-sm text-slate-500">None yet.</p> : (
+            <TableWrap>
+              <table className="w-full">
+                <thead><tr><th className={th}>When</th><th className={th}>Strategy</th><th className={th}>Status</th><th className={th}>To</th><th className={th}>By</th><th className={th}>Why</th></tr></thead>
+                <tbody>
+                  {ep.deployments.map((d) => (
+                    <tr key={d.id}>
+                      <td className={td}><Link className="text-indigo-700 hover:underline" href={`/t/${team}/deployments/${d.id}`}>{when(d.createdAt)}</Link></td>
+                      <td className={td}>{d.strategy.replace("_", "-")}</td>
+                      <td className={td}><StatusBadge status={d.status} /></td>
+                      <td className={td}>{d.to.map((v) => `${v.name}${v.role === "shadow" ? " (shadow)" : ` ${v.weight}%`}`).join(", ")}</td>
+                      <td className={td}>{d.createdBy}</td>
+                      <td className={`${td} max-w-xs truncate`} title={d.rollbackReason ?? d.error ?? d.reason}>{d.rollbackReason ?? d.error ?? d.reason ?? ""}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}
