@@ -1,12 +1,14 @@
 // An endpoint's routing: which model versions answer, with what share, in what role, where.
 import { z } from "zod";
 
+// maxQueueDelayMs 0 batches eagerly: whatever arrived while the previous batch ran (session.run
+// blocks the worker's event loop) goes into the next one, and a lone request never waits.
 export const batchingSchema = z.object({
   maxBatch: z.number().int().min(1).max(1024).default(64),
-  maxQueueDelayMs: z.number().min(0).max(100).default(2),
+  maxQueueDelayMs: z.number().min(0).max(100).default(0),
 });
 export type Batching = z.infer<typeof batchingSchema>;
-export const DEFAULT_BATCHING: Batching = { maxBatch: 64, maxQueueDelayMs: 2 };
+export const DEFAULT_BATCHING: Batching = { maxBatch: 64, maxQueueDelayMs: 0 };
 
 export const ROLES = ["primary", "canary", "shadow"] as const;
 export const DEVICES = ["cpu", "gpu"] as const;

@@ -17,6 +17,7 @@ const redis = createRedis(config.redisUrl);
 const subscriber = createRedis(config.redisUrl, { maxRetriesPerRequest: null });
 const directory = new WorkerDirectory(redis);
 const logger = new PredictionLogger(redis, {
+  enabled: process.env.GATEWAY_LOG_PREDICTIONS !== "0",
   maxBuffer: Number(process.env.GATEWAY_LOG_BUFFER ?? 200_000),
   perEntry: 64,
   flushMs: 20,
@@ -51,7 +52,7 @@ subscriber.on("ready", () => void reload());
 const server = createGateway({
   table: () => table,
   directory,
-  forwarder: new Forwarder(Number(process.env.GATEWAY_TIMEOUT_MS ?? 10_000)),
+  forwarder: new Forwarder(Number(process.env.GATEWAY_TIMEOUT_MS ?? 10_000), process.env.GATEWAY_COALESCE !== "0"),
   logger,
   maxBodyBytes: Number(process.env.GATEWAY_MAX_BODY_BYTES ?? 4 * 1024 * 1024),
   onShadowError: (err) => log.debug({ err: err.message }, "shadow request failed"),

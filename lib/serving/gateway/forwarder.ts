@@ -14,12 +14,14 @@ export class Forwarder {
   private agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   private queues = new Map<string, Pending[]>();
 
-  constructor(private readonly timeoutMs: number) {}
+  /** coalesce=false sends each request on its own (only useful to measure what coalescing gains). */
+  constructor(private readonly timeoutMs: number, private readonly coalesce = true) {}
 
   send(workerUrl: string, versionId: string, feeds: Feeds): Promise<WorkerResult> {
     const key = `${workerUrl}|${versionId}`;
     return new Promise((resolve, reject) => {
       let q = this.queues.get(key);
+      if (!this.coalesce) return this.post(workerUrl, versionId, [{ feeds, resolve, reject }]);
       if (!q) {
         q = [];
         this.queues.set(key, q);
@@ -32,6 +34,10 @@ export class Forwarder {
   private flush(key: string, workerUrl: string, versionId: string): void {
     const batch = this.queues.get(key) ?? [];
     this.queues.delete(key);
+    this.post(workerUrl, versionId, batch);
+  }
+
+  private post(workerUrl: string, versionId: string, batch: Pending[]): void {
     const body = JSON.stringify({ requests: batch.map((p) => ({ inputs: p.feeds })) });
     const url = new URL(`/batch/${encodeURIComponent(versionId)}`, workerUrl);
     const req = http.request(url, { method: "POST", agent: this.agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {

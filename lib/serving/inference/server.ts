@@ -2,14 +2,14 @@
 // the gateway, OIP v2 for direct calls, health and Prometheus metrics.
 import http from "node:http";
 import client from "prom-client";
-import { batchingSchema } from "../routing";
+import { batchingSchema, DEFAULT_BATCHING } from "../routing";
 import { InputError, oipDatatype } from "../tensors";
 import { HttpError, readJson, sendError, sendJson } from "../http";
 import { Overloaded } from "./batcher";
 import { ModelHost, UnknownVersion } from "./model-host";
 import { z } from "zod";
 
-const loadSchema = z.object({ versionId: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/), batching: batchingSchema.default({ maxBatch: 64, maxQueueDelayMs: 2 }) });
+const loadSchema = z.object({ versionId: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/), batching: batchingSchema.default(DEFAULT_BATCHING) });
 const BODY_LIMIT = 16 * 1024 * 1024;
 
 export type InferenceMetrics = ReturnType<typeof createInferenceMetrics>;

@@ -14,10 +14,11 @@ export class PredictionLogger {
 
   constructor(
     private readonly redis: Redis,
-    private readonly opts: { maxBuffer: number; perEntry: number; flushMs: number; onError?: (err: Error) => void },
+    private readonly opts: { enabled?: boolean; maxBuffer: number; perEntry: number; flushMs: number; onError?: (err: Error) => void },
   ) {}
 
   log(r: PredictionRecord): void {
+    if (this.opts.enabled === false) return;
     if (this.buffer.length >= this.opts.maxBuffer) {
       this.buffer.shift();
       this.dropped++;
