@@ -6,6 +6,7 @@ import { call, multipart } from "./helpers/call";
 import { makeWorld, type World } from "./helpers/world";
 import { brokenModel, otherSignatureModel, trained } from "./helpers/models";
 import { startCluster, stopProcess, waitFor, type Cluster } from "./helpers/serving-cluster";
+import { freePort, httpOk, startProcess } from "./helpers/processes";
 
 const db = getDb();
 let cluster: Cluster;
@@ -274,6 +275,30 @@ describe("serving", () => {
     await waitFor("outage records logged", async () => (await loggedCount("replicated")) - before >= sent, 30_000, 500);
     expect((await loggedCount("replicated")) - before).toBe(sent);
   }, 90_000);
+
+  it("keeps serving from its last good routing table while Postgres is unreachable", async () => {
+    // A gateway logging in as its own role: taking that role's access away is a Postgres outage for it alone.
+    const role = `gw_${process.pid}`;
+    await db.$executeRawUnsafe(`CREATE ROLE ${role} LOGIN`);
+    await db.$executeRawUnsafe(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}`);
+    const dbUrl = new URL(process.env.DATABASE_URL!);
+    dbUrl.username = role;
+    const port = await freePort();
+    const gw = startProcess("gateway-pg", "workers/gateway/main.ts", { DATABASE_URL: dbUrl.toString(), REDIS_URL: cluster.redis.url, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", GATEWAY_RELOAD_MS: "300" });
+    try {
+      await waitFor("gateway-pg", () => httpOk(`http://127.0.0.1:${port}/v2/models/replicated/ready`), 30_000);
+      await db.$executeRawUnsafe(`ALTER ROLE ${role} NOLOGIN`);
+      await db.$executeRawUnsafe(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${role}'`);
+      await new Promise((r) => setTimeout(r, 1_500)); // several failed reloads
+      const answers = await inParallel(50, 4, (i) => fetch(`http://127.0.0.1:${port}/v1/endpoints/replicated/predict`, { method: "POST", body: JSON.stringify({ instances: [instance(i)] }) }).then((r) => r.status));
+      expect(answers.every((s) => s === 200)).toBe(true);
+      expect(gw.output.join("")).toMatch(/keeping the last good table/);
+    } finally {
+      await stopProcess(gw);
+      await db.$executeRawUnsafe(`DROP OWNED BY ${role}`);
+      await db.$executeRawUnsafe(`DROP ROLE ${role}`);
+    }
+  }, 60_000);
 
   it("loses and duplicates nothing when the ingest consumer is killed mid-stream", async () => {
     await createEndpoint("ingest");

@@ -4,7 +4,10 @@ import { bullConnection, runDeploymentJob, type RunDeploymentPayload } from "./q
 let queue: Queue | null = null;
 
 function deploymentsQueue(redisUrl: string): Queue {
-  queue ??= new Queue(runDeploymentJob.queue, { connection: bullConnection(redisUrl) });
+  if (!queue) {
+    queue = new Queue(runDeploymentJob.queue, { connection: bullConnection(redisUrl) });
+    queue.on("error", () => {}); // Redis away: enqueueDeployment reports it by returning false
+  }
   return queue;
 }
 

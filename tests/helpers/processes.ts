@@ -1,6 +1,9 @@
 // Starts the real Switchyard processes (and a private Redis) for tests, and stops them.
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -55,12 +58,17 @@ export async function httpOk(url: string): Promise<boolean> {
   }
 }
 
-/** A private redis-server, so tests may stop and restart it without touching anyone else's. */
+/**
+ * A private redis-server, so tests may kill and restart it without touching anyone else's. It keeps
+ * an append-only file (fsync on every write), as a production Redis holding queues should, so a
+ * restart loses nothing that was acknowledged.
+ */
 export async function startRedis(): Promise<{ url: string; port: number; stop: () => Promise<void>; restart: (downMs: number) => Promise<void> }> {
   const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-redis-"));
   let child: ChildProcess;
   const launch = async () => {
-    child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--dir", dir, "--appendonly", "yes", "--appendfsync", "always"], { stdio: "ignore" });
     await waitFor("redis", async () => {
       const s = net.connect(port, "127.0.0.1");
       return new Promise<boolean>((r) => { s.on("connect", () => { s.destroy(); r(true); }); s.on("error", () => r(false)); });
@@ -76,7 +84,7 @@ export async function startRedis(): Promise<{ url: string; port: number; stop: (
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    stop: kill,
+    stop: async () => { await kill(); rmSync(dir, { recursive: true, force: true }); },
     restart: async (downMs) => { await kill(); await new Promise((r) => setTimeout(r, downMs)); await launch(); },
   };
 }

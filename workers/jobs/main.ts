@@ -2,7 +2,8 @@
 // keep the system converging (queue deployments recorded while Redis was down; re-place
 // versions on workers that restarted empty).
 import os from "node:os";
-import { Worker } from "bullmq";
+import { Queue, Worker } from "bullmq";
+import { startJobsServer } from "../../lib/jobs/jobs-server";
 import pg from "pg";
 import { loadConfig } from "../../lib/config";
 import { createDb } from "../../lib/db/client";
@@ -60,10 +61,14 @@ const timers = [
   every(Number(process.env.JOBS_RECONCILE_MS ?? 5_000), () => reconcilePending({ db, redisUrl: config.redisUrl })),
   every(Number(process.env.JOBS_HEAL_MS ?? 5_000), () => healPlacements({ db, redis, log: (m) => log.info(m) })),
 ];
+const queue = new Queue(runDeploymentJob.queue, { connection: bullConnection(config.redisUrl) });
+const server = startJobsServer({ port: Number(process.env.JOBS_PORT ?? 9464), host: process.env.JOBS_HOST ?? "127.0.0.1", queue, ingested: () => ingest.ingested });
 log.info("job workers started: deployments, ingest, reconcile, heal");
 
 const stop = async () => {
   timers.forEach(clearInterval);
+  server.close();
+  await queue.close().catch(() => {});
   await Promise.allSettled([deployments.close(), ingest.stop()]);
   streamRedis.disconnect();
   redis.disconnect();
