@@ -10,6 +10,7 @@ test("an admin signs in and compares the seeded credit-risk versions", async ({ 
   await signIn(page);
   await expect(page.getByRole("link", { name: "credit-risk" })).toBeVisible();
   await page.getByRole("link", { name: "credit-risk" }).click();
+  await expect(page).toHaveURL(/\/models\/credit-risk$/);
   const table = page.getByTestId("versions-table");
   await expect(table.getByRole("link", { name: "v1" })).toBeVisible();
   await expect(table.getByRole("link", { name: "v2" })).toBeVisible();
@@ -25,6 +26,7 @@ test("an admin signs in and compares the seeded credit-risk versions", async ({ 
 test("a token made in the UI lets the CLI push a version that then shows in the UI", async ({ page, baseURL }) => {
   await signIn(page);
   await page.getByRole("link", { name: "API tokens" }).click();
+  await expect(page).toHaveURL(/\/tokens$/);
   await page.getByLabel("Name").fill("e2e-ci");
   await page.getByRole("button", { name: "Create token" }).click();
   const token = (await page.getByTestId("new-token").textContent())!.trim();
@@ -45,12 +47,14 @@ test("a token made in the UI lets the CLI push a version that then shows in the 
   expect(bad.stderr).toContain("HTTP 422");
 
   await page.getByRole("link", { name: "Models" }).click();
+  await expect(page).toHaveURL(/\/models$/);
   await page.getByRole("link", { name: "fraud" }).click();
   await expect(page.getByTestId("versions-table").getByRole("link", { name: "v1" })).toBeVisible();
   await expect(page.getByText(String(trained.metrics.auc))).toBeVisible();
   await page.screenshot({ path: "test-results/pushed-by-cli.png", fullPage: true });
 
   await page.getByRole("link", { name: "Audit" }).click();
+  await expect(page).toHaveURL(/\/audit$/);
   await expect(page.getByText("version.create").first()).toBeVisible();
   await expect(page.getByText("token:e2e-ci").first()).toBeVisible();
 });

@@ -14,7 +14,9 @@ test("the seeded endpoint answers through the gateway and shows live traffic per
   }
   await signIn(page);
   await page.getByRole("link", { name: "Endpoints" }).click();
-  await page.getByRole("link", { name: "credit-risk" }).first().click();
+  await expect(page).toHaveURL(/\/endpoints$/);
+  await page.getByRole("main").getByRole("link", { name: "credit-risk", exact: true }).click();
+  await expect(page).toHaveURL(/\/endpoints\/credit-risk$/);
   const table = page.getByTestId("variants-table");
   await expect(table.getByRole("link", { name: "credit-risk-v1" })).toBeVisible();
   await expect(table.getByRole("cell", { name: "90%" })).toBeVisible();
