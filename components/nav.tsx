@@ -8,7 +8,7 @@ export function Nav({ team, teams, role, email }: { team: string; teams: { slug:
     { href: `/t/${team}/models`, label: "Models" },
     { href: `/t/${team}/endpoints`, label: "Endpoints" },
     { href: `/t/${team}/audit`, label: "Audit" },
-    ...(role === "admin" ? [{ href: `/t/${team}/tokens`, label: "API tokens" }] : []),
+    ...(role === "admin" ? [{ href: `/t/${team}/tokens`, label: "API tokens" }, { href: `/t/${team}/members`, label: "Members" }] : []),
   ];
   return (
     <header className="border-b border-slate-200 bg-white">

@@ -80,7 +80,7 @@ test("a viewer sees models but not the token page", async ({ page }) => {
 test("pages fit a phone screen without sideways scrolling", async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await signIn(page);
-  for (const p of ["/t/demo/models", "/t/demo/models/credit-risk", "/t/demo/models/credit-risk/versions/1", "/t/demo/endpoints", "/t/demo/endpoints/credit-risk", "/t/demo/audit", "/t/demo/tokens"]) {
+  for (const p of ["/t/demo/models", "/t/demo/models/credit-risk", "/t/demo/models/credit-risk/versions/1", "/t/demo/endpoints", "/t/demo/endpoints/credit-risk", "/t/demo/audit", "/t/demo/tokens", "/t/demo/members"]) {
     await page.goto(p);
     await page.waitForLoadState("networkidle");
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

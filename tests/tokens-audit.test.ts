@@ -72,3 +72,30 @@ describe("audit", () => {
     expect(bad.json.error.message).toMatch(/^query\.limit: /);
   });
 });
+
+describe("members", () => {
+  it("admins add people (first password shown once), change roles and remove them; a team keeps one admin", async () => {
+    const members = await import("@/app/api/v1/members/route");
+    const member = await import("@/app/api/v1/members/[userId]/route");
+    const add = await call(members.POST, "POST", "/api/v1/members", { cookie: w.people.admin.cookie, body: { email: "New.Person@Example.test", role: "viewer" } });
+    expect(add.status).toBe(201);
+    expect(add.json).toMatchObject({ email: "new.person@example.test", role: "viewer", created: true });
+    expect(add.json.initialPassword).toMatch(/^\S{10,}$/);
+    const user = await db.user.findUniqueOrThrow({ where: { email: "new.person@example.test" } });
+    expect(user.passwordHash).not.toContain(add.json.initialPassword);
+
+    expect((await call(members.POST, "POST", "/api/v1/members", { cookie: w.people.engineer.cookie, body: { email: "x@example.test", role: "admin" } })).status).toBe(403);
+    expect((await call(members.POST, "POST", "/api/v1/members", { token: w.tokens.all, body: { email: "x@example.test", role: "admin" } })).status).toBe(403);
+
+    const promote = await call(member.PUT, "PUT", `/api/v1/members/${user.id}`, { cookie: w.people.admin.cookie, body: { role: "approver" }, params: { userId: user.id } });
+    expect(promote.json.role).toBe("approver");
+    const lastAdmin = await call(member.PUT, "PUT", `/api/v1/members/${w.people.admin.id}`, { cookie: w.people.admin.cookie, body: { role: "viewer" }, params: { userId: w.people.admin.id } });
+    expect(lastAdmin.status).toBe(409);
+    const removed = await call(member.DELETE, "DELETE", `/api/v1/members/${user.id}`, { cookie: w.people.admin.cookie, params: { userId: user.id } });
+    expect(removed.status).toBe(200);
+    const list = await call(members.GET, "GET", "/api/v1/members", { cookie: w.people.viewer.cookie });
+    expect(list.json.members.map((m: { email: string }) => m.email)).not.toContain("new.person@example.test");
+    const actions = (await db.auditEvent.findMany({ where: { teamId: w.teamId, resourceType: "membership" } })).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(["member.add", "member.role", "member.remove"]));
+  });
+});

@@ -1,0 +1,74 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { apiFetch } from "@/lib/web/api-fetch";
+import { Card, ErrorBox, TableWrap, td, th, when } from "./ui";
+
+const ROLES = ["viewer", "engineer", "approver", "admin"] as const;
+type Member = { userId: string; email: string; name: string; role: (typeof ROLES)[number]; since: string };
+
+export function MembersPanel({ team, me }: { team: string; me: string }) {
+  const qc = useQueryClient();
+  const key = ["members", team];
+  const members = useQuery({ queryKey: key, queryFn: () => apiFetch<{ members: Member[] }>(team, "/api/v1/members") });
+  const [added, setAdded] = useState<{ email: string; initialPassword?: string } | null>(null);
+  const refresh = () => qc.invalidateQueries({ queryKey: key });
+  const add = useMutation({
+    mutationFn: (body: object) => apiFetch<{ email: string; initialPassword?: string }>(team, "/api/v1/members", { method: "POST", body }),
+    onSuccess: (r) => { setAdded(r); refresh(); },
+  });
+  const change = useMutation({
+    mutationFn: ({ userId, role }: { userId: string; role: string | null }) =>
+      apiFetch(team, `/api/v1/members/${userId}`, role ? { method: "PUT", body: { role } } : { method: "DELETE" }),
+    onSettled: refresh,
+  });
+
+  return (
+    <div className="space-y-6">
+      <Card title="Add a person">
+        <form
+          className="flex flex-wrap items-end gap-4"
+          onSubmit={(e) => { e.preventDefault(); const f = new FormData(e.currentTarget); add.mutate({ email: f.get("email"), role: f.get("role") }); }}
+        >
+          <label className="text-sm font-medium">Email<input name="email" type="email" required className="mt-1 block rounded-md border border-slate-300 px-3 py-1.5" /></label>
+          <label className="text-sm font-medium">Role
+            <select name="role" defaultValue="engineer" className="mt-1 block rounded-md border border-slate-300 px-3 py-1.5">{ROLES.map((r) => <option key={r}>{r}</option>)}</select>
+          </label>
+          <button className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white" disabled={add.isPending}>Add</button>
+        </form>
+        {add.error && <div className="mt-3"><ErrorBox message={add.error.message} /></div>}
+        {added && (
+          <p className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
+            {added.email} added.{added.initialPassword && <> First password (shown once): <code data-testid="initial-password" className="font-mono">{added.initialPassword}</code></>}
+          </p>
+        )}
+      </Card>
+      <Card title="Members">
+        {change.error && <div className="mb-3"><ErrorBox message={change.error.message} /></div>}
+        {members.isPending ? <p className="text-sm text-slate-500">Loading…</p> : members.error ? <ErrorBox message={members.error.message} /> : (
+          <TableWrap>
+            <table className="w-full">
+              <thead><tr><th className={th}>Person</th><th className={th}>Role</th><th className={th}>Since</th><th className={th} /></tr></thead>
+              <tbody>
+                {members.data.members.map((m) => (
+                  <tr key={m.userId}>
+                    <td className={td}>{m.email}{m.email === me ? " (you)" : ""}</td>
+                    <td className={td}>
+                      <select aria-label={`Role of ${m.email}`} value={m.role} onChange={(e) => change.mutate({ userId: m.userId, role: e.target.value })} className="rounded-md border border-slate-300 px-2 py-1 text-sm">
+                        {ROLES.map((r) => <option key={r}>{r}</option>)}
+                      </select>
+                    </td>
+                    <td className={td}>{when(m.since)}</td>
+                    <td className={td}>
+                      <button onClick={() => confirm(`Remove ${m.email} from the team?`) && change.mutate({ userId: m.userId, role: null })} className="text-sm font-medium text-red-700 hover:underline">Remove</button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        )}
+      </Card>
+    </div>
+  );
+}
