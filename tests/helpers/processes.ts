@@ -18,8 +18,8 @@ export async function freePort(): Promise<number> {
 
 export type Proc = { name: string; child: ChildProcess; output: string[]; exited: Promise<number | null> };
 
-export function startProcess(name: string, script: string, env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ["--import", "tsx", script], { env: { ...process.env, LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+export function startProcess(name: string, script: string, env: Record<string, string>, nodeArgs: string[] = []): Proc {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script], { env: { ...process.env, LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const output: string[] = [];
   const keep = (b: Buffer) => { output.push(b.toString()); if (output.length > 200) output.shift(); };
   child.stdout!.on("data", keep);
