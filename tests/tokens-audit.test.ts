@@ -56,6 +56,22 @@ describe("API tokens", () => {
   });
 });
 
+describe("rate limit", () => {
+  it("answers 429 with Retry-After once a token has used its budget for the minute", async () => {
+    const { getServices } = await import("@/lib/api/services");
+    const { rateLimitKey } = await import("@/lib/api/rate-limit");
+    const { redis, config } = getServices();
+    const r = await call(tokens.POST, "POST", "/api/v1/tokens", { cookie: w.people.admin.cookie, body: { name: "busy", scopes: ["read"] } });
+    expect((await call(models.GET, "GET", "/api/v1/models", { token: r.json.token })).status).toBe(200);
+    await redis.set(rateLimitKey(r.json.id), String(config.rateLimitPerMinute), "PX", 60_000);
+    const limited = await call(models.GET, "GET", "/api/v1/models", { token: r.json.token });
+    expect(limited.status).toBe(429);
+    expect(limited.json.error.code).toBe("rate_limited");
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await call(models.GET, "GET", "/api/v1/models", { token: w.tokens.read })).status).toBe(200); // other tokens are not affected
+  });
+});
+
 describe("audit", () => {
   it("lists the team's events newest first, filtered by action and actor, and pages", async () => {
     for (const name of ["a1", "a2", "a3"]) await call(models.POST, "POST", "/api/v1/models", { cookie: w.people.engineer.cookie, body: { name } });

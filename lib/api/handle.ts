@@ -11,6 +11,7 @@ import { sessionUserId, readCookie } from "../auth/session-cookie";
 import { resolveMember } from "../auth/resolve-member";
 import { getServices, type Services } from "./services";
 import { createLogger } from "../log";
+import { takeRequest } from "./rate-limit";
 
 const log = createLogger("api");
 
@@ -57,6 +58,10 @@ async function authorize(req: Request, contract: Contract, services: Services): 
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) throw new AppError("unauthorized", "Authorization header must be 'Bearer <token>'");
     principal = await authenticateToken({ db: services.db, token: m[1] });
+    const budget = await takeRequest(services.redis, principal.id, services.config.rateLimitPerMinute);
+    if (!budget.allowed) {
+      throw new AppError("rate_limited", `this token made more than ${services.config.rateLimitPerMinute} requests this minute (API_RATE_LIMIT_PER_MINUTE)`, { "retry-after": String(budget.retryAfterSeconds) });
+    }
     const askedTeam = req.headers.get(TEAM_HEADER);
     if (askedTeam && askedTeam !== principal.teamSlug) throw new AppError("forbidden", `this token belongs to team "${principal.teamSlug}", not "${askedTeam}"`);
     if (sessionOnly) throw new AppError("forbidden", "API tokens cannot do this; sign in instead");
