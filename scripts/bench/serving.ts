@@ -104,7 +104,9 @@ try {
   type Row = { model: string; path: string; batching: string; c1: LoadResult; c16: LoadResult; c64: LoadResult };
   const rows: Row[] = [];
   const measure = async (model: string, pathName: string, batching: string, port: number, urlPath: string, body: string) => {
-    await runLoad({ port, path: urlPath, body, concurrency: 8, seconds: 1 }); // warm up
+    // warm up (JIT, sockets, sessions) at both ends of the concurrency range before measuring
+    await runLoad({ port, path: urlPath, body, concurrency: 16, seconds: 2 });
+    await runLoad({ port, path: urlPath, body, concurrency: 1, seconds: 1 });
     const [c1, c16, c64] = [await runLoad({ port, path: urlPath, body, concurrency: 1, seconds: SECONDS }), await runLoad({ port, path: urlPath, body, concurrency: 16, seconds: SECONDS }), await runLoad({ port, path: urlPath, body, concurrency: 64, seconds: SECONDS })];
     rows.push({ model, path: pathName, batching, c1, c16, c64 });
   };
