@@ -9,6 +9,7 @@ import { TrafficEditor } from "./traffic-editor";
 import { TrafficChart } from "./traffic-chart";
 
 type Metrics = {
+  shadows: { variant: string; compared: number; meanAbsDiff: number | null; maxAbsDiff: number | null }[];
   variants: { variant: string; requests: number; errors: number; errorRate: number; p50Ms: number | null; p95Ms: number | null; requestsPerSecond: number }[];
   series: { minute: string; variant: string; requests: number; errors: number; meanMs: number | null }[];
 };
@@ -70,6 +71,15 @@ export function EndpointPanel({ team, endpoint, canEdit, isAdmin, gatewayHint }:
                 </tbody>
               </table>
             </TableWrap>
+          )}
+          {m.data && m.data.shadows.length > 0 && (
+            <div className="mt-4 space-y-1 text-sm" data-testid="shadow-comparison">
+              {m.data.shadows.map((sh) => (
+                <p key={sh.variant}>
+                  Shadow <span className="font-medium">{sh.variant}</span> vs served answers over {sh.compared} requests: mean |Δ| {fmt(sh.meanAbsDiff, 4)}, max |Δ| {fmt(sh.maxAbsDiff, 4)}
+                </p>
+              ))}
+            </div>
           )}
           {m.data && m.data.series.length > 0 && <TrafficChart series={m.data.series} />}
         </Card>

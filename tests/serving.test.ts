@@ -140,6 +140,13 @@ describe("serving", () => {
     await waitFor("shadow logs", async () => (await loggedCount("shadowed", `AND p.shadow AND p.version = ${vBroken}`)) >= 200, 30_000, 300);
     expect(await loggedCount("shadowed", `AND p.shadow AND p.version = ${v2} AND p.status = 200`)).toBeGreaterThanOrEqual(190);
     expect(await loggedCount("shadowed", `AND p.shadow AND p.version = ${vBroken} AND p.status = 500`)).toBe(200);
+    // the good shadow's answers are compared with the ones served (LR vs MLP: close, not equal)
+    const metrics = await call((await import("@/app/api/v1/endpoints/[endpoint]/metrics/route")).GET, "GET", "/api/v1/endpoints/shadowed/metrics", { token: w.tokens.read, params: { endpoint: "shadowed" } });
+    const cmp = metrics.json.shadows.find((x: { variant: string }) => x.variant === `credit-v${v2}`);
+    expect(cmp.compared).toBeGreaterThanOrEqual(190);
+    expect(cmp.meanAbsDiff).toBeGreaterThan(0);
+    expect(cmp.meanAbsDiff).toBeLessThan(0.5);
+    expect(metrics.json.shadows.some((x: { variant: string }) => x.variant === `credit-v${vBroken}`)).toBe(false);
   }, 60_000);
 
   it("rolls a failing canary back automatically and says why", async () => {

@@ -51,6 +51,7 @@ export const endpointMetrics = defineContract({
   response: z.object({
     endpoint: z.string(), since: z.string(),
     variants: z.array(z.object({ variant: z.string(), requests: z.number(), errors: z.number(), errorRate: z.number(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable(), meanMs: z.number().nullable(), requestsPerSecond: z.number() })),
+    shadows: z.array(z.object({ variant: z.string(), compared: z.number(), meanAbsDiff: z.number().nullable(), maxAbsDiff: z.number().nullable() })),
     series: z.array(z.object({ minute: z.string(), variant: z.string(), requests: z.number(), errors: z.number(), meanMs: z.number().nullable() })),
   }),
 });

@@ -4,6 +4,7 @@ import { notFound } from "../../errors";
 import { listWorkers, type WorkerInfo } from "../worker-registry";
 import { toDeploymentView, toEndpointView } from "./views";
 import { variantStats } from "../variant-stats";
+import { compareShadows } from "../shadow-comparison";
 
 async function workersOrNone(redis: Redis): Promise<WorkerInfo[]> {
   return listWorkers(redis).catch(() => []);
@@ -42,14 +43,16 @@ export async function getDeployment(opts: { db: Db; teamId: string; id: string }
 export async function endpointMetrics(opts: { db: Db; teamId: string; name: string; minutes: number }) {
   const e = await findEndpoint(opts.db, opts.teamId, opts.name);
   const since = new Date(Date.now() - opts.minutes * 60_000);
-  const [totals, rows] = await Promise.all([
+  const [totals, rows, shadows] = await Promise.all([
     variantStats({ db: opts.db, endpointId: e.id, since }),
     opts.db.metricRollup.findMany({ where: { endpointId: e.id, minute: { gte: since } }, orderBy: { minute: "asc" } }),
+    compareShadows({ db: opts.db, endpointId: e.id, since }),
   ]);
   return {
     endpoint: e.name,
     since: since.toISOString(),
     variants: totals.map((t) => ({ ...t, requestsPerSecond: t.requests / (opts.minutes * 60) })),
+    shadows,
     series: rows.map((r) => ({ minute: r.minute.toISOString(), variant: r.variant, requests: r.count, errors: r.errors, meanMs: r.count ? r.latencySumMs / r.count : null })),
   };
 }
