@@ -45,6 +45,7 @@ deployments.on("error", (err) => log.warn({ err: err.message }, "deployments wor
 const ingest = new IngestConsumer(streamRedis, pool, {
   consumer: `${os.hostname()}-${process.pid}`,
   claimIdleMs: Number(process.env.INGEST_CLAIM_IDLE_MS ?? 30_000),
+  retentionDays: Number(process.env.PREDICTION_LOG_RETENTION_DAYS ?? 30),
   onError: (err) => log.warn({ err: err.message }, "ingest error; retrying"),
 });
 ingest.start();

@@ -4,7 +4,7 @@
 import type { Redis } from "ioredis";
 import type { Pool } from "pg";
 import { INGEST_GROUP, PREDICTION_STREAM, type PredictionRecord } from "./record";
-import { ensurePartitions, writePredictionBatch } from "./write-batch";
+import { dropOldPartitions, ensurePartitions, writePredictionBatch } from "./write-batch";
 
 type Entry = [id: string, fields: string[]];
 
@@ -16,7 +16,7 @@ export class IngestConsumer {
   constructor(
     private readonly redis: Redis,
     private readonly pool: Pool,
-    private readonly opts: { consumer: string; batchEntries?: number; claimIdleMs?: number; onError?: (err: Error) => void },
+    private readonly opts: { consumer: string; batchEntries?: number; claimIdleMs?: number; retentionDays?: number; onError?: (err: Error) => void },
   ) {}
 
   start(): void {
@@ -35,6 +35,7 @@ export class IngestConsumer {
       try {
         if (Date.now() - lastPartitions > 3_600_000) {
           await ensurePartitions(this.pool);
+          await dropOldPartitions(this.pool, this.opts.retentionDays ?? 30);
           lastPartitions = Date.now();
         }
         await this.ensureGroup();

@@ -77,3 +77,16 @@ export async function ensurePartitions(pool: Pool, daysAhead = 7, now = new Date
     }
   }
 }
+
+/** Drops daily partitions older than `retentionDays` (a partition drop is instant, unlike DELETE). */
+export async function dropOldPartitions(pool: Pool, retentionDays: number, now = new Date()): Promise<string[]> {
+  if (retentionDays <= 0) return [];
+  const cutoff = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - retentionDays)).toISOString().slice(0, 10).replace(/-/g, "");
+  const { rows } = await pool.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+     WHERE p.relname = 'PredictionLog' AND c.relname ~ '^PredictionLog_[0-9]{8}$'`,
+  );
+  const old = rows.map((r) => r.name).filter((n) => n.slice("PredictionLog_".length) < cutoff);
+  for (const name of old) await pool.query(`DROP TABLE IF EXISTS "${name}"`);
+  return old;
+}
