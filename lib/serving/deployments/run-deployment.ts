@@ -113,11 +113,14 @@ async function execute(deps: RunnerDeps, sleep: (ms: number) => Promise<void>, c
   }
 }
 
-/** Of `candidates`, the versions that no endpoint's routing mentions any more. */
+/** Of `candidates`, the versions that no endpoint routes to, and no deployment in progress is bringing in. */
 async function unusedVersions(db: Db, candidates: string[]): Promise<string[]> {
   if (!candidates.length) return [];
-  const endpoints = await db.endpoint.findMany({ select: { routing: true } });
-  const used = new Set(endpoints.flatMap((e) => asRouting(e.routing).variants.map((v) => v.versionId)));
+  const [endpoints, active] = await Promise.all([
+    db.endpoint.findMany({ select: { routing: true } }),
+    db.deployment.findMany({ where: { status: { in: ["pending", "running"] } }, select: { toRouting: true } }),
+  ]);
+  const used = new Set([...endpoints.map((e) => e.routing), ...active.map((d) => d.toRouting)].flatMap((r) => asRouting(r).variants.map((v) => v.versionId)));
   return [...new Set(candidates)].filter((id) => !used.has(id));
 }
 
@@ -125,7 +128,7 @@ async function finish(
   deps: RunnerDeps, id: string, teamId: string, steps: Step[], status: "succeeded" | "failed" | "rolled_back",
   extra: { error?: string; rollbackReason?: string }, restore: Routing | null,
 ): Promise<void> {
-  await deps.db.$transaction(async (tx) => {
+  const d = await deps.db.$transaction(async (tx) => {
     const d = await tx.deployment.update({
       where: { id },
       data: { status, finishedAt: new Date(), steps: steps as unknown as Prisma.InputJsonValue, ...extra },
@@ -133,8 +136,14 @@ async function finish(
     });
     if (restore) await writeRouting(tx, d.endpointId, restore);
     await recordAudit(tx, { teamId, actor: SYSTEM_ACTOR, action: `deployment.${status}`, resourceType: "deployment", resourceId: id, after: { endpoint: d.endpoint.name, status, ...extra } });
+    return d;
   });
-  if (restore) await announceRouting(deps.redis, (await deps.db.deployment.findUniqueOrThrow({ where: { id } })).endpointId);
+  if (restore) await announceRouting(deps.redis, d.endpointId);
+  if (status !== "succeeded") {
+    // a failed or rolled-back deployment may have loaded versions that nothing routes to now
+    const loaded = asRouting(d.toRouting).variants.map((v) => v.versionId);
+    await unloadVersions({ redis: deps.redis, versionIds: await unusedVersions(deps.db, loaded) }).catch(() => {});
+  }
   deps.log?.(`deployment ${id}: ${status}`, extra);
 }
 
