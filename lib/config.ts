@@ -9,7 +9,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     // relative paths are relative to the working directory of the process
     artifactDir: env.ARTIFACT_DIR ?? ".data/artifacts",
     maxUploadBytes: Number(env.MAX_UPLOAD_BYTES ?? 256 * 1024 * 1024),
-    publicUrl: env.NEXTAUTH_URL ?? "http://localhost:3000",
     authSecret: env.NEXTAUTH_SECRET ?? "switchyard-dev-secret-change-me",
     rateLimitPerMinute: Number(env.API_RATE_LIMIT_PER_MINUTE ?? 1200),
     adminEmail: env.SEED_ADMIN_EMAIL ?? "admin@switchyard.local",
