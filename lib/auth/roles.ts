@@ -11,7 +11,5 @@ export function roleAtLeast(role: Role, needed: Role): boolean {
 
 /** What a person's role lets them do, in token-scope terms, so one check covers both. */
 export function scopesOfRole(role: Role): Scope[] {
-  if (role === "viewer") return ["read"];
-  if (role === "engineer") return ["read", "write", "deploy"];
-  return ["read", "write", "deploy"];
+  return role === "viewer" ? ["read"] : ["read", "write", "deploy"];
 }

@@ -21,7 +21,13 @@ const key = (id: string) => `sy:worker:${id}`;
 export const HEARTBEAT_TTL_MS = 6_000;
 
 export async function publishHeartbeat(redis: Redis, info: WorkerInfo): Promise<void> {
-  await redis.multi().set(key(info.id), JSON.stringify(info), "PX", HEARTBEAT_TTL_MS).zadd(SET, info.at, info.id).exec();
+  // Pruning long-gone ids here keeps listWorkers read-only: it runs every second in every gateway.
+  await redis
+    .multi()
+    .set(key(info.id), JSON.stringify(info), "PX", HEARTBEAT_TTL_MS)
+    .zadd(SET, info.at, info.id)
+    .zremrangebyscore(SET, "-inf", info.at - HEARTBEAT_TTL_MS * 10)
+    .exec();
 }
 
 export async function removeWorker(redis: Redis, id: string): Promise<void> {
@@ -29,7 +35,6 @@ export async function removeWorker(redis: Redis, id: string): Promise<void> {
 }
 
 export async function listWorkers(redis: Redis, now = Date.now()): Promise<WorkerInfo[]> {
-  await redis.zremrangebyscore(SET, "-inf", now - HEARTBEAT_TTL_MS * 10);
   const ids = await redis.zrangebyscore(SET, now - HEARTBEAT_TTL_MS, "+inf");
   if (!ids.length) return [];
   const values = await redis.mget(ids.map(key));

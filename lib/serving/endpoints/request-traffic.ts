@@ -5,7 +5,8 @@ import type { Principal } from "../../auth/principal";
 import { actorOf } from "../../auth/principal";
 import { roleAtLeast } from "../../auth/roles";
 import { recordAudit } from "../../audit/record-audit";
-import { AppError, notFound } from "../../errors";
+import { AppError } from "../../errors";
+import { findEndpoint } from "./read-endpoints";
 import { enqueueDeployment } from "../../jobs/enqueue-deployment";
 import { asRouting } from "../routing";
 import { buildSteps, canaryPlanSchema, blueGreenPlanSchema, newVariants, type Plan } from "../deployments/plan";
@@ -15,8 +16,7 @@ import { toDeploymentView } from "./views";
 
 export async function requestTraffic(opts: { db: Db; redisUrl: string; principal: Principal; endpointName: string; request: TrafficRequest }) {
   const { db, principal, request } = opts;
-  const endpoint = await db.endpoint.findFirst({ where: { name: opts.endpointName, teamId: principal.teamId } });
-  if (!endpoint) throw notFound(`endpoint "${opts.endpointName}"`);
+  const endpoint = await findEndpoint(db, principal.teamId, opts.endpointName);
   if (endpoint.environment === "production" && !roleAtLeast(principal.role, "admin")) {
     throw new AppError("forbidden", `changing production endpoint "${endpoint.name}" needs the admin role`);
   }
