@@ -1,8 +1,20 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+// Layering. Only lib/api speaks HTTP, so nothing else in lib/ imports it (or the app). The control
+// plane (web, jobs, lib/serving/control, lib/serving/shared) never loads onnxruntime and never reaches
+// into the data plane's modules; only the inference worker (and the upload check in lib/onnx) runs models.
+const HTTP_LAYER = [
+  { regex: "(^|/)(lib/)?api/", message: "only lib/api speaks HTTP: throw an AppError with a field and let lib/api map it" },
+  { regex: "(^|/|@/)app/", message: "lib/ must not import the Next.js app" },
+];
+const NO_ORT = { name: "onnxruntime-node", message: "the control plane never loads onnxruntime: models run in workers/inference" };
+const NO_INFERENCE = { regex: "serving/data/inference/", message: "the control plane never imports the inference worker's modules" };
+const NO_DATA_PLANE = { regex: "(^|/)data/", message: "control and shared serving code never import the data plane (lib/serving/data)" };
+const restrict = (paths, patterns) => ({ "no-restricted-imports": ["error", { paths, patterns }] });
+
 export default tseslint.config(
-  { ignores: ["node_modules/", ".next/", "lib/generated/", ".data/", "test-results/", "playwright-report/", "next-env.d.ts"] },
+  { ignores: ["node_modules/", ".next/", "lib/generated/", ".data/", "test-results/", "playwright-report/", "next-env.d.ts", "public/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -12,4 +24,13 @@ export default tseslint.config(
       "no-restricted-syntax": ["error", { selector: "CallExpression[callee.object.name=/^(it|test|describe)$/][callee.property.name=/^(only|skip|todo)$/]", message: "no focused or skipped tests" }],
     },
   },
+  {
+    files: ["lib/**/*.ts", "lib/**/*.tsx"],
+    ignores: ["lib/api/**", "lib/serving/**", "lib/onnx/inspect-model.ts"],
+    rules: restrict([NO_ORT], [...HTTP_LAYER, NO_INFERENCE]),
+  },
+  { files: ["lib/serving/control/**", "lib/serving/shared/**"], rules: restrict([NO_ORT], [...HTTP_LAYER, NO_DATA_PLANE]) },
+  { files: ["lib/serving/data/**"], ignores: ["lib/serving/data/inference/**"], rules: restrict([NO_ORT], [...HTTP_LAYER, NO_INFERENCE]) },
+  { files: ["lib/serving/data/inference/**", "lib/onnx/inspect-model.ts"], rules: restrict([], HTTP_LAYER) },
+  { files: ["app/**", "components/**", "cli/**", "workers/jobs/**", "workers/gateway/**"], rules: restrict([NO_ORT], [NO_INFERENCE]) },
 );

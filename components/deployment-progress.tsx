@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import type { DeploymentView } from "@/lib/serving/endpoints/views";
+import type { DeploymentView } from "@/lib/serving/control/endpoints/views";
 import { Card, ErrorBox, PageHeader, when } from "./ui";
 import { StatusBadge } from "./status-badge";
 

@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { apiFetch, ApiFetchError } from "@/lib/web/api-fetch";
-import type { EndpointView, DeploymentView } from "@/lib/serving/endpoints/views";
+import type { EndpointView, DeploymentView } from "@/lib/serving/control/endpoints/views";
 import { Badge, Card, EmptyState, ErrorBox, PageHeader, TableWrap, td, th, when } from "./ui";
 import { StatusBadge } from "./status-badge";
 import { TrafficEditor } from "./traffic-editor";

@@ -1,4 +1,4 @@
-import type { Signature } from "@/lib/onnx/inspect-model";
+import type { Signature } from "@/lib/onnx/signature";
 import { TableWrap, td, th } from "./ui";
 
 export function SignatureTable({ signature }: { signature: Signature }) {

@@ -2,8 +2,8 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
-import { dropOldPartitions, ensurePartitions, writePredictionBatch } from "@/lib/serving/prediction-log/write-batch";
-import type { PredictionRecord } from "@/lib/serving/prediction-log/record";
+import { dropOldPartitions, ensurePartitions, writePredictionBatch } from "@/lib/serving/data/prediction-log/write-batch";
+import type { PredictionRecord } from "@/lib/serving/data/prediction-log/record";
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
 afterAll(() => pool.end());

@@ -1,7 +1,7 @@
 // The serving path with real processes: inference workers, gateway, job workers, Redis, Postgres.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
-import { asRouting } from "@/lib/serving/routing";
+import { asRouting } from "@/lib/serving/shared/routing";
 import { call, multipart } from "./helpers/call";
 import { makeWorld, type World } from "./helpers/world";
 import { brokenModel, otherSignatureModel, trained } from "./helpers/models";

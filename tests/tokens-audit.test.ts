@@ -58,7 +58,7 @@ describe("API tokens", () => {
 
 describe("rate limit", () => {
   it("answers 429 with Retry-After once a token has used its budget for the minute", async () => {
-    const { getServices } = await import("@/lib/api/services");
+    const { getServices } = await import("@/lib/services");
     const { rateLimitKey } = await import("@/lib/api/rate-limit");
     const { redis, config } = getServices();
     const r = await call(tokens.POST, "POST", "/api/v1/tokens", { cookie: w.people.admin.cookie, body: { name: "busy", scopes: ["read"] } });

@@ -9,7 +9,7 @@ import { AppError } from "../errors";
 import { authenticateToken } from "../tokens/authenticate-token";
 import { sessionUserId, readCookie } from "../auth/session-cookie";
 import { resolveMember } from "../auth/resolve-member";
-import { getServices, type Services } from "./services";
+import { getServices, type Services } from "../services";
 import { createLogger } from "../log";
 import { takeRequest } from "./rate-limit";
 

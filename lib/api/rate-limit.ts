@@ -1,8 +1,9 @@
 // Per-token request budget per minute, counted in Redis (fixed one-minute windows). When Redis does
 // not answer, requests are let through: a rate limiter must not take the API down with it.
 import type { Redis } from "ioredis";
+import { REDIS_KEYS } from "../redis-keys";
 
-export const rateLimitKey = (tokenId: string, now = Date.now()) => `sy:rl:${tokenId}:${Math.floor(now / 60_000)}`;
+export const rateLimitKey = (tokenId: string, now = Date.now()) => REDIS_KEYS.rateLimit(tokenId, Math.floor(now / 60_000));
 
 export async function takeRequest(redis: Redis, tokenId: string, limit: number, now = Date.now()): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
   if (limit <= 0) return { allowed: true, retryAfterSeconds: 0 };

@@ -1,9 +1,10 @@
 // Loads a model file in onnxruntime to prove it runs, and reads its input/output signature.
 import * as ort from "onnxruntime-node";
 import { AppError } from "../errors";
+import type { Signature, TensorSpec } from "./signature";
 
-export type TensorSpec = { name: string; type: string; shape: (number | string)[] };
-export type Signature = { inputs: TensorSpec[]; outputs: TensorSpec[] };
+export type { Signature, TensorSpec };
+
 
 function specs(meta: readonly ort.InferenceSession.ValueMetadata[]): TensorSpec[] {
   return meta.map((m) =>

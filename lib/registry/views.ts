@@ -1,4 +1,4 @@
-import type { Signature } from "../onnx/inspect-model";
+import type { Signature } from "../onnx/signature";
 
 type VersionRow = {
   id: string; number: number; sha256: string; sizeBytes: number; signature: unknown; metrics: unknown; params: unknown;

@@ -4,7 +4,7 @@ import { redirect, notFound } from "next/navigation";
 import { sessionUserId } from "../auth/session-cookie";
 import { resolveMember } from "../auth/resolve-member";
 import { roleAtLeast, type Role } from "../auth/roles";
-import { getServices } from "../api/services";
+import { getServices } from "../services";
 import { AppError } from "../errors";
 import type { Principal } from "../auth/principal";
 

@@ -2,7 +2,7 @@
 import http from "node:http";
 import * as ort from "onnxruntime-node";
 import { inspectModel } from "../../lib/onnx/inspect-model";
-import { toOrtFeeds, fromOrtOutputs } from "../../lib/serving/inference/ort-tensors";
+import { toOrtFeeds, fromOrtOutputs } from "../../lib/serving/data/inference/ort-tensors";
 
 const [file, port] = [process.argv[2], Number(process.argv[3])];
 const signature = await inspectModel(file, 1);

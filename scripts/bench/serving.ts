@@ -15,10 +15,10 @@ import { createVersion } from "../../lib/registry/create-version";
 import { SYSTEM_ACTOR } from "../../lib/auth/principal";
 import { loadGermanCredit } from "../../lib/training/german-credit";
 import { trainClassifier } from "../../lib/training/train-classifier";
-import { toOrtFeeds } from "../../lib/serving/inference/ort-tensors";
-import { DEFAULT_BATCHING, type Routing } from "../../lib/serving/routing";
-import { writeRouting } from "../../lib/serving/deployments/switch-routing";
-import { mergeFeeds, type Feeds } from "../../lib/serving/tensors";
+import { toOrtFeeds } from "../../lib/serving/data/inference/ort-tensors";
+import { DEFAULT_BATCHING, type Routing } from "../../lib/serving/shared/routing";
+import { writeRouting } from "../../lib/serving/control/deployments/switch-routing";
+import { mergeFeeds, type Feeds } from "../../lib/serving/shared/tensors";
 import { freePort, httpOk, startProcess, startRedis, stopProcess, waitFor, type Proc } from "../../tests/helpers/processes";
 import { runLoad, type LoadResult } from "./load";
 

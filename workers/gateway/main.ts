@@ -1,13 +1,14 @@
 // Gateway: the data plane's front door on GATEWAY_PORT (8080). Never waits on Postgres per request.
+import { REDIS_KEYS } from "../../lib/redis-keys";
 import { loadConfig } from "../../lib/config";
 import { createDb } from "../../lib/db/client";
 import { createLogger } from "../../lib/log";
 import { createRedis } from "../../lib/redis";
-import { createGateway } from "../../lib/serving/gateway/gateway";
-import { Forwarder } from "../../lib/serving/gateway/forwarder";
-import { loadRoutingTable, ROUTING_CHANNEL, type EndpointRoute } from "../../lib/serving/gateway/routing-table";
-import { WorkerDirectory } from "../../lib/serving/gateway/worker-directory";
-import { PredictionLogger } from "../../lib/serving/prediction-log/prediction-logger";
+import { createGateway } from "../../lib/serving/data/gateway/gateway";
+import { Forwarder } from "../../lib/serving/data/gateway/forwarder";
+import { loadRoutingTable, type EndpointRoute } from "../../lib/serving/data/gateway/routing-table";
+import { WorkerDirectory } from "../../lib/serving/data/gateway/worker-directory";
+import { PredictionLogger } from "../../lib/serving/data/prediction-log/prediction-logger";
 
 const config = loadConfig();
 const log = createLogger("gateway", config.logLevel);
@@ -44,7 +45,7 @@ await reload();
 await directory.refresh().catch((err) => log.warn({ err: err.message }, "worker list unavailable"));
 setInterval(() => void reload(), Number(process.env.GATEWAY_RELOAD_MS ?? 5_000)).unref();
 setInterval(() => void directory.refresh().catch(() => {}), 1_000).unref();
-subscriber.subscribe(ROUTING_CHANNEL).catch(() => {});
+subscriber.subscribe(REDIS_KEYS.routingChannel).catch(() => {});
 subscriber.on("message", () => void reload());
 // after a Redis outage the subscription is restored by ioredis; reload in case we missed news
 subscriber.on("ready", () => void reload());

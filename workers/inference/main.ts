@@ -5,10 +5,10 @@ import { loadConfig } from "../../lib/config";
 import { createLogger } from "../../lib/log";
 import { createRedis } from "../../lib/redis";
 import { LocalArtifactStore } from "../../lib/storage/artifact-store";
-import { chooseDevice, DeviceUnavailable } from "../../lib/serving/inference/providers";
-import { ModelHost } from "../../lib/serving/inference/model-host";
-import { createInferenceMetrics, createInferenceServer } from "../../lib/serving/inference/server";
-import { publishHeartbeat, removeWorker, type WorkerInfo } from "../../lib/serving/worker-registry";
+import { chooseDevice, DeviceUnavailable } from "../../lib/serving/data/inference/providers";
+import { ModelHost } from "../../lib/serving/data/inference/model-host";
+import { createInferenceMetrics, createInferenceServer } from "../../lib/serving/data/inference/server";
+import { publishHeartbeat, removeWorker, type WorkerInfo } from "../../lib/serving/shared/worker-registry";
 
 const config = loadConfig();
 const log = createLogger("inference", config.logLevel);

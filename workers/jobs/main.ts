@@ -10,10 +10,10 @@ import { createDb } from "../../lib/db/client";
 import { createLogger } from "../../lib/log";
 import { createRedis } from "../../lib/redis";
 import { bullConnection, runDeploymentJob } from "../../lib/jobs/queues";
-import { failDeployment, runDeployment } from "../../lib/serving/deployments/run-deployment";
-import { reconcilePending } from "../../lib/serving/deployments/reconcile-pending";
-import { healPlacements } from "../../lib/serving/deployments/heal-placements";
-import { IngestConsumer } from "../../lib/serving/prediction-log/ingest-consumer";
+import { failDeployment, runDeployment } from "../../lib/serving/control/deployments/run-deployment";
+import { reconcilePending } from "../../lib/serving/control/deployments/reconcile-pending";
+import { healPlacements } from "../../lib/serving/control/deployments/heal-placements";
+import { IngestConsumer } from "../../lib/serving/data/prediction-log/ingest-consumer";
 
 const config = loadConfig();
 const log = createLogger("jobs", config.logLevel);

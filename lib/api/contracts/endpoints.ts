@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineContract } from "../contract";
 import { slugName } from "./shared";
-import { stickySchema, trafficRequestSchema } from "../../serving/endpoints/traffic-request";
+import { stickySchema, trafficRequestSchema } from "../../serving/control/endpoints/traffic-request";
 
 const variantView = z.object({
   name: z.string(), model: z.string(), version: z.number(), weight: z.number(), role: z.string(), device: z.string(), replicas: z.number(),

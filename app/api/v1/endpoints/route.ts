@@ -1,7 +1,7 @@
 import { route } from "@/lib/api/handle";
 import * as c from "@/lib/api/contracts/endpoints";
-import { createEndpoint } from "@/lib/serving/endpoints/create-endpoint";
-import { listEndpoints } from "@/lib/serving/endpoints/read-endpoints";
+import { createEndpoint } from "@/lib/serving/control/endpoints/create-endpoint";
+import { listEndpoints } from "@/lib/serving/control/endpoints/read-endpoints";
 
 export const POST = route(c.createEndpoint, ({ principal, body, services }) => createEndpoint({ db: services.db, principal, ...body }));
 

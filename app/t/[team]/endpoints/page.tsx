@@ -1,6 +1,6 @@
 import { requireMember } from "@/lib/web/page-auth";
-import { getServices } from "@/lib/api/services";
-import { listEndpoints } from "@/lib/serving/endpoints/read-endpoints";
+import { getServices } from "@/lib/services";
+import { listEndpoints } from "@/lib/serving/control/endpoints/read-endpoints";
 import { roleAtLeast } from "@/lib/auth/roles";
 import { A, Badge, Card, EmptyState, PageHeader, TableWrap, td, th } from "@/components/ui";
 import { NewEndpointForm } from "@/components/new-endpoint-form";

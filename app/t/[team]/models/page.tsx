@@ -1,5 +1,5 @@
 import { requireMember } from "@/lib/web/page-auth";
-import { getServices } from "@/lib/api/services";
+import { getServices } from "@/lib/services";
 import { listModels } from "@/lib/registry/list-models";
 import { A, Badge, Card, EmptyState, PageHeader, TableWrap, td, th, when } from "@/components/ui";
 

@@ -1,11 +1,11 @@
 import { notFound } from "next/navigation";
 import { requireMember } from "@/lib/web/page-auth";
-import { getServices } from "@/lib/api/services";
+import { getServices } from "@/lib/services";
 import { getModel } from "@/lib/registry/list-models";
 import { listVersions } from "@/lib/registry/list-versions";
 import { bestMetrics, metricNames } from "@/lib/registry/best-metric";
 import { AppError } from "@/lib/errors";
-import { servingByVersion } from "@/lib/serving/endpoints/serving-by-version";
+import { servingByVersion } from "@/lib/serving/control/endpoints/serving-by-version";
 import { A, Badge, Card, EmptyState, PageHeader, TableWrap, td, th, when } from "@/components/ui";
 import { SignatureTable } from "@/components/signature-table";
 

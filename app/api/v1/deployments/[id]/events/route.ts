@@ -1,6 +1,6 @@
 import { route } from "@/lib/api/handle";
 import * as c from "@/lib/api/contracts/endpoints";
-import { getDeployment } from "@/lib/serving/endpoints/read-endpoints";
+import { getDeployment } from "@/lib/serving/control/endpoints/read-endpoints";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { route } from "@/lib/api/handle";
 import * as c from "@/lib/api/contracts/endpoints";
-import { endpointMetrics } from "@/lib/serving/endpoints/read-endpoints";
+import { endpointMetrics } from "@/lib/serving/control/endpoints/read-endpoints";
 
 export const GET = route(c.endpointMetrics, ({ principal, params, query, services }) =>
   endpointMetrics({ db: services.db, teamId: principal.teamId, name: params.endpoint, minutes: query.minutes }),

@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { requireMember } from "@/lib/web/page-auth";
-import { getServices } from "@/lib/api/services";
+import { getServices } from "@/lib/services";
 import { getVersion } from "@/lib/registry/list-versions";
 import { AppError } from "@/lib/errors";
 import { A, Badge, Card, PageHeader, when } from "@/components/ui";

@@ -1,0 +1,16 @@
+// Every Redis key, channel and stream the product uses, declared once. Processes that share a
+// Redis agree on these names; renaming one here renames it everywhere.
+export const REDIS_KEYS = {
+  /** pub/sub: an endpoint id whose routing changed; gateways reload at once */
+  routingChannel: "sy:routing",
+  /** stream of packed prediction records from gateways to the ingest consumer group */
+  predictionStream: "sy:predictions",
+  /** the ingest consumer group on `predictionStream` */
+  ingestGroup: "ingest",
+  /** sorted set: worker id → last heartbeat (ms) */
+  workerSet: "sy:workers",
+  /** one inference worker's heartbeat (JSON), expiring */
+  worker: (workerId: string) => `sy:worker:${workerId}`,
+  /** per-token request counter for one fixed minute window */
+  rateLimit: (tokenId: string, minute: number) => `sy:rl:${tokenId}:${minute}`,
+} as const;

@@ -1,0 +1,56 @@
+// What a deployment does, step by step, and the routing in force at each canary step.
+import { z } from "zod";
+import type { Routing, Variant } from "../../shared/routing";
+
+export const canaryPlanSchema = z.object({
+  steps: z.array(z.number().gt(0).lt(100)).min(1).max(10).default([10, 50]),
+  bakeSeconds: z.number().min(0).max(24 * 3600).default(60),
+  maxErrorRate: z.number().min(0).max(1).default(0.05),
+  maxP95Ms: z.number().positive().default(500),
+  minRequests: z.number().int().min(0).default(0),
+});
+export const blueGreenPlanSchema = z.object({ rollbackWindowSeconds: z.number().min(0).max(24 * 3600).default(300) });
+
+export type CanaryPlan = z.infer<typeof canaryPlanSchema>;
+export type Plan = { canary?: CanaryPlan; blueGreen?: z.infer<typeof blueGreenPlanSchema> };
+
+export type StepKind = "place" | "verify" | "shift" | "bake" | "switch" | "keep_warm" | "cleanup";
+export type Step = {
+  kind: StepKind;
+  percent?: number;
+  seconds?: number;
+  status: "pending" | "running" | "done" | "failed";
+  startedAt?: string;
+  finishedAt?: string;
+  detail?: string;
+};
+
+export function buildSteps(strategy: "immediate" | "canary" | "blue_green", plan: Plan): Step[] {
+  const s = (kind: StepKind, extra: Partial<Step> = {}): Step => ({ kind, status: "pending", ...extra });
+  if (strategy === "immediate") return [s("place"), s("switch"), s("cleanup")];
+  if (strategy === "blue_green") return [s("place"), s("verify"), s("switch"), s("keep_warm", { seconds: plan.blueGreen?.rollbackWindowSeconds ?? 300 }), s("cleanup")];
+  const c = plan.canary!;
+  return [s("place"), ...c.steps.flatMap((p) => [s("shift", { percent: p }), s("bake", { percent: p, seconds: c.bakeSeconds })]), s("switch"), s("cleanup")];
+}
+
+/** Variants of `to` that are not already serving in `from`: the ones a canary tests. */
+export function newVariants(from: Routing, to: Routing): Variant[] {
+  const live = new Set(from.variants.filter((v) => v.role !== "shadow" && v.weight > 0).map((v) => v.versionId));
+  return to.variants.filter((v) => v.role !== "shadow" && v.weight > 0 && !live.has(v.versionId));
+}
+
+/** The routing with `percent` of traffic on the new variants and the rest on the old serving ones. */
+export function canaryRouting(from: Routing, to: Routing, percent: number): Routing {
+  const fresh = newVariants(from, to);
+  const freshIds = new Set(fresh.map((v) => v.versionId));
+  const old = from.variants.filter((v) => v.role !== "shadow" && v.weight > 0 && !freshIds.has(v.versionId));
+  if (!fresh.length || !old.length) return to;
+  const scale = (vs: Variant[], share: number) => {
+    const total = vs.reduce((a, v) => a + v.weight, 0);
+    return vs.map((v) => ({ ...v, weight: Number(((v.weight / total) * share).toFixed(3)) }));
+  };
+  return {
+    sticky: to.sticky,
+    variants: [...scale(old, 100 - percent).map((v) => ({ ...v, role: "primary" as const })), ...scale(fresh, percent).map((v) => ({ ...v, role: "canary" as const })), ...to.variants.filter((v) => v.role === "shadow")],
+  };
+}

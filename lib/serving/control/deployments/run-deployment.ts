@@ -1,0 +1,155 @@
+// Carries out a deployment step by step. Each step is recorded before and after it runs and
+// every step is safe to repeat, so a job worker killed anywhere resumes (BullMQ re-delivers the
+// stalled job) and finishes or rolls back: never a half state.
+import type { Redis } from "ioredis";
+import type { Db, Prisma } from "../../../db/client";
+import { recordAudit } from "../../../audit/record-audit";
+import { SYSTEM_ACTOR } from "../../../auth/principal";
+import type { Signature } from "../../../onnx/signature";
+import { warmupFeeds } from "../../shared/tensors";
+import { asRouting, type Routing } from "../../shared/routing";
+import { checkGuardrails } from "./guardrails";
+import { canaryRouting, newVariants, type Plan, type Step } from "./plan";
+import { PlacementError, placeVariants, unloadVersions, verifyVariants } from "./placement";
+import { announceRouting, writeRouting } from "./switch-routing";
+
+export type RunnerDeps = {
+  db: Db;
+  redis: Redis;
+  sleep?: (ms: number) => Promise<void>;
+  log?: (msg: string, extra?: object) => void;
+  /** wait for the prediction log to reach the rollups before judging a bake */
+  ingestLagMs?: number;
+  /** time between a switch and unloading what is no longer routed, for in-flight requests */
+  drainMs?: number;
+};
+
+const TERMINAL = new Set(["succeeded", "failed", "rolled_back"]);
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class GuardrailTripped extends Error {}
+
+export async function runDeployment(deps: RunnerDeps, deploymentId: string): Promise<void> {
+  const { db } = deps;
+  const sleep = deps.sleep ?? realSleep;
+  const d0 = await db.deployment.findUnique({ where: { id: deploymentId }, include: { endpoint: true } });
+  if (!d0 || TERMINAL.has(d0.status)) return; // already finished: a repeated job is a no-op
+  if (d0.status === "pending") await db.deployment.update({ where: { id: d0.id }, data: { status: "running", startedAt: new Date() } });
+
+  const from = asRouting(d0.fromRouting);
+  const to = asRouting(d0.toRouting);
+  const plan = d0.plan as Plan;
+  const steps = d0.steps as unknown as Step[];
+  const save = (data: Prisma.DeploymentUpdateInput) => db.deployment.update({ where: { id: d0.id }, data: { ...data, steps: steps as unknown as Prisma.InputJsonValue } });
+
+  for (let i = d0.currentStep; i < steps.length; i++) {
+    const step = steps[i];
+    if (step.status !== "running") {
+      step.status = "running";
+      step.startedAt = new Date().toISOString();
+      await save({});
+    }
+    try {
+      step.detail = await execute(deps, sleep, { endpointId: d0.endpointId, from, to, plan, step });
+    } catch (err) {
+      step.status = "failed";
+      step.finishedAt = new Date().toISOString();
+      step.detail = (err as Error).message;
+      if (err instanceof PlacementError) return finish(deps, d0.id, d0.endpoint.teamId, steps, "failed", { error: (err as Error).message }, null);
+      if (err instanceof GuardrailTripped) return finish(deps, d0.id, d0.endpoint.teamId, steps, "rolled_back", { rollbackReason: err.message }, from);
+      await save({}); // unexpected: let the queue retry the job from this step
+      throw err;
+    }
+    step.status = "done";
+    step.finishedAt = new Date().toISOString();
+    // The routing write of a shift/switch and the step's completion land together.
+    await db.$transaction(async (tx) => {
+      const routing = step.kind === "shift" ? canaryRouting(from, to, step.percent!) : step.kind === "switch" ? to : null;
+      if (routing) await writeRouting(tx, d0.endpointId, routing);
+      await tx.deployment.update({ where: { id: d0.id }, data: { currentStep: i + 1, steps: steps as unknown as Prisma.InputJsonValue } });
+    });
+    if (step.kind === "shift" || step.kind === "switch") await announceRouting(deps.redis, d0.endpointId);
+    deps.log?.(`deployment ${d0.id}: ${step.kind}${step.percent ? ` ${step.percent}%` : ""} done`);
+  }
+  await finish(deps, d0.id, d0.endpoint.teamId, steps, "succeeded", {}, null);
+}
+
+async function execute(deps: RunnerDeps, sleep: (ms: number) => Promise<void>, ctx: { endpointId: string; from: Routing; to: Routing; plan: Plan; step: Step }): Promise<string | undefined> {
+  const { step, from, to } = ctx;
+  switch (step.kind) {
+    case "place": {
+      const placed = await placeVariants({ redis: deps.redis, variants: to.variants });
+      return Object.entries(placed).map(([v, ws]) => `${v} on ${ws.join(", ")}`).join("; ");
+    }
+    case "verify": {
+      const sigs = await deps.db.modelVersion.findMany({ where: { id: { in: to.variants.map((v) => v.versionId) } }, select: { id: true, signature: true } });
+      const byId = new Map(sigs.map((s) => [s.id, s.signature as unknown as Signature]));
+      await verifyVariants({ redis: deps.redis, variants: to.variants, probe: (v) => warmupFeeds(byId.get(v.versionId)!) });
+      return "every new variant answered a request";
+    }
+    case "shift":
+    case "switch":
+      return undefined; // the routing write happens with the step's completion
+    case "bake": {
+      const started = new Date(step.startedAt!);
+      const remaining = started.getTime() + step.seconds! * 1000 - Date.now();
+      if (remaining > 0) await sleep(remaining);
+      await sleep(deps.ingestLagMs ?? 1_500);
+      const reason = await checkGuardrails({ db: deps.db, endpointId: ctx.endpointId, variants: newVariants(from, to).map((v) => v.name), since: started, plan: ctx.plan.canary! });
+      if (reason) throw new GuardrailTripped(`canary at ${step.percent}% failed its guardrails: ${reason}`);
+      return "guardrails passed";
+    }
+    case "keep_warm": {
+      const remaining = new Date(step.startedAt!).getTime() + step.seconds! * 1000 - Date.now();
+      if (remaining > 0) await sleep(remaining);
+      return `previous versions kept warm for ${step.seconds}s`;
+    }
+    case "cleanup": {
+      await sleep(deps.drainMs ?? 2_000);
+      const unused = await unusedVersions(deps.db, from.variants.map((v) => v.versionId));
+      await unloadVersions({ redis: deps.redis, versionIds: unused });
+      return unused.length ? `unloaded ${unused.length} version(s) no endpoint routes to` : "nothing to unload";
+    }
+  }
+}
+
+/** Of `candidates`, the versions that no endpoint routes to, and no deployment in progress is bringing in. */
+async function unusedVersions(db: Db, candidates: string[]): Promise<string[]> {
+  if (!candidates.length) return [];
+  const [endpoints, active] = await Promise.all([
+    db.endpoint.findMany({ select: { routing: true } }),
+    db.deployment.findMany({ where: { status: { in: ["pending", "running"] } }, select: { toRouting: true } }),
+  ]);
+  const used = new Set([...endpoints.map((e) => e.routing), ...active.map((d) => d.toRouting)].flatMap((r) => asRouting(r).variants.map((v) => v.versionId)));
+  return [...new Set(candidates)].filter((id) => !used.has(id));
+}
+
+async function finish(
+  deps: RunnerDeps, id: string, teamId: string, steps: Step[], status: "succeeded" | "failed" | "rolled_back",
+  extra: { error?: string; rollbackReason?: string }, restore: Routing | null,
+): Promise<void> {
+  const d = await deps.db.$transaction(async (tx) => {
+    const d = await tx.deployment.update({
+      where: { id },
+      data: { status, finishedAt: new Date(), steps: steps as unknown as Prisma.InputJsonValue, ...extra },
+      include: { endpoint: { select: { name: true } } },
+    });
+    if (restore) await writeRouting(tx, d.endpointId, restore);
+    await recordAudit(tx, { teamId, actor: SYSTEM_ACTOR, action: `deployment.${status}`, resourceType: "deployment", resourceId: id, after: { endpoint: d.endpoint.name, status, ...extra } });
+    return d;
+  });
+  if (restore) await announceRouting(deps.redis, d.endpointId);
+  if (status !== "succeeded") {
+    // a failed or rolled-back deployment may have loaded versions that nothing routes to now
+    const loaded = asRouting(d.toRouting).variants.map((v) => v.versionId);
+    await unloadVersions({ redis: deps.redis, versionIds: await unusedVersions(deps.db, loaded) }).catch(() => {});
+  }
+  deps.log?.(`deployment ${id}: ${status}`, extra);
+}
+
+/** Called when the queue gives up on a job: restore the last good routing and say why. */
+export async function failDeployment(deps: RunnerDeps, id: string, reason: string): Promise<void> {
+  const d = await deps.db.deployment.findUnique({ where: { id }, include: { endpoint: true } });
+  if (!d || TERMINAL.has(d.status)) return;
+  await finish(deps, id, d.endpoint.teamId, d.steps as unknown as Step[], "failed", { error: reason }, asRouting(d.fromRouting));
+}

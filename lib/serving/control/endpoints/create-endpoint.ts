@@ -1,0 +1,30 @@
+import type { Db, Prisma } from "../../../db/client";
+import type { Principal } from "../../../auth/principal";
+import { actorOf } from "../../../auth/principal";
+import { roleAtLeast } from "../../../auth/roles";
+import { recordAudit } from "../../../audit/record-audit";
+import { AppError } from "../../../errors";
+import { isUniqueViolation } from "../../../db/errors";
+import { EMPTY_ROUTING, type Sticky } from "../../shared/routing";
+import { toEndpointView } from "./views";
+
+export async function createEndpoint(opts: { db: Db; principal: Principal; name: string; environment: "staging" | "production"; description?: string; sticky?: Sticky }) {
+  const { db, principal } = opts;
+  if (opts.environment === "production" && !roleAtLeast(principal.role, "admin")) throw new AppError("forbidden", "creating a production endpoint needs the admin role");
+  try {
+    return await db.$transaction(async (tx) => {
+      const e = await tx.endpoint.create({
+        data: {
+          teamId: principal.teamId, name: opts.name, environment: opts.environment, description: opts.description ?? "",
+          routing: { ...EMPTY_ROUTING, sticky: opts.sticky ?? null } as unknown as Prisma.InputJsonValue, createdBy: principal.label,
+        },
+      });
+      const view = toEndpointView(e);
+      await recordAudit(tx, { teamId: principal.teamId, actor: actorOf(principal), action: "endpoint.create", resourceType: "endpoint", resourceId: e.id, after: view });
+      return view;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError("conflict", `endpoint "${opts.name}" already exists`);
+    throw err;
+  }
+}

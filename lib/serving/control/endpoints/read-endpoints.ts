@@ -1,0 +1,58 @@
+import type { Redis } from "ioredis";
+import type { Db } from "../../../db/client";
+import { notFound } from "../../../errors";
+import { listWorkers, type WorkerInfo } from "../../shared/worker-registry";
+import { toDeploymentView, toEndpointView } from "./views";
+import { variantStats } from "../metrics/variant-stats";
+import { compareShadows } from "../metrics/shadow-comparison";
+
+async function workersOrNone(redis: Redis): Promise<WorkerInfo[]> {
+  return listWorkers(redis).catch(() => []);
+}
+
+export async function listEndpoints(opts: { db: Db; redis: Redis; teamId: string }) {
+  const [rows, workers] = await Promise.all([
+    opts.db.endpoint.findMany({ where: { teamId: opts.teamId }, orderBy: { name: "asc" }, include: { deployments: { orderBy: { createdAt: "desc" }, take: 1 } } }),
+    workersOrNone(opts.redis),
+  ]);
+  return rows.map((e) => toEndpointView(e, workers, e.deployments[0] ? toDeploymentView(e.deployments[0]) : null));
+}
+
+export async function findEndpoint(db: Db, teamId: string, name: string) {
+  const e = await db.endpoint.findFirst({ where: { teamId, name } });
+  if (!e) throw notFound(`endpoint "${name}"`);
+  return e;
+}
+
+export async function getEndpoint(opts: { db: Db; redis: Redis; teamId: string; name: string }) {
+  const e = await findEndpoint(opts.db, opts.teamId, opts.name);
+  const [deployments, workers] = await Promise.all([
+    opts.db.deployment.findMany({ where: { endpointId: e.id }, orderBy: { createdAt: "desc" }, take: 20 }),
+    workersOrNone(opts.redis),
+  ]);
+  return { ...toEndpointView(e, workers, deployments[0] ? toDeploymentView(deployments[0]) : null), deployments: deployments.map(toDeploymentView) };
+}
+
+export async function getDeployment(opts: { db: Db; teamId: string; id: string }) {
+  const d = await opts.db.deployment.findFirst({ where: { id: opts.id, endpoint: { teamId: opts.teamId } }, include: { endpoint: { select: { name: true } } } });
+  if (!d) throw notFound(`deployment "${opts.id}"`);
+  return toDeploymentView(d);
+}
+
+/** Per-variant totals over the window and a per-minute series for charts. */
+export async function endpointMetrics(opts: { db: Db; teamId: string; name: string; minutes: number }) {
+  const e = await findEndpoint(opts.db, opts.teamId, opts.name);
+  const since = new Date(Date.now() - opts.minutes * 60_000);
+  const [totals, rows, shadows] = await Promise.all([
+    variantStats({ db: opts.db, endpointId: e.id, since }),
+    opts.db.metricRollup.findMany({ where: { endpointId: e.id, minute: { gte: since } }, orderBy: { minute: "asc" } }),
+    compareShadows({ db: opts.db, endpointId: e.id, since }),
+  ]);
+  return {
+    endpoint: e.name,
+    since: since.toISOString(),
+    variants: totals.map((t) => ({ ...t, requestsPerSecond: t.requests / (opts.minutes * 60) })),
+    shadows,
+    series: rows.map((r) => ({ minute: r.minute.toISOString(), variant: r.variant, requests: r.count, errors: r.errors, meanMs: r.count ? r.latencySumMs / r.count : null })),
+  };
+}

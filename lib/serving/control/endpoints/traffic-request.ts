@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { slugName } from "../../../names";
+import { batchingSchema, DEVICES, ROLES } from "../../shared/routing";
+import { blueGreenPlanSchema, canaryPlanSchema } from "../deployments/plan";
+
+export const stickySchema = z
+  .object({ header: z.string().min(1).max(100).optional(), field: z.string().min(1).max(100).optional() })
+  .refine((s) => s.header || s.field, "give a header or a field")
+  .nullable();
+
+export const variantRequestSchema = z.object({
+  model: slugName.optional(),
+  version: z.number().int().positive(),
+  weight: z.number().min(0).max(100),
+  role: z.enum(ROLES).default("primary"),
+  device: z.enum(DEVICES).default("cpu"),
+  replicas: z.number().int().min(1).max(32).default(1),
+  batching: batchingSchema.optional(),
+});
+
+export const trafficRequestSchema = z
+  .object({
+    /** default model for variants that do not name one */
+    model: slugName.optional(),
+    variants: z.array(variantRequestSchema).min(1).max(16),
+    sticky: stickySchema.optional(),
+    strategy: z.enum(["immediate", "canary", "blue_green"]).default("immediate"),
+    canary: canaryPlanSchema.optional(),
+    blueGreen: blueGreenPlanSchema.optional(),
+    reason: z.string().max(500).optional(),
+  })
+  .strict();
+
+export type TrafficRequest = z.infer<typeof trafficRequestSchema>;

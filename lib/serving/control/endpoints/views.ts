@@ -1,0 +1,50 @@
+import type { WorkerInfo } from "../../shared/worker-registry";
+import { asRouting } from "../../shared/routing";
+
+type DeploymentRow = {
+  id: string; strategy: string; status: string; steps: unknown; currentStep: number; fromRouting: unknown; toRouting: unknown;
+  error: string | null; rollbackReason: string | null; reason: string; createdBy: string; createdAt: Date; startedAt: Date | null; finishedAt: Date | null;
+  endpoint?: { name: string };
+};
+
+export function toDeploymentView(d: DeploymentRow) {
+  return {
+    id: d.id,
+    endpoint: d.endpoint?.name ?? null,
+    strategy: d.strategy,
+    status: d.status,
+    steps: d.steps as { kind: string; percent?: number; seconds?: number; status: string; startedAt?: string; finishedAt?: string; detail?: string }[],
+    currentStep: d.currentStep,
+    from: asRouting(d.fromRouting).variants.map((v) => ({ name: v.name, weight: v.weight, role: v.role })),
+    to: asRouting(d.toRouting).variants.map((v) => ({ name: v.name, weight: v.weight, role: v.role })),
+    error: d.error,
+    rollbackReason: d.rollbackReason,
+    reason: d.reason,
+    createdBy: d.createdBy,
+    createdAt: d.createdAt.toISOString(),
+    startedAt: d.startedAt?.toISOString() ?? null,
+    finishedAt: d.finishedAt?.toISOString() ?? null,
+  };
+}
+export type DeploymentView = ReturnType<typeof toDeploymentView>;
+
+type EndpointRow = { name: string; environment: string; description: string; routing: unknown; routingVersion: number; createdBy: string; createdAt: Date };
+
+export function toEndpointView(e: EndpointRow, workers: WorkerInfo[] = [], latest: DeploymentView | null = null) {
+  const routing = asRouting(e.routing);
+  return {
+    name: e.name,
+    environment: e.environment,
+    description: e.description,
+    sticky: routing.sticky,
+    routingVersion: e.routingVersion,
+    variants: routing.variants.map((v) => ({
+      name: v.name, model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device, replicas: v.replicas, batching: v.batching,
+      readyReplicas: workers.filter((w) => w.loaded.some((l) => l.versionId === v.versionId && l.ready)).length,
+    })),
+    latestDeployment: latest,
+    createdBy: e.createdBy,
+    createdAt: e.createdAt.toISOString(),
+  };
+}
+export type EndpointView = ReturnType<typeof toEndpointView>;

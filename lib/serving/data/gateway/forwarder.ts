@@ -1,0 +1,84 @@
+// Sends requests to inference workers. Concurrent requests for the same worker and version are
+// coalesced into one /batch call (one HTTP exchange and one JSON parse for many requests). While
+// MAX_IN_FLIGHT calls to a worker/version are out, new requests wait and leave together as soon as
+// one returns; below that they leave at once, so a lone request never waits for company.
+import http from "node:http";
+import type { Feeds, Outputs } from "../../shared/tensors";
+
+export type WorkerResult = { outputs: Outputs } | { error: { status: number; code: string; message: string } };
+
+/** The worker could not be reached or cannot take the request now: another replica may. */
+export class RetryableError extends Error {}
+
+type Pending = { feeds: Feeds; resolve: (r: WorkerResult) => void; reject: (e: Error) => void };
+
+const MAX_IN_FLIGHT = 2;
+
+export class Forwarder {
+  private agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  private queues = new Map<string, Pending[]>();
+  private inFlight = new Map<string, number>();
+
+  /** coalesce=false sends each request on its own (only useful to measure what coalescing gains). */
+  constructor(private readonly timeoutMs: number, private readonly coalesce = true) {}
+
+  send(workerUrl: string, versionId: string, feeds: Feeds): Promise<WorkerResult> {
+    const key = `${workerUrl}|${versionId}`;
+    return new Promise((resolve, reject) => {
+      let q = this.queues.get(key);
+      const p = { feeds, resolve, reject };
+      if (!this.coalesce) return this.post(workerUrl, versionId, [p]);
+      if ((this.inFlight.get(key) ?? 0) < MAX_IN_FLIGHT) return this.dispatch(key, workerUrl, versionId, [p]);
+      if (!q) this.queues.set(key, (q = []));
+      q.push(p);
+    });
+  }
+
+  private dispatch(key: string, workerUrl: string, versionId: string, batch: Pending[]): void {
+    this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
+    const done = () => {
+      this.inFlight.set(key, this.inFlight.get(key)! - 1);
+      const waiting = this.queues.get(key);
+      if (waiting?.length) {
+        this.queues.delete(key);
+        this.dispatch(key, workerUrl, versionId, waiting);
+      }
+    };
+    this.post(workerUrl, versionId, batch, done);
+  }
+
+  private post(workerUrl: string, versionId: string, batch: Pending[], done: () => void = () => {}): void {
+    let finished = false;
+    const finish = () => { if (!finished) { finished = true; done(); } };
+    const body = JSON.stringify({ requests: batch.map((p) => ({ inputs: p.feeds })) });
+    const url = new URL(`/batch/${encodeURIComponent(versionId)}`, workerUrl);
+    const req = http.request(url, { method: "POST", agent: this.agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        finish();
+        let json: { results?: WorkerResult[]; error?: { code: string; message: string } };
+        try {
+          json = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+        } catch {
+          return batch.forEach((p) => p.reject(new RetryableError(`worker ${workerUrl} sent an unreadable answer`)));
+        }
+        if (res.statusCode !== 200 || !json.results) {
+          const msg = json.error?.message ?? `worker answered ${res.statusCode}`;
+          // not loaded there any more, or shedding load: another replica may take it
+          const retry = res.statusCode === 404 || res.statusCode === 503;
+          return batch.forEach((p) => p.reject(retry ? new RetryableError(msg) : new Error(msg)));
+        }
+        batch.forEach((p, i) => p.resolve(json.results![i]));
+      });
+      res.on("error", (err) => { finish(); batch.forEach((p) => p.reject(new RetryableError(err.message))); });
+    });
+    req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`worker did not answer within ${this.timeoutMs} ms`)));
+    req.on("error", (err: NodeJS.ErrnoException) => {
+      finish();
+      const connect = ["ECONNREFUSED", "ECONNRESET", "EPIPE", "EHOSTUNREACH", "ENOTFOUND"].includes(err.code ?? "");
+      batch.forEach((p) => p.reject(connect ? new RetryableError(err.message) : err));
+    });
+    req.end(body);
+  }
+}

@@ -1,0 +1,199 @@
+// The data plane: routes each request to a variant (weighted, sticky, or overridden), forwards it
+// to a ready replica, answers with the version that produced it, then logs it and feeds shadows.
+import http from "node:http";
+import { randomUUID } from "node:crypto";
+import client from "prom-client";
+import type { Signature } from "../../../onnx/signature";
+import type { Variant } from "../../shared/routing";
+import { pickVariant } from "./pick-variant";
+import { feedsToColumns, fromInstances, fromOip, InputError, oipDatatype, validateFeeds, type Feeds, type Outputs } from "../../shared/tensors";
+import { HttpError, readJson, sendError, sendJson } from "../http";
+import type { EndpointRoute } from "./routing-table";
+import type { WorkerDirectory } from "./worker-directory";
+import { Forwarder, RetryableError } from "./forwarder";
+import type { PredictionLogger } from "../prediction-log/prediction-logger";
+
+export type GatewayDeps = {
+  table: () => Map<string, EndpointRoute> | null;
+  directory: WorkerDirectory;
+  forwarder: Forwarder;
+  logger: PredictionLogger;
+  maxBodyBytes: number;
+  onShadowError?: (err: Error) => void;
+};
+
+export const OVERRIDE_HEADER = "x-switchyard-variant";
+
+export function createGatewayMetrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    requests: new client.Counter({ name: "switchyard_gateway_requests_total", help: "requests by endpoint, variant and status", labelNames: ["endpoint", "variant", "status"], registers: [registry] }),
+    latency: new client.Histogram({ name: "switchyard_gateway_seconds", help: "request latency", labelNames: ["endpoint", "variant"], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1], registers: [registry] }),
+  };
+}
+
+type Form = "oip" | "predict";
+
+export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics()) {
+  const { directory, forwarder, logger } = deps;
+
+  async function runOn(variant: Variant, feeds: Feeds): Promise<Outputs> {
+    const replicas = directory.replicas(variant.versionId);
+    if (!replicas.length) throw new HttpError(503, "unavailable", `no ready replica for variant ${variant.name}`);
+    let last: Error | null = null;
+    for (const w of replicas) {
+      try {
+        const r = await forwarder.send(w.url, variant.versionId, feeds);
+        if ("error" in r) throw new HttpError(r.error.status === 400 ? 400 : 500, r.error.code, r.error.message);
+        return r.outputs;
+      } catch (err) {
+        if (!(err instanceof RetryableError)) throw err;
+        directory.markDown(w.id);
+        last = err;
+      }
+    }
+    throw new HttpError(503, "unavailable", `no replica of ${variant.name} answered: ${last?.message}`);
+  }
+
+  function toFeeds(form: Form, body: unknown, sig: Signature | undefined, variant: Variant) {
+    if (!sig) throw new HttpError(503, "unavailable", `signature of ${variant.name} is not known yet`);
+    return validateFeeds(form === "oip" ? fromOip(body, sig) : fromInstances(body, sig), sig);
+  }
+
+  function stickyKey(route: EndpointRoute, headers: http.IncomingHttpHeaders, body: unknown): string | null {
+    const s = route.sticky;
+    if (!s) return null;
+    if (s.header) {
+      const v = headers[s.header.toLowerCase()];
+      if (typeof v === "string" && v) return v;
+    }
+    if (s.field) {
+      const inst = (body as { instances?: Record<string, unknown>[] })?.instances?.[0]?.[s.field];
+      if (inst !== undefined) return String(inst);
+      const input = (body as { inputs?: { name: string; data: unknown[] }[] })?.inputs?.find((i) => i.name === s.field)?.data?.flat(Infinity)[0];
+      if (input !== undefined) return String(input);
+    }
+    return null;
+  }
+
+  function record(route: EndpointRoute, v: Variant, requestId: string, started: number, status: number, feeds: Feeds | null, outputs: Outputs | null, shadow: boolean, rows: number, err?: string) {
+    logger.log({
+      t: Date.now(), e: route.id, v: v.name, n: v.version, id: requestId, s: status, l: Number((performance.now() - started).toFixed(3)), sh: shadow, r: rows,
+      in: feeds ? feedsToColumns(feeds) : null, out: outputs ? Object.fromEntries(Object.entries(outputs).map(([k, t]) => [k, t.data])) : null,
+      ...(err ? { err } : {}),
+    });
+  }
+
+  function runShadows(route: EndpointRoute, form: Form, body: unknown, requestId: string) {
+    for (const v of route.shadows) {
+      const started = performance.now();
+      let feeds: Feeds | null = null;
+      let rows = 0;
+      Promise.resolve()
+        .then(() => {
+          ({ feeds, rows } = toFeeds(form, body, route.signatures.get(v.versionId), v));
+          return runOn(v, feeds);
+        })
+        .then(
+          (out) => record(route, v, requestId, started, 200, feeds, out, true, rows),
+          (err: Error) => {
+            record(route, v, requestId, started, err instanceof HttpError ? err.status : 500, feeds, null, true, rows, err.message);
+            deps.onShadowError?.(err);
+          },
+        );
+    }
+  }
+
+  async function infer(req: http.IncomingMessage, res: http.ServerResponse, endpoint: string, form: Form) {
+    const started = performance.now();
+    const requestId = (req.headers["x-request-id"] as string | undefined)?.slice(0, 100) || randomUUID();
+    const table = deps.table();
+    if (!table) throw new HttpError(503, "unavailable", "routing table not loaded yet");
+    const route = table.get(endpoint);
+    if (!route) throw new HttpError(404, "not_found", `endpoint "${endpoint}" not found`);
+    const body = await readJson(req, deps.maxBodyBytes);
+
+    const override = req.headers[OVERRIDE_HEADER];
+    let variant: Variant | null;
+    if (typeof override === "string" && override) {
+      variant = route.all.find((v) => v.name === override || String(v.version) === override) ?? null;
+      if (!variant) throw new HttpError(400, "bad_request", `${OVERRIDE_HEADER}: no variant "${override}" on ${endpoint}`);
+    } else {
+      variant = pickVariant(route.serving, stickyKey(route, req.headers, body));
+    }
+    if (!variant) throw new HttpError(503, "unavailable", `endpoint "${endpoint}" has no serving variants`);
+
+    let feeds: Feeds | null = null;
+    let rows = 0;
+    try {
+      ({ feeds, rows } = toFeeds(form, body, route.signatures.get(variant.versionId), variant));
+      const outputs = await runOn(variant, feeds);
+      const headers = { "x-request-id": requestId, "x-switchyard-version": String(variant.version), "x-switchyard-variant": variant.name };
+      if (form === "oip") {
+        const sig = route.signatures.get(variant.versionId)!;
+        sendJson(res, 200, {
+          model_name: endpoint,
+          model_version: String(variant.version),
+          id: (body as { id?: string }).id ?? requestId,
+          outputs: Object.entries(outputs).map(([name, t]) => ({ name, shape: t.shape, datatype: oipDatatype(sig.outputs.find((o) => o.name === name)?.type ?? "float32"), data: t.data })),
+        }, headers);
+      } else {
+        const first = Object.values(outputs)[0];
+        const perRow = first.shape.slice(1).reduce((a, b) => a * b, 1);
+        const predictions = Array.from({ length: rows }, (_, i) => (perRow === 1 ? first.data[i] : first.data.slice(i * perRow, (i + 1) * perRow)));
+        sendJson(res, 200, { predictions, model_version: variant.version, variant: variant.name, id: requestId }, headers);
+      }
+      metrics.requests.inc({ endpoint, variant: variant.name, status: "200" });
+      metrics.latency.observe({ endpoint, variant: variant.name }, (performance.now() - started) / 1000);
+      record(route, variant, requestId, started, 200, feeds, outputs, false, rows);
+      if (route.shadows.length) res.once("finish", () => runShadows(route, form, body, requestId));
+    } catch (err) {
+      const status = err instanceof HttpError ? err.status : err instanceof InputError ? 400 : 500;
+      metrics.requests.inc({ endpoint, variant: variant.name, status: String(status) });
+      // bad input is the client's error, not the model's: it does not count against the variant
+      if (status !== 400) record(route, variant, requestId, started, status, feeds, null, false, rows, (err as Error).message);
+      throw err;
+    }
+  }
+
+  function metadata(res: http.ServerResponse, endpoint: string, readyOnly: boolean) {
+    const route = deps.table()?.get(endpoint);
+    if (!route) throw new HttpError(404, "not_found", `endpoint "${endpoint}" not found`);
+    const ready = route.serving.length > 0 && route.serving.every((v) => directory.hasReplica(v.versionId));
+    if (readyOnly) return sendJson(res, ready ? 200 : 503, { name: endpoint, ready });
+    const sig = route.serving[0] ? route.signatures.get(route.serving[0].versionId) : undefined;
+    const io = (specs: Signature["inputs"] = []) => specs.map((s) => ({ name: s.name, datatype: oipDatatype(s.type), shape: s.shape.map((d) => (typeof d === "number" ? d : -1)) }));
+    sendJson(res, 200, {
+      name: endpoint,
+      versions: route.serving.map((v) => String(v.version)),
+      platform: "onnxruntime",
+      inputs: io(sig?.inputs),
+      outputs: io(sig?.outputs),
+      variants: route.all.map((v) => ({ name: v.name, version: v.version, weight: v.weight, role: v.role, device: v.device, ready: directory.hasReplica(v.versionId) })),
+    });
+  }
+
+  return http.createServer(async (req, res) => {
+    const url = (req.url ?? "/").split("?")[0];
+    try {
+      let m: RegExpExecArray | null;
+      if (req.method === "POST" && (m = /^\/v2\/models\/([^/]+)\/infer$/.exec(url))) return await infer(req, res, decodeURIComponent(m[1]), "oip");
+      if (req.method === "POST" && (m = /^\/v1\/endpoints\/([^/]+)\/predict$/.exec(url))) return await infer(req, res, decodeURIComponent(m[1]), "predict");
+      if (req.method === "GET" && (m = /^\/v2\/models\/([^/]+)(\/ready)?$/.exec(url))) return metadata(res, decodeURIComponent(m[1]), Boolean(m[2]));
+      if (req.method === "GET" && (url === "/v2/health/live" || url === "/healthz")) return sendJson(res, 200, { live: true, predictionBuffer: logger.pending });
+      if (req.method === "GET" && url === "/v2/health/ready") return sendJson(res, deps.table() ? 200 : 503, { ready: Boolean(deps.table()) });
+      if (req.method === "GET" && url === "/metrics") {
+        res.writeHead(200, { "content-type": metrics.registry.contentType });
+        return res.end(await metrics.registry.metrics());
+      }
+      sendError(res, 404, "not_found", `no route ${req.method} ${url}`);
+    } catch (err) {
+      if (res.headersSent) return;
+      if (err instanceof HttpError) return sendError(res, err.status, err.code, err.message);
+      if (err instanceof InputError) return sendError(res, 400, "bad_request", err.message);
+      sendError(res, 500, "internal", (err as Error).message);
+    }
+  });
+}

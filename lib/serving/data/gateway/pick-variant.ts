@@ -1,0 +1,27 @@
+import type { Variant } from "../../shared/routing";
+
+/** FNV-1a, 32 bit: fast and well spread for short keys such as user ids. */
+export function hashKey(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * Picks the variant for one request. With a sticky key the choice is a pure function of the key
+ * and the weights, so a user keeps their variant until the weights change; without one it is random.
+ */
+export function pickVariant(variants: Variant[], stickyKey: string | null, random: () => number = Math.random): Variant | null {
+  const total = variants.reduce((s, v) => s + v.weight, 0);
+  if (total <= 0) return null;
+  const point = stickyKey !== null ? ((hashKey(stickyKey) % 10_000) / 10_000) * total : random() * total;
+  let acc = 0;
+  for (const v of variants) {
+    acc += v.weight;
+    if (point < acc) return v;
+  }
+  return variants[variants.length - 1];
+}

@@ -1,0 +1,39 @@
+// The gateway's in-memory routing table, loaded from Postgres. A failed reload keeps the last
+// good table, so the data plane keeps answering while Postgres is away.
+import type { Db } from "../../../db/client";
+import type { Signature } from "../../../onnx/signature";
+import { asRouting, servingVariants, shadowVariants, type Sticky, type Variant } from "../../shared/routing";
+
+export type EndpointRoute = {
+  id: string;
+  name: string;
+  routingVersion: number;
+  serving: Variant[];
+  shadows: Variant[];
+  all: Variant[];
+  sticky: Sticky;
+  signatures: Map<string, Signature>;
+};
+
+export async function loadRoutingTable(db: Db): Promise<Map<string, EndpointRoute>> {
+  const endpoints = await db.endpoint.findMany({ select: { id: true, name: true, routing: true, routingVersion: true } });
+  const routings = endpoints.map((e) => ({ e, r: asRouting(e.routing) }));
+  const versionIds = [...new Set(routings.flatMap(({ r }) => r.variants.map((v) => v.versionId)))];
+  const versions = versionIds.length ? await db.modelVersion.findMany({ where: { id: { in: versionIds } }, select: { id: true, signature: true } }) : [];
+  const signatures = new Map(versions.map((v) => [v.id, v.signature as unknown as Signature]));
+  const table = new Map<string, EndpointRoute>();
+  for (const { e, r } of routings) {
+    table.set(e.name, {
+      id: e.id,
+      name: e.name,
+      routingVersion: e.routingVersion,
+      serving: servingVariants(r),
+      shadows: shadowVariants(r),
+      all: r.variants,
+      sticky: r.sticky,
+      signatures: new Map(r.variants.filter((v) => signatures.has(v.versionId)).map((v) => [v.versionId, signatures.get(v.versionId)!])),
+    });
+  }
+  return table;
+}
+

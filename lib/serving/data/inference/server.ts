@@ -1,0 +1,106 @@
+// The inference worker's HTTP API: admin load/unload for deployment jobs, a batch endpoint for
+// the gateway, OIP v2 for direct calls, health and Prometheus metrics.
+import http from "node:http";
+import client from "prom-client";
+import { batchingSchema, DEFAULT_BATCHING } from "../../shared/routing";
+import { InputError, oipDatatype } from "../../shared/tensors";
+import { HttpError, readJson, sendError, sendJson } from "../http";
+import { Overloaded } from "./batcher";
+import { ModelHost, UnknownVersion } from "./model-host";
+import { z } from "zod";
+
+const loadSchema = z.object({ versionId: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/), batching: batchingSchema.default(DEFAULT_BATCHING) });
+const BODY_LIMIT = 16 * 1024 * 1024;
+
+export type InferenceMetrics = ReturnType<typeof createInferenceMetrics>;
+
+export function createInferenceMetrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    batchRows: new client.Histogram({ name: "switchyard_batch_rows", help: "rows per session.run", labelNames: ["version"], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [registry] }),
+    batchSeconds: new client.Histogram({ name: "switchyard_batch_seconds", help: "session.run time per batch", labelNames: ["version"], buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5], registers: [registry] }),
+    requestSeconds: new client.Histogram({ name: "switchyard_inference_request_seconds", help: "time from arrival to answer per request", labelNames: ["version"], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1], registers: [registry] }),
+    queueDepth: new client.Gauge({ name: "switchyard_queue_rows", help: "rows waiting for a batch", registers: [registry] }),
+  };
+}
+
+/**
+ * `announce` publishes the worker's heartbeat; load and unload await it before answering, so the
+ * gateway can already see a newly loaded version when a deployment switches traffic to it.
+ */
+export function createInferenceServer(host: ModelHost, metrics: InferenceMetrics, info: () => object, announce: () => Promise<void>) {
+  const observeRequest = (version: string, started: bigint) => metrics.requestSeconds.observe({ version }, Number(process.hrtime.bigint() - started) / 1e9);
+
+  return http.createServer(async (req, res) => {
+    const url = req.url ?? "/";
+    try {
+      if (req.method === "POST" && url.startsWith("/batch/")) {
+        // Gateway path: many requests per call; each gets its own result so one bad one fails alone.
+        const versionId = decodeURIComponent(url.slice(7));
+        const started = process.hrtime.bigint();
+        const body = (await readJson(req, BODY_LIMIT)) as { requests?: { inputs: unknown }[] };
+        if (!Array.isArray(body?.requests)) throw new HttpError(400, "bad_request", 'body must be {"requests": [...]}');
+        host.get(versionId);
+        const results = await Promise.all(
+          body.requests.map((r) =>
+            host.infer(versionId, r?.inputs).then(
+              (outputs) => ({ outputs }),
+              (err: Error) => ({ error: errorOf(err) }),
+            ),
+          ),
+        );
+        observeRequest(versionId, started);
+        return sendJson(res, 200, { results });
+      }
+      const oip = /^\/v2\/models\/([^/]+)\/infer$/.exec(url);
+      if (req.method === "POST" && oip) {
+        const versionId = decodeURIComponent(oip[1]);
+        const started = process.hrtime.bigint();
+        const body = (await readJson(req, BODY_LIMIT)) as { id?: string; inputs?: { name: string; shape: unknown; data: unknown }[] };
+        const m = host.get(versionId);
+        if (!Array.isArray(body?.inputs)) throw new InputError('body must be {"inputs": [...]}');
+        const outputs = await host.infer(versionId, Object.fromEntries(body.inputs.map((i) => [i.name, { shape: i.shape, data: i.data }])));
+        observeRequest(versionId, started);
+        return sendJson(res, 200, {
+          model_name: versionId,
+          id: body.id ?? null,
+          outputs: Object.entries(outputs).map(([name, t]) => ({ name, shape: t.shape, datatype: oipDatatype(m.signature.outputs.find((o) => o.name === name)?.type ?? "float32"), data: t.data })),
+        });
+      }
+      if (req.method === "POST" && url === "/admin/load") {
+        const body = loadSchema.safeParse(await readJson(req, 1024 * 1024));
+        if (!body.success) throw new HttpError(400, "bad_request", body.error.issues[0].message);
+        const signature = await host.load(body.data.versionId, body.data.sha256, body.data.batching);
+        await announce();
+        return sendJson(res, 200, { versionId: body.data.versionId, ready: true, signature, worker: info() });
+      }
+      if (req.method === "POST" && url === "/admin/unload") {
+        const body = (await readJson(req, 1024 * 1024)) as { versionId?: string };
+        const unloaded = await host.unload(String(body?.versionId ?? ""));
+        await announce();
+        return sendJson(res, 200, { unloaded });
+      }
+      if (req.method === "GET" && (url === "/healthz" || url === "/v2/health/live")) return sendJson(res, 200, { status: "ok", ...info() });
+      if (req.method === "GET" && url === "/v2/health/ready") return sendJson(res, 200, { ready: true });
+      if (req.method === "GET" && url === "/metrics") {
+        metrics.queueDepth.set(host.queueDepth());
+        res.writeHead(200, { "content-type": metrics.registry.contentType });
+        return res.end(await metrics.registry.metrics());
+      }
+      sendError(res, 404, "not_found", `no route ${req.method} ${url}`);
+    } catch (err) {
+      const e = errorOf(err as Error);
+      sendError(res, e.status, e.code, e.message);
+    }
+  });
+}
+
+function errorOf(err: Error): { status: number; code: string; message: string } {
+  if (err instanceof InputError) return { status: 400, code: "bad_request", message: err.message };
+  if (err instanceof HttpError) return { status: err.status, code: err.code, message: err.message };
+  if (err instanceof UnknownVersion) return { status: 404, code: "not_loaded", message: err.message };
+  if (err instanceof Overloaded) return { status: 503, code: "overloaded", message: err.message };
+  return { status: 500, code: "inference_failed", message: String(err.message ?? err).split("\n")[0].slice(0, 300) };
+}

@@ -1,0 +1,59 @@
+// Gateway side of the prediction log: records are packed into stream entries and XADDed in the
+// background. While Redis is away they wait in a bounded buffer and are sent when it returns.
+import { REDIS_KEYS } from "../../../redis-keys";
+import type { Redis } from "ioredis";
+import { type PredictionRecord } from "./record";
+
+/** Bounds the stream if ingest stops for long: about 30 million records at 64 per entry. */
+const STREAM_MAX_ENTRIES = 500_000;
+
+export class PredictionLogger {
+  private buffer: PredictionRecord[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing = false;
+  dropped = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly opts: { enabled?: boolean; maxBuffer: number; perEntry: number; flushMs: number; onError?: (err: Error) => void },
+  ) {}
+
+  log(r: PredictionRecord): void {
+    if (this.opts.enabled === false) return;
+    if (this.buffer.length >= this.opts.maxBuffer) {
+      this.buffer.shift();
+      this.dropped++;
+    }
+    this.buffer.push(r);
+    if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.opts.flushMs);
+  }
+
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  async flush(): Promise<void> {
+    this.timer = null;
+    if (this.flushing || !this.buffer.length) return;
+    this.flushing = true;
+    try {
+      while (this.buffer.length) {
+        const pipeline = this.redis.pipeline();
+        const take = Math.min(this.buffer.length, this.opts.perEntry * 20);
+        for (let i = 0; i < take; i += this.opts.perEntry) {
+          pipeline.xadd(REDIS_KEYS.predictionStream, "MAXLEN", "~", STREAM_MAX_ENTRIES, "*", "r", JSON.stringify(this.buffer.slice(i, Math.min(i + this.opts.perEntry, take))));
+        }
+        const results = await pipeline.exec();
+        const failed = results?.find(([err]) => err);
+        if (!results || failed) throw (failed?.[0] as Error) ?? new Error("redis pipeline failed");
+        this.buffer.splice(0, take);
+      }
+    } catch (err) {
+      this.opts.onError?.(err as Error);
+      // a partially sent pipeline may be resent: ingest drops duplicates by request id
+      if (!this.timer) this.timer = setTimeout(() => void this.flush(), 500);
+    } finally {
+      this.flushing = false;
+    }
+  }
+}

@@ -1,0 +1,92 @@
+// Writes prediction records and their per-minute rollups in one transaction. Records already
+// stored (same request id, variant and time) are skipped, and rollups count only rows actually
+// inserted, so replaying a batch after a crash changes nothing.
+import type { Pool } from "pg";
+import { bucketOf, LATENCY_BUCKETS_MS } from "../../shared/rollups";
+import type { PredictionRecord } from "./record";
+
+const CHUNK = 1000;
+
+export async function writePredictionBatch(pool: Pool, records: PredictionRecord[]): Promise<number> {
+  if (!records.length) return 0;
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const inserted: { endpointId: string; variant: string; version: number; time: Date; status: number; latencyMs: number; shadow: boolean }[] = [];
+    for (let i = 0; i < records.length; i += CHUNK) {
+      const c = records.slice(i, i + CHUNK);
+      const { rows } = await client.query(
+        `INSERT INTO "PredictionLog" ("time","endpointId","variant","version","requestId","status","latencyMs","shadow","rows","inputs","outputs","error")
+         SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::int[], $5::text[], $6::smallint[], $7::real[], $8::bool[], $9::int[], $10::jsonb[], $11::jsonb[], $12::text[])
+         ON CONFLICT ("requestId","variant","time") DO NOTHING
+         RETURNING "endpointId","variant","version","time","status","latencyMs","shadow"`,
+        [
+          c.map((r) => new Date(r.t)), c.map((r) => r.e), c.map((r) => r.v), c.map((r) => r.n), c.map((r) => r.id), c.map((r) => r.s),
+          c.map((r) => r.l), c.map((r) => r.sh), c.map((r) => r.r), c.map((r) => (r.in ? JSON.stringify(r.in) : null)),
+          c.map((r) => (r.out ? JSON.stringify(r.out) : null)), c.map((r) => r.err ?? null),
+        ],
+      );
+      inserted.push(...rows);
+    }
+    const rollups = new Map<string, { endpointId: string; variant: string; minute: Date; version: number; count: number; errors: number; shadow: number; sum: number; buckets: number[] }>();
+    for (const r of inserted) {
+      const minute = new Date(Math.floor(r.time.getTime() / 60_000) * 60_000);
+      const key = `${r.endpointId}|${r.variant}|${minute.getTime()}`;
+      let a = rollups.get(key);
+      if (!a) rollups.set(key, (a = { endpointId: r.endpointId, variant: r.variant, minute, version: r.version, count: 0, errors: 0, shadow: 0, sum: 0, buckets: new Array(LATENCY_BUCKETS_MS.length + 1).fill(0) }));
+      a.count++;
+      if (r.status >= 500) a.errors++;
+      if (r.shadow) a.shadow++;
+      a.sum += r.latencyMs;
+      a.buckets[bucketOf(r.latencyMs)]++;
+    }
+    for (const a of rollups.values()) {
+      await client.query(
+        `INSERT INTO "MetricRollup" ("endpointId","variant","minute","version","count","errors","shadowCount","latencySumMs","latencyBuckets")
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+         ON CONFLICT ("endpointId","variant","minute") DO UPDATE SET
+           "count" = "MetricRollup"."count" + EXCLUDED."count",
+           "errors" = "MetricRollup"."errors" + EXCLUDED."errors",
+           "shadowCount" = "MetricRollup"."shadowCount" + EXCLUDED."shadowCount",
+           "latencySumMs" = "MetricRollup"."latencySumMs" + EXCLUDED."latencySumMs",
+           "latencyBuckets" = ARRAY(SELECT COALESCE(x, 0) + COALESCE(y, 0) FROM unnest("MetricRollup"."latencyBuckets", EXCLUDED."latencyBuckets") AS t(x, y))`,
+        [a.endpointId, a.variant, a.minute, a.version, a.count, a.errors, a.shadow, a.sum, a.buckets],
+      );
+    }
+    await client.query("COMMIT");
+    return inserted.length;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** Daily partitions from yesterday to `daysAhead` days out; safe to call often. */
+export async function ensurePartitions(pool: Pool, daysAhead = 7, now = new Date()): Promise<void> {
+  for (let i = -1; i <= daysAhead; i++) {
+    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + i));
+    const next = new Date(d.getTime() + 86_400_000);
+    const name = `PredictionLog_${d.toISOString().slice(0, 10).replace(/-/g, "")}`;
+    try {
+      await pool.query(`CREATE TABLE IF NOT EXISTS "${name}" PARTITION OF "PredictionLog" FOR VALUES FROM ('${d.toISOString()}') TO ('${next.toISOString()}')`);
+    } catch (err) {
+      // rows for that day already sit in the default partition: leave them there
+      if ((err as { code?: string }).code !== "23514") throw err;
+    }
+  }
+}
+
+/** Drops daily partitions older than `retentionDays` (a partition drop is instant, unlike DELETE). */
+export async function dropOldPartitions(pool: Pool, retentionDays: number, now = new Date()): Promise<string[]> {
+  if (retentionDays <= 0) return [];
+  const cutoff = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - retentionDays)).toISOString().slice(0, 10).replace(/-/g, "");
+  const { rows } = await pool.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+     WHERE p.relname = 'PredictionLog' AND c.relname ~ '^PredictionLog_[0-9]{8}$'`,
+  );
+  const old = rows.map((r) => r.name).filter((n) => n.slice("PredictionLog_".length) < cutoff);
+  for (const name of old) await pool.query(`DROP TABLE IF EXISTS "${name}"`);
+  return old;
+}

@@ -1,0 +1,140 @@
+// Request tensors: parsing OIP v2 and `instances` bodies, validating them against a model's
+// signature (so nothing malformed reaches session.run), and merging/splitting batches.
+import type { Signature, TensorSpec } from "../../onnx/signature";
+
+export type TensorData = { shape: number[]; data: (number | string)[] };
+/** One request's inputs, by input name. The first dimension of every input is the batch. */
+export type Feeds = Record<string, TensorData>;
+export type Outputs = Record<string, TensorData>;
+
+export class InputError extends Error {}
+
+const OIP_TO_ORT: Record<string, string> = { FP32: "float32", FP64: "float64", INT64: "int64", INT32: "int32", BYTES: "string", BOOL: "bool" };
+const ORT_TO_OIP = Object.fromEntries(Object.entries(OIP_TO_ORT).map(([k, v]) => [v, k]));
+export const oipDatatype = (ortType: string) => ORT_TO_OIP[ortType] ?? ortType.toUpperCase();
+
+export const MAX_ROWS = 4096;
+
+/** Checks one request's inputs against the signature and returns them normalised. */
+export function validateFeeds(raw: unknown, sig: Signature): { feeds: Feeds; rows: number } {
+  if (typeof raw !== "object" || raw === null) throw new InputError("inputs must be an object of tensors");
+  const feeds: Feeds = {};
+  let rows = -1;
+  const given = raw as Record<string, unknown>;
+  for (const name of Object.keys(given)) {
+    if (!sig.inputs.some((s) => s.name === name)) throw new InputError(`unknown input "${name}"; the model takes ${sig.inputs.map((s) => s.name).join(", ")}`);
+  }
+  for (const spec of sig.inputs) {
+    const t = given[spec.name] as { shape?: unknown; data?: unknown } | undefined;
+    if (!t) throw new InputError(`missing input "${spec.name}"`);
+    const tensor = checkTensor(spec, t);
+    if (rows === -1) rows = tensor.shape[0];
+    else if (tensor.shape[0] !== rows) throw new InputError(`input "${spec.name}" has ${tensor.shape[0]} rows, other inputs have ${rows}`);
+    feeds[spec.name] = tensor;
+  }
+  if (rows < 1) throw new InputError("a request needs at least one row");
+  if (rows > MAX_ROWS) throw new InputError(`a request may carry at most ${MAX_ROWS} rows, got ${rows}`);
+  return { feeds, rows };
+}
+
+function checkTensor(spec: TensorSpec, t: { shape?: unknown; data?: unknown }): TensorData {
+  const shape = t.shape;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new InputError(`input "${spec.name}": shape must be a list of non-negative integers`);
+  if (shape.length !== spec.shape.length) throw new InputError(`input "${spec.name}": shape [${shape}] has ${shape.length} dimensions, the model expects [${spec.shape}]`);
+  spec.shape.forEach((d, i) => {
+    if (typeof d === "number" && d >= 0 && shape[i] !== d) throw new InputError(`input "${spec.name}": dimension ${i} is ${shape[i]}, the model expects ${d}`);
+  });
+  if (!Array.isArray(t.data)) throw new InputError(`input "${spec.name}": data must be a list`);
+  const data = t.data.flat(Infinity) as unknown[];
+  const size = (shape as number[]).reduce((a, b) => a * b, 1);
+  if (data.length !== size) throw new InputError(`input "${spec.name}": shape [${shape}] needs ${size} values, got ${data.length}`);
+  if (spec.type === "string") {
+    if (!data.every((x) => typeof x === "string")) throw new InputError(`input "${spec.name}": expects strings (BYTES)`);
+  } else if (!data.every((x) => typeof x === "number" && Number.isFinite(x))) {
+    throw new InputError(`input "${spec.name}": expects finite numbers (${oipDatatype(spec.type)})`);
+  }
+  return { shape: shape as number[], data: data as (number | string)[] };
+}
+
+/** OIP v2 request body → raw inputs by name (checked for datatype here, the rest by validateFeeds). */
+export function fromOip(body: unknown, sig: Signature): Record<string, unknown> {
+  const inputs = (body as { inputs?: unknown })?.inputs;
+  if (!Array.isArray(inputs)) throw new InputError('body must be {"inputs": [{"name", "shape", "datatype", "data"}, …]}');
+  const out: Record<string, unknown> = {};
+  for (const i of inputs as { name?: unknown; shape?: unknown; datatype?: unknown; data?: unknown }[]) {
+    if (typeof i?.name !== "string") throw new InputError("every input needs a name");
+    const spec = sig.inputs.find((s) => s.name === i.name);
+    if (spec && typeof i.datatype === "string" && OIP_TO_ORT[i.datatype] !== spec.type) {
+      throw new InputError(`input "${i.name}": datatype ${i.datatype}, the model expects ${oipDatatype(spec.type)}`);
+    }
+    if (spec && typeof i.datatype !== "string") throw new InputError(`input "${i.name}": datatype is required`);
+    out[i.name] = { shape: i.shape, data: i.data };
+  }
+  return out;
+}
+
+/** `{"instances": [{feature: value}]}` → one [N,1] tensor per model input (tabular models). */
+export function fromInstances(body: unknown, sig: Signature): Record<string, unknown> {
+  const instances = (body as { instances?: unknown })?.instances;
+  if (!Array.isArray(instances) || instances.length === 0) throw new InputError('body must be {"instances": [{feature: value, …}, …]}');
+  const out: Record<string, unknown> = {};
+  for (const spec of sig.inputs) {
+    if (spec.shape.length !== 2 || (typeof spec.shape[1] === "number" && spec.shape[1] !== 1)) {
+      throw new InputError(`input "${spec.name}" is not a [N,1] column; use the OIP v2 form`);
+    }
+    out[spec.name] = {
+      shape: [instances.length, 1],
+      data: instances.map((inst, i) => {
+        if (typeof inst !== "object" || inst === null) throw new InputError(`instances[${i}] must be an object`);
+        const v = (inst as Record<string, unknown>)[spec.name];
+        if (v === undefined) throw new InputError(`instances[${i}] is missing "${spec.name}"`);
+        return v;
+      }),
+    };
+  }
+  for (const [i, inst] of instances.entries()) {
+    for (const k of Object.keys(inst as object)) if (!sig.inputs.some((s) => s.name === k)) throw new InputError(`instances[${i}] has unknown feature "${k}"`);
+  }
+  return out;
+}
+
+/** Concatenates several requests along the batch dimension. */
+export function mergeFeeds(parts: Feeds[]): Feeds {
+  if (parts.length === 1) return parts[0];
+  const out: Feeds = {};
+  for (const name of Object.keys(parts[0])) {
+    const first = parts[0][name];
+    out[name] = { shape: [parts.reduce((n, p) => n + p[name].shape[0], 0), ...first.shape.slice(1)], data: parts.flatMap((p) => p[name].data) };
+  }
+  return out;
+}
+
+/** Splits batched outputs back into per-request outputs by row counts. */
+export function splitOutputs(outputs: Outputs, rowCounts: number[]): Outputs[] {
+  const results: Outputs[] = rowCounts.map(() => ({}));
+  for (const [name, t] of Object.entries(outputs)) {
+    const perRow = t.shape.slice(1).reduce((a, b) => a * b, 1);
+    let offset = 0;
+    rowCounts.forEach((n, i) => {
+      results[i][name] = { shape: [n, ...t.shape.slice(1)], data: t.data.slice(offset * perRow, (offset + n) * perRow) };
+      offset += n;
+    });
+  }
+  return results;
+}
+
+/** Column-wise view of a request's inputs, as logged for drift reports: {feature: [values]}. */
+export function feedsToColumns(feeds: Feeds): Record<string, (number | string)[]> {
+  return Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, t.data]));
+}
+
+/** A one-row request of neutral values, to warm a session up before it is reported ready. */
+export function warmupFeeds(sig: Signature): Feeds {
+  const feeds: Feeds = {};
+  for (const s of sig.inputs) {
+    const shape = s.shape.map((d, i) => (typeof d === "number" && d > 0 ? d : i === 0 ? 1 : 1));
+    const size = shape.reduce((a, b) => a * b, 1);
+    feeds[s.name] = { shape, data: new Array(size).fill(s.type === "string" ? "" : 0) };
+  }
+  return feeds;
+}
