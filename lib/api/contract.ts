@@ -20,8 +20,15 @@ export type Contract = {
   multipart?: Record<string, { type: "file" | "json"; description: string }>;
   response?: z.ZodType;
   status?: number;
+  /** Where the domain function's input sits in the request, to name an error's field (default "body"). */
+  fieldsIn?: string;
   /** Content type of a non-JSON answer, such as an artifact download. */
   produces?: string;
 };
 
 export const defineContract = <C extends Contract>(c: C) => c;
+
+/** What a route answers, for the UI and the CLI: one declaration of every response shape. */
+export type ResponseOf<C extends Contract> = C["response"] extends z.ZodType ? z.infer<C["response"]> : never;
+/** What a route takes as its JSON body. */
+export type BodyOf<C extends Contract> = C["body"] extends z.ZodType ? z.input<C["body"]> : never;

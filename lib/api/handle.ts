@@ -6,6 +6,7 @@ import type { Contract } from "./contract";
 import type { Principal } from "../auth/principal";
 import { roleAtLeast } from "../auth/roles";
 import { AppError } from "../errors";
+import { ERROR_STATUS } from "./error-status";
 import { authenticateToken } from "../tokens/authenticate-token";
 import { sessionUserId, readCookie } from "../auth/session-cookie";
 import { resolveMember } from "../auth/resolve-member";
@@ -44,7 +45,7 @@ export function route<C extends Contract>(contract: C, handler: (ctx: HandlerCon
       if (result === undefined) return new Response(null, { status: 204 });
       return Response.json(result, { status: contract.status ?? 200 });
     } catch (err) {
-      return errorResponse(err);
+      return errorResponse(err, contract.fieldsIn ?? "body");
     }
   };
 }
@@ -60,7 +61,7 @@ async function authorize(req: Request, contract: Contract, services: Services): 
     principal = await authenticateToken({ db: services.db, token: m[1] });
     const budget = await takeRequest(services.redis, principal.id, services.config.rateLimitPerMinute);
     if (!budget.allowed) {
-      throw new AppError("rate_limited", `this token made more than ${services.config.rateLimitPerMinute} requests this minute (API_RATE_LIMIT_PER_MINUTE)`, { "retry-after": String(budget.retryAfterSeconds) });
+      throw new AppError("rate_limited", `this token made more than ${services.config.rateLimitPerMinute} requests this minute (API_RATE_LIMIT_PER_MINUTE)`, { retryAfterSeconds: budget.retryAfterSeconds });
     }
     const askedTeam = req.headers.get(TEAM_HEADER);
     if (askedTeam && askedTeam !== principal.teamSlug) throw new AppError("forbidden", `this token belongs to team "${principal.teamSlug}", not "${askedTeam}"`);
@@ -86,10 +87,18 @@ async function readJson(req: Request): Promise<unknown> {
   }
 }
 
+/** A request that failed its schema: message and field are already in request terms. */
+export class RequestError extends AppError {
+  constructor(message: string, readonly requestField: string) {
+    super("bad_request", message);
+  }
+}
+
 export function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  throw new AppError("bad_request", describeZodError(r.error, where));
+  const first = r.error.issues[0];
+  throw new RequestError(describeZodError(r.error, where), [where, ...(first?.path ?? []).map(String)].join("."));
 }
 
 export function describeZodError(error: z.ZodError, where: string): string {
@@ -99,9 +108,16 @@ export function describeZodError(error: z.ZodError, where: string): string {
     .join("; ");
 }
 
-export function errorResponse(err: unknown): Response {
+/**
+ * Maps any error to `{"error":{"code","message"[,"field"]}}` and its status. A domain error's field
+ * is a path in the domain function's input; `fieldsIn` says where that input sits in the request.
+ */
+export function errorResponse(err: unknown, fieldsIn = "body"): Response {
   if (err instanceof AppError) {
-    return Response.json({ error: { code: err.code, message: err.message } }, { status: err.status, headers: err.headers });
+    const located = err instanceof RequestError;
+    const field = located ? err.requestField : err.field ? `${fieldsIn}.${err.field}` : undefined;
+    const headers: Record<string, string> = err.retryAfterSeconds !== undefined ? { "retry-after": String(err.retryAfterSeconds) } : {};
+    return Response.json({ error: { code: err.code, message: located ? err.message : err.describe(fieldsIn), ...(field ? { field } : {}) } }, { status: ERROR_STATUS[err.code], headers });
   }
   log.error({ err }, "unhandled error in API route");
   return Response.json({ error: { code: "internal", message: "internal error" } }, { status: 500 });

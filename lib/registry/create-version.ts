@@ -12,6 +12,7 @@ import { buildProfile } from "../drift/build-profile";
 import { findModel } from "./find-model";
 import { toVersionView, VERSION_INCLUDE } from "./views";
 import type { VersionMetadata } from "./version-metadata";
+import { toJson } from "../db/json";
 
 export type FinishedUpload = { tempFile: string; sha256: string; sizeBytes: number };
 
@@ -37,7 +38,7 @@ export async function createVersion(opts: {
       const parent = metadata.parentVersion
         ? await tx.modelVersion.findUnique({ where: { modelId_number: { modelId: model.id, number: metadata.parentVersion } } })
         : null;
-      if (metadata.parentVersion && !parent) throw new AppError("bad_request", `metadata.parentVersion: version ${metadata.parentVersion} does not exist`);
+      if (metadata.parentVersion && !parent) throw new AppError("bad_request", `version ${metadata.parentVersion} does not exist`, { field: "parentVersion" });
       // The row lock taken by this update makes concurrent pushes get consecutive numbers.
       const { latestVersion: number } = await tx.model.update({ where: { id: model.id }, data: { latestVersion: { increment: 1 } } });
       const version = await tx.modelVersion.create({
@@ -46,9 +47,9 @@ export async function createVersion(opts: {
           number,
           sha256: upload.sha256,
           sizeBytes: upload.sizeBytes,
-          signature: signature as unknown as Prisma.InputJsonValue,
+          signature: toJson(signature),
           metrics: metadata.metrics,
-          params: metadata.params as Prisma.InputJsonValue,
+          params: toJson(metadata.params),
           tags: metadata.tags,
           dataset: metadata.dataset ?? null,
           description: metadata.description ?? "",

@@ -2,10 +2,14 @@ import { z } from "zod";
 
 const featureValues = z.array(z.union([z.number(), z.string()]));
 
+/** The stored shapes of `ModelVersion.metrics` and `ModelVersion.params`. */
+export const metricsSchema = z.record(z.string(), z.number());
+export const paramsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+
 export const versionMetadataSchema = z
   .object({
-    metrics: z.record(z.string(), z.number()).default({}),
-    params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
+    metrics: metricsSchema.default({}),
+    params: paramsSchema.default({}),
     tags: z.array(z.string().min(1).max(64)).max(50).default([]),
     dataset: z.string().min(1).max(200).optional(),
     description: z.string().max(2000).optional(),

@@ -1,4 +1,6 @@
-import type { Signature } from "../onnx/signature";
+import { readJson } from "../db/json";
+import { signatureSchema } from "../onnx/signature";
+import { metricsSchema, paramsSchema } from "./version-metadata";
 
 type VersionRow = {
   id: string; number: number; sha256: string; sizeBytes: number; signature: unknown; metrics: unknown; params: unknown;
@@ -11,9 +13,9 @@ export function toVersionView(v: VersionRow) {
     number: v.number,
     sha256: v.sha256,
     sizeBytes: v.sizeBytes,
-    signature: v.signature as Signature,
-    metrics: v.metrics as Record<string, number>,
-    params: v.params as Record<string, unknown>,
+    signature: readJson(signatureSchema, v.signature, "signature"),
+    metrics: readJson(metricsSchema, v.metrics, "metrics"),
+    params: readJson(paramsSchema, v.params, "params"),
     tags: v.tags,
     dataset: v.dataset,
     description: v.description,

@@ -1,13 +1,16 @@
 import client from "prom-client";
 
-const globalForMetrics = globalThis as unknown as { switchyardWebRegistry?: client.Registry };
+// One registry per process, kept on globalThis so Next's dev reloads don't register metrics twice.
+declare global {
+  var switchyardWebRegistry: client.Registry | undefined;
+}
 
 /** The web process's Prometheus registry (process and Node.js runtime metrics). */
 export function webRegistry(): client.Registry {
-  if (!globalForMetrics.switchyardWebRegistry) {
+  if (!globalThis.switchyardWebRegistry) {
     const registry = new client.Registry();
     client.collectDefaultMetrics({ register: registry, prefix: "switchyard_web_" });
-    globalForMetrics.switchyardWebRegistry = registry;
+    globalThis.switchyardWebRegistry = registry;
   }
-  return globalForMetrics.switchyardWebRegistry;
+  return globalThis.switchyardWebRegistry;
 }

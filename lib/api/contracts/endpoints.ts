@@ -2,20 +2,25 @@ import { z } from "zod";
 import { defineContract } from "../contract";
 import { slugName } from "./shared";
 import { stickySchema, trafficRequestSchema } from "../../serving/control/endpoints/traffic-request";
+import { STEP_KINDS, STEP_STATUSES } from "../../serving/control/deployments/plan";
+import { DEPLOYMENT_STATUSES, DEPLOYMENT_STRATEGIES } from "../../serving/shared/deployment-status";
+import { ROLES as VARIANT_ROLES } from "../../serving/shared/routing";
+import { VARIANT_DEVICES } from "../../serving/shared/devices";
+import { ENVIRONMENTS } from "../../serving/shared/environments";
 
 const variantView = z.object({
-  name: z.string(), model: z.string(), version: z.number(), weight: z.number(), role: z.string(), device: z.string(), replicas: z.number(),
+  name: z.string(), model: z.string(), version: z.number(), weight: z.number(), role: z.enum(VARIANT_ROLES), device: z.enum(VARIANT_DEVICES), replicas: z.number(),
   batching: z.object({ maxBatch: z.number(), maxQueueDelayMs: z.number() }), readyReplicas: z.number(),
 });
-const stepView = z.object({ kind: z.string(), percent: z.number().optional(), seconds: z.number().optional(), status: z.string(), startedAt: z.string().optional(), finishedAt: z.string().optional(), detail: z.string().optional() });
-const routeSummary = z.array(z.object({ name: z.string(), weight: z.number(), role: z.string() }));
+const stepView = z.object({ kind: z.enum(STEP_KINDS), percent: z.number().optional(), seconds: z.number().optional(), status: z.enum(STEP_STATUSES), startedAt: z.string().optional(), finishedAt: z.string().optional(), detail: z.string().optional() });
+const routeSummary = z.array(z.object({ name: z.string(), weight: z.number(), role: z.enum(VARIANT_ROLES) }));
 export const deploymentView = z.object({
-  id: z.string(), endpoint: z.string().nullable(), strategy: z.string(), status: z.enum(["pending", "running", "succeeded", "failed", "rolled_back"]),
+  id: z.string(), endpoint: z.string().nullable(), strategy: z.enum(DEPLOYMENT_STRATEGIES), status: z.enum(DEPLOYMENT_STATUSES),
   steps: z.array(stepView), currentStep: z.number(), from: routeSummary, to: routeSummary, error: z.string().nullable(), rollbackReason: z.string().nullable(),
   reason: z.string(), createdBy: z.string(), createdAt: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable(),
 });
 const endpointView = z.object({
-  name: z.string(), environment: z.string(), description: z.string(), sticky: z.object({ header: z.string().optional(), field: z.string().optional() }).nullable(),
+  name: z.string(), environment: z.enum(ENVIRONMENTS), description: z.string(), sticky: z.object({ header: z.string().optional(), field: z.string().optional() }).nullable(),
   routingVersion: z.number(), variants: z.array(variantView), latestDeployment: deploymentView.nullable(), createdBy: z.string(), createdAt: z.string(),
 });
 const endpointParams = z.object({ endpoint: slugName });
@@ -23,7 +28,7 @@ const endpointParams = z.object({ endpoint: slugName });
 export const createEndpoint = defineContract({
   method: "POST", path: "/api/v1/endpoints", summary: "Create an endpoint (no traffic until a traffic change is deployed)", tag: "endpoints",
   auth: { scope: "deploy", role: "engineer" },
-  body: z.object({ name: slugName, environment: z.enum(["staging", "production"]).default("staging"), description: z.string().max(2000).optional(), sticky: stickySchema.optional() }).strict(),
+  body: z.object({ name: slugName, environment: z.enum(ENVIRONMENTS).default("staging"), description: z.string().max(2000).optional(), sticky: stickySchema.optional() }).strict(),
   response: endpointView, status: 201,
 });
 

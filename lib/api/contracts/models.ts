@@ -73,6 +73,7 @@ export const createVersion = defineContract({
   },
   response: versionView.extend({ model: z.string() }),
   status: 201,
+  fieldsIn: "metadata",
 });
 
 export const listVersions = defineContract({

@@ -8,4 +8,4 @@ export const versionParams = z.object({ model: slugName, n: z.coerce.number().in
 
 export { signatureSchema } from "../../onnx/signature";
 
-export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional().describe("the input the error concerns, e.g. body.variants.1.version") }) });

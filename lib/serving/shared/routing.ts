@@ -1,5 +1,7 @@
 // An endpoint's routing: which model versions answer, with what share, in what role, where.
 import { z } from "zod";
+import { readJson } from "../../db/json";
+import { VARIANT_DEVICES, type VariantDevice } from "./devices";
 
 // maxQueueDelayMs 0 batches eagerly: whatever arrived while the previous batch ran (session.run
 // blocks the worker's event loop) goes into the next one, and a lone request never waits.
@@ -11,26 +13,31 @@ export type Batching = z.infer<typeof batchingSchema>;
 export const DEFAULT_BATCHING: Batching = { maxBatch: 64, maxQueueDelayMs: 0 };
 
 export const ROLES = ["primary", "canary", "shadow"] as const;
-export const DEVICES = ["cpu", "gpu"] as const;
+export const DEVICES = VARIANT_DEVICES;
 export type VariantRole = (typeof ROLES)[number];
-export type Device = (typeof DEVICES)[number];
+export type Device = VariantDevice;
 
-export type Variant = {
+export const variantSchema = z.object({
   /** stable within an endpoint: `<model>-v<version>` */
-  name: string;
-  model: string;
-  version: number;
-  versionId: string;
-  sha256: string;
-  weight: number;
-  role: VariantRole;
-  device: Device;
-  replicas: number;
-  batching: Batching;
-};
+  name: z.string(),
+  model: z.string(),
+  version: z.number().int(),
+  versionId: z.string(),
+  sha256: z.string(),
+  weight: z.number(),
+  role: z.enum(ROLES),
+  device: z.enum(VARIANT_DEVICES),
+  replicas: z.number().int(),
+  batching: batchingSchema.default(DEFAULT_BATCHING),
+});
+export type Variant = z.infer<typeof variantSchema>;
 
-export type Sticky = { header?: string; field?: string } | null;
-export type Routing = { variants: Variant[]; sticky: Sticky };
+export const stickyKeySchema = z.object({ header: z.string().optional(), field: z.string().optional() }).nullable();
+export type Sticky = z.infer<typeof stickyKeySchema>;
+
+/** The stored shape of `Endpoint.routing`, `Deployment.fromRouting` and `Deployment.toRouting`. */
+export const routingSchema = z.object({ variants: z.array(variantSchema).default([]), sticky: stickyKeySchema.default(null) });
+export type Routing = z.infer<typeof routingSchema>;
 
 export const EMPTY_ROUTING: Routing = { variants: [], sticky: null };
 
@@ -40,7 +47,7 @@ export const variantName = (model: string, version: number) => `${model}-v${vers
 export const servingVariants = (r: Routing) => r.variants.filter((v) => v.role !== "shadow" && v.weight > 0);
 export const shadowVariants = (r: Routing) => r.variants.filter((v) => v.role === "shadow");
 
+/** Reads a stored routing (a JSON column) through its schema. */
 export function asRouting(json: unknown): Routing {
-  const r = (json ?? {}) as Partial<Routing>;
-  return { variants: r.variants ?? [], sticky: r.sticky ?? null };
+  return readJson(routingSchema, json ?? {}, "routing");
 }

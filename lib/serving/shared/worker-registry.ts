@@ -1,6 +1,7 @@
 // Inference workers announce themselves in Redis; deployments and the gateway read the list.
 import type { Redis } from "ioredis";
 import { REDIS_KEYS } from "../../redis-keys";
+import { runsOn, type VariantDevice } from "./devices";
 
 export type WorkerInfo = {
   id: string;
@@ -43,6 +44,6 @@ export async function listWorkers(redis: Redis, now = Date.now()): Promise<Worke
 }
 
 /** A gpu variant runs on cuda or webgpu workers, a cpu variant on cpu workers. */
-export function workerServes(worker: WorkerInfo, device: "cpu" | "gpu"): boolean {
-  return device === "gpu" ? worker.device === "cuda" || worker.device === "webgpu" : worker.device === "cpu";
+export function workerServes(worker: WorkerInfo, device: VariantDevice): boolean {
+  return runsOn(worker.device, device);
 }

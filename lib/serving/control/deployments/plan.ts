@@ -1,6 +1,7 @@
 // What a deployment does, step by step, and the routing in force at each canary step.
 import { z } from "zod";
 import type { Routing, Variant } from "../../shared/routing";
+import type { DeploymentStrategy } from "../../shared/deployment-status";
 
 export const canaryPlanSchema = z.object({
   steps: z.array(z.number().gt(0).lt(100)).min(1).max(10).default([10, 50]),
@@ -12,20 +13,28 @@ export const canaryPlanSchema = z.object({
 export const blueGreenPlanSchema = z.object({ rollbackWindowSeconds: z.number().min(0).max(24 * 3600).default(300) });
 
 export type CanaryPlan = z.infer<typeof canaryPlanSchema>;
-export type Plan = { canary?: CanaryPlan; blueGreen?: z.infer<typeof blueGreenPlanSchema> };
+/** The stored shape of `Deployment.plan`. */
+export const planSchema = z.object({ canary: canaryPlanSchema.optional(), blueGreen: blueGreenPlanSchema.optional() });
+export type Plan = z.infer<typeof planSchema>;
 
-export type StepKind = "place" | "verify" | "shift" | "bake" | "switch" | "keep_warm" | "cleanup";
-export type Step = {
-  kind: StepKind;
-  percent?: number;
-  seconds?: number;
-  status: "pending" | "running" | "done" | "failed";
-  startedAt?: string;
-  finishedAt?: string;
-  detail?: string;
-};
+export const STEP_KINDS = ["place", "verify", "shift", "bake", "switch", "keep_warm", "cleanup"] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+export const STEP_STATUSES = ["pending", "running", "done", "failed"] as const;
 
-export function buildSteps(strategy: "immediate" | "canary" | "blue_green", plan: Plan): Step[] {
+/** The stored shape of `Deployment.steps`. */
+export const stepSchema = z.object({
+  kind: z.enum(STEP_KINDS),
+  percent: z.number().optional(),
+  seconds: z.number().optional(),
+  status: z.enum(STEP_STATUSES),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  detail: z.string().optional(),
+});
+export const stepsSchema = z.array(stepSchema);
+export type Step = z.infer<typeof stepSchema>;
+
+export function buildSteps(strategy: DeploymentStrategy, plan: Plan): Step[] {
   const s = (kind: StepKind, extra: Partial<Step> = {}): Step => ({ kind, status: "pending", ...extra });
   if (strategy === "immediate") return [s("place"), s("switch"), s("cleanup")];
   if (strategy === "blue_green") return [s("place"), s("verify"), s("switch"), s("keep_warm", { seconds: plan.blueGreen?.rollbackWindowSeconds ?? 300 }), s("cleanup")];

@@ -5,13 +5,15 @@ import type { Redis } from "ioredis";
 import type { Db, Prisma } from "../../../db/client";
 import { recordAudit } from "../../../audit/record-audit";
 import { SYSTEM_ACTOR } from "../../../auth/principal";
-import type { Signature } from "../../../onnx/signature";
+import { signatureSchema } from "../../../onnx/signature";
 import { warmupFeeds } from "../../shared/tensors";
 import { asRouting, type Routing } from "../../shared/routing";
 import { checkGuardrails } from "./guardrails";
-import { canaryRouting, newVariants, type Plan, type Step } from "./plan";
+import { canaryRouting, newVariants, planSchema, stepsSchema, type Plan, type Step } from "./plan";
 import { PlacementError, placeVariants, unloadVersions, verifyVariants } from "./placement";
 import { announceRouting, writeRouting } from "./switch-routing";
+import { readJson, toJson } from "../../../db/json";
+import { ACTIVE_STATUSES, DeploymentStatus, isFinished, type FinishedStatus } from "../../shared/deployment-status";
 
 export type RunnerDeps = {
   db: Db;
@@ -24,7 +26,6 @@ export type RunnerDeps = {
   drainMs?: number;
 };
 
-const TERMINAL = new Set(["succeeded", "failed", "rolled_back"]);
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class GuardrailTripped extends Error {}
@@ -33,14 +34,14 @@ export async function runDeployment(deps: RunnerDeps, deploymentId: string): Pro
   const { db } = deps;
   const sleep = deps.sleep ?? realSleep;
   const d0 = await db.deployment.findUnique({ where: { id: deploymentId }, include: { endpoint: true } });
-  if (!d0 || TERMINAL.has(d0.status)) return; // already finished: a repeated job is a no-op
-  if (d0.status === "pending") await db.deployment.update({ where: { id: d0.id }, data: { status: "running", startedAt: new Date() } });
+  if (!d0 || isFinished(d0.status)) return; // already finished: a repeated job is a no-op
+  if (d0.status === DeploymentStatus.pending) await db.deployment.update({ where: { id: d0.id }, data: { status: "running", startedAt: new Date() } });
 
   const from = asRouting(d0.fromRouting);
   const to = asRouting(d0.toRouting);
-  const plan = d0.plan as Plan;
-  const steps = d0.steps as unknown as Step[];
-  const save = (data: Prisma.DeploymentUpdateInput) => db.deployment.update({ where: { id: d0.id }, data: { ...data, steps: steps as unknown as Prisma.InputJsonValue } });
+  const plan = readJson(planSchema, d0.plan, "plan");
+  const steps = readJson(stepsSchema, d0.steps, "steps");
+  const save = (data: Prisma.DeploymentUpdateInput) => db.deployment.update({ where: { id: d0.id }, data: { ...data, steps: toJson(steps) } });
 
   for (let i = d0.currentStep; i < steps.length; i++) {
     const step = steps[i];
@@ -66,7 +67,7 @@ export async function runDeployment(deps: RunnerDeps, deploymentId: string): Pro
     await db.$transaction(async (tx) => {
       const routing = step.kind === "shift" ? canaryRouting(from, to, step.percent!) : step.kind === "switch" ? to : null;
       if (routing) await writeRouting(tx, d0.endpointId, routing);
-      await tx.deployment.update({ where: { id: d0.id }, data: { currentStep: i + 1, steps: steps as unknown as Prisma.InputJsonValue } });
+      await tx.deployment.update({ where: { id: d0.id }, data: { currentStep: i + 1, steps: toJson(steps) } });
     });
     if (step.kind === "shift" || step.kind === "switch") await announceRouting(deps.redis, d0.endpointId);
     deps.log?.(`deployment ${d0.id}: ${step.kind}${step.percent ? ` ${step.percent}%` : ""} done`);
@@ -83,7 +84,7 @@ async function execute(deps: RunnerDeps, sleep: (ms: number) => Promise<void>, c
     }
     case "verify": {
       const sigs = await deps.db.modelVersion.findMany({ where: { id: { in: to.variants.map((v) => v.versionId) } }, select: { id: true, signature: true } });
-      const byId = new Map(sigs.map((s) => [s.id, s.signature as unknown as Signature]));
+      const byId = new Map(sigs.map((s) => [s.id, readJson(signatureSchema, s.signature, "signature")]));
       await verifyVariants({ redis: deps.redis, variants: to.variants, probe: (v) => warmupFeeds(byId.get(v.versionId)!) });
       return "every new variant answered a request";
     }
@@ -118,20 +119,20 @@ async function unusedVersions(db: Db, candidates: string[]): Promise<string[]> {
   if (!candidates.length) return [];
   const [endpoints, active] = await Promise.all([
     db.endpoint.findMany({ select: { routing: true } }),
-    db.deployment.findMany({ where: { status: { in: ["pending", "running"] } }, select: { toRouting: true } }),
+    db.deployment.findMany({ where: { status: { in: [...ACTIVE_STATUSES] } }, select: { toRouting: true } }),
   ]);
   const used = new Set([...endpoints.map((e) => e.routing), ...active.map((d) => d.toRouting)].flatMap((r) => asRouting(r).variants.map((v) => v.versionId)));
   return [...new Set(candidates)].filter((id) => !used.has(id));
 }
 
 async function finish(
-  deps: RunnerDeps, id: string, teamId: string, steps: Step[], status: "succeeded" | "failed" | "rolled_back",
+  deps: RunnerDeps, id: string, teamId: string, steps: Step[], status: FinishedStatus,
   extra: { error?: string; rollbackReason?: string }, restore: Routing | null,
 ): Promise<void> {
   const d = await deps.db.$transaction(async (tx) => {
     const d = await tx.deployment.update({
       where: { id },
-      data: { status, finishedAt: new Date(), steps: steps as unknown as Prisma.InputJsonValue, ...extra },
+      data: { status, finishedAt: new Date(), steps: toJson(steps), ...extra },
       include: { endpoint: { select: { name: true } } },
     });
     if (restore) await writeRouting(tx, d.endpointId, restore);
@@ -150,6 +151,6 @@ async function finish(
 /** Called when the queue gives up on a job: restore the last good routing and say why. */
 export async function failDeployment(deps: RunnerDeps, id: string, reason: string): Promise<void> {
   const d = await deps.db.deployment.findUnique({ where: { id }, include: { endpoint: true } });
-  if (!d || TERMINAL.has(d.status)) return;
-  await finish(deps, id, d.endpoint.teamId, d.steps as unknown as Step[], "failed", { error: reason }, asRouting(d.fromRouting));
+  if (!d || isFinished(d.status)) return;
+  await finish(deps, id, d.endpoint.teamId, readJson(stepsSchema, d.steps, "steps"), "failed", { error: reason }, asRouting(d.fromRouting));
 }

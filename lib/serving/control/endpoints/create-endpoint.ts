@@ -1,4 +1,4 @@
-import type { Db, Prisma } from "../../../db/client";
+import type { Db } from "../../../db/client";
 import type { Principal } from "../../../auth/principal";
 import { actorOf } from "../../../auth/principal";
 import { roleAtLeast } from "../../../auth/roles";
@@ -7,8 +7,10 @@ import { AppError } from "../../../errors";
 import { isUniqueViolation } from "../../../db/errors";
 import { EMPTY_ROUTING, type Sticky } from "../../shared/routing";
 import { toEndpointView } from "./views";
+import type { Environment } from "../../shared/environments";
+import { toJson } from "../../../db/json";
 
-export async function createEndpoint(opts: { db: Db; principal: Principal; name: string; environment: "staging" | "production"; description?: string; sticky?: Sticky }) {
+export async function createEndpoint(opts: { db: Db; principal: Principal; name: string; environment: Environment; description?: string; sticky?: Sticky }) {
   const { db, principal } = opts;
   if (opts.environment === "production" && !roleAtLeast(principal.role, "admin")) throw new AppError("forbidden", "creating a production endpoint needs the admin role");
   try {
@@ -16,7 +18,7 @@ export async function createEndpoint(opts: { db: Db; principal: Principal; name:
       const e = await tx.endpoint.create({
         data: {
           teamId: principal.teamId, name: opts.name, environment: opts.environment, description: opts.description ?? "",
-          routing: { ...EMPTY_ROUTING, sticky: opts.sticky ?? null } as unknown as Prisma.InputJsonValue, createdBy: principal.label,
+          routing: toJson({ ...EMPTY_ROUTING, sticky: opts.sticky ?? null }), createdBy: principal.label,
         },
       });
       const view = toEndpointView(e);

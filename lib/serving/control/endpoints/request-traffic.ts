@@ -1,6 +1,6 @@
 // Records a traffic change as a deployment (and its audit event) in one transaction, then queues
 // it. Staging endpoints: engineers. Production: admins (until promotions and approvals arrive).
-import type { Db, Prisma } from "../../../db/client";
+import type { Db } from "../../../db/client";
 import type { Principal } from "../../../auth/principal";
 import { actorOf } from "../../../auth/principal";
 import { roleAtLeast } from "../../../auth/roles";
@@ -13,6 +13,8 @@ import { buildSteps, canaryPlanSchema, blueGreenPlanSchema, newVariants, type Pl
 import { resolveRouting } from "./resolve-routing";
 import type { TrafficRequest } from "./traffic-request";
 import { toDeploymentView } from "./views";
+import { toJson } from "../../../db/json";
+import { ACTIVE_STATUSES } from "../../shared/deployment-status";
 
 export async function requestTraffic(opts: { db: Db; redisUrl: string; principal: Principal; endpointName: string; request: TrafficRequest }) {
   const { db, principal, request } = opts;
@@ -25,23 +27,23 @@ export async function requestTraffic(opts: { db: Db; redisUrl: string; principal
   const plan: Plan = {};
   if (request.strategy === "canary") {
     plan.canary = canaryPlanSchema.parse(request.canary ?? {});
-    if (!newVariants(live, to).length) throw new AppError("bad_request", "body.strategy: a canary needs a version that is not serving yet; use immediate to change weights");
+    if (!newVariants(live, to).length) throw new AppError("bad_request", "a canary needs a version that is not serving yet; use immediate to change weights", { field: "strategy" });
   }
   if (request.strategy === "blue_green") plan.blueGreen = blueGreenPlanSchema.parse(request.blueGreen ?? {});
 
   const deployment = await db.$transaction(async (tx) => {
     // Row lock on the endpoint: two concurrent changes cannot both pass the check below.
     await tx.$queryRaw`SELECT id FROM "Endpoint" WHERE id = ${endpoint.id} FOR UPDATE`;
-    const active = await tx.deployment.findFirst({ where: { endpointId: endpoint.id, status: { in: ["pending", "running"] } } });
+    const active = await tx.deployment.findFirst({ where: { endpointId: endpoint.id, status: { in: [...ACTIVE_STATUSES] } } });
     if (active) throw new AppError("conflict", `deployment ${active.id} is still ${active.status} on "${endpoint.name}"; wait for it to finish`);
     const d = await tx.deployment.create({
       data: {
         endpointId: endpoint.id,
         strategy: request.strategy,
-        plan: plan as Prisma.InputJsonValue,
-        steps: buildSteps(request.strategy, plan) as unknown as Prisma.InputJsonValue,
-        fromRouting: live as unknown as Prisma.InputJsonValue,
-        toRouting: to as unknown as Prisma.InputJsonValue,
+        plan: toJson(plan),
+        steps: toJson(buildSteps(request.strategy, plan)),
+        fromRouting: toJson(live),
+        toRouting: toJson(to),
         reason: request.reason ?? "",
         createdBy: principal.label,
       },

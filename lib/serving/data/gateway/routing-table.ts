@@ -1,8 +1,9 @@
 // The gateway's in-memory routing table, loaded from Postgres. A failed reload keeps the last
 // good table, so the data plane keeps answering while Postgres is away.
 import type { Db } from "../../../db/client";
-import type { Signature } from "../../../onnx/signature";
+import { signatureSchema, type Signature } from "../../../onnx/signature";
 import { asRouting, servingVariants, shadowVariants, type Sticky, type Variant } from "../../shared/routing";
+import { readJson } from "../../../db/json";
 
 export type EndpointRoute = {
   id: string;
@@ -20,7 +21,7 @@ export async function loadRoutingTable(db: Db): Promise<Map<string, EndpointRout
   const routings = endpoints.map((e) => ({ e, r: asRouting(e.routing) }));
   const versionIds = [...new Set(routings.flatMap(({ r }) => r.variants.map((v) => v.versionId)))];
   const versions = versionIds.length ? await db.modelVersion.findMany({ where: { id: { in: versionIds } }, select: { id: true, signature: true } }) : [];
-  const signatures = new Map(versions.map((v) => [v.id, v.signature as unknown as Signature]));
+  const signatures = new Map(versions.map((v) => [v.id, readJson(signatureSchema, v.signature, "signature")]));
   const table = new Map<string, EndpointRoute>();
   for (const { e, r } of routings) {
     table.set(e.name, {

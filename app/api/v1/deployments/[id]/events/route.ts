@@ -1,10 +1,10 @@
 import { route } from "@/lib/api/handle";
 import * as c from "@/lib/api/contracts/endpoints";
 import { getDeployment } from "@/lib/serving/control/endpoints/read-endpoints";
+import { isFinished } from "@/lib/serving/shared/deployment-status";
 
 export const dynamic = "force-dynamic";
 
-const TERMINAL = new Set(["succeeded", "failed", "rolled_back"]);
 
 // Sends the deployment whenever it changes (checked twice a second) and closes when it is done.
 export const GET = route(c.deploymentEvents, async ({ req, principal, params, services }) => {
@@ -15,14 +15,14 @@ export const GET = route(c.deploymentEvents, async ({ req, principal, params, se
     start(ctl) {
       let last = JSON.stringify(first);
       ctl.enqueue(enc.encode(`event: deployment\ndata: ${last}\n\n`));
-      if (TERMINAL.has(first.status)) return ctl.close();
+      if (isFinished(first.status)) return ctl.close();
       timer = setInterval(async () => {
         try {
           const d = await getDeployment({ db: services.db, teamId: principal.teamId, id: params.id });
           const text = JSON.stringify(d);
           if (text !== last) ctl.enqueue(enc.encode(`event: deployment\ndata: ${(last = text)}\n\n`));
           else ctl.enqueue(enc.encode(": keep-alive\n\n"));
-          if (TERMINAL.has(d.status)) { clearInterval(timer); ctl.close(); }
+          if (isFinished(d.status)) { clearInterval(timer); ctl.close(); }
         } catch {
           clearInterval(timer);
           ctl.close();
