@@ -13,7 +13,8 @@ RUN npm ci --no-audit --no-fund --onnxruntime-node-install=${ONNX_RUNTIME_INSTAL
 FROM deps AS build
 COPY . .
 ENV NEXT_TELEMETRY_DISABLED=1
-RUN npx next build
+# builds the one-file CLI served at /cli/switchyard.mjs, then the web app
+RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime
 WORKDIR /app

@@ -1,40 +1,58 @@
 // Server-side bootstrap commands: they talk to the database directly, for a new install
-// that has no token yet. Everything else in the CLI goes through the REST API.
+// that has no token yet. Everything else in the CLI goes through the REST API. They run only
+// inside the repository (`npm run cli -- admin …`); the bundled CLI the web app serves has none.
 import { loadConfig } from "../lib/config";
 import { createDb } from "../lib/db/client";
 import { SCOPES, ROLES, type Role, type Scope } from "../lib/auth/roles";
 import { createToken } from "../lib/tokens/create-token";
 import { addMember } from "../lib/teams/add-member";
 import { SYSTEM_ACTOR } from "../lib/auth/principal";
+import { intFlag, UsageError } from "./errors";
+import { checkDatabase, describeDatabase } from "./admin-database";
 import type { Out } from "./commands";
 
 type Flags = Record<string, string | boolean | undefined>;
 
-function withDb<T>(fn: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
-  const db = createDb(loadConfig().databaseUrl);
+export const DEFAULT_TOKEN_DAYS = 90;
+
+/** Says which database it uses (on stderr, so stdout stays the answer), checks it, then runs `fn`. */
+async function withDb<T>(err: Out, fn: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
+  const { databaseUrl } = loadConfig();
+  err(`database: ${describeDatabase(databaseUrl)} (DATABASE_URL)`);
+  await checkDatabase(databaseUrl);
+  const db = createDb(databaseUrl);
   return fn(db).finally(() => db.$disconnect());
 }
 
-export async function adminCreateToken(_a: string[], f: Flags, out: Out) {
-  const scopes = String(f.scopes ?? "read").split(",") as Scope[];
-  if (!f.team || !f.name) throw new Error("usage: switchyard admin create-token --team <slug> --name <name> [--scopes read,write,deploy] [--expires-days n]");
+/** Days until the token expires, or null for a token that never expires (only with --no-expiry). */
+function expiryDays(f: Flags): number | null {
+  if (f["no-expiry"] && f["expires-days"] !== undefined) throw new UsageError("--expires-days and --no-expiry: give one of them, not both");
+  if (f["no-expiry"]) return null;
+  return intFlag(f, "expires-days", { min: 1, max: 3650 }) ?? DEFAULT_TOKEN_DAYS;
+}
+
+export async function adminCreateToken(_a: string[], f: Flags, out: Out, err: Out) {
+  if (!f.team || !f.name) throw new UsageError("usage: admin create-token --team <slug> --name <name> [--scopes read,write,deploy] [--expires-days n (default 90) | --no-expiry]");
+  const scopes = String(f.scopes ?? "read").split(",").filter(Boolean) as Scope[];
   const bad = scopes.filter((s) => !SCOPES.includes(s));
-  if (bad.length) throw new Error(`--scopes: unknown scope ${bad.join(",")} (use ${SCOPES.join(", ")})`);
-  return withDb(async (db) => {
+  if (bad.length || !scopes.length) throw new UsageError(`--scopes: ${bad.length ? `unknown scope ${bad.join(",")}` : "give at least one"} (use ${SCOPES.join(", ")})`);
+  const days = expiryDays(f);
+  return withDb(err, async (db) => {
     const team = await db.team.findUnique({ where: { slug: String(f.team) } });
     if (!team) throw new Error(`team "${f.team}" not found`);
-    const days = f["expires-days"] ? Number(f["expires-days"]) : undefined;
-    const t = await createToken({ db, teamId: team.id, name: String(f.name), scopes, expiresAt: days ? new Date(Date.now() + days * 86_400_000) : null, actor: SYSTEM_ACTOR });
+    const expiresAt = days === null ? null : new Date(Date.now() + days * 86_400_000);
+    const t = await createToken({ db, teamId: team.id, name: String(f.name), scopes, expiresAt, actor: SYSTEM_ACTOR });
+    err(`token "${t.name}" for team ${team.slug}, scopes ${t.scopes.join(",")}, ${expiresAt ? `expires ${expiresAt.toISOString().slice(0, 10)}` : "never expires"}; it is shown once:`);
     out(t.token);
     return { ...t };
   });
 }
 
-export async function adminAddMember(_a: string[], f: Flags, out: Out) {
+export async function adminAddMember(_a: string[], f: Flags, out: Out, err: Out) {
   const role = String(f.role ?? "engineer") as Role;
-  if (!f.team || !f.email) throw new Error("usage: switchyard admin add-member --team <slug> --email <email> [--role viewer|engineer|approver|admin] [--password p]");
-  if (!ROLES.includes(role)) throw new Error(`--role: use one of ${ROLES.join(", ")}`);
-  return withDb(async (db) => {
+  if (!f.team || !f.email) throw new UsageError("usage: admin add-member --team <slug> --email <email> [--role viewer|engineer|approver|admin] [--password p]");
+  if (!ROLES.includes(role)) throw new UsageError(`--role: use one of ${ROLES.join(", ")}`);
+  return withDb(err, async (db) => {
     const r = await addMember({ db, teamSlug: String(f.team), email: String(f.email), role, password: f.password as string | undefined, actor: SYSTEM_ACTOR });
     out(`${r.email} is ${r.role} in ${r.team}${r.initialPassword ? `; first password: ${r.initialPassword}` : ""}`);
     return r;

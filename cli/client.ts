@@ -1,4 +1,7 @@
 // The REST client the CLI uses: SWITCHYARD_URL + SWITCHYARD_TOKEN from the environment.
+// It is bundled into the served CLI, so it imports nothing but Node's own modules.
+import { UsageError } from "./errors";
+
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message);
@@ -7,12 +10,23 @@ export class ApiError extends Error {
 
 export type Client = { request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>; upload<T = unknown>(path: string, form: FormData): Promise<T> };
 
+/** The environment is checked on the first request, so bad arguments are reported before a missing token. */
 export function clientFromEnv(env: NodeJS.ProcessEnv = process.env): Client {
-  const base = (env.SWITCHYARD_URL ?? "http://localhost:3000").replace(/\/$/, "");
-  const token = env.SWITCHYARD_TOKEN;
-  if (!token) throw new ApiError(0, "config", "SWITCHYARD_TOKEN is not set (create one with `npx switchyard admin create-token` or on the API tokens page)");
-  const headers = { authorization: `Bearer ${token}` };
+  const connection = () => {
+    const raw = env.SWITCHYARD_URL || "http://localhost:3000";
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new UsageError(`SWITCHYARD_URL: not a URL: "${raw}" (e.g. https://switchyard.example.com)`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`SWITCHYARD_URL: use an http:// or https:// URL, got "${raw}"`);
+    const token = env.SWITCHYARD_TOKEN;
+    if (!token) throw new UsageError("SWITCHYARD_TOKEN is not set (create a token on the web app's API tokens page, or in the repository with `npm run cli -- admin create-token`)");
+    return { base: raw.replace(/\/+$/, ""), headers: { authorization: `Bearer ${token}` } };
+  };
   async function send<T>(method: string, path: string, init: RequestInit): Promise<T> {
+    const { base, headers } = connection();
     let res: Response;
     try {
       res = await fetch(`${base}${path}`, { method, ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } });
@@ -20,7 +34,12 @@ export function clientFromEnv(env: NodeJS.ProcessEnv = process.env): Client {
       throw new ApiError(0, "connection", `cannot reach ${base}: ${(err as Error).cause ?? (err as Error).message}`);
     }
     const text = await res.text();
-    const json = text ? JSON.parse(text) : null;
+    let json: { error?: { code?: string; message?: string } } | null = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      throw new ApiError(res.status, "not_json", `${method} ${base}${path} answered HTTP ${res.status} with something other than JSON; is SWITCHYARD_URL the Switchyard web app?`);
+    }
     if (!res.ok) throw new ApiError(res.status, json?.error?.code ?? "error", json?.error?.message ?? `HTTP ${res.status}`);
     return json as T;
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Client } from "./client";
+import { intFlag, UsageError, wholeNumber } from "./errors";
 
 type Flags = Record<string, string | boolean | undefined>;
 export type Out = (line: string) => void;
@@ -10,12 +11,12 @@ const readJsonFile = (file: string | undefined, what: string): unknown => {
   try {
     return JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {
-    throw new Error(`--${what}: cannot read JSON from ${file}: ${(err as Error).message}`);
+    throw new UsageError(`--${what}: cannot read JSON from ${file}: ${(err as Error).message}`);
   }
 };
 
 export async function modelsCreate(api: Client, [name]: string[], f: Flags, out: Out) {
-  if (!name) throw new Error("usage: switchyard models create <name> [--task binary_classification] [--description text]");
+  if (!name) throw new UsageError("usage: models create <name> [--task binary_classification] [--description text]");
   const m = await api.request<{ name: string }>("POST", "/api/v1/models", { name, task: f.task ?? "binary_classification", description: f.description });
   out(`created model ${m.name}`);
   return m;
@@ -29,33 +30,40 @@ export async function modelsList(api: Client, _a: string[], _f: Flags, out: Out)
 
 export async function versionsPush(api: Client, [file]: string[], f: Flags, out: Out) {
   const model = f.model as string | undefined;
-  if (!file || !model) throw new Error("usage: switchyard versions push <model.onnx> --model <name> [--metrics m.json] [--params p.json] [--metadata meta.json] [--tags a,b] [--dataset name] [--parent n]");
+  if (!file || !model) throw new UsageError("usage: versions push <model.onnx> --model <name> [--metrics m.json] [--params p.json] [--metadata meta.json] [--tags a,b] [--dataset name] [--parent n]");
   const metadata = {
     ...((readJsonFile(f.metadata as string, "metadata") as object) ?? {}),
     ...(f.metrics ? { metrics: readJsonFile(f.metrics as string, "metrics") } : {}),
     ...(f.params ? { params: readJsonFile(f.params as string, "params") } : {}),
     ...(f.tags ? { tags: String(f.tags).split(",").filter(Boolean) } : {}),
     ...(f.dataset ? { dataset: f.dataset } : {}),
-    ...(f.parent ? { parentVersion: Number(f.parent) } : {}),
+    ...(f.parent !== undefined ? { parentVersion: intFlag(f, "parent", { min: 1 }) } : {}),
   };
+  let bytes: Buffer<ArrayBuffer>;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`<model.onnx>: cannot read ${file}: ${(err as Error).message}`);
+  }
   const form = new FormData();
   form.set("metadata", JSON.stringify(metadata));
-  form.set("file", new Blob([readFileSync(file)]), path.basename(file));
+  form.set("file", new Blob([bytes]), path.basename(file));
   const v = await api.upload<{ number: number; sha256: string }>(`/api/v1/models/${encodeURIComponent(model)}/versions`, form);
   out(`pushed ${model} v${v.number} (sha256 ${v.sha256.slice(0, 12)})`);
   return v;
 }
 
 export async function versionsList(api: Client, [model]: string[], _f: Flags, out: Out) {
-  if (!model) throw new Error("usage: switchyard versions list <model>");
+  if (!model) throw new UsageError("usage: versions list <model>");
   const { versions } = await api.request<{ versions: { number: number; metrics: Record<string, number>; aliases: string[]; createdAt: string }[] }>("GET", `/api/v1/models/${encodeURIComponent(model)}/versions`);
   for (const v of versions) out(`v${v.number}\t${Object.entries(v.metrics).map(([k, x]) => `${k}=${x}`).join(" ")}\t${v.aliases.join(",")}\t${v.createdAt}`);
   return versions;
 }
 
 export async function aliasSet(api: Client, [model, alias, version]: string[], _f: Flags, out: Out) {
-  if (!model || !alias || !version) throw new Error("usage: switchyard alias set <model> <alias> <version>");
-  const r = await api.request("PUT", `/api/v1/models/${encodeURIComponent(model)}/aliases/${encodeURIComponent(alias)}`, { version: Number(version) });
-  out(`${model}@${alias} -> v${version}`);
+  if (!model || !alias || !version) throw new UsageError("usage: alias set <model> <alias> <version>");
+  const number = wholeNumber("<version>", version.replace(/^v/, ""), { min: 1 });
+  const r = await api.request("PUT", `/api/v1/models/${encodeURIComponent(model)}/aliases/${encodeURIComponent(alias)}`, { version: number });
+  out(`${model}@${alias} -> v${number}`);
   return r;
 }

@@ -1,12 +1,13 @@
+// The CLI's commands, argument parsing and exit codes: 0 done, 1 the API said no or the outcome
+// is a failure, 2 bad usage. Two entries run it: cli/bundle.ts (the one-file CLI the web app serves,
+// REST commands only) and cli/repo.ts (`npm run cli -- …` in the repository, with the admin commands).
 import { parseArgs } from "node:util";
 import { ApiError, clientFromEnv } from "./client";
 import * as cmd from "./commands";
-import { adminAddMember, adminCreateToken } from "./admin";
+import { CommandFailed, UsageError } from "./errors";
 import * as serving from "./serving-commands";
 
-const USAGE = `switchyard <command>
-
-  models create <name> [--task t] [--description d]
+const API_USAGE = `  models create <name> [--task t] [--description d]
   models list
   versions push <model.onnx> --model <name> [--metrics m.json] [--params p.json] [--metadata meta.json] [--tags a,b] [--dataset d] [--parent n]
   versions list <model>
@@ -14,27 +15,36 @@ const USAGE = `switchyard <command>
   endpoints create <name> [--environment staging|production] [--sticky-header h | --sticky-field f]
   endpoints list
   traffic set <endpoint> --model <name> --variant 1=90 --variant 2=10[:canary|:shadow][:gpu] [--strategy immediate|canary|blue_green]
-              [--steps 10,50] [--bake-seconds 60] [--reason text] [--wait]
-  deployments wait <id> [--timeout-seconds 600]          exits 1 when the deployment failed or was rolled back
-  admin create-token --team <slug> --name <name> [--scopes read,write,deploy] [--expires-days n]   (server-side)
-  admin add-member --team <slug> --email <email> [--role engineer] [--password p]                   (server-side)
+              [--steps 10,50] [--bake-seconds 60] [--reason text] [--wait [--timeout-seconds 600]]
+  deployments wait <id> [--timeout-seconds 600]          exits 1 when the deployment failed or was rolled back`;
 
-Environment: SWITCHYARD_URL (default http://localhost:3000), SWITCHYARD_TOKEN. Add --json for machine-readable output.`;
+const ADMIN_USAGE = `  admin create-token --team <slug> --name <name> [--scopes read,write,deploy] [--expires-days n (default 90) | --no-expiry]
+  admin add-member --team <slug> --email <email> [--role engineer] [--password p]
+      (admin commands talk to the database named by DATABASE_URL, not to the API)`;
+
+const FOOTER = `Environment: SWITCHYARD_URL (default http://localhost:3000), SWITCHYARD_TOKEN. Add --json for machine-readable output.
+Exit codes: 0 done, 1 the API refused or the deployment failed, 2 bad usage.`;
+
+export function usage(prog: string, withAdmin: boolean): string {
+  return `usage: ${prog} <command> [arguments] [flags]\n\n${API_USAGE}\n${withAdmin ? `${ADMIN_USAGE}\n` : ""}\n${FOOTER}`;
+}
 
 const str = { type: "string" } as const;
 const OPTIONS = {
   task: str, description: str, model: str, metrics: str, params: str, metadata: str, tags: str, dataset: str, parent: str,
   environment: str, "sticky-header": str, "sticky-field": str, variant: { type: "string", multiple: true }, strategy: str, steps: str,
   "bake-seconds": str, reason: str, wait: { type: "boolean" }, "timeout-seconds": str,
-  team: str, name: str, scopes: str, "expires-days": str, email: str, role: str, password: str,
+  team: str, name: str, scopes: str, "expires-days": str, "no-expiry": { type: "boolean" }, email: str, role: str, password: str,
   json: { type: "boolean" }, help: { type: "boolean", short: "h" },
 } as const;
 
-type Runner = (args: string[], flags: Record<string, string | boolean | undefined>, out: cmd.Out) => Promise<unknown>;
+export type Flags = Record<string, string | boolean | undefined>;
+export type Runner = (args: string[], flags: Flags, out: cmd.Out, err: cmd.Out) => Promise<unknown>;
 
-const api = (fn: (c: ReturnType<typeof clientFromEnv>, ...rest: Parameters<Runner>) => Promise<unknown>): Runner => (a, f, o) => fn(clientFromEnv(), a, f, o);
+const api = (fn: (c: ReturnType<typeof clientFromEnv>, args: string[], flags: Flags, out: cmd.Out) => Promise<unknown>): Runner => (a, f, o) => fn(clientFromEnv(), a, f, o);
 
-export const COMMANDS: Record<string, Runner> = {
+/** The commands that talk to the REST API: all the bundled CLI has. */
+export const API_COMMANDS: Record<string, Runner> = {
   "models create": api(cmd.modelsCreate),
   "models list": api(cmd.modelsList),
   "versions push": api(cmd.versionsPush),
@@ -44,34 +54,57 @@ export const COMMANDS: Record<string, Runner> = {
   "endpoints list": api(serving.endpointsList),
   "traffic set": api((c, a, f, o) => serving.trafficSet(c, a, f, o, (f.variant as unknown as string[] | undefined) ?? [])),
   "deployments wait": api(serving.deploymentsWait),
-  "admin create-token": adminCreateToken,
-  "admin add-member": adminAddMember,
 };
 
-export async function main(argv: string[], out: cmd.Out = console.log, err: cmd.Out = console.error): Promise<number> {
+export type MainOptions = {
+  commands: Record<string, Runner>;
+  /** how the usage text names the program: `node switchyard.mjs`, `npm run cli --` */
+  prog: string;
+  /** command groups this build of the CLI does not have, with what to say instead (exit 2) */
+  unavailable?: Record<string, string>;
+  out?: cmd.Out;
+  err?: cmd.Out;
+};
+
+export async function main(argv: string[], opts: MainOptions): Promise<number> {
+  const { commands, prog, unavailable = {}, out = console.log, err = console.error } = opts;
+  const text = usage(prog, Object.keys(commands).some((c) => c.startsWith("admin ")));
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
   } catch (e) {
-    err((e as Error).message);
+    err(`${(e as Error).message}\nRun \`${prog} --help\` for the commands and their flags.`);
     return 2;
   }
-  const [group, action, ...rest] = parsed.positionals;
-  const runner = COMMANDS[`${group} ${action}`];
   if (parsed.values.help) {
-    out(USAGE);
+    out(text);
     return 0;
   }
+  const [group, action, ...rest] = parsed.positionals;
+  if (group && unavailable[group]) {
+    err(unavailable[group]);
+    return 2;
+  }
+  const runner = commands[`${group} ${action}`];
   if (!runner) {
-    err(USAGE);
+    err(`${group ? `unknown command: ${[group, action].filter(Boolean).join(" ")}\n\n` : ""}${text}`);
     return 2;
   }
   const json = Boolean(parsed.values.json);
   try {
-    const result = await runner(rest, parsed.values as Record<string, string | boolean | undefined>, json ? () => {} : out);
+    const result = await runner(rest, parsed.values as Flags, json ? () => {} : out, err);
     if (json) out(JSON.stringify(result, null, 2));
     return 0;
   } catch (e) {
+    if (e instanceof UsageError) {
+      err(`${e.message}\nRun \`${prog} --help\` for the commands and their flags.`);
+      return 2;
+    }
+    if (e instanceof CommandFailed) {
+      if (json && e.result !== undefined) out(JSON.stringify(e.result, null, 2));
+      err(`error: ${e.message}`);
+      return 1;
+    }
     if (e instanceof ApiError) err(`error: ${e.message}${e.status ? ` (HTTP ${e.status}, ${e.code})` : ""}`);
     else err(`error: ${(e as Error).message}`);
     return 1;

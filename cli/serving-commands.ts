@@ -1,13 +1,19 @@
 import type { Client } from "./client";
 import type { Out } from "./commands";
+import { CommandFailed, intFlag, oneOf, UsageError, wholeNumber } from "./errors";
 
 type Flags = Record<string, string | boolean | undefined>;
 type Deployment = { id: string; status: string; strategy: string; steps: { kind: string; percent?: number; status: string; detail?: string }[]; error: string | null; rollbackReason: string | null };
 
+const ENVIRONMENTS = ["staging", "production"] as const;
+const STRATEGIES = ["immediate", "canary", "blue_green"] as const;
+
 export async function endpointsCreate(api: Client, [name]: string[], f: Flags, out: Out) {
-  if (!name) throw new Error("usage: switchyard endpoints create <name> [--environment staging|production] [--sticky-header h | --sticky-field f]");
+  if (!name) throw new UsageError("usage: endpoints create <name> [--environment staging|production] [--sticky-header h | --sticky-field f]");
+  if (f["sticky-header"] && f["sticky-field"]) throw new UsageError("--sticky-header and --sticky-field: give one of them, not both");
+  const environment = oneOf("--environment", String(f.environment ?? "staging"), ENVIRONMENTS);
   const sticky = f["sticky-header"] ? { header: f["sticky-header"] } : f["sticky-field"] ? { field: f["sticky-field"] } : undefined;
-  const e = await api.request<{ name: string; environment: string }>("POST", "/api/v1/endpoints", { name, environment: f.environment ?? "staging", description: f.description, sticky });
+  const e = await api.request<{ name: string; environment: string }>("POST", "/api/v1/endpoints", { name, environment, description: f.description, sticky });
   out(`created ${e.environment} endpoint ${e.name}`);
   return e;
 }
@@ -22,47 +28,65 @@ export async function endpointsList(api: Client, _a: string[], _f: Flags, out: O
 export function parseVariants(specs: string[]) {
   return specs.map((s) => {
     const m = /^(?:([a-z0-9][a-z0-9-_.]*)@)?v?(\d+)=(\d+(?:\.\d+)?)(?::(primary|canary|shadow))?(?::(cpu|gpu))?$/.exec(s);
-    if (!m) throw new Error(`--variant ${s}: use [model@]version=weight[:role][:device], e.g. 3=90 or 4=0:shadow`);
+    if (!m) throw new UsageError(`--variant ${s}: use [model@]version=weight[:role][:device], e.g. 3=90 or 4=0:shadow`);
     return { ...(m[1] ? { model: m[1] } : {}), version: Number(m[2]), weight: Number(m[3]), role: m[4] ?? "primary", device: m[5] ?? "cpu" };
   });
 }
 
+function canaryPlan(f: Flags) {
+  const steps = f.steps === undefined ? undefined : String(f.steps).split(",").map((p) => wholeNumber("--steps", p, { min: 1, max: 99 }));
+  const bakeSeconds = intFlag(f, "bake-seconds", { min: 0, max: 24 * 3600 });
+  return { ...(steps ? { steps } : {}), ...(bakeSeconds !== undefined ? { bakeSeconds } : {}) };
+}
+
 export async function trafficSet(api: Client, [endpoint]: string[], f: Flags, out: Out, variants: string[]) {
-  if (!endpoint || !variants.length) throw new Error("usage: switchyard traffic set <endpoint> --model <name> --variant 1=90 --variant 2=10 [--strategy immediate|canary|blue_green] [--steps 10,50] [--bake-seconds 60] [--wait]");
+  if (!endpoint || !variants.length) throw new UsageError("usage: traffic set <endpoint> --model <name> --variant 1=90 --variant 2=10 [--strategy immediate|canary|blue_green] [--steps 10,50] [--bake-seconds 60] [--wait]");
+  const strategy = oneOf("--strategy", String(f.strategy ?? "immediate"), STRATEGIES);
+  if (strategy !== "canary" && (f.steps !== undefined || f["bake-seconds"] !== undefined)) throw new UsageError("--steps and --bake-seconds go with --strategy canary");
+  const timeoutSeconds = intFlag(f, "timeout-seconds", { min: 1 }) ?? 600;
   const body = {
     model: f.model,
     variants: parseVariants(variants),
-    strategy: f.strategy ?? "immediate",
-    ...(f.strategy === "canary" ? { canary: { ...(f.steps ? { steps: String(f.steps).split(",").map(Number) } : {}), ...(f["bake-seconds"] ? { bakeSeconds: Number(f["bake-seconds"]) } : {}) } } : {}),
+    strategy,
+    ...(strategy === "canary" ? { canary: canaryPlan(f) } : {}),
     ...(f.reason ? { reason: f.reason } : {}),
   };
   const d = await api.request<Deployment & { queued: boolean }>("PUT", `/api/v1/endpoints/${encodeURIComponent(endpoint)}/traffic`, body);
   out(`deployment ${d.id} (${d.strategy}) ${d.queued ? "queued" : "recorded; it starts when the job workers reach Redis"}`);
-  if (f.wait) return waitDeployment(api, d.id, out);
+  if (f.wait) return waitDeployment(api, d.id, out, timeoutSeconds);
   return d;
 }
 
 export async function deploymentsWait(api: Client, [id]: string[], f: Flags, out: Out) {
-  if (!id) throw new Error("usage: switchyard deployments wait <id> [--timeout-seconds 600]");
-  return waitDeployment(api, id, out, Number(f["timeout-seconds"] ?? 600));
+  if (!id) throw new UsageError("usage: deployments wait <id> [--timeout-seconds 600]");
+  return waitDeployment(api, id, out, intFlag(f, "timeout-seconds", { min: 1 }) ?? 600);
 }
 
-/** Polls until the deployment finishes; throws (exit 1) when it failed or rolled back. */
-async function waitDeployment(api: Client, id: string, out: Out, timeoutSeconds = 600) {
+/**
+ * Polls until the deployment finishes and ends with its status line, `deployment <id>: succeeded`
+ * (or `failed: <error>`, `rolled_back: <reason>`, which exit 1).
+ */
+export async function waitDeployment(api: Client, id: string, out: Out, timeoutSeconds = 600, pollMs = 1000) {
   const until = Date.now() + timeoutSeconds * 1000;
   let shown = -1;
-  while (Date.now() < until) {
+  for (;;) {
     const d = await api.request<Deployment>("GET", `/api/v1/deployments/${encodeURIComponent(id)}`);
     const done = d.steps.filter((s) => s.status === "done").length;
-    if (done !== shown) {
+    if (done !== shown && d.steps.length) {
       const s = d.steps[Math.min(done, d.steps.length - 1)];
       out(`${d.status}: step ${Math.min(done + 1, d.steps.length)}/${d.steps.length} ${s.kind}${s.percent ? ` ${s.percent}%` : ""}`);
       shown = done;
     }
-    if (d.status === "succeeded") return d;
-    if (d.status === "failed") throw new Error(`deployment ${id} failed: ${d.error}`);
-    if (d.status === "rolled_back") throw new Error(`deployment ${id} was rolled back: ${d.rollbackReason}`);
-    await new Promise((r) => setTimeout(r, 1000));
+    if (d.status === "succeeded") {
+      out(`deployment ${id}: succeeded`);
+      return d;
+    }
+    if (d.status === "failed" || d.status === "rolled_back") {
+      const line = `deployment ${id}: ${d.status}: ${(d.status === "failed" ? d.error : d.rollbackReason) ?? "no reason recorded"}`;
+      out(line);
+      throw new CommandFailed(line, d);
+    }
+    if (Date.now() + pollMs > until) throw new CommandFailed(`deployment ${id}: still ${d.status} after ${timeoutSeconds}s (deployments wait ${id} keeps waiting)`, d);
+    await new Promise((r) => setTimeout(r, pollMs));
   }
-  throw new Error(`deployment ${id} did not finish within ${timeoutSeconds}s`);
 }

@@ -11,8 +11,14 @@ export async function signIn(page: Page, who = ADMIN) {
   await expect(page).toHaveURL(/\/t\/[^/]+\/models$/);
 }
 
-/** Runs the real CLI, as a CI pipeline would. */
+/** Runs the real CLI as a CI pipeline would: the one-file bundle the web app serves at /cli/switchyard.mjs. */
 export function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync("node", ["bin/switchyard.mjs", ...args], { env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL, ...env }, encoding: "utf8" });
+  const r = spawnSync("node", ["public/cli/switchyard.mjs", ...args], { env: { ...process.env, ...env }, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the repository's CLI with its admin commands (`npm run cli -- admin …`) against the e2e database. */
+export function adminCli(args: string[]) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "cli/repo.ts", "admin", ...args], { env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL }, encoding: "utf8" });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

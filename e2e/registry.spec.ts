@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ADMIN, cli, signIn } from "./helpers";
+import { ADMIN, adminCli, cli, signIn } from "./helpers";
 import { loadGermanCredit } from "../lib/training/german-credit";
 import { trainClassifier } from "../lib/training/train-classifier";
 
@@ -69,7 +69,7 @@ test("a wrong password is refused with a message", async ({ page }) => {
 });
 
 test("a viewer sees models but not the token page", async ({ page }) => {
-  const add = cli(["admin", "add-member", "--team", "demo", "--email", "viewer@example.test", "--role", "viewer", "--password", "viewer-pass-1"]);
+  const add = adminCli(["add-member", "--team", "demo", "--email", "viewer@example.test", "--role", "viewer", "--password", "viewer-pass-1"]);
   expect(add.code).toBe(0);
   await signIn(page, { email: "viewer@example.test", password: "viewer-pass-1" });
   await expect(page.getByRole("link", { name: "API tokens" })).toHaveCount(0);

@@ -12,8 +12,9 @@ export default async function ModelsPage({ params }: { params: Promise<{ team: s
       <PageHeader title="Models" subtitle="Every model the team has registered, with its latest version and aliases." />
       {models.length === 0 ? (
         <EmptyState title="No models yet">
-          Register one from CI: <code className="rounded bg-slate-100 px-1">npx switchyard models create my-model</code>, then
-          <code className="ml-1 rounded bg-slate-100 px-1">npx switchyard versions push model.onnx --model my-model</code>.
+          Register one from CI with the <a className="underline" href="/cli/switchyard.mjs" download>Switchyard CLI</a> (one file, Node.js 20+):{" "}
+          <code className="rounded bg-slate-100 px-1">node switchyard.mjs models create my-model</code>, then
+          <code className="ml-1 rounded bg-slate-100 px-1">node switchyard.mjs versions push model.onnx --model my-model</code>.
         </EmptyState>
       ) : (
         <Card>

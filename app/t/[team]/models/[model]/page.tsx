@@ -29,7 +29,8 @@ export default async function ModelPage({ params }: { params: Promise<{ team: st
       />
       {versions.length === 0 ? (
         <EmptyState title="No versions yet">
-          Push one: <code className="rounded bg-slate-100 px-1">npx switchyard versions push model.onnx --model {model.name} --metrics metrics.json</code>
+          Push one with the <a className="underline" href="/cli/switchyard.mjs" download>Switchyard CLI</a>:{" "}
+          <code className="rounded bg-slate-100 px-1">node switchyard.mjs versions push model.onnx --model {model.name} --metrics metrics.json</code>
         </EmptyState>
       ) : (
         <div className="space-y-6">

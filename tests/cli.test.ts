@@ -1,0 +1,303 @@
+// The CLI as people get it: the one-file bundle the web app serves, copied to a directory outside the
+// repository (no node_modules anywhere up the tree) and run with plain `node`, against a real HTTP
+// server in front of the real route handlers; and `npm run cli -- admin …` in the repository.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db/client";
+import { getServices } from "@/lib/api/services";
+import { closeDeploymentsQueue } from "@/lib/jobs/enqueue-deployment";
+import * as models from "@/app/api/v1/models/route";
+import * as versions from "@/app/api/v1/models/[model]/versions/route";
+import * as alias from "@/app/api/v1/models/[model]/aliases/[alias]/route";
+import * as endpoints from "@/app/api/v1/endpoints/route";
+import * as traffic from "@/app/api/v1/endpoints/[endpoint]/traffic/route";
+import * as deployment from "@/app/api/v1/deployments/[id]/route";
+import { buildCli } from "../scripts/build-cli";
+import { makeWorld, type World } from "./helpers/world";
+import { trained } from "./helpers/models";
+import { freePort, startRedis } from "./helpers/processes";
+import { ADMIN_URL, testDatabaseUrl } from "./setup/urls";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const db = getDb();
+
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Module = Partial<Record<string, Handler>>;
+// The routes the CLI uses, as Next.js would route them.
+const ROUTES: [RegExp, string[], Module][] = [
+  [/^\/api\/v1\/models$/, [], models],
+  [/^\/api\/v1\/models\/([^/]+)\/versions$/, ["model"], versions],
+  [/^\/api\/v1\/models\/([^/]+)\/aliases\/([^/]+)$/, ["model", "alias"], alias],
+  [/^\/api\/v1\/endpoints$/, [], endpoints],
+  [/^\/api\/v1\/endpoints\/([^/]+)\/traffic$/, ["endpoint"], traffic],
+  [/^\/api\/v1\/deployments\/([^/]+)$/, ["id"], deployment],
+];
+
+/** A node:http server that hands each request to the real route handler, with a real Request. */
+async function startApi(): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
+  const requests: string[] = [];
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    requests.push(`${req.method} ${url.pathname}`);
+    for (const [re, names, mod] of ROUTES) {
+      const m = re.exec(url.pathname);
+      const handler = m && mod[req.method ?? "GET"];
+      if (!m || !handler) continue;
+      const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])]));
+      const hasBody = req.method !== "GET" && req.method !== "HEAD";
+      const request = new Request(url, {
+        method: req.method,
+        headers: Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)] as [string, string]])),
+        body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
+        duplex: "half",
+      } as RequestInit);
+      const response = await handler(request, { params: Promise.resolve(params) });
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+      return;
+    }
+    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "not_found", message: `no route ${url.pathname}` } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+let dir: string; // outside the repository, with nothing installed
+let api: Awaited<ReturnType<typeof startApi>>;
+let redis: Awaited<ReturnType<typeof startRedis>>;
+let w: World;
+
+/**
+ * `node switchyard.mjs …` in `dir`, with only what a CI job would have in its environment. Not spawnSync:
+ * the API server answering it runs in this process.
+ */
+function start(args: string[], env: Record<string, string> = {}) {
+  const ciEnv: NodeJS.ProcessEnv = { NODE_ENV: process.env.NODE_ENV, PATH: process.env.PATH, HOME: dir, ...env };
+  const child = spawn(process.execPath, ["switchyard.mjs", ...args], { cwd: dir, env: ciEnv, timeout: 30_000 });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (b) => (stdout += b));
+  child.stderr.on("data", (b) => (stderr += b));
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  return { output: () => stdout, done: async () => ({ code: await exited, stdout, stderr }) };
+}
+const bundled = (args: string[], env: Record<string, string> = {}) => start(args, env).done();
+
+/** `npm run cli -- …` in the repository. */
+function repoCli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync("npm", ["run", "--silent", "cli", "--", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function until<T>(what: string, fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-cli-"));
+  // The bundle, built the way `npm run build` builds it, then copied where nothing else is.
+  const built = buildCli(path.join(mkdtempSync(path.join(os.tmpdir(), "switchyard-cli-build-")), "switchyard.mjs"));
+  writeFileSync(path.join(dir, "switchyard.mjs"), readFileSync(built.outfile));
+  rmSync(path.dirname(built.outfile), { recursive: true, force: true });
+  // A private Redis for the deployments queue (no job worker consumes it: the test plays that part).
+  redis = await startRedis();
+  process.env.REDIS_URL = redis.url;
+  api = await startApi();
+  w = await makeWorld("cli");
+});
+
+afterAll(async () => {
+  await api?.close();
+  await closeDeploymentsQueue();
+  getServices().redis.disconnect();
+  await redis?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the bundled CLI, outside the repository", () => {
+  it("is one ES module with a shebang that imports nothing but Node's own modules", () => {
+    const code = readFileSync(path.join(dir, "switchyard.mjs"), "utf8");
+    expect(code.startsWith("#!/usr/bin/env node\n")).toBe(true);
+    const imports = [...code.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter((s) => !s.startsWith("node:"))).toEqual([]);
+    expect(code).not.toMatch(/\brequire\(|@prisma|PrismaClient|onnxruntime/);
+    expect(path.relative(ROOT, dir).startsWith("..")).toBe(true);
+    for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) expect(existsSync(path.join(d, "node_modules")), d).toBe(false);
+  });
+
+  it("prints its usage with --help and exits 0", async () => {
+    const r = await bundled(["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("usage: node switchyard.mjs <command>");
+    expect(r.stdout).toContain("traffic set <endpoint>");
+    expect(r.stdout).not.toContain("admin create-token");
+  });
+
+  it("exits 2 with a usage message on bad usage, before it needs a token", async () => {
+    const cases: [string[], string][] = [
+      [[], "usage: node switchyard.mjs"],
+      [["frobnicate", "all"], "unknown command: frobnicate all"],
+      [["models", "create"], "usage: models create <name>"],
+      [["models", "list", "--colour", "red"], "Unknown option '--colour'"],
+      [["versions", "push", "model.onnx"], "usage: versions push"],
+      [["alias", "set", "credit", "champion", "three"], '<version>: expected a whole number >= 1, got "three"'],
+      [["endpoints", "create", "fraud", "--environment", "prod"], '--environment: use one of staging, production, got "prod"'],
+      [["traffic", "set", "fraud", "--variant", "1=ninety"], "--variant 1=ninety: use [model@]version=weight"],
+      [["traffic", "set", "fraud", "--variant", "1=100", "--strategy", "canary", "--steps", "10,fifty"], '--steps: expected a whole number from 1 to 99, got "fifty"'],
+      [["deployments", "wait", "d1", "--timeout-seconds", "soon"], '--timeout-seconds: expected a whole number >= 1, got "soon"'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await bundled(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toContain(message);
+      expect(r.stdout, args.join(" ")).toBe("");
+    }
+  });
+
+  it("refuses --expires-days 0 with exit 2, and says admin commands are repo-only", async () => {
+    const zero = await bundled(["admin", "create-token", "--team", "demo", "--name", "ci", "--expires-days", "0"]);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain("only inside the Switchyard repository");
+    expect(zero.stderr).toContain("npm run cli -- admin create-token");
+    expect(zero.stderr).not.toMatch(/\n\s+at /);
+    const plain = await bundled(["admin", "add-member", "--team", "demo", "--email", "a@example.test"]);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain("API tokens page");
+  });
+
+  it("says SWITCHYARD_TOKEN is missing (exit 2) and that the API is unreachable (exit 1)", async () => {
+    const noToken = await bundled(["models", "list"], { SWITCHYARD_URL: api.url });
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toContain("SWITCHYARD_TOKEN is not set");
+    const down = await bundled(["models", "list"], { SWITCHYARD_URL: "http://127.0.0.1:9", SWITCHYARD_TOKEN: w.tokens.read });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain("cannot reach http://127.0.0.1:9");
+  });
+
+  it("creates, lists, pushes and aliases over the REST API", async () => {
+    const env = { SWITCHYARD_URL: `${api.url}/`, SWITCHYARD_TOKEN: w.tokens.write };
+    const created = await bundled(["models", "create", "credit", "--description", "from the bundled CLI"], env);
+    expect(created).toMatchObject({ code: 0, stderr: "" });
+    expect(created.stdout.trim()).toBe("created model credit");
+    expect((await db.model.findFirst({ where: { teamId: w.teamId, name: "credit" } }))?.description).toBe("from the bundled CLI");
+
+    const dup = await bundled(["models", "create", "credit"], env);
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toMatch(/^error: .*\(HTTP 409, conflict\)/);
+
+    const t = trained();
+    writeFileSync(path.join(dir, "model.onnx"), t.onnx);
+    writeFileSync(path.join(dir, "metrics.json"), JSON.stringify({ auc: 0.75 }));
+    const pushed = await bundled(["versions", "push", "model.onnx", "--model", "credit", "--metrics", "metrics.json", "--tags", "ci,nightly", "--json"], env);
+    expect(pushed.stderr).toBe("");
+    expect(pushed.code).toBe(0);
+    expect(JSON.parse(pushed.stdout)).toMatchObject({ number: 1, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+
+    expect(await bundled(["alias", "set", "credit", "champion", "1"], env)).toMatchObject({ code: 0, stdout: "credit@champion -> v1\n" });
+
+    const readOnly = { ...env, SWITCHYARD_TOKEN: w.tokens.read };
+    const listed = await bundled(["models", "list"], readOnly);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toBe("credit\tlatest v1\tchampion=v1\n");
+    const json = await bundled(["models", "list", "--json"], readOnly);
+    expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ name: "credit", latestVersion: 1 })]);
+
+    const forbidden = await bundled(["models", "create", "other"], readOnly);
+    expect(forbidden.code).toBe(1);
+    expect(forbidden.stderr).toContain("HTTP 403");
+    expect(api.requests).toContain("POST /api/v1/models/credit/versions");
+  });
+
+  it("traffic set --wait ends with the deployment's final status line, and exits 1 when it was rolled back", async () => {
+    const env = { SWITCHYARD_URL: api.url, SWITCHYARD_TOKEN: w.tokens.all };
+    expect(await bundled(["endpoints", "create", "fraud", "--sticky-header", "x-user-id"], env)).toMatchObject({ code: 0, stdout: "created staging endpoint fraud\n" });
+
+    // The job worker's part, played here: finish the deployment the CLI is waiting on.
+    const finish = async (run: ReturnType<typeof start>, data: { status: "succeeded" | "rolled_back"; rollbackReason?: string }) => {
+      const id = (await until("the deployment id", () => /deployment (\S+) \(immediate\) queued/.exec(run.output())))[1];
+      await until("the first poll", () => run.output().includes("pending: step 1/"));
+      await db.deployment.update({ where: { id }, data: { ...data, finishedAt: new Date() } });
+      return { id, ...(await run.done()) };
+    };
+
+    const ok = await finish(start(["traffic", "set", "fraud", "--model", "credit", "--variant", "1=100", "--wait"], env), { status: "succeeded" });
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+    expect(ok.stdout.trimEnd().split("\n").at(-1)).toBe(`deployment ${ok.id}: succeeded`);
+
+    const back = await finish(start(["traffic", "set", "fraud", "--model", "credit", "--variant", "1=100", "--reason", "again", "--wait"], env), { status: "rolled_back", rollbackReason: "p95 latency 900ms > 500ms" });
+    expect(back.code).toBe(1);
+    expect(back.stdout.trimEnd().split("\n").at(-1)).toBe(`deployment ${back.id}: rolled_back: p95 latency 900ms > 500ms`);
+    expect(back.stderr).toContain("p95 latency 900ms > 500ms");
+
+    const waited = await bundled(["deployments", "wait", back.id], { ...env, SWITCHYARD_TOKEN: w.tokens.read });
+    expect(waited.code).toBe(1);
+    expect(waited.stdout.trimEnd().split("\n").at(-1)).toBe(`deployment ${back.id}: rolled_back: p95 latency 900ms > 500ms`);
+  });
+});
+
+describe("npm run cli -- admin … in the repository", () => {
+  it("names the database it cannot reach, without its password or a stack trace, and exits non-zero", async () => {
+    const port = await freePort();
+    const r = repoCli(["admin", "create-token", "--team", "demo", "--name", "ci", "--scopes", "read,write,deploy"], { DATABASE_URL: `postgresql://ci:hunter2@127.0.0.1:${port}/switchyard_nowhere` });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`database: ci@127.0.0.1:${port}/switchyard_nowhere`);
+    expect(r.stderr).toContain(`cannot reach the database ci@127.0.0.1:${port}/switchyard_nowhere`);
+    expect(r.stdout + r.stderr).not.toContain("hunter2");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("says when the database is there but not migrated", async () => {
+    const name = `switchyard_cli_empty_${process.pid}`;
+    const admin = new pg.Client(ADMIN_URL);
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    try {
+      const r = repoCli(["admin", "add-member", "--team", "demo", "--email", "a@example.test"], { DATABASE_URL: testDatabaseUrl(name) });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`/${name} has no Switchyard tables (not migrated); run \`npm run migrate\``);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
+  it("creates a token that expires in 90 days unless --no-expiry says otherwise; --expires-days 0 exits 2", async () => {
+    const made = repoCli(["admin", "create-token", "--team", w.slug, "--name", "from-cli", "--scopes", "read,deploy"]);
+    const u = new URL(process.env.DATABASE_URL!);
+    expect(made.stderr).toContain(`database: ${u.username}@${u.host}${u.pathname} (DATABASE_URL)`);
+    expect(made.code).toBe(0);
+    expect(made.stdout.trim()).toMatch(/^sy_\S+$/);
+    const row = await db.apiToken.findFirst({ where: { teamId: w.teamId, name: "from-cli" } });
+    expect(row?.scopes).toEqual(["read", "deploy"]);
+    expect(Math.round((row!.expiresAt!.getTime() - Date.now()) / 86_400_000)).toBe(90);
+
+    const forever = repoCli(["admin", "create-token", "--team", w.slug, "--name", "forever", "--no-expiry"]);
+    expect(forever.code).toBe(0);
+    expect(forever.stderr).toContain("never expires");
+    expect((await db.apiToken.findFirst({ where: { teamId: w.teamId, name: "forever" } }))?.expiresAt).toBeNull();
+
+    const zero = repoCli(["admin", "create-token", "--team", w.slug, "--name", "zero", "--expires-days", "0"]);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('--expires-days: expected a whole number from 1 to 3650, got "0"');
+    expect(await db.apiToken.count({ where: { teamId: w.teamId, name: "zero" } })).toBe(0);
+  });
+});
