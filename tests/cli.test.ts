@@ -11,7 +11,7 @@ import { Readable } from "node:stream";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
-import { getServices } from "@/lib/api/services";
+import { getServices } from "@/lib/services";
 import { closeDeploymentsQueue } from "@/lib/jobs/enqueue-deployment";
 import * as models from "@/app/api/v1/models/route";
 import * as versions from "@/app/api/v1/models/[model]/versions/route";
