@@ -16,7 +16,8 @@ type Metrics = {
 
 const fmt = (x: number | null, digits = 1) => (x === null ? "—" : x.toFixed(digits));
 
-export function EndpointPanel({ team, endpoint, canEdit, isAdmin, gatewayHint }: { team: string; endpoint: string; canEdit: boolean; isAdmin: boolean; gatewayHint: string }) {
+/** `canChangeTraffic` and `trafficNote` (why not) come from the page, which asks lib/auth/policy.ts. */
+export function EndpointPanel({ team, endpoint, canChangeTraffic, trafficNote, gatewayHint }: { team: string; endpoint: string; canChangeTraffic: boolean; trafficNote: string; gatewayHint: string }) {
   const e = useQuery({
     queryKey: ["endpoint", team, endpoint],
     queryFn: () => apiFetch<EndpointView & { deployments: DeploymentView[] }>(team, `/api/v1/endpoints/${endpoint}`),
@@ -29,7 +30,6 @@ export function EndpointPanel({ team, endpoint, canEdit, isAdmin, gatewayHint }:
   const ep = e.data;
   const stats = new Map((m.data?.variants ?? []).map((v) => [v.variant, v]));
   const active = ep.deployments.find((d) => d.status === "pending" || d.status === "running");
-  const editable = canEdit && (ep.environment !== "production" || isAdmin);
 
   return (
     <>
@@ -83,10 +83,10 @@ export function EndpointPanel({ team, endpoint, canEdit, isAdmin, gatewayHint }:
           )}
           {m.data && m.data.series.length > 0 && <TrafficChart series={m.data.series} />}
         </Card>
-        {editable ? (
+        {canChangeTraffic ? (
           <TrafficEditor team={team} endpoint={ep.name} current={ep.variants} disabled={Boolean(active)} />
         ) : (
-          <Card title="Traffic split"><p className="text-sm text-slate-500">{canEdit ? "Production endpoints can be changed by admins only." : "Engineers and admins can change the split."}</p></Card>
+          <Card title="Traffic split"><p className="text-sm text-slate-500">{trafficNote}</p></Card>
         )}
         <Card title="Deployments">
           {ep.deployments.length === 0 ? <p className="text-sm text-slate-500">None yet.</p> : (

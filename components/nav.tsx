@@ -3,12 +3,14 @@ import { TeamSwitcher } from "./team-switcher";
 import { SignOutButton } from "./sign-out-button";
 import type { Role } from "@/lib/auth/roles";
 
-export function Nav({ team, teams, role, email }: { team: string; teams: { slug: string; name: string }[]; role: Role; email: string }) {
+/** `role` is shown, never compared: what the links allow comes from the layout, which asks lib/auth/policy.ts. */
+export function Nav({ team, teams, role, email, canManageTokens, canManageMembers }: { team: string; teams: { slug: string; name: string }[]; role: Role; email: string; canManageTokens: boolean; canManageMembers: boolean }) {
   const links = [
     { href: `/t/${team}/models`, label: "Models" },
     { href: `/t/${team}/endpoints`, label: "Endpoints" },
     { href: `/t/${team}/audit`, label: "Audit" },
-    ...(role === "admin" ? [{ href: `/t/${team}/tokens`, label: "API tokens" }, { href: `/t/${team}/members`, label: "Members" }] : []),
+    ...(canManageTokens ? [{ href: `/t/${team}/tokens`, label: "API tokens" }] : []),
+    ...(canManageMembers ? [{ href: `/t/${team}/members`, label: "Members" }] : []),
   ];
   return (
     <header className="border-b border-slate-200 bg-white">

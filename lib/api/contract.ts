@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Role, Scope } from "../auth/roles";
+import type { Action } from "../auth/policy";
 
 /**
  * One REST operation: how it is called, who may call it and the shapes it takes and gives.
@@ -11,8 +11,8 @@ export type Contract = {
   path: string;
   summary: string;
   tag: string;
-  /** "public": no auth. Otherwise the token scope needed and, for people, the least role. */
-  auth: "public" | { scope: Scope; role: Role; sessionOnly?: boolean };
+  /** "public": no auth. Otherwise the action it performs; lib/auth/policy.ts says who may. */
+  auth: "public" | { action: Action };
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;

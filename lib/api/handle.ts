@@ -1,10 +1,10 @@
 // The one wrapper every REST route goes through: authenticate (bearer token or session),
-// authorize (scope for tokens, role for people), parse params/query/body with the contract's
-// zod schemas, and map every failure to {"error":{"code","message"}} with its status.
+// authorize (ask lib/auth/policy.ts about the contract's action), parse params/query/body with the
+// contract's zod schemas, and map every failure to {"error":{"code","message"}} with its status.
 import { z } from "zod";
 import type { Contract } from "./contract";
 import type { Principal } from "../auth/principal";
-import { roleAtLeast } from "../auth/roles";
+import { ensureCan } from "../auth/policy";
 import { AppError } from "../errors";
 import { ERROR_STATUS } from "./error-status";
 import { authenticateToken } from "../tokens/authenticate-token";
@@ -52,7 +52,6 @@ export function route<C extends Contract>(contract: C, handler: (ctx: HandlerCon
 
 async function authorize(req: Request, contract: Contract, services: Services): Promise<Principal> {
   if (contract.auth === "public") throw new Error("unreachable");
-  const { scope, role, sessionOnly } = contract.auth;
   const header = req.headers.get("authorization");
   let principal: Principal;
   if (header) {
@@ -65,15 +64,14 @@ async function authorize(req: Request, contract: Contract, services: Services): 
     }
     const askedTeam = req.headers.get(TEAM_HEADER);
     if (askedTeam && askedTeam !== principal.teamSlug) throw new AppError("forbidden", `this token belongs to team "${principal.teamSlug}", not "${askedTeam}"`);
-    if (sessionOnly) throw new AppError("forbidden", "API tokens cannot do this; sign in instead");
-    if (!principal.scopes.includes(scope)) throw new AppError("forbidden", `this token lacks the "${scope}" scope`);
   } else {
     const userId = await sessionUserId(req.headers.get("cookie"), services.config.authSecret);
     if (!userId) throw new AppError("unauthorized", "sign in or send 'Authorization: Bearer <token>'");
     const teamSlug = req.headers.get(TEAM_HEADER) ?? new URL(req.url).searchParams.get("team") ?? readCookie(req.headers.get("cookie"), "sy_team");
     principal = await resolveMember({ db: services.db, userId, teamSlug });
   }
-  if (!roleAtLeast(principal.role, role)) throw new AppError("forbidden", `this needs the ${role} role; you are ${principal.role} in team "${principal.teamSlug}"`);
+  // Resource-dependent rules (production endpoints) are asked again by the domain function once it has the resource.
+  ensureCan(principal, contract.auth.action);
   return principal;
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Contract } from "./contract";
+import { ruleOf } from "../auth/policy";
 import { ALL_CONTRACTS } from "./contracts";
 import { errorSchema } from "./contracts/shared";
 
@@ -18,13 +19,15 @@ function parameters(c: Contract) {
 }
 
 function operation(c: Contract) {
+  const action = c.auth === "public" ? null : c.auth.action;
+  const rule = action ? ruleOf(action) : null;
   const status = String(c.status ?? 200);
   const op: Record<string, unknown> = {
     summary: c.summary,
     tags: [c.tag],
     operationId: `${c.method.toLowerCase()}${c.path.replace(/[{}]/g, "").replace(/[/.]+(\w)/g, (_, ch: string) => ch.toUpperCase())}`,
     parameters: parameters(c),
-    security: c.auth === "public" ? [] : c.auth.sessionOnly ? [{ session: [] }] : [{ bearer: [] }, { session: [] }],
+    security: !rule ? [] : rule.token === false ? [{ session: [] }] : [{ bearer: [] }, { session: [] }],
     responses: {
       [status]: c.produces
         ? { description: "file", content: { [c.produces]: { schema: { type: "string", format: "binary" } } } }
@@ -49,7 +52,13 @@ function operation(c: Contract) {
       },
     };
   }
-  if (c.auth !== "public") op["x-required-scope"] = c.auth.scope;
+  if (action && rule) {
+    // Who may call it, from lib/auth/policy.ts: the least role for people, the scope for tokens (none: session only).
+    op["x-action"] = action;
+    op["x-required-role"] = rule.role;
+    if (rule.production) op["x-required-role-production"] = rule.production;
+    if (rule.token) op["x-required-scope"] = rule.token;
+  }
   return op;
 }
 

@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import type { Principal } from "../auth/principal";
 import type { Scope } from "../auth/roles";
+import { TOKEN_ROLE } from "../auth/policy";
 import { AppError } from "../errors";
 import { hashToken, TOKEN_PREFIX } from "./token-format";
 
@@ -24,7 +25,7 @@ export async function authenticateToken(opts: { db: Db; token: string; now?: Dat
     label: `token:${row.name}`,
     teamId: row.teamId,
     teamSlug: row.team.slug,
-    role: "engineer",
+    role: TOKEN_ROLE,
     scopes: row.scopes as Scope[],
   };
 }

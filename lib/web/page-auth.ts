@@ -1,9 +1,10 @@
-// Authorization for server-rendered pages: the same session cookie and membership rules as the API.
+// Authorization for server-rendered pages: the same session cookie, membership and policy as the API.
+// Pages ask lib/auth/policy.ts (here or with `can`) and hand components booleans, never roles.
 import { cookies } from "next/headers";
 import { redirect, notFound } from "next/navigation";
 import { sessionUserId } from "../auth/session-cookie";
 import { resolveMember } from "../auth/resolve-member";
-import { roleAtLeast, type Role } from "../auth/roles";
+import { allowed, ruleOf, type Action } from "../auth/policy";
 import { getServices } from "../services";
 import { AppError } from "../errors";
 import type { Principal } from "../auth/principal";
@@ -13,8 +14,11 @@ export async function currentUserId(): Promise<string | null> {
   return sessionUserId((await cookies()).toString(), config.authSecret);
 }
 
-/** The signed-in member of `teamSlug`; redirects to sign-in when signed out, 404s for other teams. */
-export async function requireMember(teamSlug: string, least: Role = "viewer"): Promise<Principal> {
+/**
+ * The signed-in member of `teamSlug`; redirects to sign-in when signed out, 404s for other teams,
+ * and shows the forbidden page when the policy refuses them `action` (when given).
+ */
+export async function requireMember(teamSlug: string, action?: Action): Promise<Principal> {
   const userId = await currentUserId();
   if (!userId) redirect("/signin");
   let p: Principal;
@@ -24,7 +28,7 @@ export async function requireMember(teamSlug: string, least: Role = "viewer"): P
     if (err instanceof AppError) notFound();
     throw err;
   }
-  if (!roleAtLeast(p.role, least)) redirect(`/t/${teamSlug}/forbidden?need=${least}`);
+  if (action && !allowed(p, action)) redirect(`/t/${teamSlug}/forbidden?need=${ruleOf(action).role}`);
   return p;
 }
 

@@ -1,5 +1,6 @@
 import { Nav } from "@/components/nav";
 import { requireMember, teamsOf } from "@/lib/web/page-auth";
+import { allowed } from "@/lib/auth/policy";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +10,7 @@ export default async function TeamLayout({ children, params }: { children: React
   const teams = await teamsOf(me.id);
   return (
     <>
-      <Nav team={team} teams={teams} role={me.role} email={me.label} />
+      <Nav team={team} teams={teams} role={me.role} email={me.label} canManageTokens={allowed(me, "token.manage")} canManageMembers={allowed(me, "member.manage")} />
       <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
     </>
   );

@@ -18,7 +18,7 @@ export const listAudit = defineContract({
   path: "/api/v1/audit",
   summary: "Audit events, newest first, filterable",
   tag: "audit",
-  auth: { scope: "read", role: "viewer" },
+  auth: { action: "audit.read" },
   query: z.object({
     action: z.string().optional(),
     resourceType: z.string().optional(),

@@ -27,31 +27,31 @@ const endpointParams = z.object({ endpoint: slugName });
 
 export const createEndpoint = defineContract({
   method: "POST", path: "/api/v1/endpoints", summary: "Create an endpoint (no traffic until a traffic change is deployed)", tag: "endpoints",
-  auth: { scope: "deploy", role: "engineer" },
+  auth: { action: "endpoint.create" },
   body: z.object({ name: slugName, environment: z.enum(ENVIRONMENTS).default("staging"), description: z.string().max(2000).optional(), sticky: stickySchema.optional() }).strict(),
   response: endpointView, status: 201,
 });
 
 export const listEndpoints = defineContract({
   method: "GET", path: "/api/v1/endpoints", summary: "List endpoints with their live variants", tag: "endpoints",
-  auth: { scope: "read", role: "viewer" }, response: z.object({ endpoints: z.array(endpointView) }),
+  auth: { action: "endpoint.read" }, response: z.object({ endpoints: z.array(endpointView) }),
 });
 
 export const getEndpoint = defineContract({
   method: "GET", path: "/api/v1/endpoints/{endpoint}", summary: "Show an endpoint: live variants, ready replicas, recent deployments", tag: "endpoints",
-  auth: { scope: "read", role: "viewer" }, params: endpointParams, response: endpointView.extend({ deployments: z.array(deploymentView) }),
+  auth: { action: "endpoint.read" }, params: endpointParams, response: endpointView.extend({ deployments: z.array(deploymentView) }),
 });
 
 export const setTraffic = defineContract({
   method: "PUT", path: "/api/v1/endpoints/{endpoint}/traffic",
   summary: "Ask for a new traffic split; answers 202 with the deployment that carries it out", tag: "endpoints",
-  auth: { scope: "deploy", role: "engineer" }, params: endpointParams, body: trafficRequestSchema,
+  auth: { action: "traffic.change" }, params: endpointParams, body: trafficRequestSchema,
   response: deploymentView.extend({ queued: z.boolean() }), status: 202,
 });
 
 export const endpointMetrics = defineContract({
   method: "GET", path: "/api/v1/endpoints/{endpoint}/metrics", summary: "Per-variant requests/s, error rate and latency over a window", tag: "endpoints",
-  auth: { scope: "read", role: "viewer" }, params: endpointParams,
+  auth: { action: "endpoint.read" }, params: endpointParams,
   query: z.object({ minutes: z.coerce.number().int().min(1).max(24 * 60).default(15) }),
   response: z.object({
     endpoint: z.string(), since: z.string(),
@@ -63,10 +63,10 @@ export const endpointMetrics = defineContract({
 
 export const getDeployment = defineContract({
   method: "GET", path: "/api/v1/deployments/{id}", summary: "Deployment status, steps, timings, error and rollback reason", tag: "deployments",
-  auth: { scope: "read", role: "viewer" }, params: z.object({ id: z.string().min(1) }), response: deploymentView,
+  auth: { action: "deployment.read" }, params: z.object({ id: z.string().min(1) }), response: deploymentView,
 });
 
 export const deploymentEvents = defineContract({
   method: "GET", path: "/api/v1/deployments/{id}/events", summary: "Server-sent events: the deployment each time it changes, until it finishes", tag: "deployments",
-  auth: { scope: "read", role: "viewer" }, params: z.object({ id: z.string().min(1) }), produces: "text/event-stream",
+  auth: { action: "deployment.read" }, params: z.object({ id: z.string().min(1) }), produces: "text/event-stream",
 });

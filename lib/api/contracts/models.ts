@@ -35,7 +35,7 @@ export const createModel = defineContract({
   path: "/api/v1/models",
   summary: "Register a model",
   tag: "models",
-  auth: { scope: "write", role: "engineer" },
+  auth: { action: "model.create" },
   body: z.object({ name: slugName, task: z.string().min(1).max(64).default("binary_classification"), description: z.string().max(2000).optional() }).strict(),
   response: modelView,
   status: 201,
@@ -46,7 +46,7 @@ export const listModels = defineContract({
   path: "/api/v1/models",
   summary: "List the team's models",
   tag: "models",
-  auth: { scope: "read", role: "viewer" },
+  auth: { action: "model.read" },
   response: z.object({ models: z.array(modelView) }),
 });
 
@@ -55,7 +55,7 @@ export const getModel = defineContract({
   path: "/api/v1/models/{model}",
   summary: "Show a model",
   tag: "models",
-  auth: { scope: "read", role: "viewer" },
+  auth: { action: "model.read" },
   params: modelParams,
   response: modelView,
 });
@@ -65,7 +65,7 @@ export const createVersion = defineContract({
   path: "/api/v1/models/{model}/versions",
   summary: "Upload an ONNX file as the model's next version",
   tag: "versions",
-  auth: { scope: "write", role: "engineer" },
+  auth: { action: "version.push" },
   params: modelParams,
   multipart: {
     file: { type: "file", description: "the ONNX model; validated by loading it in onnxruntime" },
@@ -81,7 +81,7 @@ export const listVersions = defineContract({
   path: "/api/v1/models/{model}/versions",
   summary: "List a model's versions, newest first",
   tag: "versions",
-  auth: { scope: "read", role: "viewer" },
+  auth: { action: "model.read" },
   params: modelParams,
   response: z.object({ versions: z.array(versionView) }),
 });
@@ -91,7 +91,7 @@ export const getVersion = defineContract({
   path: "/api/v1/models/{model}/versions/{n}",
   summary: "Show one version",
   tag: "versions",
-  auth: { scope: "read", role: "viewer" },
+  auth: { action: "model.read" },
   params: versionParams,
   response: versionView,
 });
@@ -101,7 +101,7 @@ export const downloadArtifact = defineContract({
   path: "/api/v1/models/{model}/versions/{n}/artifact",
   summary: "Download the version's ONNX file",
   tag: "versions",
-  auth: { scope: "read", role: "viewer" },
+  auth: { action: "model.read" },
   params: versionParams,
   produces: "application/octet-stream",
 });
@@ -111,7 +111,7 @@ export const setAlias = defineContract({
   path: "/api/v1/models/{model}/aliases/{alias}",
   summary: "Point an alias (champion, challenger, any name) at a version",
   tag: "versions",
-  auth: { scope: "write", role: "engineer" },
+  auth: { action: "alias.set" },
   params: z.object({ model: slugName, alias: slugName }),
   body: z.object({ version: z.number().int().positive() }).strict(),
   response: z.object({ model: z.string(), alias: z.string(), version: z.number() }),

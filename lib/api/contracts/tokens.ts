@@ -20,7 +20,7 @@ export const createToken = defineContract({
   path: "/api/v1/tokens",
   summary: "Create an API token; the token is in this answer and nowhere else",
   tag: "tokens",
-  auth: { scope: "write", role: "admin", sessionOnly: true },
+  auth: { action: "token.manage" },
   body: z
     .object({
       name: z.string().min(1).max(100),
@@ -37,7 +37,7 @@ export const listTokens = defineContract({
   path: "/api/v1/tokens",
   summary: "List the team's API tokens (never their values)",
   tag: "tokens",
-  auth: { scope: "read", role: "admin", sessionOnly: true },
+  auth: { action: "token.read" },
   response: z.object({ tokens: z.array(tokenView) }),
 });
 
@@ -46,7 +46,7 @@ export const revokeToken = defineContract({
   path: "/api/v1/tokens/{id}",
   summary: "Revoke an API token",
   tag: "tokens",
-  auth: { scope: "write", role: "admin", sessionOnly: true },
+  auth: { action: "token.manage" },
   params: z.object({ id: z.string().min(1) }),
   response: tokenView,
 });

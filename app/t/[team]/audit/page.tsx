@@ -4,7 +4,7 @@ import { AuditPanel } from "@/components/audit-panel";
 
 export default async function AuditPage({ params }: { params: Promise<{ team: string }> }) {
   const { team } = await params;
-  await requireMember(team);
+  await requireMember(team, "audit.read");
   return (
     <>
       <PageHeader title="Audit" subtitle="Every change in this team: who, what, and the state before and after." />

@@ -1,20 +1,20 @@
 import { requireMember } from "@/lib/web/page-auth";
 import { getServices } from "@/lib/services";
 import { listEndpoints } from "@/lib/serving/control/endpoints/read-endpoints";
-import { roleAtLeast } from "@/lib/auth/roles";
+import { allowed } from "@/lib/auth/policy";
 import { A, Badge, Card, EmptyState, PageHeader, TableWrap, td, th } from "@/components/ui";
 import { NewEndpointForm } from "@/components/new-endpoint-form";
 import { StatusBadge } from "@/components/status-badge";
 
 export default async function EndpointsPage({ params }: { params: Promise<{ team: string }> }) {
   const { team } = await params;
-  const me = await requireMember(team);
+  const me = await requireMember(team, "endpoint.read");
   const { db, redis } = getServices();
   const endpoints = await listEndpoints({ db, redis, teamId: me.teamId });
   return (
     <>
       <PageHeader title="Endpoints" subtitle="Where model versions answer live traffic, and with what share." />
-      {roleAtLeast(me.role, "engineer") && <NewEndpointForm team={team} canProduction={me.role === "admin"} />}
+      {allowed(me, "endpoint.create") && <NewEndpointForm team={team} canProduction={allowed(me, "endpoint.create", { environment: "production" })} />}
       {endpoints.length === 0 ? (
         <EmptyState title="No endpoints yet">Create one above, then set its traffic split.</EmptyState>
       ) : (

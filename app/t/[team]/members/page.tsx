@@ -4,7 +4,7 @@ import { MembersPanel } from "@/components/members-panel";
 
 export default async function MembersPage({ params }: { params: Promise<{ team: string }> }) {
   const { team } = await params;
-  const me = await requireMember(team, "admin");
+  const me = await requireMember(team, "member.manage");
   return (
     <>
       <PageHeader title="Members" subtitle="Who is in this team and what they may do: viewer < engineer < approver < admin." />

@@ -5,7 +5,7 @@ import { A, Badge, Card, EmptyState, PageHeader, TableWrap, td, th, when } from 
 
 export default async function ModelsPage({ params }: { params: Promise<{ team: string }> }) {
   const { team } = await params;
-  const me = await requireMember(team);
+  const me = await requireMember(team, "model.read");
   const models = await listModels({ db: getServices().db, teamId: me.teamId });
   return (
     <>

@@ -4,7 +4,7 @@ import { TokensPanel } from "@/components/tokens-panel";
 
 export default async function TokensPage({ params }: { params: Promise<{ team: string }> }) {
   const { team } = await params;
-  await requireMember(team, "admin");
+  await requireMember(team, "token.manage");
   return (
     <>
       <PageHeader title="API tokens" subtitle="Tokens let CI pipelines call the REST API for this team. Only a hash is stored; the token is shown once." />

@@ -1,7 +1,7 @@
 import type { Db } from "../../../db/client";
 import type { Principal } from "../../../auth/principal";
 import { actorOf } from "../../../auth/principal";
-import { roleAtLeast } from "../../../auth/roles";
+import { ensureCan } from "../../../auth/policy";
 import { recordAudit } from "../../../audit/record-audit";
 import { AppError } from "../../../errors";
 import { isUniqueViolation } from "../../../db/errors";
@@ -12,7 +12,7 @@ import { toJson } from "../../../db/json";
 
 export async function createEndpoint(opts: { db: Db; principal: Principal; name: string; environment: Environment; description?: string; sticky?: Sticky }) {
   const { db, principal } = opts;
-  if (opts.environment === "production" && !roleAtLeast(principal.role, "admin")) throw new AppError("forbidden", "creating a production endpoint needs the admin role");
+  ensureCan(principal, "endpoint.create", { environment: opts.environment });
   try {
     return await db.$transaction(async (tx) => {
       const e = await tx.endpoint.create({

@@ -1,9 +1,9 @@
 // Records a traffic change as a deployment (and its audit event) in one transaction, then queues
-// it. Staging endpoints: engineers. Production: admins (until promotions and approvals arrive).
+// it. Who may change which endpoint is lib/auth/policy.ts's "traffic.change".
 import type { Db } from "../../../db/client";
 import type { Principal } from "../../../auth/principal";
 import { actorOf } from "../../../auth/principal";
-import { roleAtLeast } from "../../../auth/roles";
+import { ensureCan } from "../../../auth/policy";
 import { recordAudit } from "../../../audit/record-audit";
 import { AppError } from "../../../errors";
 import { findEndpoint } from "./read-endpoints";
@@ -19,9 +19,7 @@ import { ACTIVE_STATUSES } from "../../shared/deployment-status";
 export async function requestTraffic(opts: { db: Db; redisUrl: string; principal: Principal; endpointName: string; request: TrafficRequest }) {
   const { db, principal, request } = opts;
   const endpoint = await findEndpoint(db, principal.teamId, opts.endpointName);
-  if (endpoint.environment === "production" && !roleAtLeast(principal.role, "admin")) {
-    throw new AppError("forbidden", `changing production endpoint "${endpoint.name}" needs the admin role`);
-  }
+  ensureCan(principal, "traffic.change", { environment: endpoint.environment });
   const live = asRouting(endpoint.routing);
   const to = await resolveRouting({ db, teamId: principal.teamId, live, request });
   const plan: Plan = {};

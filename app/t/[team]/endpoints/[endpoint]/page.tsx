@@ -1,9 +1,20 @@
 import { requireMember } from "@/lib/web/page-auth";
-import { roleAtLeast } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/policy";
+import { getServices } from "@/lib/services";
+import { findEndpoint } from "@/lib/serving/control/endpoints/read-endpoints";
+import { AppError } from "@/lib/errors";
 import { EndpointPanel } from "@/components/endpoint-panel";
 
 export default async function EndpointPage({ params }: { params: Promise<{ team: string; endpoint: string }> }) {
   const { team, endpoint } = await params;
-  const me = await requireMember(team);
-  return <EndpointPanel team={team} endpoint={endpoint} canEdit={roleAtLeast(me.role, "engineer")} isAdmin={me.role === "admin"} gatewayHint={process.env.GATEWAY_PUBLIC_URL ?? "http://localhost:8080"} />;
+  const me = await requireMember(team, "endpoint.read");
+  // The panel shows its own "not found"; the policy needs the endpoint's environment to answer.
+  const found = await findEndpoint(getServices().db, me.teamId, endpoint).catch((err) => {
+    if (err instanceof AppError && err.code === "not_found") return null;
+    throw err;
+  });
+  const traffic = found ? can(me, "traffic.change", { environment: found.environment }) : null;
+  const canChangeTraffic = traffic?.allowed === true;
+  const trafficNote = traffic && !traffic.allowed ? `You cannot change the split: ${traffic.reason}.` : "";
+  return <EndpointPanel team={team} endpoint={endpoint} canChangeTraffic={canChangeTraffic} trafficNote={trafficNote} gatewayHint={process.env.GATEWAY_PUBLIC_URL ?? "http://localhost:8080"} />;
 }

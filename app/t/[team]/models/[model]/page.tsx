@@ -11,7 +11,7 @@ import { SignatureTable } from "@/components/signature-table";
 
 export default async function ModelPage({ params }: { params: Promise<{ team: string; model: string }> }) {
   const { team, model: name } = await params;
-  const me = await requireMember(team);
+  const me = await requireMember(team, "model.read");
   const { db } = getServices();
   const [model, versions] = await Promise.all([getModel({ db, teamId: me.teamId, name }), listVersions({ db, teamId: me.teamId, modelName: name })]).catch((err) => {
     if (err instanceof AppError && err.code === "not_found") notFound();

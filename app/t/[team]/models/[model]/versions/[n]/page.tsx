@@ -8,7 +8,7 @@ import { SignatureTable } from "@/components/signature-table";
 
 export default async function VersionPage({ params }: { params: Promise<{ team: string; model: string; n: string }> }) {
   const { team, model, n } = await params;
-  const me = await requireMember(team);
+  const me = await requireMember(team, "model.read");
   const number = Number(n);
   if (!Number.isInteger(number) || number < 1) notFound();
   const { db } = getServices();

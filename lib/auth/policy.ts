@@ -1,0 +1,78 @@
+// The one place that says who may do what. Routes (through their contract's action), domain
+// functions (once they have loaded the resource) and pages ask `can`; none of them compares roles or
+// scopes itself. tests/unit/policy.test.ts pins the whole matrix, so a change here is a visible diff.
+import { roleAtLeast, type Role, type Scope } from "./roles";
+import type { Principal } from "./principal";
+import { AppError } from "../errors";
+import type { Environment } from "../serving/shared/environments";
+
+/**
+ * One row per action:
+ * - `role`: the least role a person needs (viewer < engineer < approver < admin; each may do all the ones before it may).
+ * - `token`: the scope an API token needs, or `false` when tokens may never do it (a leaked token must not mint
+ *   more tokens or let people in).
+ * - `production`: the least role when the resource is a production endpoint (tokens, which act as {@link TOKEN_ROLE}, included).
+ * - `does`: what the action is, in words, for messages.
+ *
+ * Approvers may do everything engineers may; the approvals themselves come with promotions. Production endpoints
+ * stay admin-only until then.
+ */
+export const POLICY = {
+  "model.read":      { role: "viewer",   token: "read",   does: "read models, versions and artifacts" },
+  "model.create":    { role: "engineer", token: "write",  does: "register models" },
+  "version.push":    { role: "engineer", token: "write",  does: "push model versions" },
+  "alias.set":       { role: "engineer", token: "write",  does: "point aliases at versions" },
+  "endpoint.read":   { role: "viewer",   token: "read",   does: "read endpoints and their metrics" },
+  "endpoint.create": { role: "engineer", token: "deploy", does: "create endpoints", production: "admin" },
+  "traffic.change":  { role: "engineer", token: "deploy", does: "change an endpoint's traffic", production: "admin" },
+  "deployment.read": { role: "viewer",   token: "read",   does: "read deployments" },
+  "audit.read":      { role: "viewer",   token: "read",   does: "read the audit log" },
+  "member.read":     { role: "viewer",   token: false,    does: "list the team's members" },
+  "member.manage":   { role: "admin",    token: false,    does: "manage members" },
+  "token.read":      { role: "admin",    token: false,    does: "list API tokens" },
+  "token.manage":    { role: "admin",    token: false,    does: "create or revoke API tokens" },
+} as const satisfies Record<string, Rule>;
+
+export type Rule = { role: Role; token: Scope | false; production?: Role; does: string };
+export type Action = keyof typeof POLICY;
+export const ACTIONS = Object.keys(POLICY) as Action[];
+export const ruleOf = (action: Action): Rule => POLICY[action];
+
+/** API tokens act with this role, limited by their scopes. */
+export const TOKEN_ROLE: Role = "engineer";
+
+/** What about the resource can change the answer. */
+export type Resource = { environment?: Environment };
+
+/** What the policy needs to know about the caller. */
+export type Who = Pick<Principal, "kind" | "role" | "scopes" | "teamSlug">;
+
+export type Decision = { allowed: true } | { allowed: false; reason: string };
+
+const ALLOW: Decision = { allowed: true };
+const deny = (reason: string): Decision => ({ allowed: false, reason });
+
+export function can(who: Who, action: Action, resource?: Resource): Decision {
+  const rule: Rule = POLICY[action];
+  const isToken = who.kind === "token";
+  const role = isToken ? TOKEN_ROLE : who.role;
+  const as = isToken ? `API tokens act as ${TOKEN_ROLE} in team "${who.teamSlug}"` : `you are ${who.role} in team "${who.teamSlug}"`;
+  if (isToken) {
+    if (rule.token === false) return deny(`API tokens cannot ${rule.does}; sign in instead`);
+    if (!who.scopes.includes(rule.token)) return deny(`this token lacks the "${rule.token}" scope`);
+  }
+  if (!roleAtLeast(role, rule.role)) return deny(`this needs the ${rule.role} role; ${as}`);
+  if (rule.production && resource?.environment === "production" && !roleAtLeast(role, rule.production)) {
+    return deny(`this needs the ${rule.production} role for production endpoints; ${as}`);
+  }
+  return ALLOW;
+}
+
+/** `can`, as a boolean. */
+export const allowed = (who: Who, action: Action, resource?: Resource): boolean => can(who, action, resource).allowed;
+
+/** Throws the 403 with the policy's reason unless `who` may do `action`. */
+export function ensureCan(who: Who, action: Action, resource?: Resource): void {
+  const d = can(who, action, resource);
+  if (!d.allowed) throw new AppError("forbidden", d.reason);
+}
