@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Client } from "./client";
 import { intFlag, UsageError, wholeNumber } from "./errors";
+import type { ResponseOf } from "../lib/api/contract";
+import type * as contracts from "../lib/api/contracts/models";
 
 type Flags = Record<string, string | boolean | undefined>;
 export type Out = (line: string) => void;
@@ -17,13 +19,13 @@ const readJsonFile = (file: string | undefined, what: string): unknown => {
 
 export async function modelsCreate(api: Client, [name]: string[], f: Flags, out: Out) {
   if (!name) throw new UsageError("usage: models create <name> [--task binary_classification] [--description text]");
-  const m = await api.request<{ name: string }>("POST", "/api/v1/models", { name, task: f.task ?? "binary_classification", description: f.description });
+  const m = await api.request<ResponseOf<typeof contracts.createModel>>("POST", "/api/v1/models", { name, task: f.task ?? "binary_classification", description: f.description });
   out(`created model ${m.name}`);
   return m;
 }
 
 export async function modelsList(api: Client, _a: string[], _f: Flags, out: Out) {
-  const { models } = await api.request<{ models: { name: string; latestVersion: number | null; aliases: Record<string, number> }[] }>("GET", "/api/v1/models");
+  const { models } = await api.request<ResponseOf<typeof contracts.listModels>>("GET", "/api/v1/models");
   for (const m of models) out(`${m.name}\tlatest v${m.latestVersion ?? "-"}\t${Object.entries(m.aliases).map(([a, v]) => `${a}=v${v}`).join(" ")}`);
   return models;
 }
@@ -48,14 +50,14 @@ export async function versionsPush(api: Client, [file]: string[], f: Flags, out:
   const form = new FormData();
   form.set("metadata", JSON.stringify(metadata));
   form.set("file", new Blob([bytes]), path.basename(file));
-  const v = await api.upload<{ number: number; sha256: string }>(`/api/v1/models/${encodeURIComponent(model)}/versions`, form);
+  const v = await api.upload<ResponseOf<typeof contracts.createVersion>>(`/api/v1/models/${encodeURIComponent(model)}/versions`, form);
   out(`pushed ${model} v${v.number} (sha256 ${v.sha256.slice(0, 12)})`);
   return v;
 }
 
 export async function versionsList(api: Client, [model]: string[], _f: Flags, out: Out) {
   if (!model) throw new UsageError("usage: versions list <model>");
-  const { versions } = await api.request<{ versions: { number: number; metrics: Record<string, number>; aliases: string[]; createdAt: string }[] }>("GET", `/api/v1/models/${encodeURIComponent(model)}/versions`);
+  const { versions } = await api.request<ResponseOf<typeof contracts.listVersions>>("GET", `/api/v1/models/${encodeURIComponent(model)}/versions`);
   for (const v of versions) out(`v${v.number}\t${Object.entries(v.metrics).map(([k, x]) => `${k}=${x}`).join(" ")}\t${v.aliases.join(",")}\t${v.createdAt}`);
   return versions;
 }

@@ -1,9 +1,11 @@
 import type { Client } from "./client";
 import type { Out } from "./commands";
 import { CommandFailed, intFlag, oneOf, UsageError, wholeNumber } from "./errors";
+import type { ResponseOf } from "../lib/api/contract";
+import type * as endpoints from "../lib/api/contracts/endpoints";
 
 type Flags = Record<string, string | boolean | undefined>;
-type Deployment = { id: string; status: string; strategy: string; steps: { kind: string; percent?: number; status: string; detail?: string }[]; error: string | null; rollbackReason: string | null };
+type Deployment = ResponseOf<typeof endpoints.getDeployment>;
 
 const ENVIRONMENTS = ["staging", "production"] as const;
 const STRATEGIES = ["immediate", "canary", "blue_green"] as const;
@@ -13,15 +15,15 @@ export async function endpointsCreate(api: Client, [name]: string[], f: Flags, o
   if (f["sticky-header"] && f["sticky-field"]) throw new UsageError("--sticky-header and --sticky-field: give one of them, not both");
   const environment = oneOf("--environment", String(f.environment ?? "staging"), ENVIRONMENTS);
   const sticky = f["sticky-header"] ? { header: f["sticky-header"] } : f["sticky-field"] ? { field: f["sticky-field"] } : undefined;
-  const e = await api.request<{ name: string; environment: string }>("POST", "/api/v1/endpoints", { name, environment, description: f.description, sticky });
+  const e = await api.request<ResponseOf<typeof endpoints.createEndpoint>>("POST", "/api/v1/endpoints", { name, environment, description: f.description, sticky });
   out(`created ${e.environment} endpoint ${e.name}`);
   return e;
 }
 
 export async function endpointsList(api: Client, _a: string[], _f: Flags, out: Out) {
-  const { endpoints } = await api.request<{ endpoints: { name: string; environment: string; variants: { name: string; weight: number; role: string; readyReplicas: number }[] }[] }>("GET", "/api/v1/endpoints");
-  for (const e of endpoints) out(`${e.name}\t${e.environment}\t${e.variants.map((v) => `${v.name}:${v.weight}%${v.role === "primary" ? "" : `(${v.role})`}`).join(" ") || "no traffic"}`);
-  return endpoints;
+  const list = await api.request<ResponseOf<typeof endpoints.listEndpoints>>("GET", "/api/v1/endpoints");
+  for (const e of list.endpoints) out(`${e.name}\t${e.environment}\t${e.variants.map((v) => `${v.name}:${v.weight}%${v.role === "primary" ? "" : `(${v.role})`}`).join(" ") || "no traffic"}`);
+  return list.endpoints;
 }
 
 /** --variant 3=90 --variant 4=10:canary --variant 5=0:shadow (version=weight[:role[:device]]) */
@@ -51,7 +53,7 @@ export async function trafficSet(api: Client, [endpoint]: string[], f: Flags, ou
     ...(strategy === "canary" ? { canary: canaryPlan(f) } : {}),
     ...(f.reason ? { reason: f.reason } : {}),
   };
-  const d = await api.request<Deployment & { queued: boolean }>("PUT", `/api/v1/endpoints/${encodeURIComponent(endpoint)}/traffic`, body);
+  const d = await api.request<ResponseOf<typeof endpoints.setTraffic>>("PUT", `/api/v1/endpoints/${encodeURIComponent(endpoint)}/traffic`, body);
   out(`deployment ${d.id} (${d.strategy}) ${d.queued ? "queued" : "recorded; it starts when the job workers reach Redis"}`);
   if (f.wait) return waitDeployment(api, d.id, out, timeoutSeconds);
   return d;

@@ -3,9 +3,11 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { apiFetch } from "@/lib/web/api-fetch";
 import { Card, EmptyState, ErrorBox, TableWrap, td, th, when } from "./ui";
+import type { ResponseOf } from "@/lib/api/contract";
+import type { listAudit } from "@/lib/api/contracts/audit";
 
-type Event = { id: string; actorType: string; actorLabel: string; action: string; resourceType: string; resourceId: string; before: unknown; after: unknown; createdAt: string };
-type Page = { events: Event[]; nextBefore: string | null };
+type Page = ResponseOf<typeof listAudit>;
+type Event = Page["events"][number];
 
 export function AuditPanel({ team }: { team: string }) {
   const [filters, setFilters] = useState({ action: "", actor: "" });

@@ -1,9 +1,12 @@
 "use client";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import type { DeploymentView } from "@/lib/serving/control/endpoints/views";
+import type { ResponseOf } from "@/lib/api/contract";
+import type { getDeployment } from "@/lib/api/contracts/endpoints";
 import { Card, ErrorBox, PageHeader, when } from "./ui";
 import { StatusBadge } from "./status-badge";
+
+type DeploymentView = ResponseOf<typeof getDeployment>;
 
 const label = (s: DeploymentView["steps"][number]) =>
   ({ place: "Load on workers", verify: "Check the new version answers", shift: `Shift ${s.percent}% of traffic`, bake: `Bake at ${s.percent}% for ${s.seconds}s, then check guardrails`, switch: "Switch traffic", keep_warm: `Keep the old version warm for ${s.seconds}s`, cleanup: "Unload what is no longer routed" })[s.kind] ?? s.kind;

@@ -2,17 +2,14 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { apiFetch, ApiFetchError } from "@/lib/web/api-fetch";
-import type { EndpointView, DeploymentView } from "@/lib/serving/control/endpoints/views";
+import type { ResponseOf } from "@/lib/api/contract";
+import type { endpointMetrics, getEndpoint } from "@/lib/api/contracts/endpoints";
 import { Badge, Card, EmptyState, ErrorBox, PageHeader, TableWrap, td, th, when } from "./ui";
 import { StatusBadge } from "./status-badge";
 import { TrafficEditor } from "./traffic-editor";
 import { TrafficChart } from "./traffic-chart";
 
-type Metrics = {
-  shadows: { variant: string; compared: number; meanAbsDiff: number | null; maxAbsDiff: number | null }[];
-  variants: { variant: string; requests: number; errors: number; errorRate: number; p50Ms: number | null; p95Ms: number | null; requestsPerSecond: number }[];
-  series: { minute: string; variant: string; requests: number; errors: number; meanMs: number | null }[];
-};
+type Metrics = ResponseOf<typeof endpointMetrics>;
 
 const fmt = (x: number | null, digits = 1) => (x === null ? "—" : x.toFixed(digits));
 
@@ -20,7 +17,7 @@ const fmt = (x: number | null, digits = 1) => (x === null ? "—" : x.toFixed(di
 export function EndpointPanel({ team, endpoint, canChangeTraffic, trafficNote, gatewayHint }: { team: string; endpoint: string; canChangeTraffic: boolean; trafficNote: string; gatewayHint: string }) {
   const e = useQuery({
     queryKey: ["endpoint", team, endpoint],
-    queryFn: () => apiFetch<EndpointView & { deployments: DeploymentView[] }>(team, `/api/v1/endpoints/${endpoint}`),
+    queryFn: () => apiFetch<ResponseOf<typeof getEndpoint>>(team, `/api/v1/endpoints/${endpoint}`),
     refetchInterval: 5_000,
   });
   const m = useQuery({ queryKey: ["endpoint-metrics", team, endpoint], queryFn: () => apiFetch<Metrics>(team, `/api/v1/endpoints/${endpoint}/metrics?minutes=15`), refetchInterval: 5_000 });

@@ -2,10 +2,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { apiFetch } from "@/lib/web/api-fetch";
+import type { ResponseOf } from "@/lib/api/contract";
+import type { addMember, listMembers } from "@/lib/api/contracts/members";
+import { ROLES } from "@/lib/auth/roles";
 import { Card, ErrorBox, TableWrap, td, th, when } from "./ui";
 
-const ROLES = ["viewer", "engineer", "approver", "admin"] as const;
-type Member = { userId: string; email: string; name: string; role: (typeof ROLES)[number]; since: string };
+type Member = ResponseOf<typeof listMembers>["members"][number];
 
 export function MembersPanel({ team, me }: { team: string; me: string }) {
   const qc = useQueryClient();
@@ -14,7 +16,7 @@ export function MembersPanel({ team, me }: { team: string; me: string }) {
   const [added, setAdded] = useState<{ email: string; initialPassword?: string } | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: key });
   const add = useMutation({
-    mutationFn: (body: object) => apiFetch<{ email: string; initialPassword?: string }>(team, "/api/v1/members", { method: "POST", body }),
+    mutationFn: (body: object) => apiFetch<ResponseOf<typeof addMember>>(team, "/api/v1/members", { method: "POST", body }),
     onSuccess: (r) => { setAdded(r); refresh(); },
   });
   const change = useMutation({
@@ -54,7 +56,7 @@ export function MembersPanel({ team, me }: { team: string; me: string }) {
                   <tr key={m.userId}>
                     <td className={td}>{m.email}{m.email === me ? " (you)" : ""}</td>
                     <td className={td}>
-                      <select aria-label={`Role of ${m.email}`} value={m.role} onChange={(e) => change.mutate({ userId: m.userId, role: e.target.value })} className="rounded-md border border-slate-300 px-2 py-1 text-sm">
+                      <select aria-label={`Role of ${m.email}`} value={m.role ?? ""} onChange={(e) => change.mutate({ userId: m.userId, role: e.target.value })} className="rounded-md border border-slate-300 px-2 py-1 text-sm">
                         {ROLES.map((r) => <option key={r}>{r}</option>)}
                       </select>
                     </td>

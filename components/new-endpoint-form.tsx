@@ -3,11 +3,13 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { apiFetch } from "@/lib/web/api-fetch";
 import { Card, ErrorBox } from "./ui";
+import type { ResponseOf } from "@/lib/api/contract";
+import type { createEndpoint } from "@/lib/api/contracts/endpoints";
 
 export function NewEndpointForm({ team, canProduction }: { team: string; canProduction: boolean }) {
   const router = useRouter();
   const create = useMutation({
-    mutationFn: (body: object) => apiFetch<{ name: string }>(team, "/api/v1/endpoints", { method: "POST", body }),
+    mutationFn: (body: object) => apiFetch<ResponseOf<typeof createEndpoint>>(team, "/api/v1/endpoints", { method: "POST", body }),
     onSuccess: (e) => router.push(`/t/${team}/endpoints/${e.name}`),
   });
   function onSubmit(ev: React.FormEvent<HTMLFormElement>) {

@@ -2,7 +2,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { apiFetch } from "@/lib/web/api-fetch";
-import type { TokenView } from "@/lib/tokens/token-view";
+import type { ResponseOf } from "@/lib/api/contract";
+import type { createToken, listTokens } from "@/lib/api/contracts/tokens";
 import { Badge, Card, EmptyState, ErrorBox, TableWrap, td, th, when } from "./ui";
 
 const SCOPES = ["read", "write", "deploy"] as const;
@@ -10,10 +11,10 @@ const SCOPES = ["read", "write", "deploy"] as const;
 export function TokensPanel({ team }: { team: string }) {
   const qc = useQueryClient();
   const key = ["tokens", team];
-  const tokens = useQuery({ queryKey: key, queryFn: () => apiFetch<{ tokens: TokenView[] }>(team, "/api/v1/tokens") });
+  const tokens = useQuery({ queryKey: key, queryFn: () => apiFetch<ResponseOf<typeof listTokens>>(team, "/api/v1/tokens") });
   const [created, setCreated] = useState<string | null>(null);
   const create = useMutation({
-    mutationFn: (body: { name: string; scopes: string[]; expiresInDays?: number }) => apiFetch<TokenView & { token: string }>(team, "/api/v1/tokens", { method: "POST", body }),
+    mutationFn: (body: { name: string; scopes: string[]; expiresInDays?: number }) => apiFetch<ResponseOf<typeof createToken>>(team, "/api/v1/tokens", { method: "POST", body }),
     onSuccess: (t) => { setCreated(t.token); qc.invalidateQueries({ queryKey: key }); },
   });
   const revoke = useMutation({

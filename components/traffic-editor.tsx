@@ -3,23 +3,28 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { apiFetch } from "@/lib/web/api-fetch";
+import type { ResponseOf } from "@/lib/api/contract";
+import type { getEndpoint, setTraffic } from "@/lib/api/contracts/endpoints";
+import type { listModels } from "@/lib/api/contracts/models";
+import type { DeploymentStrategy } from "@/lib/serving/shared/deployment-status";
+import type { Variant } from "@/lib/serving/shared/routing";
 import { Card, ErrorBox } from "./ui";
 
-type Row = { model: string; version: number; weight: number; role: "primary" | "canary" | "shadow"; device: "cpu" | "gpu" };
-type Current = { model: string; version: number; weight: number; role: string; device: string }[];
+type Row = Pick<Variant, "model" | "version" | "weight" | "role" | "device">;
+type Current = ResponseOf<typeof getEndpoint>["variants"];
 
 const input = "rounded-md border border-slate-300 px-2 py-1.5 text-sm";
 
 export function TrafficEditor({ team, endpoint, current, disabled }: { team: string; endpoint: string; current: Current; disabled: boolean }) {
   const router = useRouter();
-  const models = useQuery({ queryKey: ["models", team], queryFn: () => apiFetch<{ models: { name: string; latestVersion: number | null }[] }>(team, "/api/v1/models") });
+  const models = useQuery({ queryKey: ["models", team], queryFn: () => apiFetch<ResponseOf<typeof listModels>>(team, "/api/v1/models") });
   const [rows, setRows] = useState<Row[]>(() =>
-    current.length ? current.map((v) => ({ model: v.model, version: v.version, weight: v.weight, role: v.role as Row["role"], device: v.device as Row["device"] })) : [],
+    current.length ? current.map((v) => ({ model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device })) : [],
   );
-  const [strategy, setStrategy] = useState<"immediate" | "canary" | "blue_green">("immediate");
+  const [strategy, setStrategy] = useState<DeploymentStrategy>("immediate");
   const [bake, setBake] = useState(60);
   const apply = useMutation({
-    mutationFn: () => apiFetch<{ id: string }>(team, `/api/v1/endpoints/${endpoint}/traffic`, {
+    mutationFn: () => apiFetch<ResponseOf<typeof setTraffic>>(team, `/api/v1/endpoints/${endpoint}/traffic`, {
       method: "PUT",
       body: { variants: rows, strategy, ...(strategy === "canary" ? { canary: { steps: [10, 50], bakeSeconds: bake } } : {}), ...(strategy === "blue_green" ? { blueGreen: { rollbackWindowSeconds: bake } } : {}) },
     }),
