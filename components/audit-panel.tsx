@@ -7,7 +7,6 @@ import type { ResponseOf } from "@/lib/api/contract";
 import type { listAudit } from "@/lib/api/contracts/audit";
 
 type Page = ResponseOf<typeof listAudit>;
-type Event = Page["events"][number];
 
 export function AuditPanel({ team }: { team: string }) {
   const [filters, setFilters] = useState({ action: "", actor: "" });
