@@ -1,23 +1,26 @@
 import { z } from "zod";
 import { defineContract } from "../contract";
-import { slugName } from "./shared";
-import { stickySchema, trafficRequestSchema } from "../../serving/endpoints/traffic-request";
+import { named, slugName } from "./shared";
+import { stickySchema, trafficRequestSchema, variantRequestSchema } from "../../serving/endpoints/traffic-request";
 
-const variantView = z.object({
+named("Sticky", stickySchema);
+named("VariantRequest", variantRequestSchema);
+
+const variantView = named("LiveVariant", z.object({
   name: z.string(), model: z.string(), version: z.number(), weight: z.number(), role: z.string(), device: z.string(), replicas: z.number(),
   batching: z.object({ maxBatch: z.number(), maxQueueDelayMs: z.number() }), readyReplicas: z.number(),
-});
-const stepView = z.object({ kind: z.string(), percent: z.number().optional(), seconds: z.number().optional(), status: z.string(), startedAt: z.string().optional(), finishedAt: z.string().optional(), detail: z.string().optional() });
-const routeSummary = z.array(z.object({ name: z.string(), weight: z.number(), role: z.string() }));
-export const deploymentView = z.object({
+}));
+const stepView = named("DeploymentStep", z.object({ kind: z.string(), percent: z.number().optional(), seconds: z.number().optional(), status: z.string(), startedAt: z.string().optional(), finishedAt: z.string().optional(), detail: z.string().optional() }));
+const routeSummary = z.array(named("RouteShare", z.object({ name: z.string(), weight: z.number(), role: z.string() })));
+export const deploymentView = named("Deployment", z.object({
   id: z.string(), endpoint: z.string().nullable(), strategy: z.string(), status: z.enum(["pending", "running", "succeeded", "failed", "rolled_back"]),
   steps: z.array(stepView), currentStep: z.number(), from: routeSummary, to: routeSummary, error: z.string().nullable(), rollbackReason: z.string().nullable(),
   reason: z.string(), createdBy: z.string(), createdAt: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable(),
-});
-const endpointView = z.object({
+}));
+const endpointView = named("Endpoint", z.object({
   name: z.string(), environment: z.string(), description: z.string(), sticky: z.object({ header: z.string().optional(), field: z.string().optional() }).nullable(),
   routingVersion: z.number(), variants: z.array(variantView), latestDeployment: deploymentView.nullable(), createdBy: z.string(), createdAt: z.string(),
-});
+}));
 const endpointParams = z.object({ endpoint: slugName });
 
 export const createEndpoint = defineContract({

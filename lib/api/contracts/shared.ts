@@ -1,5 +1,16 @@
 import { z } from "zod";
 
+/**
+ * Schemas that get a name of their own in the OpenAPI document (`components.schemas`) and are referenced
+ * wherever they appear. Request and response bodies without a name here are named after their contract.
+ */
+export const schemaNames = new Map<z.ZodType, string>();
+export function named<T extends z.ZodType>(name: string, schema: T): T {
+  for (const [s, n] of schemaNames) if (n === name && s !== schema) throw new Error(`two schemas are named ${name}`);
+  schemaNames.set(schema, name);
+  return schema;
+}
+
 export const slugName = z
   .string()
   .min(1)
@@ -9,7 +20,7 @@ export const slugName = z
 export const modelParams = z.object({ model: slugName });
 export const versionParams = z.object({ model: slugName, n: z.coerce.number().int().positive() });
 
-export const tensorSpec = z.object({ name: z.string(), type: z.string(), shape: z.array(z.union([z.number(), z.string()])) });
-export const signatureSchema = z.object({ inputs: z.array(tensorSpec), outputs: z.array(tensorSpec) });
+export const tensorSpec = named("TensorSpec", z.object({ name: z.string(), type: z.string(), shape: z.array(z.union([z.number(), z.string()])) }));
+export const signatureSchema = named("Signature", z.object({ inputs: z.array(tensorSpec), outputs: z.array(tensorSpec) }));
 
-export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export const errorSchema = named("Error", z.object({ error: z.object({ code: z.string(), message: z.string() }) }));
