@@ -2,7 +2,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Validator } from "@seriousme/openapi-schema-validator";
+import { z } from "zod";
 import * as openapi from "@/app/api/v1/openapi.json/route";
+import { buildOpenApi } from "@/lib/api/openapi";
+import { defineContract, type Contract } from "@/lib/api/contract";
+import { errorSchema } from "@/lib/api/contracts/shared";
 import { call } from "./helpers/call";
 import { freePort, httpOk, startProcess, startRedis, stopProcess, waitFor, type Proc } from "./helpers/processes";
 
@@ -101,6 +105,23 @@ describe("OpenAPI document", () => {
     // requests are read as they are parsed: a field with a default is optional
     expect(schemas.CreateModelRequest.required).toEqual(["name"]);
     expect(doc.paths["/api/v1/models"].post.responses["400"].$ref).toBe("#/components/responses/BadRequest");
+  });
+});
+
+describe("OpenAPI generator", () => {
+  it("gives a schema used by requests and answers a second component when its input form differs", async () => {
+    const plan = z.object({ steps: z.array(z.number()).default([10, 50]) });
+    const contracts: [string, Contract][] = [
+      ["createPlan", defineContract({ method: "POST", path: "/plans", summary: "create", tag: "t", auth: "public", body: z.object({ plan }), response: z.object({ plan, id: z.string() }) })],
+    ];
+    const doc = buildOpenApi("1", contracts, new Map<string, z.ZodType>([["Plan", plan], ["Error", errorSchema]])) as unknown as Doc;
+    await expectSoundOpenApi31(doc);
+    const s = doc.components.schemas;
+    expect(Object.keys(s).sort()).toEqual(["CreatePlanRequest", "CreatePlanResponse", "Error", "Plan", "PlanInput"]);
+    expect(s.CreatePlanRequest.properties.plan.$ref).toBe("#/components/schemas/PlanInput");
+    expect(s.CreatePlanResponse.properties.plan.$ref).toBe("#/components/schemas/Plan");
+    expect(s.PlanInput.required).toBeUndefined(); // a default makes it optional for requests
+    expect(s.Plan.required).toEqual(["steps"]); // and always there in answers
   });
 });
 

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Contract } from "./contract";
 import { NAMED_CONTRACTS } from "./contracts";
-import { schemaNames } from "./contracts/shared";
+import { namedSchemas } from "./contracts/shared";
 
 type Json = Record<string, unknown>;
 type Io = "input" | "output";
@@ -160,10 +160,10 @@ function componentSchemas(registry: z.core.$ZodRegistry<{ id: string }>, request
   return { schemas: out, inName };
 }
 
-export function buildOpenApi(version: string) {
+export function buildOpenApi(version: string, contracts: [string, Contract][] = NAMED_CONTRACTS, named: Map<string, z.ZodType> = namedSchemas) {
   // A registry per document: the contracts' named schemas, then every body under its contract's name.
   const registry = z.registry<{ id: string }>();
-  const names = new Map<z.ZodType, string>(schemaNames);
+  const names = new Map<z.ZodType, string>([...named].map(([name, s]) => [s, name]));
   const extra: Record<string, Json> = {};
   const requests = new Set<string>();
   const responses = new Set<string>(["Error"]);
@@ -171,7 +171,7 @@ export function buildOpenApi(version: string) {
     if (!names.has(s)) names.set(s, fallback);
     return names.get(s)!;
   };
-  for (const [name, c] of NAMED_CONTRACTS) {
+  for (const [name, c] of contracts) {
     if (c.body) requests.add(nameOf(c.body, `${pascal(name)}Request`));
     if (c.response) responses.add(nameOf(c.response, `${pascal(name)}Response`));
     if (c.multipart) extra[`${pascal(name)}Request`] = multipartSchema(c.multipart);
@@ -180,7 +180,7 @@ export function buildOpenApi(version: string) {
   const { schemas, inName } = componentSchemas(registry, requests, responses);
 
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const [name, c] of NAMED_CONTRACTS) {
+  for (const [name, c] of contracts) {
     const op = operation(name, c, (s) => (s === c.body ? inName(names.get(s)!) : names.get(s)!));
     (paths[c.path] ??= {})[c.method.toLowerCase()] = op;
   }

@@ -4,10 +4,9 @@ import { z } from "zod";
  * Schemas that get a name of their own in the OpenAPI document (`components.schemas`) and are referenced
  * wherever they appear. Request and response bodies without a name here are named after their contract.
  */
-export const schemaNames = new Map<z.ZodType, string>();
+export const namedSchemas = new Map<string, z.ZodType>();
 export function named<T extends z.ZodType>(name: string, schema: T): T {
-  for (const [s, n] of schemaNames) if (n === name && s !== schema) throw new Error(`two schemas are named ${name}`);
-  schemaNames.set(schema, name);
+  namedSchemas.set(name, schema); // by name: a module evaluated again (dev reloads) replaces its schemas
   return schema;
 }
 
