@@ -6,9 +6,13 @@ COPY package.json package-lock.json .npmrc ./
 COPY scripts/generate.ts scripts/generate.ts
 COPY prisma prisma
 COPY prisma.config.ts ./
-# ONNX_RUNTIME_INSTALL=cuda12 fetches the CUDA provider for the GPU image (needs internet at build time).
+# onnxruntime-node's install script downloads the CUDA provider from outside the npm registry. npm ci never
+# runs it here: package.json's allowScripts denies it (npm >= 11.16) and ONNXRUNTIME_NODE_INSTALL=skip makes
+# it a no-op where npm ignores that field (this image's npm 10). ONNX_RUNTIME_INSTALL=cuda12 then runs it on
+# purpose for the GPU image (needs internet at build time).
 ARG ONNX_RUNTIME_INSTALL=skip
-RUN npm ci --no-audit --no-fund --onnxruntime-node-install=${ONNX_RUNTIME_INSTALL}
+RUN ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund \
+ && if [ "$ONNX_RUNTIME_INSTALL" != skip ]; then ONNXRUNTIME_NODE_INSTALL="$ONNX_RUNTIME_INSTALL" node node_modules/onnxruntime-node/script/install.js; fi
 
 FROM deps AS build
 COPY . .

@@ -2,7 +2,11 @@ import type { Metadata, Viewport } from "next";
 import "./globals.css";
 import { Providers } from "@/components/providers";
 
-export const metadata: Metadata = { title: "Switchyard", description: "Ship ONNX models to production and keep them healthy" };
+export const metadata: Metadata = {
+  title: "Switchyard",
+  description: "Ship ONNX models to production and keep them healthy",
+  icons: { icon: { url: "/favicon.svg", type: "image/svg+xml" } },
+};
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {

@@ -15,7 +15,10 @@ export function Nav({ team, teams, role, email, canManageTokens, canManageMember
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
-        <Link href={`/t/${team}/models`} className="text-lg font-bold text-indigo-700">Switchyard</Link>
+        <Link href={`/t/${team}/models`} className="flex items-center gap-2 text-lg font-bold text-indigo-700">
+          <img src="/logo.svg" alt="" width={24} height={24} />
+          Switchyard
+        </Link>
         <nav className="flex flex-wrap gap-4 text-sm font-medium text-slate-600">
           {links.map((l) => (
             <Link key={l.href} href={l.href} className="hover:text-indigo-700">{l.label}</Link>

@@ -1,16 +1,41 @@
+// The REST API's OpenAPI 3.1 document, generated from the contracts: the same zod schemas the routes parse with.
+// Request and response bodies are named schemas under components.schemas: those the contracts name (`named`),
+// the rest after their contract (createModel → CreateModelRequest, CreateModelResponse). Schema objects are
+// JSON Schema 2020-12, as OpenAPI 3.1 wants them (`type: ["string", "null"]`, never `nullable`).
 import { z } from "zod";
 import type { Contract } from "./contract";
 import { ruleOf } from "../auth/policy";
-import { ALL_CONTRACTS } from "./contracts";
-import { errorSchema } from "./contracts/shared";
+import { NAMED_CONTRACTS } from "./contracts";
+import { namedSchemas } from "./contracts/shared";
 
-const schema = (s: z.ZodType, io: "input" | "output") => z.toJSONSchema(s, { io, unrepresentable: "any", target: "openapi-3.0" });
+type Json = Record<string, unknown>;
+type Io = "input" | "output";
+
+const SCHEMAS = "#/components/schemas/";
+const ref = (name: string) => ({ $ref: SCHEMAS + name });
+const pascal = (s: string) => s[0].toUpperCase() + s.slice(1);
+
+/** Error answers, all `{"error":{"code","message"}}`; operations list the ones that apply to them. */
+const ERROR_RESPONSES = {
+  BadRequest: { status: 400, description: "Bad input: the message names the field (`body.name: …`, `path.model: …`)" },
+  Unauthorized: { status: 401, description: "No or bad credentials" },
+  Forbidden: { status: 403, description: "Missing scope, role or team" },
+  NotFound: { status: 404, description: "Unknown resource" },
+  RateLimited: { status: 429, description: "Over the token's rate limit (API_RATE_LIMIT_PER_MINUTE)" },
+  Error: { status: "default", description: "Any other error: 409 conflict, 413 too large, 422 unusable model or version, 500, 503" },
+} as const;
+type ErrorResponse = keyof typeof ERROR_RESPONSES;
+
+function inlineSchema(s: z.ZodType, io: Io): Json {
+  const { $schema: _, ...rest } = z.toJSONSchema(s, { io, unrepresentable: "any" }) as Json;
+  return rest;
+}
 
 function parameters(c: Contract) {
   const out: object[] = [];
   for (const [where, obj] of [["path", c.params], ["query", c.query]] as const) {
     if (!obj) continue;
-    const js = schema(obj, "input") as { properties?: Record<string, object>; required?: string[] };
+    const js = inlineSchema(obj, "input") as { properties?: Record<string, object>; required?: string[] };
     for (const [name, s] of Object.entries(js.properties ?? {})) {
       out.push({ name, in: where, required: where === "path" || (js.required ?? []).includes(name), schema: s });
     }
@@ -18,7 +43,16 @@ function parameters(c: Contract) {
   return out;
 }
 
-function operation(c: Contract) {
+function errorsOf(c: Contract): ErrorResponse[] {
+  const out: ErrorResponse[] = [];
+  if (c.params || c.query || c.body || c.multipart) out.push("BadRequest");
+  if (c.auth !== "public") out.push("Unauthorized", "Forbidden");
+  if (c.params) out.push("NotFound");
+  if (c.auth !== "public") out.push("RateLimited");
+  return [...out, "Error"];
+}
+
+function operation(name: string, c: Contract, bodyName: (s: z.ZodType) => string) {
   const action = c.auth === "public" ? null : c.auth.action;
   const rule = action ? ruleOf(action) : null;
   const status = String(c.status ?? 200);
@@ -31,23 +65,18 @@ function operation(c: Contract) {
     responses: {
       [status]: c.produces
         ? { description: "file", content: { [c.produces]: { schema: { type: "string", format: "binary" } } } }
-        : { description: "success", content: c.response ? { "application/json": { schema: schema(c.response, "output") } } : undefined },
-      default: { description: "error", content: { "application/json": { schema: schema(errorSchema, "output") } } },
+        : { description: "success", ...(c.response ? { content: { "application/json": { schema: ref(bodyName(c.response)) } } } : {}) },
+      ...Object.fromEntries(errorsOf(c).map((e) => [ERROR_RESPONSES[e].status, { $ref: `#/components/responses/${e}` }])),
     },
   };
-  if (c.body) op.requestBody = { required: true, content: { "application/json": { schema: schema(c.body, "input") } } };
+  if (c.body) op.requestBody = { required: true, content: { "application/json": { schema: ref(bodyName(c.body)) } } };
   if (c.multipart) {
     op.requestBody = {
       required: true,
       content: {
         "multipart/form-data": {
-          schema: {
-            type: "object",
-            required: Object.entries(c.multipart).filter(([, f]) => f.type === "file").map(([k]) => k),
-            properties: Object.fromEntries(
-              Object.entries(c.multipart).map(([k, f]) => [k, f.type === "file" ? { type: "string", format: "binary", description: f.description } : { type: "string", description: `JSON: ${f.description}` }]),
-            ),
-          },
+          schema: ref(`${pascal(name)}Request`),
+          encoding: Object.fromEntries(Object.entries(c.multipart).filter(([, f]) => f.type === "json").map(([k]) => [k, { contentType: "application/json" }])),
         },
       },
     };
@@ -62,18 +91,134 @@ function operation(c: Contract) {
   return op;
 }
 
-export function buildOpenApi(version: string) {
+function multipartSchema(fields: NonNullable<Contract["multipart"]>): Json {
+  return {
+    type: "object",
+    required: Object.entries(fields).filter(([, f]) => f.type === "file").map(([k]) => k),
+    properties: Object.fromEntries(
+      Object.entries(fields).map(([k, f]) => [k, f.type === "file" ? { type: "string", format: "binary", description: f.description } : { type: "string", description: `JSON: ${f.description}` }]),
+    ),
+  };
+}
+
+/** Names of the components a schema refers to. */
+function refsIn(v: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(v)) v.forEach((x) => refsIn(x, out));
+  else if (v && typeof v === "object") {
+    for (const [k, x] of Object.entries(v)) {
+      if (k === "$ref" && typeof x === "string" && x.startsWith(SCHEMAS)) out.add(x.slice(SCHEMAS.length));
+      else refsIn(x, out);
+    }
+  }
+  return out;
+}
+
+function renameRefs<T>(v: T, rename: (name: string) => string): T {
+  if (Array.isArray(v)) return v.map((x) => renameRefs(x, rename)) as T;
+  if (!v || typeof v !== "object") return v;
+  return Object.fromEntries(
+    Object.entries(v).map(([k, x]) => [k, k === "$ref" && typeof x === "string" && x.startsWith(SCHEMAS) ? SCHEMAS + rename(x.slice(SCHEMAS.length)) : renameRefs(x, rename)]),
+  ) as T;
+}
+
+function closure(roots: Iterable<string>, schemas: Record<string, Json>): Set<string> {
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    refsIn(schemas[name]).forEach(visit);
+  };
+  [...roots].forEach(visit);
+  return seen;
+}
+
+/**
+ * The named schemas, each as a request reads it (io "input": defaults make fields optional) or as a
+ * response writes it (io "output"). One used both ways whose two forms differ becomes two components,
+ * `Name` for answers and `NameInput` for requests.
+ */
+function componentSchemas(registry: z.core.$ZodRegistry<{ id: string }>, requests: Set<string>, responses: Set<string>) {
+  const convert = (io: Io): Record<string, Json> => {
+    const { schemas } = z.toJSONSchema(registry, { io, unrepresentable: "any", uri: (id) => SCHEMAS + id });
+    if ("__shared" in schemas) throw new Error("OpenAPI: a contract schema is recursive; name the recursive part");
+    // zod gives each its own $schema and $id; the document's dialect and the component names say both
+    return Object.fromEntries(Object.entries(schemas).map(([id, s]) => {
+      const { $schema: _s, $id: _i, ...rest } = s as Json;
+      return [id, rest];
+    }));
+  };
+  const input = convert("input");
+  const output = convert("output");
+  const inNames = closure(requests, input);
+  const outNames = closure(responses, output);
+  const split = new Set<string>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const n of inNames) {
+      if (split.has(n) || !outNames.has(n)) continue;
+      if (JSON.stringify(input[n]) !== JSON.stringify(output[n]) || [...refsIn(input[n])].some((r) => split.has(r))) {
+        split.add(n);
+        grew = true;
+      }
+    }
+  }
+  const inName = (n: string) => (split.has(n) ? `${n}Input` : n);
+  const out: Record<string, Json> = {};
+  for (const n of outNames) out[n] = output[n];
+  for (const n of inNames) out[inName(n)] = renameRefs(input[n], inName);
+  return { schemas: out, inName };
+}
+
+export function buildOpenApi(version: string, contracts: [string, Contract][] = NAMED_CONTRACTS, named: Map<string, z.ZodType> = namedSchemas) {
+  // A registry per document: the contracts' named schemas, then every body under its contract's name.
+  const registry = z.registry<{ id: string }>();
+  const names = new Map<z.ZodType, string>([...named].map(([name, s]) => [s, name]));
+  const extra: Record<string, Json> = {};
+  const requests = new Set<string>();
+  const responses = new Set<string>(["Error"]);
+  const nameOf = (s: z.ZodType, fallback: string) => {
+    if (!names.has(s)) names.set(s, fallback);
+    return names.get(s)!;
+  };
+  for (const [name, c] of contracts) {
+    if (c.body) requests.add(nameOf(c.body, `${pascal(name)}Request`));
+    if (c.response) responses.add(nameOf(c.response, `${pascal(name)}Response`));
+    if (c.multipart) extra[`${pascal(name)}Request`] = multipartSchema(c.multipart);
+  }
+  for (const [s, id] of names) registry.add(s, { id });
+  const { schemas, inName } = componentSchemas(registry, requests, responses);
+
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const c of ALL_CONTRACTS) (paths[c.path] ??= {})[c.method.toLowerCase()] = operation(c);
+  for (const [name, c] of contracts) {
+    const op = operation(name, c, (s) => (s === c.body ? inName(names.get(s)!) : names.get(s)!));
+    (paths[c.path] ??= {})[c.method.toLowerCase()] = op;
+  }
+  const all = { ...schemas, ...extra };
   return {
     openapi: "3.1.0",
-    info: { title: "Switchyard API", version, description: "Errors are {\"error\":{\"code\",\"message\"}}." },
+    info: {
+      title: "Switchyard API",
+      version,
+      description: 'The control plane\'s REST API for CI and scripts. JSON in and out; every error is {"error":{"code","message"}} (the Error schema) with a fitting status.',
+    },
+    servers: [{ url: "/", description: "the Switchyard web app that serves this document" }],
+    paths,
     components: {
+      schemas: Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]])),
+      responses: Object.fromEntries(
+        Object.entries(ERROR_RESPONSES).map(([k, e]) => [
+          k,
+          {
+            description: e.description,
+            ...(e.status === 429 ? { headers: { "Retry-After": { description: "seconds until the token may call again", schema: { type: "integer" } } } } : {}),
+            content: { "application/json": { schema: ref("Error") } },
+          },
+        ]),
+      ),
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "API token, sy_…" },
         session: { type: "apiKey", in: "cookie", name: "next-auth.session-token" },
       },
     },
-    paths,
   };
 }

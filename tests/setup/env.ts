@@ -4,6 +4,7 @@ import { testDatabaseUrl } from "./urls";
 
 process.env.DATABASE_URL = testDatabaseUrl(inject("testDb"));
 process.env.ARTIFACT_DIR = inject("testArtifacts");
+process.env.REDIS_URL = inject("testRedis");
 process.env.NEXTAUTH_SECRET = "test-secret";
 process.env.LOG_LEVEL = "silent";
 process.env.MAX_UPLOAD_BYTES = String(2 * 1024 * 1024);

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { defineContract } from "../contract";
+import { named } from "./shared";
 
-export const auditEventView = z.object({
+export const auditEventView = named("AuditEvent", z.object({
   id: z.string(),
   actorType: z.string(),
   actorLabel: z.string(),
@@ -11,7 +12,7 @@ export const auditEventView = z.object({
   before: z.unknown(),
   after: z.unknown(),
   createdAt: z.string(),
-});
+}));
 
 export const listAudit = defineContract({
   method: "GET",

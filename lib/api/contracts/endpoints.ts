@@ -1,28 +1,31 @@
 import { z } from "zod";
 import { defineContract } from "../contract";
-import { slugName } from "./shared";
-import { stickySchema, trafficRequestSchema } from "../../serving/control/endpoints/traffic-request";
+import { named, slugName } from "./shared";
+import { stickySchema, trafficRequestSchema, variantRequestSchema } from "../../serving/control/endpoints/traffic-request";
 import { STEP_KINDS, STEP_STATUSES } from "../../serving/control/deployments/plan";
 import { DEPLOYMENT_STATUSES, DEPLOYMENT_STRATEGIES } from "../../serving/shared/deployment-status";
 import { ROLES as VARIANT_ROLES } from "../../serving/shared/routing";
 import { VARIANT_DEVICES } from "../../serving/shared/devices";
 import { ENVIRONMENTS } from "../../serving/shared/environments";
 
-const variantView = z.object({
+named("Sticky", stickySchema);
+named("VariantRequest", variantRequestSchema);
+
+const variantView = named("LiveVariant", z.object({
   name: z.string(), model: z.string(), version: z.number(), weight: z.number(), role: z.enum(VARIANT_ROLES), device: z.enum(VARIANT_DEVICES), replicas: z.number(),
   batching: z.object({ maxBatch: z.number(), maxQueueDelayMs: z.number() }), readyReplicas: z.number(),
-});
-const stepView = z.object({ kind: z.enum(STEP_KINDS), percent: z.number().optional(), seconds: z.number().optional(), status: z.enum(STEP_STATUSES), startedAt: z.string().optional(), finishedAt: z.string().optional(), detail: z.string().optional() });
-const routeSummary = z.array(z.object({ name: z.string(), weight: z.number(), role: z.enum(VARIANT_ROLES) }));
-export const deploymentView = z.object({
+}));
+const stepView = named("DeploymentStep", z.object({ kind: z.enum(STEP_KINDS), percent: z.number().optional(), seconds: z.number().optional(), status: z.enum(STEP_STATUSES), startedAt: z.string().optional(), finishedAt: z.string().optional(), detail: z.string().optional() }));
+const routeSummary = z.array(named("RouteShare", z.object({ name: z.string(), weight: z.number(), role: z.enum(VARIANT_ROLES) })));
+export const deploymentView = named("Deployment", z.object({
   id: z.string(), endpoint: z.string().nullable(), strategy: z.enum(DEPLOYMENT_STRATEGIES), status: z.enum(DEPLOYMENT_STATUSES),
   steps: z.array(stepView), currentStep: z.number(), from: routeSummary, to: routeSummary, error: z.string().nullable(), rollbackReason: z.string().nullable(),
   reason: z.string(), createdBy: z.string(), createdAt: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable(),
-});
-const endpointView = z.object({
+}));
+const endpointView = named("Endpoint", z.object({
   name: z.string(), environment: z.enum(ENVIRONMENTS), description: z.string(), sticky: z.object({ header: z.string().optional(), field: z.string().optional() }).nullable(),
   routingVersion: z.number(), variants: z.array(variantView), latestDeployment: deploymentView.nullable(), createdBy: z.string(), createdAt: z.string(),
-});
+}));
 const endpointParams = z.object({ endpoint: slugName });
 
 export const createEndpoint = defineContract({

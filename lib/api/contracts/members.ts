@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { defineContract } from "../contract";
+import { named } from "./shared";
 import { ROLES } from "../../auth/roles";
 
-const memberView = z.object({ userId: z.string(), email: z.string(), name: z.string(), role: z.enum(ROLES).nullable(), since: z.string() });
+const memberView = named("Member", z.object({ userId: z.string(), email: z.string(), name: z.string(), role: z.enum(ROLES).nullable(), since: z.string() }));
 
 // People are managed by signed-in admins only, like tokens.
 export const listMembers = defineContract({

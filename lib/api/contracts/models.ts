@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { defineContract } from "../contract";
-import { modelParams, signatureSchema, slugName, versionParams } from "./shared";
+import { modelParams, named, signatureSchema, slugName, versionParams } from "./shared";
 
-export const modelView = z.object({
+export const modelView = named("Model", z.object({
   name: z.string(),
   task: z.string(),
   description: z.string(),
@@ -10,9 +10,9 @@ export const modelView = z.object({
   aliases: z.record(z.string(), z.number()),
   createdBy: z.string(),
   createdAt: z.string(),
-});
+}));
 
-export const versionView = z.object({
+export const versionView = named("ModelVersion", z.object({
   number: z.number(),
   sha256: z.string(),
   sizeBytes: z.number(),
@@ -28,7 +28,7 @@ export const versionView = z.object({
   hasReferenceProfile: z.boolean(),
   createdBy: z.string(),
   createdAt: z.string(),
-});
+}));
 
 export const createModel = defineContract({
   method: "POST",

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { defineContract } from "../contract";
+import { named } from "./shared";
 import { SCOPES } from "../../auth/roles";
 
-export const tokenView = z.object({
+export const tokenView = named("ApiToken", z.object({
   id: z.string(),
   name: z.string(),
   prefix: z.string(),
@@ -12,7 +13,7 @@ export const tokenView = z.object({
   lastUsedAt: z.string().nullable(),
   createdBy: z.string(),
   createdAt: z.string(),
-});
+}));
 
 // Tokens are managed by signed-in admins only: a leaked token must not be able to mint more.
 export const createToken = defineContract({

@@ -9,7 +9,7 @@ export type Outputs = Record<string, TensorData>;
 
 export class InputError extends Error {}
 
-const OIP_TO_ORT: Record<string, string> = { FP32: "float32", FP64: "float64", INT64: "int64", INT32: "int32", BYTES: "string", BOOL: "bool" };
+export const OIP_TO_ORT: Record<string, string> = { FP32: "float32", FP64: "float64", INT64: "int64", INT32: "int32", BYTES: "string", BOOL: "bool" };
 const ORT_TO_OIP = Object.fromEntries(Object.entries(OIP_TO_ORT).map(([k, v]) => [v, k]));
 export const oipDatatype = (ortType: string) => ORT_TO_OIP[ortType] ?? ortType.toUpperCase();
 

@@ -11,7 +11,9 @@ import { HttpError, readJson, sendError, sendJson } from "../http";
 import type { EndpointRoute } from "./routing-table";
 import type { WorkerDirectory } from "./worker-directory";
 import { Forwarder, RetryableError } from "./forwarder";
+import { gatewayOpenApi } from "./openapi";
 import type { PredictionLogger } from "../prediction-log/prediction-logger";
+import { APP_VERSION } from "../../../version";
 
 export type GatewayDeps = {
   table: () => Map<string, EndpointRoute> | null;
@@ -38,6 +40,7 @@ type Form = "oip" | "predict";
 
 export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics()) {
   const { directory, forwarder, logger } = deps;
+  const openApi = JSON.stringify(gatewayOpenApi(APP_VERSION));
 
   async function runOn(variant: Variant, feeds: Feeds): Promise<Outputs> {
     const replicas = directory.replicas(variant.versionId);
@@ -187,6 +190,10 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
       if (req.method === "GET" && url === "/metrics") {
         res.writeHead(200, { "content-type": metrics.registry.contentType });
         return res.end(await metrics.registry.metrics());
+      }
+      if (req.method === "GET" && url === "/openapi.json") {
+        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(openApi) });
+        return res.end(openApi);
       }
       sendError(res, 404, "not_found", `no route ${req.method} ${url}`);
     } catch (err) {
