@@ -1,3 +1,5 @@
+// Every test that depends on what a team holds makes its own team or model, so any one runs alone.
+import { randomUUID } from "node:crypto";
 import { readdirSync, existsSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -29,6 +31,18 @@ async function counts(teamId: string) {
 const push = (token: string, name: string, file: Uint8Array | null, metadata?: unknown) =>
   call(versions.POST, "POST", `/api/v1/models/${name}/versions`, { token, rawBody: multipart(file, metadata), params: { model: name } });
 
+/** A model of this test's own, named `<prefix>-<random>`, with `versions` versions pushed (v1 logistic regression, then MLPs). */
+async function freshModel(prefix: string, versions = 0): Promise<string> {
+  const name = `${prefix}-${randomUUID().slice(0, 8)}`;
+  const r = await call(models.POST, "POST", "/api/v1/models", { token: w.tokens.write, body: { name } });
+  expect(r.status, JSON.stringify(r.json)).toBe(201);
+  for (let i = 0; i < versions; i++) {
+    const pushed = await push(w.tokens.write, name, trained(i === 0 ? "logistic_regression" : "mlp").onnx, {});
+    expect(pushed.status, JSON.stringify(pushed.json)).toBe(201);
+  }
+  return name;
+}
+
 beforeAll(async () => {
   w = await makeWorld("reg");
   const r = await call(models.POST, "POST", "/api/v1/models", { token: w.tokens.write, body: { name: "credit" } });
@@ -45,6 +59,9 @@ describe("health", () => {
 
 describe("models", () => {
   it("registers, lists and shows a model, and audits the write", async () => {
+    // a team of its own, holding only "credit", so the list below is exact whatever ran before
+    const w = await makeWorld("reg-list");
+    expect((await call(models.POST, "POST", "/api/v1/models", { token: w.tokens.write, body: { name: "credit" } })).status).toBe(201);
     const r = await call(models.POST, "POST", "/api/v1/models", { token: w.tokens.write, body: { name: "churn", task: "binary_classification", description: "who leaves" } });
     expect(r.status).toBe(201);
     expect(r.json).toMatchObject({ name: "churn", latestVersion: null, createdBy: "token:read+write" });
@@ -101,18 +118,19 @@ describe("models", () => {
 describe("versions", () => {
   it("stores an uploaded ONNX model with its signature, hash and metadata, and serves it back", async () => {
     const { onnx, metrics, trainRows } = trained();
+    const name = await freshModel("stored");
     const referenceData = { age: trainRows.slice(0, 50).map((r) => r.age), purpose: trainRows.slice(0, 50).map((r) => r.purpose) };
-    const r = await push(w.tokens.write, "credit", onnx, { metrics: { auc: metrics.auc }, params: { kind: "lr" }, tags: ["baseline"], dataset: "german_credit", referenceData });
+    const r = await push(w.tokens.write, name, onnx, { metrics: { auc: metrics.auc }, params: { kind: "lr" }, tags: ["baseline"], dataset: "german_credit", referenceData });
     expect(r.status).toBe(201);
-    expect(r.json).toMatchObject({ model: "credit", number: 1, sizeBytes: onnx.length, metrics: { auc: metrics.auc }, tags: ["baseline"], dataset: "german_credit", hasReferenceProfile: true });
+    expect(r.json).toMatchObject({ model: name, number: 1, sizeBytes: onnx.length, metrics: { auc: metrics.auc }, tags: ["baseline"], dataset: "german_credit", hasReferenceProfile: true });
     expect(r.json.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(r.json.signature.inputs).toContainEqual({ name: "age", type: "float32", shape: ["N", 1] });
     expect(r.json.signature.inputs).toContainEqual({ name: "purpose", type: "string", shape: ["N", 1] });
     expect(r.json.signature.outputs).toEqual([{ name: "probability", type: "float32", shape: ["N", 1] }]);
 
-    const shown = await call(version.GET, "GET", "/api/v1/models/credit/versions/1", { token: w.tokens.read, params: { model: "credit", n: "1" } });
+    const shown = await call(version.GET, "GET", `/api/v1/models/${name}/versions/1`, { token: w.tokens.read, params: { model: name, n: "1" } });
     expect(shown.json.number).toBe(1);
-    const dl = await artifact.GET(new Request("http://localhost/x", { headers: { authorization: `Bearer ${w.tokens.read}` } }), { params: Promise.resolve({ model: "credit", n: "1" }) });
+    const dl = await artifact.GET(new Request("http://localhost/x", { headers: { authorization: `Bearer ${w.tokens.read}` } }), { params: Promise.resolve({ model: name, n: "1" }) });
     expect(dl.status).toBe(200);
     expect(Buffer.from(await dl.arrayBuffer()).equals(Buffer.from(onnx))).toBe(true);
     expect(dl.headers.get("x-checksum-sha256")).toBe(r.json.sha256);
@@ -120,12 +138,13 @@ describe("versions", () => {
 
   it("gives concurrent pushes consecutive numbers and records lineage", async () => {
     const { onnx } = trained("mlp");
-    const before = (await call(model.GET, "GET", "/api/v1/models/credit", { token: w.tokens.read, params: { model: "credit" } })).json.latestVersion ?? 0;
-    const results = await Promise.all(Array.from({ length: 4 }, () => push(w.tokens.write, "credit", onnx, { parentVersion: 1 })));
+    const name = await freshModel("lineage", 1); // version 1 is the parent
+    const before = (await call(model.GET, "GET", `/api/v1/models/${name}`, { token: w.tokens.read, params: { model: name } })).json.latestVersion ?? 0;
+    const results = await Promise.all(Array.from({ length: 4 }, () => push(w.tokens.write, name, onnx, { parentVersion: 1 })));
     expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201]);
     expect(results.map((r) => r.json.number).sort()).toEqual([1, 2, 3, 4].map((i) => before + i));
     expect(results[0].json.parentVersion).toBe(1);
-    const list = await call(versions.GET, "GET", "/api/v1/models/credit/versions", { token: w.tokens.read, params: { model: "credit" } });
+    const list = await call(versions.GET, "GET", `/api/v1/models/${name}/versions`, { token: w.tokens.read, params: { model: name } });
     expect(list.json.versions[0].number).toBe(before + 4);
   });
 
@@ -171,12 +190,13 @@ describe("versions", () => {
   });
 
   it("moves aliases and audits who moved them from where", async () => {
-    const set = (n: number) => call(alias.PUT, "PUT", "/api/v1/models/credit/aliases/champion", { token: w.tokens.write, body: { version: n }, params: { model: "credit", alias: "champion" } });
-    expect((await set(1)).json).toEqual({ model: "credit", alias: "champion", version: 1 });
+    const name = await freshModel("aliased", 2);
+    const set = (n: number) => call(alias.PUT, "PUT", `/api/v1/models/${name}/aliases/champion`, { token: w.tokens.write, body: { version: n }, params: { model: name, alias: "champion" } });
+    expect((await set(1)).json).toEqual({ model: name, alias: "champion", version: 1 });
     expect((await set(2)).status).toBe(200);
-    const m = await call(model.GET, "GET", "/api/v1/models/credit", { token: w.tokens.read, params: { model: "credit" } });
+    const m = await call(model.GET, "GET", `/api/v1/models/${name}`, { token: w.tokens.read, params: { model: name } });
     expect(m.json.aliases).toEqual({ champion: 2 });
-    const ev = await db.auditEvent.findFirst({ where: { teamId: w.teamId, action: "alias.set" }, orderBy: { createdAt: "desc" } });
+    const ev = await db.auditEvent.findFirst({ where: { teamId: w.teamId, action: "alias.set", after: { path: ["model"], equals: name } }, orderBy: { createdAt: "desc" } });
     expect(ev?.before).toMatchObject({ version: 1 });
     expect(ev?.after).toMatchObject({ version: 2 });
     expect((await set(999)).status).toBe(404);

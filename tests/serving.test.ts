@@ -1,4 +1,6 @@
 // The serving path with real processes: inference workers, gateway, job workers, Redis, Postgres.
+// Every test makes its own endpoints (uniquely named), so any one of them runs alone with -t.
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { asRouting } from "@/lib/serving/shared/routing";
@@ -33,6 +35,19 @@ async function createEndpoint(name: string, sticky?: { header?: string; field?: 
   expect(r.status, JSON.stringify(r.json)).toBe(201);
 }
 
+type VariantBody = { version: number; weight: number; role?: string; device?: string; replicas?: number };
+
+/**
+ * A new endpoint of this test's own, named `<prefix>-<random>`; with `variants`, deployed to them
+ * (immediate) before it is returned.
+ */
+async function freshEndpoint(prefix: string, variants?: VariantBody[], sticky?: { header?: string; field?: string }): Promise<string> {
+  const name = `${prefix}-${randomUUID().slice(0, 8)}`;
+  await createEndpoint(name, sticky);
+  if (variants) await deployed(name, { variants });
+  return name;
+}
+
 async function setTraffic(endpoint: string, body: object) {
   return call(routes.traffic.PUT, "PUT", `/api/v1/endpoints/${endpoint}/traffic`, { token: w.tokens.deploy, body: { model: "credit", ...body }, params: { endpoint } });
 }
@@ -65,6 +80,20 @@ const loggedCount = async (endpoint: string, where = "") =>
 
 let v1: number, v2: number, vBroken: number, vOther: number;
 
+type Answer = Awaited<ReturnType<typeof predict>>;
+let splitTraffic: Promise<{ endpoint: string; answers: Answer[] }> | undefined;
+/**
+ * 10,000 predictions on an endpoint split 90/10 between v1 and v2. Built once, by whichever of the
+ * two tests that read it runs first (each also runs alone); nothing else touches that endpoint.
+ */
+function tenThousandAt90to10() {
+  splitTraffic ??= (async () => {
+    const endpoint = await freshEndpoint("split", [{ version: v1, weight: 90 }, { version: v2, weight: 10 }]);
+    return { endpoint, answers: await inParallel(10_000, 32, (i) => predict(endpoint, [instance(i)])) };
+  })();
+  return splitTraffic;
+}
+
 beforeAll(async () => {
   cluster = await startCluster({ workers: 2 });
   process.env.REDIS_URL = cluster.redis.url;
@@ -89,9 +118,7 @@ afterAll(async () => {
 
 describe("serving", () => {
   it("splits traffic by weight: 10,000 requests at 90/10 give 10% ± 1.5% to the minor variant", async () => {
-    await createEndpoint("split");
-    await deployed("split", { variants: [{ version: v1, weight: 90 }, { version: v2, weight: 10 }] });
-    const answers = await inParallel(10_000, 32, (i) => predict("split", [instance(i)]));
+    const { answers } = await tenThousandAt90to10();
     expect(answers.every((a) => a.status === 200)).toBe(true);
     const share = answers.filter((a) => a.json.model_version === v2).length / answers.length;
     expect(share).toBeGreaterThan(0.085);
@@ -105,43 +132,42 @@ describe("serving", () => {
   }, 120_000);
 
   it("logs every prediction once, with inputs column-wise, and keeps per-minute rollups", async () => {
-    const n = await waitFor("10,000 logged", async () => ((await loggedCount("split")) >= 10_000 ? loggedCount("split") : null), 60_000, 500);
+    const { endpoint } = await tenThousandAt90to10();
+    const n = await waitFor("10,000 logged", async () => ((await loggedCount(endpoint)) >= 10_000 ? loggedCount(endpoint) : null), 60_000, 500);
     expect(n).toBe(10_000);
-    const [row] = await db.$queryRawUnsafe<{ inputs: Record<string, unknown[]>; outputs: Record<string, number[]> }[]>(`SELECT inputs, outputs FROM "PredictionLog" p JOIN "Endpoint" e ON e.id = p."endpointId" WHERE e.name = 'split' LIMIT 1`);
+    const [row] = await db.$queryRawUnsafe<{ inputs: Record<string, unknown[]>; outputs: Record<string, number[]> }[]>(`SELECT inputs, outputs FROM "PredictionLog" p JOIN "Endpoint" e ON e.id = p."endpointId" WHERE e.name = $1 LIMIT 1`, endpoint);
     expect(Object.keys(row.inputs)).toContain("checking_account_status");
     expect(row.outputs.probability).toHaveLength(1);
-    const rollups = await db.metricRollup.findMany({ where: { endpointId: (await db.endpoint.findFirstOrThrow({ where: { name: "split" } })).id } });
+    const rollups = await db.metricRollup.findMany({ where: { endpointId: (await db.endpoint.findFirstOrThrow({ where: { name: endpoint } })).id } });
     expect(rollups.reduce((s, r) => s + r.count, 0)).toBe(10_000);
   }, 90_000);
 
   it("keeps one user on one variant while the weights stay the same", async () => {
-    await createEndpoint("sticky", { header: "x-user-id" });
-    await deployed("sticky", { variants: [{ version: v1, weight: 50 }, { version: v2, weight: 50 }] });
+    const sticky = await freshEndpoint("sticky", [{ version: v1, weight: 50 }, { version: v2, weight: 50 }], { header: "x-user-id" });
     const seen = new Map<string, Set<number>>();
     await inParallel(400, 16, async (i) => {
       const user = `user-${i % 80}`;
-      const r = await predict("sticky", [instance(i)], { "x-user-id": user });
+      const r = await predict(sticky, [instance(i)], { "x-user-id": user });
       expect(r.status).toBe(200);
       (seen.get(user) ?? seen.set(user, new Set()).get(user)!).add(r.json.model_version);
     });
     expect([...seen.values()].every((s) => s.size === 1)).toBe(true);
     const versions = new Set([...seen.values()].map((s) => [...s][0]));
     expect(versions.size).toBe(2); // both variants got some users
-    const forced = await predict("sticky", [instance(0)], { "x-user-id": "user-1", "x-switchyard-variant": `credit-v${v2}` });
+    const forced = await predict(sticky, [instance(0)], { "x-user-id": "user-1", "x-switchyard-variant": `credit-v${v2}` });
     expect(forced.json.model_version).toBe(v2);
   }, 60_000);
 
   it("never returns a shadow's answer, and a failing shadow fails nothing", async () => {
-    await createEndpoint("shadowed");
-    await deployed("shadowed", { variants: [{ version: v1, weight: 100 }, { version: v2, weight: 0, role: "shadow" }, { version: vBroken, weight: 0, role: "shadow" }] });
-    const answers = await inParallel(200, 8, (i) => predict("shadowed", [instance(i)]));
+    const shadowed = await freshEndpoint("shadowed", [{ version: v1, weight: 100 }, { version: v2, weight: 0, role: "shadow" }, { version: vBroken, weight: 0, role: "shadow" }]);
+    const answers = await inParallel(200, 8, (i) => predict(shadowed, [instance(i)]));
     expect(answers.map((a) => a.status)).toEqual(new Array(200).fill(200));
     expect(new Set(answers.map((a) => a.json.model_version))).toEqual(new Set([v1]));
-    await waitFor("shadow logs", async () => (await loggedCount("shadowed", `AND p.shadow AND p.version = ${vBroken}`)) >= 200, 30_000, 300);
-    expect(await loggedCount("shadowed", `AND p.shadow AND p.version = ${v2} AND p.status = 200`)).toBeGreaterThanOrEqual(190);
-    expect(await loggedCount("shadowed", `AND p.shadow AND p.version = ${vBroken} AND p.status = 500`)).toBe(200);
+    await waitFor("shadow logs", async () => (await loggedCount(shadowed, `AND p.shadow AND p.version = ${vBroken}`)) >= 200, 30_000, 300);
+    expect(await loggedCount(shadowed, `AND p.shadow AND p.version = ${v2} AND p.status = 200`)).toBeGreaterThanOrEqual(190);
+    expect(await loggedCount(shadowed, `AND p.shadow AND p.version = ${vBroken} AND p.status = 500`)).toBe(200);
     // the good shadow's answers are compared with the ones served (LR vs MLP: close, not equal)
-    const metrics = await call((await import("@/app/api/v1/endpoints/[endpoint]/metrics/route")).GET, "GET", "/api/v1/endpoints/shadowed/metrics", { token: w.tokens.read, params: { endpoint: "shadowed" } });
+    const metrics = await call((await import("@/app/api/v1/endpoints/[endpoint]/metrics/route")).GET, "GET", `/api/v1/endpoints/${shadowed}/metrics`, { token: w.tokens.read, params: { endpoint: shadowed } });
     const cmp = metrics.json.shadows.find((x: { variant: string }) => x.variant === `credit-v${v2}`);
     expect(cmp.compared).toBeGreaterThanOrEqual(190);
     expect(cmp.meanAbsDiff).toBeGreaterThan(0);
@@ -150,11 +176,10 @@ describe("serving", () => {
   }, 60_000);
 
   it("rolls a failing canary back automatically and says why", async () => {
-    await createEndpoint("canary");
-    await deployed("canary", { variants: [{ version: v1, weight: 100 }] });
-    const r = await setTraffic("canary", { strategy: "canary", canary: { steps: [50], bakeSeconds: 3, maxErrorRate: 0.05 }, variants: [{ version: vBroken, weight: 100 }] });
+    const canary = await freshEndpoint("canary", [{ version: v1, weight: 100 }]);
+    const r = await setTraffic(canary, { strategy: "canary", canary: { steps: [50], bakeSeconds: 3, maxErrorRate: 0.05 }, variants: [{ version: vBroken, weight: 100 }] });
     expect(r.status).toBe(202);
-    const sending = inParallel(300, 4, async (i) => { await new Promise((s) => setTimeout(s, 10)); return predict("canary", [instance(i)]); });
+    const sending = inParallel(300, 4, async (i) => { await new Promise((s) => setTimeout(s, 10)); return predict(canary, [instance(i)]); });
     const d = await waitFor("rollback", async () => {
       const x = await db.deployment.findUniqueOrThrow({ where: { id: r.json.id } });
       return ["succeeded", "failed", "rolled_back"].includes(x.status) ? x : null;
@@ -164,13 +189,14 @@ describe("serving", () => {
     expect(d.rollbackReason).toMatch(/error rate/);
     const shown = await call(routes.deployment.GET, "GET", `/api/v1/deployments/${d.id}`, { token: w.tokens.read, params: { id: d.id } });
     expect(shown.json.rollbackReason).toBe(d.rollbackReason);
-    const routing = asRouting((await db.endpoint.findFirstOrThrow({ where: { name: "canary" } })).routing);
+    const routing = asRouting((await db.endpoint.findFirstOrThrow({ where: { name: canary } })).routing);
     expect(routing.variants.map((v) => [v.version, v.weight])).toEqual([[v1, 100]]);
-    const after = await inParallel(50, 4, (i) => predict("canary", [instance(i)]));
+    const after = await inParallel(50, 4, (i) => predict(canary, [instance(i)]));
     expect(after.every((a) => a.status === 200 && a.json.model_version === v1)).toBe(true);
   }, 90_000);
 
   it("refuses bad traffic changes before queueing anything", async () => {
+    const endpoint = await freshEndpoint("refuse", [{ version: v1, weight: 90 }, { version: v2, weight: 10 }]);
     const before = await db.deployment.count();
     const cases: [object, number, RegExp][] = [
       [{ variants: [{ version: v1, weight: 60 }, { version: v2, weight: 30 }] }, 400, /sum to 100/],
@@ -179,37 +205,38 @@ describe("serving", () => {
       [{ variants: [{ version: v1, weight: 100 }], strategy: "canary" }, 400, /canary needs a version/],
     ];
     for (const [body, status, msg] of cases) {
-      const r = await setTraffic("split", body);
+      const r = await setTraffic(endpoint, body);
       expect(r.status, JSON.stringify(r.json)).toBe(status);
       expect(r.json.error.message).toMatch(msg);
     }
     expect(await db.deployment.count()).toBe(before);
     const unknown = await call(routes.traffic.PUT, "PUT", "/api/v1/endpoints/nope/traffic", { token: w.tokens.deploy, body: { model: "credit", variants: [{ version: v1, weight: 100 }] }, params: { endpoint: "nope" } });
     expect(unknown.status).toBe(404);
-  });
+  }, 60_000);
 
   it("answers bad requests with 400/404/413 and the reason, without hurting the workers", async () => {
+    const split = await freshEndpoint("badreq", [{ version: v1, weight: 90 }, { version: v2, weight: 10 }]);
     const post = (path: string, body: unknown) => fetch(`${cluster.gatewayUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
     const row = instance(0);
     const oip = (inputs: object[]) => ({ inputs });
     const good = Object.entries(row).map(([name, v]) => ({ name, shape: [1, 1], datatype: typeof v === "number" ? "FP32" : "BYTES", data: [v] }));
-    const ok = await post("/v2/models/split/infer", oip(good));
+    const ok = await post(`/v2/models/${split}/infer`, oip(good));
     expect(ok.status).toBe(200);
     const okJson = await ok.json();
-    expect(okJson).toMatchObject({ model_name: "split", outputs: [{ name: "probability", datatype: "FP32", shape: [1, 1] }] });
+    expect(okJson).toMatchObject({ model_name: split, outputs: [{ name: "probability", datatype: "FP32", shape: [1, 1] }] });
     expect([String(v1), String(v2)]).toContain(okJson.model_version);
 
     const cases: [string, unknown, number, RegExp][] = [
       ["/v2/models/nope/infer", oip(good), 404, /not found/],
-      ["/v2/models/split/infer", "{not json", 400, /not valid JSON/],
-      ["/v2/models/split/infer", oip([...good, { name: "colour", shape: [1, 1], datatype: "BYTES", data: ["red"] }]), 400, /unknown input "colour"/],
-      ["/v2/models/split/infer", oip(good.map((g) => (g.name === "age" ? { ...g, datatype: "BYTES", data: ["old"] } : g))), 400, /"age": datatype BYTES, the model expects FP32/],
-      ["/v2/models/split/infer", oip(good.map((g) => (g.name === "age" ? { ...g, shape: [1, 2] } : g))), 400, /"age": dimension 1 is 2/],
-      ["/v2/models/split/infer", oip(good.map((g) => (g.name === "age" ? { ...g, data: ["x"] } : g))), 400, /"age": expects finite numbers/],
-      ["/v2/models/split/infer", oip(good.filter((g) => g.name !== "age")), 400, /missing input "age"/],
-      ["/v1/endpoints/split/predict", { instances: [{ ...row, age: "old" }] }, 400, /"age": expects finite numbers/],
-      ["/v1/endpoints/split/predict", { instances: [{ ...row, colour: 1 }] }, 400, /unknown feature "colour"/],
-      ["/v1/endpoints/split/predict", { instances: Array.from({ length: 2000 }, () => row) }, 413, /larger than/],
+      [`/v2/models/${split}/infer`, "{not json", 400, /not valid JSON/],
+      [`/v2/models/${split}/infer`, oip([...good, { name: "colour", shape: [1, 1], datatype: "BYTES", data: ["red"] }]), 400, /unknown input "colour"/],
+      [`/v2/models/${split}/infer`, oip(good.map((g) => (g.name === "age" ? { ...g, datatype: "BYTES", data: ["old"] } : g))), 400, /"age": datatype BYTES, the model expects FP32/],
+      [`/v2/models/${split}/infer`, oip(good.map((g) => (g.name === "age" ? { ...g, shape: [1, 2] } : g))), 400, /"age": dimension 1 is 2/],
+      [`/v2/models/${split}/infer`, oip(good.map((g) => (g.name === "age" ? { ...g, data: ["x"] } : g))), 400, /"age": expects finite numbers/],
+      [`/v2/models/${split}/infer`, oip(good.filter((g) => g.name !== "age")), 400, /missing input "age"/],
+      [`/v1/endpoints/${split}/predict`, { instances: [{ ...row, age: "old" }] }, 400, /"age": expects finite numbers/],
+      [`/v1/endpoints/${split}/predict`, { instances: [{ ...row, colour: 1 }] }, 400, /unknown feature "colour"/],
+      [`/v1/endpoints/${split}/predict`, { instances: Array.from({ length: 2000 }, () => row) }, 413, /larger than/],
     ];
     for (const [path, body, status, msg] of cases) {
       const r = await post(path, body);
@@ -217,24 +244,24 @@ describe("serving", () => {
       expect(r.status, `${path} ${JSON.stringify(json)}`).toBe(status);
       expect(json.error.message).toMatch(msg);
     }
-    expect((await predict("split", [instance(1)])).status).toBe(200);
+    expect((await predict(split, [instance(1)])).status).toBe(200);
     expect(cluster.procs.workers.every((p) => p.child.exitCode === null)).toBe(true);
-  });
+  }, 60_000);
 
   it("fails placement of a gpu variant on a cpu-only cluster clearly, leaving routing untouched", async () => {
-    const before = (await db.endpoint.findFirstOrThrow({ where: { name: "split" } })).routing;
-    const d = await deployed("split", { variants: [{ version: v1, weight: 100, device: "gpu" }] }, "failed");
+    const endpoint = await freshEndpoint("gpu", [{ version: v1, weight: 90 }, { version: v2, weight: 10 }]);
+    const before = (await db.endpoint.findFirstOrThrow({ where: { name: endpoint } })).routing;
+    const d = await deployed(endpoint, { variants: [{ version: v1, weight: 100, device: "gpu" }] }, "failed");
     expect(d.error).toMatch(/no live gpu inference worker/);
-    expect((await db.endpoint.findFirstOrThrow({ where: { name: "split" } })).routing).toEqual(before);
+    expect((await db.endpoint.findFirstOrThrow({ where: { name: endpoint } })).routing).toEqual(before);
   }, 60_000);
 
   it("completes a blue-green switch and keeps answering through it", async () => {
-    await createEndpoint("bluegreen");
-    await deployed("bluegreen", { variants: [{ version: v1, weight: 100 }] });
-    const r = await setTraffic("bluegreen", { strategy: "blue_green", blueGreen: { rollbackWindowSeconds: 1 }, variants: [{ version: v2, weight: 100 }] });
+    const bluegreen = await freshEndpoint("bluegreen", [{ version: v1, weight: 100 }]);
+    const r = await setTraffic(bluegreen, { strategy: "blue_green", blueGreen: { rollbackWindowSeconds: 1 }, variants: [{ version: v2, weight: 100 }] });
     let stop = false;
     const statuses: number[] = [];
-    const load = (async () => { let i = 0; while (!stop) statuses.push((await predict("bluegreen", [instance(i++)])).status); })();
+    const load = (async () => { let i = 0; while (!stop) statuses.push((await predict(bluegreen, [instance(i++)])).status); })();
     const d = await waitFor("blue-green", async () => {
       const x = await db.deployment.findUniqueOrThrow({ where: { id: r.json.id } });
       return ["succeeded", "failed", "rolled_back"].includes(x.status) ? x : null;
@@ -243,19 +270,18 @@ describe("serving", () => {
     await load;
     expect(d.status).toBe("succeeded");
     expect(statuses.every((s) => s === 200)).toBe(true);
-    expect((await predict("bluegreen", [instance(0)])).json.model_version).toBe(v2);
+    expect((await predict(bluegreen, [instance(0)])).json.model_version).toBe(v2);
   }, 90_000);
 
   it("answers from the other replica when one worker dies", async () => {
-    await createEndpoint("replicated");
-    await deployed("replicated", { variants: [{ version: v1, weight: 100, replicas: 2 }] });
+    const replicated = await freshEndpoint("replicated", [{ version: v1, weight: 100, replicas: 2 }]);
     await waitFor("2 replicas", async () => {
-      const e = await call((await import("@/app/api/v1/endpoints/[endpoint]/route")).GET, "GET", "/api/v1/endpoints/replicated", { token: w.tokens.read, params: { endpoint: "replicated" } });
+      const e = await call((await import("@/app/api/v1/endpoints/[endpoint]/route")).GET, "GET", `/api/v1/endpoints/${replicated}`, { token: w.tokens.read, params: { endpoint: replicated } });
       return e.json.variants[0].readyReplicas === 2;
     });
     const victim = cluster.procs.workers[0];
     await stopProcess(victim, "SIGKILL");
-    const answers = await inParallel(100, 4, (i) => predict("replicated", [instance(i)]));
+    const answers = await inParallel(100, 4, (i) => predict(replicated, [instance(i)]));
     expect(answers.filter((a) => a.status === 200).length).toBe(100);
     const restarted = await cluster.startWorker();
     cluster.procs.workers[0] = restarted.p;
@@ -267,11 +293,12 @@ describe("serving", () => {
   }, 90_000);
 
   it("keeps answering while Redis restarts, and logs what was served meanwhile", async () => {
-    const before = await loggedCount("replicated");
+    const endpoint = await freshEndpoint("redis-restart", [{ version: v1, weight: 100 }]);
+    const before = await loggedCount(endpoint);
     let stop = false;
     let sent = 0;
     const statuses: number[] = [];
-    const load = (async () => { while (!stop) { statuses.push((await predict("replicated", [instance(sent++)])).status); } })();
+    const load = (async () => { while (!stop) { statuses.push((await predict(endpoint, [instance(sent++)])).status); } })();
     await new Promise((r) => setTimeout(r, 300));
     await cluster.redis.restart(1_500);
     await new Promise((r) => setTimeout(r, 1_500));
@@ -279,11 +306,12 @@ describe("serving", () => {
     await load;
     expect(statuses.length).toBeGreaterThan(20);
     expect(statuses.every((s) => s === 200)).toBe(true);
-    await waitFor("outage records logged", async () => (await loggedCount("replicated")) - before >= sent, 30_000, 500);
-    expect((await loggedCount("replicated")) - before).toBe(sent);
+    await waitFor("outage records logged", async () => (await loggedCount(endpoint)) - before >= sent, 30_000, 500);
+    expect((await loggedCount(endpoint)) - before).toBe(sent);
   }, 90_000);
 
   it("keeps serving from its last good routing table while Postgres is unreachable", async () => {
+    const endpoint = await freshEndpoint("pg-outage", [{ version: v1, weight: 100 }]);
     // A gateway logging in as its own role: taking that role's access away is a Postgres outage for it alone.
     const role = `gw_${process.pid}`;
     await db.$executeRawUnsafe(`CREATE ROLE ${role} LOGIN`);
@@ -293,11 +321,11 @@ describe("serving", () => {
     const port = await freePort();
     const gw = startProcess("gateway-pg", "workers/gateway/main.ts", { DATABASE_URL: dbUrl.toString(), REDIS_URL: cluster.redis.url, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", GATEWAY_RELOAD_MS: "300" });
     try {
-      await waitFor("gateway-pg", () => httpOk(`http://127.0.0.1:${port}/v2/models/replicated/ready`), 30_000);
+      await waitFor("gateway-pg", () => httpOk(`http://127.0.0.1:${port}/v2/models/${endpoint}/ready`), 30_000);
       await db.$executeRawUnsafe(`ALTER ROLE ${role} NOLOGIN`);
       await db.$executeRawUnsafe(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${role}'`);
       await new Promise((r) => setTimeout(r, 1_500)); // several failed reloads
-      const answers = await inParallel(50, 4, (i) => fetch(`http://127.0.0.1:${port}/v1/endpoints/replicated/predict`, { method: "POST", body: JSON.stringify({ instances: [instance(i)] }) }).then((r) => r.status));
+      const answers = await inParallel(50, 4, (i) => fetch(`http://127.0.0.1:${port}/v1/endpoints/${endpoint}/predict`, { method: "POST", body: JSON.stringify({ instances: [instance(i)] }) }).then((r) => r.status));
       expect(answers.every((s) => s === 200)).toBe(true);
       expect(gw.output.join("")).toMatch(/keeping the last good table/);
     } finally {
@@ -308,27 +336,25 @@ describe("serving", () => {
   }, 60_000);
 
   it("loses and duplicates nothing when the ingest consumer is killed mid-stream", async () => {
-    await createEndpoint("ingest");
-    await deployed("ingest", { variants: [{ version: v1, weight: 100 }] });
-    const sending = inParallel(3_000, 16, (i) => predict("ingest", [instance(i)]));
-    await waitFor("some ingested", async () => (await loggedCount("ingest")) > 200, 30_000, 50);
+    const ingest = await freshEndpoint("ingest", [{ version: v1, weight: 100 }]);
+    const sending = inParallel(3_000, 16, (i) => predict(ingest, [instance(i)]));
+    await waitFor("some ingested", async () => (await loggedCount(ingest)) > 200, 30_000, 50);
     await stopProcess(cluster.procs.jobs, "SIGKILL");
     const answers = await sending;
     expect(answers.every((a) => a.status === 200)).toBe(true);
     cluster.startJobs();
-    await waitFor("3,000 logged", async () => (await loggedCount("ingest")) >= 3_000, 60_000, 500);
+    await waitFor("3,000 logged", async () => (await loggedCount(ingest)) >= 3_000, 60_000, 500);
     await new Promise((r) => setTimeout(r, 2_000)); // any duplicate would arrive by now
-    expect(await loggedCount("ingest")).toBe(3_000);
-    const distinct = Number((await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(DISTINCT "requestId") AS n FROM "PredictionLog" p JOIN "Endpoint" e ON e.id = p."endpointId" WHERE e.name = 'ingest'`))[0].n);
+    expect(await loggedCount(ingest)).toBe(3_000);
+    const distinct = Number((await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(DISTINCT "requestId") AS n FROM "PredictionLog" p JOIN "Endpoint" e ON e.id = p."endpointId" WHERE e.name = $1`, ingest))[0].n);
     expect(distinct).toBe(3_000);
-    const e = await db.endpoint.findFirstOrThrow({ where: { name: "ingest" } });
+    const e = await db.endpoint.findFirstOrThrow({ where: { name: ingest } });
     expect((await db.metricRollup.findMany({ where: { endpointId: e.id } })).reduce((s, r) => s + r.count, 0)).toBe(3_000);
   }, 120_000);
 
   it("resumes a deployment when the job worker is killed mid-bake", async () => {
-    await createEndpoint("resume");
-    await deployed("resume", { variants: [{ version: v1, weight: 100 }] });
-    const r = await setTraffic("resume", { strategy: "canary", canary: { steps: [50], bakeSeconds: 4 }, variants: [{ version: v2, weight: 100 }] });
+    const resume = await freshEndpoint("resume", [{ version: v1, weight: 100 }]);
+    const r = await setTraffic(resume, { strategy: "canary", canary: { steps: [50], bakeSeconds: 4 }, variants: [{ version: v2, weight: 100 }] });
     await waitFor("baking", async () => {
       const x = await db.deployment.findUniqueOrThrow({ where: { id: r.json.id } });
       return (x.steps as { kind: string; status: string }[]).some((s) => s.kind === "bake" && s.status === "running");
@@ -340,7 +366,7 @@ describe("serving", () => {
       return ["succeeded", "failed", "rolled_back"].includes(x.status) ? x : null;
     }, 60_000, 300);
     expect(d.status, d.error ?? d.rollbackReason ?? "").toBe("succeeded");
-    expect(asRouting((await db.endpoint.findFirstOrThrow({ where: { name: "resume" } })).routing).variants.map((v) => v.version)).toEqual([v2]);
+    expect(asRouting((await db.endpoint.findFirstOrThrow({ where: { name: resume } })).routing).variants.map((v) => v.version)).toEqual([v2]);
   }, 90_000);
 });
 

@@ -7,7 +7,8 @@ import { DEFAULT_BATCHING, variantName, type Routing, type Variant } from "../..
 import type { TrafficRequest } from "./traffic-request";
 import { readJson } from "../../../db/json";
 
-const inputKey = (s: Signature) => JSON.stringify([...s.inputs].map((i) => [i.name, i.type]).sort());
+/** What a signature accepts: input names and types, in any order (shapes may differ). */
+export const inputKey = (s: Signature) => JSON.stringify([...s.inputs].map((i) => [i.name, i.type]).sort());
 
 export async function resolveRouting(opts: { db: Db; teamId: string; live: Routing; request: TrafficRequest }): Promise<Routing> {
   const { request } = opts;

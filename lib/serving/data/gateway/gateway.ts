@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import client from "prom-client";
 import type { Signature } from "../../../onnx/signature";
 import type { Variant } from "../../shared/routing";
-import { pickVariant } from "./pick-variant";
+import { findOverride, pickVariant, stickyKeyOf } from "./pick-variant";
 import { feedsToColumns, fromInstances, fromOip, InputError, oipDatatype, validateFeeds, type Feeds, type Outputs } from "../../shared/tensors";
 import { HttpError, readJson, sendError, sendJson } from "../http";
 import type { EndpointRoute } from "./routing-table";
@@ -65,22 +65,6 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     return validateFeeds(form === "oip" ? fromOip(body, sig) : fromInstances(body, sig), sig);
   }
 
-  function stickyKey(route: EndpointRoute, headers: http.IncomingHttpHeaders, body: unknown): string | null {
-    const s = route.sticky;
-    if (!s) return null;
-    if (s.header) {
-      const v = headers[s.header.toLowerCase()];
-      if (typeof v === "string" && v) return v;
-    }
-    if (s.field) {
-      const inst = (body as { instances?: Record<string, unknown>[] })?.instances?.[0]?.[s.field];
-      if (inst !== undefined) return String(inst);
-      const input = (body as { inputs?: { name: string; data: unknown[] }[] })?.inputs?.find((i) => i.name === s.field)?.data?.flat(Infinity)[0];
-      if (input !== undefined) return String(input);
-    }
-    return null;
-  }
-
   function record(route: EndpointRoute, v: Variant, requestId: string, started: number, status: number, feeds: Feeds | null, outputs: Outputs | null, shadow: boolean, rows: number, err?: string) {
     logger.log({
       t: Date.now(), e: route.id, v: v.name, n: v.version, id: requestId, s: status, l: Number((performance.now() - started).toFixed(3)), sh: shadow, r: rows,
@@ -121,10 +105,10 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     const override = req.headers[OVERRIDE_HEADER];
     let variant: Variant | null;
     if (typeof override === "string" && override) {
-      variant = route.all.find((v) => v.name === override || String(v.version) === override) ?? null;
+      variant = findOverride(route.all, override);
       if (!variant) throw new HttpError(400, "bad_request", `${OVERRIDE_HEADER}: no variant "${override}" on ${endpoint}`);
     } else {
-      variant = pickVariant(route.serving, stickyKey(route, req.headers, body));
+      variant = pickVariant(route.serving, stickyKeyOf(route.sticky, req.headers, body));
     }
     if (!variant) throw new HttpError(503, "unavailable", `endpoint "${endpoint}" has no serving variants`);
 

@@ -1,4 +1,4 @@
-import type { Variant } from "../../shared/routing";
+import type { Sticky, Variant } from "../../shared/routing";
 
 /** FNV-1a, 32 bit: fast and well spread for short keys such as user ids. */
 export function hashKey(key: string): number {
@@ -24,4 +24,25 @@ export function pickVariant(variants: Variant[], stickyKey: string | null, rando
     if (point < acc) return v;
   }
   return variants[variants.length - 1];
+}
+
+/** The sticky key of a request: the header, else the field (first instance, or first value of that OIP input). */
+export function stickyKeyOf(sticky: Sticky, headers: Record<string, string | string[] | undefined>, body: unknown): string | null {
+  if (!sticky) return null;
+  if (sticky.header) {
+    const v = headers[sticky.header.toLowerCase()];
+    if (typeof v === "string" && v) return v;
+  }
+  if (sticky.field) {
+    const inst = (body as { instances?: Record<string, unknown>[] })?.instances?.[0]?.[sticky.field];
+    if (inst !== undefined) return String(inst);
+    const input = (body as { inputs?: { name: string; data: unknown[] }[] })?.inputs?.find((i) => i.name === sticky.field)?.data?.flat(Infinity)[0];
+    if (input !== undefined) return String(input);
+  }
+  return null;
+}
+
+/** The variant an override header names, by variant name or version number; null when none matches. */
+export function findOverride(variants: Variant[], override: string): Variant | null {
+  return variants.find((v) => v.name === override || String(v.version) === override) ?? null;
 }
