@@ -1,6 +1,7 @@
 // Server-side bootstrap commands: they talk to the database directly, for a new install
 // that has no token yet. Everything else in the CLI goes through the REST API.
-import { loadConfig } from "../lib/config";
+import { parseEnv } from "../lib/env/parse-env";
+import { adminEnv } from "../lib/env/cli-env";
 import { createDb } from "../lib/db/client";
 import { SCOPES, ROLES, type Role, type Scope } from "../lib/auth/roles";
 import { createToken } from "../lib/tokens/create-token";
@@ -11,7 +12,7 @@ import type { Out } from "./commands";
 type Flags = Record<string, string | boolean | undefined>;
 
 function withDb<T>(fn: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
-  const db = createDb(loadConfig().databaseUrl);
+  const db = createDb(parseEnv(adminEnv).DATABASE_URL);
   return fn(db).finally(() => db.$disconnect());
 }
 

@@ -1,4 +1,7 @@
-// The REST client the CLI uses: SWITCHYARD_URL + SWITCHYARD_TOKEN from the environment.
+// The REST client the CLI uses: SWITCHYARD_URL + SWITCHYARD_TOKEN from the environment (lib/env/cli-env.ts).
+import { cliEnv } from "../lib/env/cli-env";
+import { EnvError, parseEnv } from "../lib/env/parse-env";
+
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message);
@@ -7,8 +10,15 @@ export class ApiError extends Error {
 
 export type Client = { request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>; upload<T = unknown>(path: string, form: FormData): Promise<T> };
 
-export function clientFromEnv(env: NodeJS.ProcessEnv = process.env): Client {
-  const base = (env.SWITCHYARD_URL ?? "http://localhost:3000").replace(/\/$/, "");
+export function clientFromEnv(rawEnv?: NodeJS.ProcessEnv): Client {
+  let env;
+  try {
+    env = parseEnv(cliEnv, rawEnv);
+  } catch (err) {
+    if (err instanceof EnvError) throw new ApiError(0, "config", err.problems.join("; "));
+    throw err;
+  }
+  const base = env.SWITCHYARD_URL.replace(/\/$/, "");
   const token = env.SWITCHYARD_TOKEN;
   if (!token) throw new ApiError(0, "config", "SWITCHYARD_TOKEN is not set (create one with `npx switchyard admin create-token` or on the API tokens page)");
   const headers = { authorization: `Bearer ${token}` };

@@ -1,5 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client";
+import { databaseEnv } from "../env/base-env";
+import { parseEnv } from "../env/parse-env";
 
 export type Db = PrismaClient;
 export type { Prisma } from "../generated/prisma/client";
@@ -12,6 +14,6 @@ const globalForDb = globalThis as unknown as { switchyardDb?: Db };
 
 /** The process-wide client; tests and scripts pass their own to the lib functions instead. */
 export function getDb(): Db {
-  globalForDb.switchyardDb ??= createDb(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/switchyard");
+  globalForDb.switchyardDb ??= createDb(parseEnv(databaseEnv).DATABASE_URL);
   return globalForDb.switchyardDb;
 }

@@ -10,15 +10,15 @@ export type EnvSpec<Shape extends z.ZodRawShape = z.ZodRawShape, Out = unknown> 
   usedBy: string;
   shape: Shape;
   /** derives values from others (a default that follows another variable) and reports combinations that cannot work */
-  finish(values: z.output<z.ZodObject<Shape>>, problem: (message: string) => void): Out;
+  finish(values: z.output<z.ZodObject<Shape, z.core.$strip>>, problem: (message: string) => void): Out;
 };
 
 export type EnvOf<S> = S extends EnvSpec<z.ZodRawShape, infer Out> ? Out : never;
 
-export function defineEnv<Shape extends z.ZodRawShape, Out = z.output<z.ZodObject<Shape>>>(
+export function defineEnv<Shape extends z.ZodRawShape, Out = z.output<z.ZodObject<Shape, z.core.$strip>>>(
   usedBy: string,
   shape: Shape,
-  finish?: (values: z.output<z.ZodObject<Shape>>, problem: (message: string) => void) => Out,
+  finish?: (values: z.output<z.ZodObject<Shape, z.core.$strip>>, problem: (message: string) => void) => Out,
 ): EnvSpec<Shape, Out> {
   return { usedBy, shape, finish: finish ?? ((v) => v as unknown as Out) };
 }

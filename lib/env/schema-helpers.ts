@@ -81,7 +81,7 @@ export function url<D extends string | undefined>(opts: Common<D> & { protocols:
 }
 
 /** One of a fixed set of words. */
-export function oneOf<const V extends string, D extends V | undefined>(values: readonly V[], opts: Common<D>) {
+export function oneOf<const V extends string, const D extends V | undefined>(values: readonly V[], opts: Common<D>) {
   const list = values.map((v) => `"${v}"`);
   return envVar<V, D>({
     ...opts,

@@ -5,7 +5,8 @@ import os from "node:os";
 import { Queue, Worker } from "bullmq";
 import { startJobsServer } from "../../lib/jobs/jobs-server";
 import pg from "pg";
-import { loadConfig } from "../../lib/config";
+import { loadEnv } from "../../lib/env/parse-env";
+import { jobsEnv } from "../../lib/env/jobs-env";
 import { createDb } from "../../lib/db/client";
 import { createLogger } from "../../lib/log";
 import { createRedis } from "../../lib/redis";
@@ -15,13 +16,13 @@ import { reconcilePending } from "../../lib/serving/control/deployments/reconcil
 import { healPlacements } from "../../lib/serving/control/deployments/heal-placements";
 import { IngestConsumer } from "../../lib/serving/data/prediction-log/ingest-consumer";
 
-const config = loadConfig();
-const log = createLogger("jobs", config.logLevel);
-const db = createDb(config.databaseUrl);
-const redis = createRedis(config.redisUrl);
-const streamRedis = createRedis(config.redisUrl, { maxRetriesPerRequest: null });
-const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
-const deps = { db, redis, log: (m: string, extra?: object) => log.info(extra ?? {}, m), ingestLagMs: Number(process.env.JOBS_INGEST_LAG_MS ?? 1_500) };
+const env = loadEnv(jobsEnv);
+const log = createLogger("jobs", env.LOG_LEVEL);
+const db = createDb(env.DATABASE_URL);
+const redis = createRedis(env.REDIS_URL);
+const streamRedis = createRedis(env.REDIS_URL, { maxRetriesPerRequest: null });
+const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
+const deps = { db, redis, log: (m: string, extra?: object) => log.info(extra ?? {}, m), ingestLagMs: env.JOBS_INGEST_LAG_MS };
 
 const deployments = new Worker(
   runDeploymentJob.queue,
@@ -30,10 +31,10 @@ const deployments = new Worker(
     await runDeployment(deps, payload.deploymentId);
   },
   {
-    connection: bullConnection(config.redisUrl),
-    concurrency: 8,
-    lockDuration: Number(process.env.JOBS_LOCK_MS ?? 30_000),
-    stalledInterval: Number(process.env.JOBS_STALLED_MS ?? 30_000),
+    connection: bullConnection(env.REDIS_URL),
+    concurrency: env.JOBS_DEPLOYMENT_CONCURRENCY,
+    lockDuration: env.JOBS_LOCK_MS,
+    stalledInterval: env.JOBS_STALLED_MS,
   },
 );
 deployments.on("failed", (job, err) => {
@@ -44,8 +45,8 @@ deployments.on("error", (err) => log.warn({ err: err.message }, "deployments wor
 
 const ingest = new IngestConsumer(streamRedis, pool, {
   consumer: `${os.hostname()}-${process.pid}`,
-  claimIdleMs: Number(process.env.INGEST_CLAIM_IDLE_MS ?? 30_000),
-  retentionDays: Number(process.env.PREDICTION_LOG_RETENTION_DAYS ?? 30),
+  claimIdleMs: env.INGEST_CLAIM_IDLE_MS,
+  retentionDays: env.PREDICTION_LOG_RETENTION_DAYS,
   onError: (err) => log.warn({ err: err.message }, "ingest error; retrying"),
 });
 ingest.start();
@@ -59,11 +60,11 @@ const every = (ms: number, fn: () => Promise<unknown>) => {
   }, ms);
 };
 const timers = [
-  every(Number(process.env.JOBS_RECONCILE_MS ?? 5_000), () => reconcilePending({ db, redisUrl: config.redisUrl })),
-  every(Number(process.env.JOBS_HEAL_MS ?? 5_000), () => healPlacements({ db, redis, log: (m) => log.info(m) })),
+  every(env.JOBS_RECONCILE_MS, () => reconcilePending({ db, redisUrl: env.REDIS_URL })),
+  every(env.JOBS_HEAL_MS, () => healPlacements({ db, redis, log: (m) => log.info(m) })),
 ];
-const queue = new Queue(runDeploymentJob.queue, { connection: bullConnection(config.redisUrl) });
-const server = startJobsServer({ port: Number(process.env.JOBS_PORT ?? 9464), host: process.env.JOBS_HOST ?? "127.0.0.1", queue, ingested: () => ingest.ingested });
+const queue = new Queue(runDeploymentJob.queue, { connection: bullConnection(env.REDIS_URL) });
+const server = startJobsServer({ port: env.JOBS_PORT, host: env.JOBS_HOST, queue, ingested: () => ingest.ingested });
 log.info("job workers started: deployments, ingest, reconcile, heal");
 
 const stop = async () => {
