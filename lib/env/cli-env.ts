@@ -9,4 +9,4 @@ export const cliEnv = defineEnv("CLI", {
 });
 export type CliEnv = EnvOf<typeof cliEnv>;
 
-export const adminEnv = defineEnv("CLI admin, migrate", { DATABASE_URL: baseFields.DATABASE_URL });
+export const adminEnv = defineEnv("CLI admin / migrate", { DATABASE_URL: baseFields.DATABASE_URL });

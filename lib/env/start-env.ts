@@ -9,7 +9,7 @@ import { NEXTAUTH_URL } from "./web-env";
 export const DEFAULT_ADMIN_PASSWORD = "switchyard-admin";
 
 export const startEnv = defineEnv(
-  "npm start, seed",
+  "npm start / seed",
   {
     DATABASE_URL: baseFields.DATABASE_URL,
     REDIS_URL: baseFields.REDIS_URL,
