@@ -12,6 +12,10 @@ const NO_ORT = { name: "onnxruntime-node", message: "the control plane never loa
 const NO_INFERENCE = { regex: "serving/data/inference/", message: "the control plane never imports the inference worker's modules" };
 const NO_DATA_PLANE = { regex: "(^|/)data/", message: "control and shared serving code never import the data plane (lib/serving/data)" };
 const restrict = (paths, patterns) => ({ "no-restricted-imports": ["error", { paths, patterns }] });
+// Configuration is read once per process, by a zod schema in lib/env, and passed down as values.
+const NO_PROCESS_ENV = {
+  "no-restricted-properties": ["error", { object: "process", property: "env", message: "read configuration through lib/env (one schema per process, parsed at start: loadEnv(gatewayEnv) …) and pass the values down; only lib/env reads process.env" }],
+};
 
 export default tseslint.config(
   { ignores: ["node_modules/", ".next/", "lib/generated/", ".data/", "test-results/", "playwright-report/", "next-env.d.ts", "public/"] },
@@ -33,4 +37,5 @@ export default tseslint.config(
   { files: ["lib/serving/data/**"], ignores: ["lib/serving/data/inference/**"], rules: restrict([NO_ORT], [...HTTP_LAYER, NO_INFERENCE]) },
   { files: ["lib/serving/data/inference/**", "lib/onnx/inspect-model.ts"], rules: restrict([], HTTP_LAYER) },
   { files: ["app/**", "components/**", "cli/**", "workers/jobs/**", "workers/gateway/**"], rules: restrict([NO_ORT], [NO_INFERENCE]) },
+  { files: ["app/**", "components/**", "lib/**", "workers/**", "cli/**"], ignores: ["lib/env/**"], rules: NO_PROCESS_ENV },
 );

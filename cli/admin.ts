@@ -1,7 +1,8 @@
 // Server-side bootstrap commands: they talk to the database directly, for a new install
 // that has no token yet. Everything else in the CLI goes through the REST API. They run only
 // inside the repository (`npm run cli -- admin …`); the bundled CLI the web app serves has none.
-import { loadConfig } from "../lib/config";
+import { parseEnv } from "../lib/env/parse-env";
+import { adminEnv } from "../lib/env/cli-env";
 import { createDb } from "../lib/db/client";
 import { SCOPES, ROLES, type Role, type Scope } from "../lib/auth/roles";
 import { createToken } from "../lib/tokens/create-token";
@@ -11,13 +12,13 @@ import { intFlag, UsageError } from "./errors";
 import { checkDatabase, describeDatabase } from "./admin-database";
 import type { Out } from "./commands";
 
-type Flags = Record<string, string | boolean | undefined>;
+import type { Flags } from "./flags";
 
 export const DEFAULT_TOKEN_DAYS = 90;
 
 /** Says which database it uses (on stderr, so stdout stays the answer), checks it, then runs `fn`. */
 async function withDb<T>(err: Out, fn: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
-  const { databaseUrl } = loadConfig();
+  const databaseUrl = parseEnv(adminEnv).DATABASE_URL;
   err(`database: ${describeDatabase(databaseUrl)} (DATABASE_URL)`);
   await checkDatabase(databaseUrl);
   const db = createDb(databaseUrl);

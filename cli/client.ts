@@ -1,5 +1,6 @@
-// The REST client the CLI uses: SWITCHYARD_URL + SWITCHYARD_TOKEN from the environment.
-// It is bundled into the served CLI, so it imports nothing but Node's own modules.
+// The REST client the CLI uses: SWITCHYARD_URL + SWITCHYARD_TOKEN (lib/env/cli-connection.ts). It is
+// bundled into the served CLI, so it imports nothing but Node's own modules and small plain code.
+import { CliEnvError, readCliConnection } from "../lib/env/cli-connection";
 import { UsageError } from "./errors";
 
 export class ApiError extends Error {
@@ -11,19 +12,18 @@ export class ApiError extends Error {
 export type Client = { request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>; upload<T = unknown>(path: string, form: FormData): Promise<T> };
 
 /** The environment is checked on the first request, so bad arguments are reported before a missing token. */
-export function clientFromEnv(env: NodeJS.ProcessEnv = process.env): Client {
+export function clientFromEnv(rawEnv?: NodeJS.ProcessEnv): Client {
   const connection = () => {
-    const raw = env.SWITCHYARD_URL || "http://localhost:3000";
-    let url: URL;
+    let env;
     try {
-      url = new URL(raw);
-    } catch {
-      throw new UsageError(`SWITCHYARD_URL: not a URL: "${raw}" (e.g. https://switchyard.example.com)`);
+      env = readCliConnection(rawEnv);
+    } catch (err) {
+      if (err instanceof CliEnvError) throw new UsageError(err.message);
+      throw err;
     }
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`SWITCHYARD_URL: use an http:// or https:// URL, got "${raw}"`);
-    const token = env.SWITCHYARD_TOKEN;
+    const token = env.token;
     if (!token) throw new UsageError("SWITCHYARD_TOKEN is not set (create a token on the web app's API tokens page, or in the repository with `npm run cli -- admin create-token`)");
-    return { base: raw.replace(/\/+$/, ""), headers: { authorization: `Bearer ${token}` } };
+    return { base: env.url.replace(/\/+$/, ""), headers: { authorization: `Bearer ${token}` } };
   };
   async function send<T>(method: string, path: string, init: RequestInit): Promise<T> {
     const { base, headers } = connection();

@@ -5,7 +5,7 @@ import { intFlag, UsageError, wholeNumber } from "./errors";
 import type { ResponseOf } from "../lib/api/contract";
 import type * as contracts from "../lib/api/contracts/models";
 
-type Flags = Record<string, string | boolean | undefined>;
+import type { Flags } from "./flags";
 export type Out = (line: string) => void;
 
 const readJsonFile = (file: string | undefined, what: string): unknown => {

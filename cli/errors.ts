@@ -1,4 +1,5 @@
 // How a command fails, and so which exit code the CLI ends with.
+import type { Flags } from "./flags";
 
 /** Bad usage: unknown command, missing argument, bad flag value. Nothing was sent. Exit 2. */
 export class UsageError extends Error {}
@@ -10,7 +11,6 @@ export class CommandFailed extends Error {
   }
 }
 
-type Flags = Record<string, string | boolean | undefined>;
 
 /** A whole-number flag within bounds, or undefined when absent; anything else is bad usage. */
 export function intFlag(f: Flags, name: string, bounds: { min: number; max?: number }): number | undefined {

@@ -38,7 +38,8 @@ const OPTIONS = {
   json: { type: "boolean" }, help: { type: "boolean", short: "h" },
 } as const;
 
-export type Flags = Record<string, string | boolean | undefined>;
+import type { Flags } from "./flags";
+export type { Flags };
 export type Runner = (args: string[], flags: Flags, out: cmd.Out, err: cmd.Out) => Promise<unknown>;
 
 const api = (fn: (c: ReturnType<typeof clientFromEnv>, args: string[], flags: Flags, out: cmd.Out) => Promise<unknown>): Runner => (a, f, o) => fn(clientFromEnv(), a, f, o);
@@ -52,7 +53,7 @@ export const API_COMMANDS: Record<string, Runner> = {
   "alias set": api(cmd.aliasSet),
   "endpoints create": api(serving.endpointsCreate),
   "endpoints list": api(serving.endpointsList),
-  "traffic set": api((c, a, f, o) => serving.trafficSet(c, a, f, o, (f.variant as unknown as string[] | undefined) ?? [])),
+  "traffic set": api((c, a, f, o) => serving.trafficSet(c, a, f, o, Array.isArray(f.variant) ? f.variant : [])),
   "deployments wait": api(serving.deploymentsWait),
 };
 

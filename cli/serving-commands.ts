@@ -4,7 +4,7 @@ import { CommandFailed, intFlag, oneOf, UsageError, wholeNumber } from "./errors
 import type { ResponseOf } from "../lib/api/contract";
 import type * as endpoints from "../lib/api/contracts/endpoints";
 
-type Flags = Record<string, string | boolean | undefined>;
+import type { Flags } from "./flags";
 type Deployment = ResponseOf<typeof endpoints.getDeployment>;
 
 const ENVIRONMENTS = ["staging", "production"] as const;

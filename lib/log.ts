@@ -1,7 +1,12 @@
 import pino from "pino";
+import { logEnv } from "./env/base-env";
+import { parseEnv } from "./env/parse-env";
 
-/** JSON-line logs. Authorization headers, cookies and tokens are redacted wherever they appear. */
-export function createLogger(name: string, level = process.env.LOG_LEVEL ?? "info") {
+/**
+ * JSON-line logs. Authorization headers, cookies and tokens are redacted wherever they appear.
+ * Processes pass the level from their parsed env; without one, LOG_LEVEL is read through lib/env.
+ */
+export function createLogger(name: string, level: string = parseEnv(logEnv).LOG_LEVEL) {
   return pino({
     name,
     level,

@@ -1,17 +1,36 @@
-import { loadConfig, type Config } from "./config";
 import { getDb, type Db } from "./db/client";
+import { parseEnv } from "./env/parse-env";
+import { webEnv, type WebEnv } from "./env/web-env";
 import { LocalArtifactStore, type ArtifactStore } from "./storage/artifact-store";
 import { createRedis } from "./redis";
 import type { Redis } from "ioredis";
+
+/** The web's settings, from its validated environment (lib/env/web-env.ts). */
+export type Config = ReturnType<typeof webConfig>;
+
+export function webConfig(env: WebEnv) {
+  return {
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    // relative paths are relative to the working directory of the process
+    artifactDir: env.ARTIFACT_DIR,
+    maxUploadBytes: env.MAX_UPLOAD_BYTES,
+    authSecret: env.NEXTAUTH_SECRET,
+    oidc: env.oidc,
+    rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+    logLevel: env.LOG_LEVEL,
+    gatewayPublicUrl: env.GATEWAY_PUBLIC_URL,
+  };
+}
 
 export type Services = { db: Db; store: ArtifactStore; config: Config; redis: Redis };
 
 let cached: Services | null = null;
 
-/** The web process's clients, built once from the environment. */
+/** The web process's clients, built once from its environment (webEnv). */
 export function getServices(): Services {
   if (!cached) {
-    const config = loadConfig();
+    const config = webConfig(parseEnv(webEnv));
     cached = { db: getDb(), store: new LocalArtifactStore(config.artifactDir), config, redis: createRedis(config.redisUrl) };
   }
   return cached;

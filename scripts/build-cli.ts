@@ -36,6 +36,8 @@ export function buildCli(outfile: string = CLI_BUNDLE): { outfile: string; chang
   const serverSide = inputs.filter((i) => SERVER_ONLY.some((re) => re.test(i)));
   if (serverSide.length) throw new Error(`the served CLI must not contain server-side code, but it imports: ${serverSide.join(", ")}`);
   const code = result.outputFiles[0].contents;
+  // A few KiB of our own code: a library pulled in by accident (zod is 450 KiB) shows up here.
+  if (code.byteLength > 100 * 1024) throw new Error(`the served CLI grew to ${Math.round(code.byteLength / 1024)} KiB; keep heavy libraries (zod, …) out of cli/ and what it imports`);
   const changed = !existsSync(outfile) || !Buffer.from(code).equals(readFileSync(outfile));
   if (changed) {
     mkdirSync(path.dirname(outfile), { recursive: true });

@@ -4,7 +4,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { diffSchemas, MIGRATIONS_DIR } from "../lib/db/migrate";
-import { loadConfig } from "../lib/config";
+import { loadEnv } from "../lib/env/parse-env";
+import { adminEnv } from "../lib/env/cli-env";
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
@@ -13,7 +14,7 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
 }
 const last = execFileSync("git", ["log", "-1", "--format=%H", "--", "prisma/migrations"]).toString().trim();
 const base = last ? execFileSync("git", ["show", `${last}:prisma/schema.prisma`]).toString() : null;
-const sql = await diffSchemas(loadConfig().databaseUrl, base);
+const sql = await diffSchemas(loadEnv(adminEnv).DATABASE_URL, base);
 if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) {
   console.log("schema.prisma matches the migrations; nothing to write");
 } else {

@@ -1,8 +1,9 @@
 import { applyMigrations } from "../lib/db/migrate";
 import { ensureDatabase } from "../lib/db/ensure-database";
-import { loadConfig } from "../lib/config";
+import { loadEnv } from "../lib/env/parse-env";
+import { adminEnv } from "../lib/env/cli-env";
 
-const { databaseUrl } = loadConfig();
+const { DATABASE_URL: databaseUrl } = loadEnv(adminEnv);
 await ensureDatabase(databaseUrl);
 const applied = await applyMigrations(databaseUrl);
 console.log(applied.length ? `applied ${applied.join(", ")}` : "database is up to date");

@@ -1,12 +1,13 @@
-import { loadConfig } from "../lib/config";
+import { loadEnv } from "../lib/env/parse-env";
+import { startEnv } from "../lib/env/start-env";
 import { createDb } from "../lib/db/client";
 import { LocalArtifactStore } from "../lib/storage/artifact-store";
 import { seedDemo } from "../lib/seed/seed-demo";
 import { closeDeploymentsQueue } from "../lib/jobs/enqueue-deployment";
 
-const config = loadConfig();
-const db = createDb(config.databaseUrl);
-await seedDemo({ db, store: new LocalArtifactStore(config.artifactDir), adminEmail: config.adminEmail, adminPassword: config.adminPassword, redisUrl: config.redisUrl, log: console.log });
+const env = loadEnv(startEnv);
+const db = createDb(env.DATABASE_URL);
+await seedDemo({ db, store: new LocalArtifactStore(env.ARTIFACT_DIR), adminEmail: env.SEED_ADMIN_EMAIL, adminPassword: env.SEED_ADMIN_PASSWORD, redisUrl: env.REDIS_URL, log: console.log });
 await closeDeploymentsQueue();
 await db.$disconnect();
 console.log("seed done");

@@ -1,6 +1,11 @@
 // `npm start`: check Postgres and Redis, migrate, seed, build the web app if needed, then run
 // every process under one supervisor. Ctrl-C stops them all.
-import { loadConfig } from "../lib/config";
+import { loadEnv, type EnvSpec } from "../lib/env/parse-env";
+import { DEFAULT_ADMIN_PASSWORD, startEnv } from "../lib/env/start-env";
+import { webEnv } from "../lib/env/web-env";
+import { gatewayEnv } from "../lib/env/gateway-env";
+import { inferenceEnv } from "../lib/env/inference-env";
+import { jobsEnv } from "../lib/env/jobs-env";
 import { ensureDatabase } from "../lib/db/ensure-database";
 import { applyMigrations } from "../lib/db/migrate";
 import { createDb } from "../lib/db/client";
@@ -11,13 +16,25 @@ import { checkPort, checkPostgres, checkRedis, HOW_TO_START } from "./lib/prefli
 import { buildWebIfChanged } from "./lib/build-web";
 import { supervise, type ProcSpec } from "./lib/supervise";
 
-const config = loadConfig();
-const webPort = Number(process.env.PORT ?? 3000);
-const gatewayPort = Number(process.env.GATEWAY_PORT ?? 8080);
-const inferencePort = Number(process.env.INFERENCE_PORT ?? 9001);
+const env = loadEnv(startEnv);
+const webPort = env.PORT;
+const gatewayPort = env.GATEWAY_PORT;
+const inferencePort = env.INFERENCE_PORT;
 const log = (m: string) => console.log(`[start] ${m}`);
 
-const problems = (await Promise.all([checkPostgres(config.databaseUrl), checkRedis(config.redisUrl)])).filter(Boolean);
+const tsx = (script: string) => ["--import", "tsx", script];
+const procs: ProcSpec[] = [
+  { name: "web", command: "npx", args: ["next", "start", "-p", String(webPort)], env: { NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: env.NEXTAUTH_URL } },
+  { name: "jobs", command: process.execPath, args: tsx("workers/jobs/main.ts") },
+  { name: "gateway", command: process.execPath, args: tsx("workers/gateway/main.ts"), env: { GATEWAY_PORT: String(gatewayPort) } },
+  { name: "inference-cpu", command: process.execPath, args: tsx("workers/inference/main.ts"), env: { INFERENCE_DEVICE: "cpu", INFERENCE_PORT: String(inferencePort) } },
+];
+// Each process checks its own variables when it starts; check them all here first, with the
+// environment each will get, so a bad value stops `npm start` before anything runs.
+const specs: Record<string, EnvSpec> = { web: webEnv, jobs: jobsEnv, gateway: gatewayEnv, "inference-cpu": inferenceEnv };
+for (const p of procs) loadEnv(specs[p.name], { ...process.env, ...p.env });
+
+const problems = (await Promise.all([checkPostgres(env.DATABASE_URL), checkRedis(env.REDIS_URL)])).filter(Boolean);
 if (problems.length) {
   for (const p of problems) console.error(`[start] ${p}`);
   console.error(HOW_TO_START);
@@ -29,27 +46,19 @@ if (busy.length) {
   process.exit(1);
 }
 
-await ensureDatabase(config.databaseUrl);
-const applied = await applyMigrations(config.databaseUrl);
+await ensureDatabase(env.DATABASE_URL);
+const applied = await applyMigrations(env.DATABASE_URL);
 log(applied.length ? `applied migrations: ${applied.join(", ")}` : "database schema is up to date");
-const db = createDb(config.databaseUrl);
-await seedDemo({ db, store: new LocalArtifactStore(config.artifactDir), adminEmail: config.adminEmail, adminPassword: config.adminPassword, redisUrl: config.redisUrl, log });
+const db = createDb(env.DATABASE_URL);
+await seedDemo({ db, store: new LocalArtifactStore(env.ARTIFACT_DIR), adminEmail: env.SEED_ADMIN_EMAIL, adminPassword: env.SEED_ADMIN_PASSWORD, redisUrl: env.REDIS_URL, log });
 await closeDeploymentsQueue();
 await db.$disconnect();
 
 buildWebIfChanged(log);
 
-const tsx = (script: string) => ["--import", "tsx", script];
-const procs: ProcSpec[] = [
-  { name: "web", command: "npx", args: ["next", "start", "-p", String(webPort)], env: { NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${webPort}` } },
-  { name: "jobs", command: process.execPath, args: tsx("workers/jobs/main.ts") },
-  { name: "gateway", command: process.execPath, args: tsx("workers/gateway/main.ts"), env: { GATEWAY_PORT: String(gatewayPort) } },
-  { name: "inference-cpu", command: process.execPath, args: tsx("workers/inference/main.ts"), env: { INFERENCE_DEVICE: "cpu", INFERENCE_PORT: String(inferencePort) } },
-];
-
 log(`Switchyard is starting:
   web        http://localhost:${webPort}
-  sign in    ${config.adminEmail} / ${process.env.SEED_ADMIN_PASSWORD ? "(SEED_ADMIN_PASSWORD)" : config.adminPassword}
+  sign in    ${env.SEED_ADMIN_EMAIL} / ${env.SEED_ADMIN_PASSWORD === DEFAULT_ADMIN_PASSWORD ? DEFAULT_ADMIN_PASSWORD : "(SEED_ADMIN_PASSWORD)"}
   API        http://localhost:${webPort}/api/v1/openapi.json
   gateway    http://localhost:${gatewayPort}  (try: curl -s localhost:${gatewayPort}/v1/endpoints/credit-risk/predict -H 'x-user-id: ana' -d @fixtures/predict-example.json)
 Ctrl-C stops everything.`);

@@ -2,19 +2,19 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "../db/client";
-import { loadConfig } from "../config";
+import { getServices, type Config } from "../services";
 import { verifyPassword } from "./password";
 
-function oidcProvider(env: NodeJS.ProcessEnv) {
-  if (!env.OIDC_ISSUER || !env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET) return [];
+function oidcProvider(oidc: Config["oidc"]) {
+  if (!oidc) return [];
   return [
     {
       id: "oidc",
-      name: env.OIDC_NAME ?? "Single sign-on",
+      name: oidc.name,
       type: "oauth" as const,
-      wellKnown: `${env.OIDC_ISSUER.replace(/\/$/, "")}/.well-known/openid-configuration`,
-      clientId: env.OIDC_CLIENT_ID,
-      clientSecret: env.OIDC_CLIENT_SECRET,
+      wellKnown: `${oidc.issuer.replace(/\/$/, "")}/.well-known/openid-configuration`,
+      clientId: oidc.clientId,
+      clientSecret: oidc.clientSecret,
       authorization: { params: { scope: "openid email profile" } },
       idToken: true,
       checks: ["pkce" as const, "state" as const],
@@ -24,7 +24,7 @@ function oidcProvider(env: NodeJS.ProcessEnv) {
 }
 
 export function authOptions(): NextAuthOptions {
-  const config = loadConfig();
+  const { config } = getServices();
   return {
     secret: config.authSecret,
     session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
@@ -41,7 +41,7 @@ export function authOptions(): NextAuthOptions {
           return { id: user.id, email: user.email, name: user.name };
         },
       }),
-      ...oidcProvider(process.env),
+      ...oidcProvider(config.oidc),
     ],
     callbacks: {
       // OIDC users are matched to Switchyard users by email: an admin adds them to a team first.

@@ -1,5 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client";
+import { databaseEnv } from "../env/base-env";
+import { parseEnv } from "../env/parse-env";
 
 export type Db = PrismaClient;
 export type { Prisma } from "../generated/prisma/client";
@@ -8,10 +10,13 @@ export function createDb(databaseUrl: string): Db {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 10 }) });
 }
 
-const globalForDb = globalThis as unknown as { switchyardDb?: Db };
+// One client per process, kept on globalThis so Next's dev reloads don't open a pool each time.
+declare global {
+  var switchyardDb: Db | undefined;
+}
 
 /** The process-wide client; tests and scripts pass their own to the lib functions instead. */
 export function getDb(): Db {
-  globalForDb.switchyardDb ??= createDb(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/switchyard");
-  return globalForDb.switchyardDb;
+  globalThis.switchyardDb ??= createDb(parseEnv(databaseEnv).DATABASE_URL);
+  return globalThis.switchyardDb;
 }

@@ -1,5 +1,6 @@
 import { Queue } from "bullmq";
-import { bullConnection, runDeploymentJob, type RunDeploymentPayload } from "./queues";
+import { bullConnection } from "./queues";
+import { runDeploymentJob, type RunDeploymentPayload } from "./definitions/run-deployment";
 
 let queue: Queue | null = null;
 

@@ -1,16 +1,5 @@
-// The queue contract: queue names and one versioned payload schema per job. Producers and
-// processors import from here only, so a payload change is a version bump in one place.
-import { z } from "zod";
-
-export const QUEUE_NAMES = { deployments: "deployments" } as const;
-
-export const runDeploymentJob = {
-  queue: QUEUE_NAMES.deployments,
-  name: "run-deployment",
-  version: 1,
-  schema: z.object({ v: z.literal(1), deploymentId: z.string().regex(/^[a-z0-9]+$/) }),
-} as const;
-export type RunDeploymentPayload = z.infer<typeof runDeploymentJob.schema>;
+// BullMQ connections. Queue names, payload schemas and versions live in the job definitions
+// (lib/jobs/definitions/), which producers and workers/jobs/main.ts both import.
 
 /** BullMQ wants ioredis connections without a per-command retry limit. */
 export function bullConnection(redisUrl: string) {

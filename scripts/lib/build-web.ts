@@ -7,7 +7,7 @@ import path from "node:path";
 import { buildCli, CLI_BUNDLE } from "../build-cli";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
-const INPUTS = ["app", "components", "lib", "public", "next.config.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json", "prisma/schema.prisma"];
+const INPUTS = ["app", "components", "lib", "public", "instrumentation.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json", "prisma/schema.prisma"];
 const STAMP = path.join(ROOT, ".next", "switchyard-sources.sha256");
 
 function sourcesHash(): string {

@@ -1,6 +1,7 @@
 // Gateway: the data plane's front door on GATEWAY_PORT (8080). Never waits on Postgres per request.
 import { REDIS_KEYS } from "../../lib/redis-keys";
-import { loadConfig } from "../../lib/config";
+import { loadEnv } from "../../lib/env/parse-env";
+import { gatewayEnv } from "../../lib/env/gateway-env";
 import { createDb } from "../../lib/db/client";
 import { createLogger } from "../../lib/log";
 import { createRedis } from "../../lib/redis";
@@ -10,16 +11,16 @@ import { loadRoutingTable, type EndpointRoute } from "../../lib/serving/data/gat
 import { WorkerDirectory } from "../../lib/serving/data/gateway/worker-directory";
 import { PredictionLogger } from "../../lib/serving/data/prediction-log/prediction-logger";
 
-const config = loadConfig();
-const log = createLogger("gateway", config.logLevel);
-const port = Number(process.env.GATEWAY_PORT ?? 8080);
-const db = createDb(config.databaseUrl);
-const redis = createRedis(config.redisUrl);
-const subscriber = createRedis(config.redisUrl, { maxRetriesPerRequest: null });
+const env = loadEnv(gatewayEnv);
+const log = createLogger("gateway", env.LOG_LEVEL);
+const port = env.GATEWAY_PORT;
+const db = createDb(env.DATABASE_URL);
+const redis = createRedis(env.REDIS_URL);
+const subscriber = createRedis(env.REDIS_URL, { maxRetriesPerRequest: null });
 const directory = new WorkerDirectory(redis);
 const logger = new PredictionLogger(redis, {
-  enabled: process.env.GATEWAY_LOG_PREDICTIONS !== "0",
-  maxBuffer: Number(process.env.GATEWAY_LOG_BUFFER ?? 200_000),
+  enabled: env.GATEWAY_LOG_PREDICTIONS,
+  maxBuffer: env.GATEWAY_LOG_BUFFER,
   perEntry: 64,
   flushMs: 20,
   onError: (err) => log.warn({ err: err.message }, "prediction log: Redis unavailable, buffering"),
@@ -43,7 +44,7 @@ const reload = () =>
 
 await reload();
 await directory.refresh().catch((err) => log.warn({ err: err.message }, "worker list unavailable"));
-setInterval(() => void reload(), Number(process.env.GATEWAY_RELOAD_MS ?? 5_000)).unref();
+setInterval(() => void reload(), env.GATEWAY_RELOAD_MS).unref();
 setInterval(() => void directory.refresh().catch(() => {}), 1_000).unref();
 subscriber.subscribe(REDIS_KEYS.routingChannel).catch(() => {});
 subscriber.on("message", () => void reload());
@@ -53,13 +54,13 @@ subscriber.on("ready", () => void reload());
 const server = createGateway({
   table: () => table,
   directory,
-  forwarder: new Forwarder(Number(process.env.GATEWAY_TIMEOUT_MS ?? 10_000), process.env.GATEWAY_COALESCE !== "0"),
+  forwarder: new Forwarder(env.GATEWAY_TIMEOUT_MS, env.GATEWAY_COALESCE),
   logger,
-  maxBodyBytes: Number(process.env.GATEWAY_MAX_BODY_BYTES ?? 4 * 1024 * 1024),
+  maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES,
   onShadowError: (err) => log.debug({ err: err.message }, "shadow request failed"),
 });
 server.keepAliveTimeout = 65_000;
-server.listen(port, process.env.GATEWAY_HOST ?? "0.0.0.0", () => log.info({ port }, "gateway listening"));
+server.listen(port, env.GATEWAY_HOST, () => log.info({ port }, "gateway listening"));
 
 const stop = async () => {
   server.close();

@@ -1,7 +1,7 @@
 // Inference worker: loads model versions with onnxruntime-node on one device, batches requests
-// dynamically, and heartbeats to Redis. Config from the environment (README, configuration).
-import os from "node:os";
-import { loadConfig } from "../../lib/config";
+// dynamically, and heartbeats to Redis. Config from the environment (lib/env/inference-env.ts).
+import { loadEnv } from "../../lib/env/parse-env";
+import { inferenceEnv } from "../../lib/env/inference-env";
 import { createLogger } from "../../lib/log";
 import { createRedis } from "../../lib/redis";
 import { LocalArtifactStore } from "../../lib/storage/artifact-store";
@@ -10,14 +10,14 @@ import { ModelHost } from "../../lib/serving/data/inference/model-host";
 import { createInferenceMetrics, createInferenceServer } from "../../lib/serving/data/inference/server";
 import { publishHeartbeat, removeWorker, type WorkerInfo } from "../../lib/serving/shared/worker-registry";
 
-const config = loadConfig();
-const log = createLogger("inference", config.logLevel);
-const port = Number(process.env.INFERENCE_PORT ?? 9001);
-const host = process.env.INFERENCE_HOST ?? "127.0.0.1";
-const requested = process.env.INFERENCE_DEVICE ?? "cpu";
-const fallback = process.env.INFERENCE_GPU_FALLBACK === "refuse" ? "refuse" : "cpu";
-const capacity = Number(process.env.INFERENCE_MAX_QUEUE_ROWS ?? 4096);
-const id = process.env.INFERENCE_WORKER_ID ?? `${os.hostname()}-${port}`;
+const env = loadEnv(inferenceEnv);
+const log = createLogger("inference", env.LOG_LEVEL);
+const port = env.INFERENCE_PORT;
+const host = env.INFERENCE_HOST;
+const requested = env.INFERENCE_DEVICE;
+const fallback = env.INFERENCE_GPU_FALLBACK;
+const capacity = env.INFERENCE_MAX_QUEUE_ROWS;
+const id = env.INFERENCE_WORKER_ID;
 
 let choice;
 try {
@@ -32,15 +32,15 @@ try {
 if (choice.fallbackReason) log.warn({ requested, device: choice.device }, `${choice.fallbackReason}; falling back to cpu`);
 
 const metrics = createInferenceMetrics();
-const models = new ModelHost(new LocalArtifactStore(config.artifactDir), choice.providers, {
+const models = new ModelHost(new LocalArtifactStore(env.ARTIFACT_DIR), choice.providers, {
   maxQueuedRows: capacity,
-  intraOpThreads: Number(process.env.INFERENCE_INTRA_OP_THREADS ?? 1),
+  intraOpThreads: env.INFERENCE_INTRA_OP_THREADS,
   observe: (version) => (rows, _requests, seconds) => {
     metrics.batchRows.observe({ version }, rows);
     metrics.batchSeconds.observe({ version }, seconds);
   },
 });
-const redis = createRedis(config.redisUrl);
+const redis = createRedis(env.REDIS_URL);
 const startedAt = Date.now();
 const info = (): WorkerInfo => ({
   id, url: `http://${host}:${port}`, requestedDevice: requested, device: choice.device, fallbackReason: choice.fallbackReason,

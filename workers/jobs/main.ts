@@ -1,76 +1,66 @@
-// Job workers: the deployments queue, the prediction-log ingest consumer, and two loops that
-// keep the system converging (queue deployments recorded while Redis was down; re-place
-// versions on workers that restarted empty).
+// Job workers: every BullMQ queue in JOBS below, and the prediction-log ingest consumer (a Redis
+// stream consumer group). Scheduled jobs (reconcile, heal, prediction-log maintenance) are BullMQ
+// job schedulers: however many job workers run, each period's job runs in one of them.
 import os from "node:os";
-import { Queue, Worker } from "bullmq";
-import { startJobsServer } from "../../lib/jobs/jobs-server";
 import pg from "pg";
-import { loadConfig } from "../../lib/config";
 import { createDb } from "../../lib/db/client";
+import { jobsEnv } from "../../lib/env/jobs-env";
+import { loadEnv } from "../../lib/env/parse-env";
 import { createLogger } from "../../lib/log";
 import { createRedis } from "../../lib/redis";
-import { bullConnection, runDeploymentJob } from "../../lib/jobs/queues";
-import { failDeployment, runDeployment } from "../../lib/serving/control/deployments/run-deployment";
-import { reconcilePending } from "../../lib/serving/control/deployments/reconcile-pending";
-import { healPlacements } from "../../lib/serving/control/deployments/heal-placements";
+import { bullConnection } from "../../lib/jobs/queues";
+import { startJobWorkers, type JobRegistration } from "../../lib/jobs/job-workers";
+import { startJobsServer } from "../../lib/jobs/jobs-server";
+import { runDeploymentJob } from "../../lib/jobs/definitions/run-deployment";
+import { reconcileDeploymentsJob } from "../../lib/jobs/definitions/reconcile-deployments";
+import { healPlacementsJob } from "../../lib/jobs/definitions/heal-placements";
+import { predictionLogMaintenanceJob } from "../../lib/jobs/definitions/prediction-log-maintenance";
 import { IngestConsumer } from "../../lib/serving/data/prediction-log/ingest-consumer";
 
-const config = loadConfig();
-const log = createLogger("jobs", config.logLevel);
-const db = createDb(config.databaseUrl);
-const redis = createRedis(config.redisUrl);
-const streamRedis = createRedis(config.redisUrl, { maxRetriesPerRequest: null });
-const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
-const deps = { db, redis, log: (m: string, extra?: object) => log.info(extra ?? {}, m), ingestLagMs: Number(process.env.JOBS_INGEST_LAG_MS ?? 1_500) };
+const env = loadEnv(jobsEnv);
+const log = createLogger("jobs", env.LOG_LEVEL);
+const db = createDb(env.DATABASE_URL);
+const redis = createRedis(env.REDIS_URL);
+const streamRedis = createRedis(env.REDIS_URL, { maxRetriesPerRequest: null });
+const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
 
-const deployments = new Worker(
-  runDeploymentJob.queue,
-  async (job) => {
-    const payload = runDeploymentJob.schema.parse(job.data);
-    await runDeployment(deps, payload.deploymentId);
+/** Every queue this process works on, with its concurrency or its period. */
+const JOBS: JobRegistration[] = [
+  { job: runDeploymentJob, concurrency: env.JOBS_DEPLOYMENT_CONCURRENCY },
+  { job: reconcileDeploymentsJob, every: env.JOBS_RECONCILE_MS },
+  { job: healPlacementsJob, every: env.JOBS_HEAL_MS },
+  { job: predictionLogMaintenanceJob, every: env.PREDICTION_LOG_MAINTENANCE_MS },
+];
+
+const workers = startJobWorkers({
+  jobs: JOBS,
+  connection: bullConnection(env.REDIS_URL),
+  lockMs: env.JOBS_LOCK_MS,
+  stalledMs: env.JOBS_STALLED_MS,
+  log,
+  ctx: {
+    db,
+    redis,
+    pool,
+    redisUrl: env.REDIS_URL,
+    log: (m, extra) => log.info(extra ?? {}, m),
+    settings: { ingestLagMs: env.JOBS_INGEST_LAG_MS, predictionLogRetentionDays: env.PREDICTION_LOG_RETENTION_DAYS },
   },
-  {
-    connection: bullConnection(config.redisUrl),
-    concurrency: 8,
-    lockDuration: Number(process.env.JOBS_LOCK_MS ?? 30_000),
-    stalledInterval: Number(process.env.JOBS_STALLED_MS ?? 30_000),
-  },
-);
-deployments.on("failed", (job, err) => {
-  log.error({ job: job?.id, err: err.message }, "deployment job failed");
-  if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void failDeployment(deps, String(job.id), err.message).catch(() => {});
 });
-deployments.on("error", (err) => log.warn({ err: err.message }, "deployments worker error"));
 
 const ingest = new IngestConsumer(streamRedis, pool, {
   consumer: `${os.hostname()}-${process.pid}`,
-  claimIdleMs: Number(process.env.INGEST_CLAIM_IDLE_MS ?? 30_000),
-  retentionDays: Number(process.env.PREDICTION_LOG_RETENTION_DAYS ?? 30),
+  claimIdleMs: env.INGEST_CLAIM_IDLE_MS,
   onError: (err) => log.warn({ err: err.message }, "ingest error; retrying"),
 });
 ingest.start();
 
-const every = (ms: number, fn: () => Promise<unknown>) => {
-  let busy = false;
-  return setInterval(async () => {
-    if (busy) return;
-    busy = true;
-    try { await fn(); } catch (err) { log.warn({ err: (err as Error).message }, "background loop error"); } finally { busy = false; }
-  }, ms);
-};
-const timers = [
-  every(Number(process.env.JOBS_RECONCILE_MS ?? 5_000), () => reconcilePending({ db, redisUrl: config.redisUrl })),
-  every(Number(process.env.JOBS_HEAL_MS ?? 5_000), () => healPlacements({ db, redis, log: (m) => log.info(m) })),
-];
-const queue = new Queue(runDeploymentJob.queue, { connection: bullConnection(config.redisUrl) });
-const server = startJobsServer({ port: Number(process.env.JOBS_PORT ?? 9464), host: process.env.JOBS_HOST ?? "127.0.0.1", queue, ingested: () => ingest.ingested });
-log.info("job workers started: deployments, ingest, reconcile, heal");
+const server = startJobsServer({ port: env.JOBS_PORT, host: env.JOBS_HOST, queue: workers.queue(runDeploymentJob.queue), ingested: () => ingest.ingested });
+log.info({ queues: JOBS.map((j) => j.job.queue) }, "job workers started: queues and the ingest consumer");
 
 const stop = async () => {
-  timers.forEach(clearInterval);
   server.close();
-  await queue.close().catch(() => {});
-  await Promise.allSettled([deployments.close(), ingest.stop()]);
+  await Promise.allSettled([workers.close(), ingest.stop()]);
   streamRedis.disconnect();
   redis.disconnect();
   await pool.end();

@@ -1,11 +1,13 @@
 // Job-worker side of the prediction log: a Redis consumer group reads the stream, writes each
 // batch to Postgres and acknowledges only after the commit. Entries a crashed consumer left
-// pending are claimed again, so nothing is lost; the writer drops duplicates.
+// pending are claimed again, so nothing is lost; the writer drops duplicates. Partitions are
+// made ready once at start; after that the scheduled prediction-log-maintenance job keeps them
+// ahead and drops old ones (lib/jobs/definitions/prediction-log-maintenance.ts).
 import { REDIS_KEYS } from "../../../redis-keys";
 import type { Redis } from "ioredis";
 import type { Pool } from "pg";
 import { type PredictionRecord } from "./record";
-import { dropOldPartitions, ensurePartitions, writePredictionBatch } from "./write-batch";
+import { ensurePartitions, writePredictionBatch } from "./write-batch";
 
 type Entry = [id: string, fields: string[]];
 
@@ -17,7 +19,7 @@ export class IngestConsumer {
   constructor(
     private readonly redis: Redis,
     private readonly pool: Pool,
-    private readonly opts: { consumer: string; batchEntries?: number; claimIdleMs?: number; retentionDays?: number; onError?: (err: Error) => void },
+    private readonly opts: { consumer: string; batchEntries?: number; claimIdleMs?: number; onError?: (err: Error) => void },
   ) {}
 
   start(): void {
@@ -31,13 +33,12 @@ export class IngestConsumer {
 
   private async run(): Promise<void> {
     let lastClaim = 0;
-    let lastPartitions = 0;
+    let partitionsReady = false;
     while (!this.stopped) {
       try {
-        if (Date.now() - lastPartitions > 3_600_000) {
+        if (!partitionsReady) {
           await ensurePartitions(this.pool);
-          await dropOldPartitions(this.pool, this.opts.retentionDays ?? 30);
-          lastPartitions = Date.now();
+          partitionsReady = true;
         }
         await this.ensureGroup();
         if (Date.now() - lastClaim > 5_000) {

@@ -16,5 +16,5 @@ export default async function EndpointPage({ params }: { params: Promise<{ team:
   const traffic = found ? can(me, "traffic.change", { environment: found.environment }) : null;
   const canChangeTraffic = traffic?.allowed === true;
   const trafficNote = traffic && !traffic.allowed ? `You cannot change the split: ${traffic.reason}.` : "";
-  return <EndpointPanel team={team} endpoint={endpoint} canChangeTraffic={canChangeTraffic} trafficNote={trafficNote} gatewayHint={process.env.GATEWAY_PUBLIC_URL ?? "http://localhost:8080"} />;
+  return <EndpointPanel team={team} endpoint={endpoint} canChangeTraffic={canChangeTraffic} trafficNote={trafficNote} gatewayHint={getServices().config.gatewayPublicUrl} />;
 }

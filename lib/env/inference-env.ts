@@ -1,0 +1,25 @@
+// workers/inference: one onnxruntime-node process per device.
+import os from "node:os";
+import { baseFields } from "./base-env";
+import { defineEnv, type EnvOf } from "./parse-env";
+import { oneOf, port, text, wholeNumber } from "./schema-helpers";
+
+export const INFERENCE_PORT = port({ default: 9001, description: "inference worker port" });
+
+export const inferenceEnv = defineEnv(
+  "inference",
+  {
+    REDIS_URL: baseFields.REDIS_URL,
+    LOG_LEVEL: baseFields.LOG_LEVEL,
+    ARTIFACT_DIR: baseFields.ARTIFACT_DIR,
+    INFERENCE_PORT,
+    INFERENCE_HOST: text({ default: "127.0.0.1", description: "worker address, announced in its heartbeat" }),
+    INFERENCE_DEVICE: oneOf(["cpu", "cuda", "webgpu"], { default: "cpu", description: "`cpu`, `cuda` or `webgpu`" }),
+    INFERENCE_GPU_FALLBACK: oneOf(["cpu", "refuse"], { default: "cpu", description: "when the GPU provider is missing: `cpu` (fall back, reason in logs and heartbeat) or `refuse` (exit 3)" }),
+    INFERENCE_MAX_QUEUE_ROWS: wholeNumber({ min: 1, unit: "rows", default: 4096, description: "rows waiting past this get 503 (load shedding); the gateway tries another replica" }),
+    INFERENCE_INTRA_OP_THREADS: wholeNumber({ min: 0, unit: "threads", default: 1, description: "onnxruntime intra-op threads per session (0: onnxruntime decides)" }),
+    INFERENCE_WORKER_ID: text({ default: undefined, docDefault: "`<host>-<port>`", description: "worker identity in heartbeats" }),
+  },
+  (v) => ({ ...v, INFERENCE_WORKER_ID: v.INFERENCE_WORKER_ID ?? `${os.hostname()}-${v.INFERENCE_PORT}` }),
+);
+export type InferenceEnv = EnvOf<typeof inferenceEnv>;

@@ -1,0 +1,24 @@
+// workers/jobs: BullMQ queues, their schedulers, and the prediction-log ingest consumer.
+import { baseFields } from "./base-env";
+import { defineEnv, type EnvOf } from "./parse-env";
+import { port, text, wholeNumber } from "./schema-helpers";
+
+const ms = (dflt: number, description: string, min = 1) => wholeNumber({ min, unit: "milliseconds", default: dflt, description });
+
+export const jobsEnv = defineEnv("jobs", {
+  DATABASE_URL: baseFields.DATABASE_URL,
+  REDIS_URL: baseFields.REDIS_URL,
+  LOG_LEVEL: baseFields.LOG_LEVEL,
+  JOBS_PORT: port({ default: 9464, description: "job workers' `/healthz` and `/metrics` port" }),
+  JOBS_HOST: text({ default: "127.0.0.1", description: "job workers' `/healthz` and `/metrics` address" }),
+  JOBS_LOCK_MS: ms(30_000, "BullMQ job lock: how soon a crashed job is picked up again"),
+  JOBS_STALLED_MS: ms(30_000, "BullMQ stalled-job check period"),
+  JOBS_DEPLOYMENT_CONCURRENCY: wholeNumber({ min: 1, unit: "jobs", default: 8, description: "deployments one job-worker process carries out at once" }),
+  JOBS_RECONCILE_MS: ms(5_000, "period of the reconciler, which queues deployments recorded while Redis was down (one job worker runs each period)"),
+  JOBS_HEAL_MS: ms(5_000, "period of the healer, which re-loads routed versions on inference workers that restarted empty (one job worker runs each period)"),
+  JOBS_INGEST_LAG_MS: ms(1_500, "wait for the prediction log to reach the rollups before judging a canary bake", 0),
+  PREDICTION_LOG_RETENTION_DAYS: wholeNumber({ min: 0, unit: "days", default: 30, description: "daily prediction-log partitions older than this are dropped (0 keeps everything); rollups stay" }),
+  PREDICTION_LOG_MAINTENANCE_MS: ms(3_600_000, "period of prediction-log maintenance: create the coming days' partitions, drop those past retention (one job worker runs each period)"),
+  INGEST_CLAIM_IDLE_MS: ms(30_000, "prediction entries pending this long on a dead consumer are claimed again"),
+});
+export type JobsEnv = EnvOf<typeof jobsEnv>;

@@ -1,0 +1,26 @@
+// `npm start` (scripts/start.ts) and `npm run seed`: prepare the database, seed the demo, run every process.
+import { baseFields } from "./base-env";
+import { GATEWAY_PORT } from "./gateway-env";
+import { INFERENCE_PORT } from "./inference-env";
+import { defineEnv, type EnvOf } from "./parse-env";
+import { port, text } from "./schema-helpers";
+import { NEXTAUTH_URL } from "./web-env";
+
+export const DEFAULT_ADMIN_PASSWORD = "switchyard-admin";
+
+export const startEnv = defineEnv(
+  "npm start / seed",
+  {
+    DATABASE_URL: baseFields.DATABASE_URL,
+    REDIS_URL: baseFields.REDIS_URL,
+    ARTIFACT_DIR: baseFields.ARTIFACT_DIR,
+    PORT: port({ default: 3000, description: "web port for `npm start`" }),
+    NEXTAUTH_URL,
+    SEED_ADMIN_EMAIL: text({ default: "admin@switchyard.local", pattern: /^[^@\s]+@[^@\s]+$/, expects: "an email address", description: "the admin the seed creates on a fresh database" }),
+    SEED_ADMIN_PASSWORD: text({ secret: true, default: DEFAULT_ADMIN_PASSWORD, description: "that admin's first password" }),
+    GATEWAY_PORT,
+    INFERENCE_PORT,
+  },
+  (v) => ({ ...v, NEXTAUTH_URL: v.NEXTAUTH_URL ?? `http://localhost:${v.PORT}` }),
+);
+export type StartEnv = EnvOf<typeof startEnv>;
