@@ -103,7 +103,7 @@ describe("resolveRouting, before it reads anything", () => {
   });
 
   it("asks for a model name when neither the variant nor the request gives one", async () => {
-    await expect(resolve({ variants: [{ version: 1, weight: 100 }] })).rejects.toThrow(/name the model here or in (body\.)?model/);
+    await expect(resolve({ variants: [{ version: 1, weight: 100 }] })).rejects.toMatchObject({ field: "variants.0.model", message: expect.stringMatching(/name the model here or in the request's "model"/) });
   });
 });
 

@@ -21,7 +21,7 @@ export async function resolveRouting(opts: { db: Db; teamId: string; live: Routi
   const signatures: { name: string; sig: Signature }[] = [];
   for (const [i, r] of request.variants.entries()) {
     const modelName = r.model ?? request.model;
-    if (!modelName) throw new AppError("bad_request", "name the model here or in the request's model", { field: `variants.${i}.model` });
+    if (!modelName) throw new AppError("bad_request", `name the model here or in the request's "model"`, { field: `variants.${i}.model` });
     const version = await opts.db.modelVersion.findFirst({ where: { number: r.version, model: { name: modelName, teamId: opts.teamId } } });
     if (!version) throw new AppError("unprocessable", `model "${modelName}" has no version ${r.version}`, { field: `variants.${i}.version` });
     const name = variantName(modelName, r.version);
