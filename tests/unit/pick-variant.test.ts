@@ -145,6 +145,11 @@ describe("findOverride", () => {
     expect(findOverride(all, "1")).toBe(all[0]);
   });
 
+  it("never hands a client a shadow's answer, even when the header names it", () => {
+    expect(findOverride(all, "credit-v3")).toBeNull();
+    expect(findOverride(all, "3")).toBeNull();
+  });
+
   it("finds nothing for a name or number the endpoint does not route to", () => {
     expect(findOverride(all, "credit-v9")).toBeNull();
     expect(findOverride(all, "9")).toBeNull();

@@ -106,7 +106,7 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     let variant: Variant | null;
     if (typeof override === "string" && override) {
       variant = findOverride(route.all, override);
-      if (!variant) throw new HttpError(400, "bad_request", `${OVERRIDE_HEADER}: no variant "${override}" on ${endpoint}`);
+      if (!variant) throw new HttpError(400, "bad_request", `${OVERRIDE_HEADER}: no serving variant "${override}" on ${endpoint} (shadows never answer)`);
     } else {
       variant = pickVariant(route.serving, stickyKeyOf(route.sticky, req.headers, body));
     }

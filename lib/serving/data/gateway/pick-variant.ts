@@ -42,7 +42,10 @@ export function stickyKeyOf(sticky: Sticky, headers: Record<string, string | str
   return null;
 }
 
-/** The variant an override header names, by variant name or version number; null when none matches. */
+/**
+ * The variant an override header names, by variant name or version number; null when none matches.
+ * Never a shadow: a shadow's answers are compared and logged, never returned to a client.
+ */
 export function findOverride(variants: Variant[], override: string): Variant | null {
-  return variants.find((v) => v.name === override || String(v.version) === override) ?? null;
+  return variants.find((v) => v.role !== "shadow" && (v.name === override || String(v.version) === override)) ?? null;
 }
