@@ -14,12 +14,14 @@ export const canaryPlanSchema = z.object({
   maxErrorRate: z.number().min(0).max(1).default(0.05),
   maxP95Ms: z.number().positive().default(500),
   /** requests each new variant must have served in a bake before it is judged (0: judge on any traffic, even none) */
-  minRequests: z.number().int().min(0).default(DEFAULT_MIN_REQUESTS),
+  minRequests: z.number().int().min(0).default(DEFAULT_MIN_REQUESTS)
+    .describe("requests each new variant must serve in a step before its guardrails are judged (0: judge on any traffic, even none)"),
   /**
    * how long a bake that has not seen `minRequests` for every new variant by its end waits for them;
    * then it fails, and the deployment rolls back: a canary never passes on silence
    */
-  maxWaitSeconds: z.number().min(0).max(24 * 3600).default(DEFAULT_MAX_WAIT_SECONDS),
+  maxWaitSeconds: z.number().min(0).max(24 * 3600).default(DEFAULT_MAX_WAIT_SECONDS)
+    .describe("how long a step whose bake ended short of minRequests waits for traffic before it rolls back: not enough traffic to judge (n of m)"),
 });
 export const blueGreenPlanSchema = z.object({ rollbackWindowSeconds: z.number().min(0).max(24 * 3600).default(300) });
 
