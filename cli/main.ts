@@ -15,7 +15,7 @@ const API_USAGE = `  models create <name> [--task t] [--description d]
   endpoints create <name> [--environment staging|production] [--sticky-header h | --sticky-field f]
   endpoints list
   traffic set <endpoint> --model <name> --variant 1=90 --variant 2=10[:canary|:shadow][:gpu] [--strategy immediate|canary|blue_green]
-              [--steps 10,50] [--bake-seconds 60] [--reason text] [--wait [--timeout-seconds 600]]
+              [--steps 10,50] [--bake-seconds 60] [--min-requests 100] [--max-wait-seconds 600] [--reason text] [--wait [--timeout-seconds 600]]
   deployments wait <id> [--timeout-seconds 600]          exits 1 when the deployment failed or was rolled back`;
 
 const ADMIN_USAGE = `  admin create-token --team <slug> --name <name> [--scopes read,write,deploy] [--expires-days n (default 90) | --no-expiry]
@@ -33,7 +33,7 @@ const str = { type: "string" } as const;
 const OPTIONS = {
   task: str, description: str, model: str, metrics: str, params: str, metadata: str, tags: str, dataset: str, parent: str,
   environment: str, "sticky-header": str, "sticky-field": str, variant: { type: "string", multiple: true }, strategy: str, steps: str,
-  "bake-seconds": str, reason: str, wait: { type: "boolean" }, "timeout-seconds": str,
+  "bake-seconds": str, "min-requests": str, "max-wait-seconds": str, reason: str, wait: { type: "boolean" }, "timeout-seconds": str,
   team: str, name: str, scopes: str, "expires-days": str, "no-expiry": { type: "boolean" }, email: str, role: str, password: str,
   json: { type: "boolean" }, help: { type: "boolean", short: "h" },
 } as const;

@@ -38,13 +38,20 @@ export function parseVariants(specs: string[]) {
 function canaryPlan(f: Flags) {
   const steps = f.steps === undefined ? undefined : String(f.steps).split(",").map((p) => wholeNumber("--steps", p, { min: 1, max: 99 }));
   const bakeSeconds = intFlag(f, "bake-seconds", { min: 0, max: 24 * 3600 });
-  return { ...(steps ? { steps } : {}), ...(bakeSeconds !== undefined ? { bakeSeconds } : {}) };
+  const minRequests = intFlag(f, "min-requests", { min: 0 });
+  const maxWaitSeconds = intFlag(f, "max-wait-seconds", { min: 0, max: 24 * 3600 });
+  return {
+    ...(steps ? { steps } : {}), ...(bakeSeconds !== undefined ? { bakeSeconds } : {}),
+    ...(minRequests !== undefined ? { minRequests } : {}), ...(maxWaitSeconds !== undefined ? { maxWaitSeconds } : {}),
+  };
 }
 
 export async function trafficSet(api: Client, [endpoint]: string[], f: Flags, out: Out, variants: string[]) {
-  if (!endpoint || !variants.length) throw new UsageError("usage: traffic set <endpoint> --model <name> --variant 1=90 --variant 2=10 [--strategy immediate|canary|blue_green] [--steps 10,50] [--bake-seconds 60] [--wait]");
+  if (!endpoint || !variants.length) throw new UsageError("usage: traffic set <endpoint> --model <name> --variant 1=90 --variant 2=10 [--strategy immediate|canary|blue_green] [--steps 10,50] [--bake-seconds 60] [--min-requests 100] [--max-wait-seconds 600] [--wait]");
   const strategy = oneOf("--strategy", String(f.strategy ?? "immediate"), STRATEGIES);
-  if (strategy !== "canary" && (f.steps !== undefined || f["bake-seconds"] !== undefined)) throw new UsageError("--steps and --bake-seconds go with --strategy canary");
+  if (strategy !== "canary" && ["steps", "bake-seconds", "min-requests", "max-wait-seconds"].some((k) => f[k] !== undefined)) {
+    throw new UsageError("--steps, --bake-seconds, --min-requests and --max-wait-seconds go with --strategy canary");
+  }
   const timeoutSeconds = intFlag(f, "timeout-seconds", { min: 1 }) ?? 600;
   const body = {
     model: f.model,

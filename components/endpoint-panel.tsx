@@ -73,7 +73,7 @@ export function EndpointPanel({ team, endpoint, canChangeTraffic, trafficNote, g
             <div className="mt-4 space-y-1 text-sm" data-testid="shadow-comparison">
               {m.data.shadows.map((sh) => (
                 <p key={sh.variant}>
-                  Shadow <span className="font-medium">{sh.variant}</span> vs served answers over {sh.compared} requests: mean |Δ| {fmt(sh.meanAbsDiff, 4)}, max |Δ| {fmt(sh.maxAbsDiff, 4)}
+                  Shadow <span className="font-medium">{sh.variant}</span> vs served answers over {sh.compared} requests: {sh.meanAbsDiff === null && sh.equalShare !== null ? `${(sh.equalShare * 100).toFixed(1)}% equal` : `mean |Δ| ${fmt(sh.meanAbsDiff, 4)}, max |Δ| ${fmt(sh.maxAbsDiff, 4)}`}
                 </p>
               ))}
             </div>

@@ -4,13 +4,14 @@ import { SignOutButton } from "./sign-out-button";
 import type { Role } from "@/lib/auth/roles";
 
 /** `role` is shown, never compared: what the links allow comes from the layout, which asks lib/auth/policy.ts. */
-export function Nav({ team, teams, role, email, canManageTokens, canManageMembers }: { team: string; teams: { slug: string; name: string }[]; role: Role; email: string; canManageTokens: boolean; canManageMembers: boolean }) {
+export function Nav({ team, teams, role, email, canManageTokens, canManageMembers, canReadDeadLetters = false }: { team: string; teams: { slug: string; name: string }[]; role: Role; email: string; canManageTokens: boolean; canManageMembers: boolean; canReadDeadLetters?: boolean }) {
   const links = [
     { href: `/t/${team}/models`, label: "Models" },
     { href: `/t/${team}/endpoints`, label: "Endpoints" },
     { href: `/t/${team}/audit`, label: "Audit" },
     ...(canManageTokens ? [{ href: `/t/${team}/tokens`, label: "API tokens" }] : []),
     ...(canManageMembers ? [{ href: `/t/${team}/members`, label: "Members" }] : []),
+    ...(canReadDeadLetters ? [{ href: `/t/${team}/admin/dead-letters`, label: "Dead letters" }] : []),
   ];
   return (
     <header className="border-b border-slate-200 bg-white">

@@ -177,7 +177,7 @@ describe("serving", () => {
 
   it("rolls a failing canary back automatically and says why", async () => {
     const canary = await freshEndpoint("canary", [{ version: v1, weight: 100 }]);
-    const r = await setTraffic(canary, { strategy: "canary", canary: { steps: [50], bakeSeconds: 3, maxErrorRate: 0.05 }, variants: [{ version: vBroken, weight: 100 }] });
+    const r = await setTraffic(canary, { strategy: "canary", canary: { steps: [50], bakeSeconds: 3, maxErrorRate: 0.05, minRequests: 10, maxWaitSeconds: 10 }, variants: [{ version: vBroken, weight: 100 }] });
     expect(r.status).toBe(202);
     const sending = inParallel(300, 4, async (i) => { await new Promise((s) => setTimeout(s, 10)); return predict(canary, [instance(i)]); });
     const d = await waitFor("rollback", async () => {
@@ -354,7 +354,7 @@ describe("serving", () => {
 
   it("resumes a deployment when the job worker is killed mid-bake", async () => {
     const resume = await freshEndpoint("resume", [{ version: v1, weight: 100 }]);
-    const r = await setTraffic(resume, { strategy: "canary", canary: { steps: [50], bakeSeconds: 4 }, variants: [{ version: v2, weight: 100 }] });
+    const r = await setTraffic(resume, { strategy: "canary", canary: { steps: [50], bakeSeconds: 4, minRequests: 0 }, variants: [{ version: v2, weight: 100 }] });
     await waitFor("baking", async () => {
       const x = await db.deployment.findUniqueOrThrow({ where: { id: r.json.id } });
       return (x.steps as { kind: string; status: string }[]).some((s) => s.kind === "bake" && s.status === "running");

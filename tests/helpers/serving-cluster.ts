@@ -4,7 +4,7 @@ import { freePort, httpOk, startProcess, startRedis, stopProcess, waitFor, type 
 
 export type Cluster = Awaited<ReturnType<typeof startCluster>>;
 
-export async function startCluster(opts: { workers: number }) {
+export async function startCluster(opts: { workers: number; jobsEnv?: Record<string, string> }) {
   const redis = await startRedis();
   const base = { DATABASE_URL: process.env.DATABASE_URL!, ARTIFACT_DIR: process.env.ARTIFACT_DIR!, REDIS_URL: redis.url };
   const gatewayPort = await freePort();
@@ -17,7 +17,7 @@ export async function startCluster(opts: { workers: number }) {
   };
   const startJobs = () => {
     procs.jobs = startProcess("jobs", "workers/jobs/main.ts", {
-      ...base, JOBS_LOCK_MS: "4000", JOBS_STALLED_MS: "2000", JOBS_RECONCILE_MS: "1000", JOBS_HEAL_MS: "1500", JOBS_INGEST_LAG_MS: "800", INGEST_CLAIM_IDLE_MS: "1500",
+      ...base, JOBS_LOCK_MS: "4000", JOBS_STALLED_MS: "2000", JOBS_RECONCILE_MS: "1000", JOBS_HEAL_MS: "1500", JOBS_INGEST_LAG_MS: "800", INGEST_CLAIM_IDLE_MS: "1500", ...opts.jobsEnv,
     });
     return procs.jobs;
   };

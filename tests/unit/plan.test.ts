@@ -7,8 +7,8 @@ const shape = (steps: ReturnType<typeof buildSteps>) => steps.map((s) => [s.kind
 const weights = (r: ReturnType<typeof canaryRouting>) => r.variants.map((v) => [v.name, v.role, v.weight]);
 
 describe("canary and blue-green plans", () => {
-  it("fills a canary plan's defaults: 10 → 50, a minute's bake, 5% errors, 500 ms p95", () => {
-    expect(canaryPlanSchema.parse({})).toEqual({ steps: [10, 50], bakeSeconds: 60, maxErrorRate: 0.05, maxP95Ms: 500, minRequests: 0 });
+  it("fills a canary plan's defaults: 10 → 50, a minute's bake, 5% errors, 500 ms p95, 100 requests per new variant, 600 s wait for them", () => {
+    expect(canaryPlanSchema.parse({})).toEqual({ steps: [10, 50], bakeSeconds: 60, maxErrorRate: 0.05, maxP95Ms: 500, minRequests: 100, maxWaitSeconds: 600 });
     expect(blueGreenPlanSchema.parse({})).toEqual({ rollbackWindowSeconds: 300 });
   });
 

@@ -36,6 +36,7 @@ member.read                 Y      Y        Y        Y     -        -         - 
 member.manage               -      -        -        Y     -        -         -          -
 token.read                  -      -        -        Y     -        -         -          -
 token.manage                -      -        -        Y     -        -         -          -
+deadletter.read             -      -        -        Y     -        -         -          -
 `;
 
 function actual(): string {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { Signature } from "@/lib/onnx/signature";
 import {
-  feedsToColumns, fromInstances, fromOip, InputError, MAX_ROWS, mergeFeeds, oipDatatype, splitOutputs, validateFeeds, warmupFeeds, type Feeds,
+  feedsToColumns, fromInstances, fromOip, InputError, MAX_ROWS, mergeFeeds, oipDatatype, splitOutputs, unstorableText, validateFeeds, warmupFeeds, type Feeds,
 } from "@/lib/serving/shared/tensors";
 import { creditSignature as sig } from "./fixtures";
 
@@ -110,6 +110,31 @@ describe("OIP v2 requests", () => {
     const body = (shape: number[], data: number[]) => oip([{ name: "pixels", shape, datatype: "FP32", data }]);
     expect(oipError(body([2, 3, 2], new Array(12).fill(0.5)), image)).toBeNull();
     expect(oipError(body([1, 2, 2], new Array(4).fill(0.5)), image)).toBe('input "pixels": dimension 1 is 2, the model expects 3');
+  });
+});
+
+describe("strings that could not be stored", () => {
+  const withPurpose = (data: unknown[], shape = [data.length, 1]) => [
+    { name: "age", shape, datatype: "FP32", data: data.map(() => 30) },
+    { name: "purpose", shape, datatype: "BYTES", data },
+  ];
+  it("refuses a NUL character or a lone UTF-16 surrogate in a BYTES input, in any position, naming the input and the value", () => {
+    expect(oipError(oip(withPurpose(["car\u0000"])))).toBe('input "purpose": value 0 holds a NUL character (\\u0000); strings must be valid Unicode text without NUL');
+    expect(oipError(oip(withPurpose(["car", "\u0000", "tv"])))).toMatch(/^input "purpose": value 1 holds a NUL character/);
+    expect(oipError(oip(withPurpose(["car", "tv", "a\ud800b"])))).toBe('input "purpose": value 2 holds a lone UTF-16 surrogate; strings must be valid Unicode text without NUL');
+    expect(oipError(oip(withPurpose(["\udc00"])))).toMatch(/lone UTF-16 surrogate/);
+    expect(oipError(oip(withPurpose(["x\ud800"])))).toMatch(/lone UTF-16 surrogate/); // a high surrogate at the very end
+    expect(oipError(oip(withPurpose([["car"], ["tv\u0000"]], [2, 1])))).toMatch(/^input "purpose": value 1 holds a NUL/); // nested data
+  });
+  it("refuses them in `instances` values too", () => {
+    expect(instancesError({ instances: [{ age: 30, purpose: "car" }, { age: 31, purpose: "\u0000" }] })).toMatch(/^input "purpose": value 1 holds a NUL character/);
+    expect(instancesError({ instances: [{ age: 30, purpose: "\ud83d" }] })).toMatch(/^input "purpose": value 0 holds a lone UTF-16 surrogate/);
+  });
+  it("accepts any other Unicode text: surrogate pairs, control characters, empty strings", () => {
+    expect(oipError(oip(withPurpose(["🚗 car", "\u0001\t\n", "", "é"])))).toBeNull();
+    expect(unstorableText("🚗")).toBeNull();
+    expect(unstorableText("\ud83d\ude97")).toBeNull();
+    expect(unstorableText("\ude97\ud83d")).toBe("a lone UTF-16 surrogate");
   });
 });
 

@@ -16,6 +16,7 @@ import { reconcileDeploymentsJob } from "../../lib/jobs/definitions/reconcile-de
 import { healPlacementsJob } from "../../lib/jobs/definitions/heal-placements";
 import { predictionLogMaintenanceJob } from "../../lib/jobs/definitions/prediction-log-maintenance";
 import { IngestConsumer } from "../../lib/serving/data/prediction-log/ingest-consumer";
+import { REDIS_KEYS } from "../../lib/redis-keys";
 
 const env = loadEnv(jobsEnv);
 const log = createLogger("jobs", env.LOG_LEVEL);
@@ -52,10 +53,15 @@ const ingest = new IngestConsumer(streamRedis, pool, {
   consumer: `${os.hostname()}-${process.pid}`,
   claimIdleMs: env.INGEST_CLAIM_IDLE_MS,
   onError: (err) => log.warn({ err: err.message }, "ingest error; retrying"),
+  // the record itself (a client's inputs) is not logged: it is in the dead-letter stream
+  onDeadLetter: (d) => log.warn({ source: d.source, endpointId: d.endpointId, variant: d.variant, requestId: d.requestId, reason: d.reason }, "prediction record dead-lettered"),
 });
 ingest.start();
 
-const server = startJobsServer({ port: env.JOBS_PORT, host: env.JOBS_HOST, queue: workers.queue(runDeploymentJob.queue), ingested: () => ingest.ingested });
+const server = startJobsServer({
+  port: env.JOBS_PORT, host: env.JOBS_HOST, queue: workers.queue(runDeploymentJob.queue), ingested: () => ingest.ingested,
+  deadLettered: () => ingest.deadLettered, deadLetterLength: () => redis.xlen(REDIS_KEYS.deadLetterStream),
+});
 log.info({ queues: JOBS.map((j) => j.job.queue) }, "job workers started: queues and the ingest consumer");
 
 const stop = async () => {

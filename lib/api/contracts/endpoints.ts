@@ -59,7 +59,13 @@ export const endpointMetrics = defineContract({
   response: z.object({
     endpoint: z.string(), since: z.string(),
     variants: z.array(z.object({ variant: z.string(), requests: z.number(), errors: z.number(), errorRate: z.number(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable(), meanMs: z.number().nullable(), requestsPerSecond: z.number() })),
-    shadows: z.array(z.object({ variant: z.string(), compared: z.number(), meanAbsDiff: z.number().nullable(), maxAbsDiff: z.number().nullable() })),
+    shadows: z.array(z.object({
+      variant: z.string(),
+      compared: z.number().describe("requests whose first output value is a number (or a string) in both the shadow's and the served answer"),
+      meanAbsDiff: z.number().nullable().describe("mean |shadow − served| over numeric first outputs; null when there are none"),
+      maxAbsDiff: z.number().nullable(),
+      equalShare: z.number().nullable().describe("share of compared answers that are equal (how string outputs such as labels are compared)"),
+    })),
     series: z.array(z.object({ minute: z.string(), variant: z.string(), requests: z.number(), errors: z.number(), meanMs: z.number().nullable() })),
   }),
 });

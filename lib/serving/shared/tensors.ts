@@ -50,10 +50,27 @@ function checkTensor(spec: TensorSpec, t: { shape?: unknown; data?: unknown }): 
   if (data.length !== size) throw new InputError(`input "${spec.name}": shape [${shape}] needs ${size} values, got ${data.length}`);
   if (spec.type === "string") {
     if (!data.every((x) => typeof x === "string")) throw new InputError(`input "${spec.name}": expects strings (BYTES)`);
+    for (const [i, x] of (data as string[]).entries()) {
+      const bad = unstorableText(x);
+      if (bad) throw new InputError(`input "${spec.name}": value ${i} holds ${bad}; strings must be valid Unicode text without NUL`);
+    }
   } else if (!data.every((x) => typeof x === "number" && Number.isFinite(x))) {
     throw new InputError(`input "${spec.name}": expects finite numbers (${oipDatatype(spec.type)})`);
   }
   return { shape: shape as number[], data: data as (number | string)[] };
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Why a string cannot be stored as text (Postgres refuses NUL in text and jsonb, and a lone UTF-16
+ * surrogate is not Unicode text at all), or null when it can. Requests are logged, so a string input
+ * that could not be stored is refused before it reaches a model or the prediction log.
+ */
+export function unstorableText(s: string): string | null {
+  if (s.includes("\u0000")) return "a NUL character (\\u0000)";
+  if (LONE_SURROGATE.test(s)) return "a lone UTF-16 surrogate";
+  return null;
 }
 
 /** OIP v2 request body → raw inputs by name (checked for datatype here, the rest by validateFeeds). */

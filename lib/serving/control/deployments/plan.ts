@@ -3,12 +3,25 @@ import { z } from "zod";
 import type { Routing, Variant } from "../../shared/routing";
 import type { DeploymentStrategy } from "../../shared/deployment-status";
 
+/** Requests each new variant needs in each canary step before its guardrails are judged. */
+export const DEFAULT_MIN_REQUESTS = 100;
+/** How long, after its bake, a canary step waits for `minRequests` before it fails. */
+export const DEFAULT_MAX_WAIT_SECONDS = 600;
+
 export const canaryPlanSchema = z.object({
   steps: z.array(z.number().gt(0).lt(100)).min(1).max(10).default([10, 50]),
   bakeSeconds: z.number().min(0).max(24 * 3600).default(60),
   maxErrorRate: z.number().min(0).max(1).default(0.05),
   maxP95Ms: z.number().positive().default(500),
-  minRequests: z.number().int().min(0).default(0),
+  /** requests each new variant must have served in a bake before it is judged (0: judge on any traffic, even none) */
+  minRequests: z.number().int().min(0).default(DEFAULT_MIN_REQUESTS)
+    .describe("requests each new variant must serve in a step before its guardrails are judged (0: judge on any traffic, even none)"),
+  /**
+   * how long a bake that has not seen `minRequests` for every new variant by its end waits for them;
+   * then it fails, and the deployment rolls back: a canary never passes on silence
+   */
+  maxWaitSeconds: z.number().min(0).max(24 * 3600).default(DEFAULT_MAX_WAIT_SECONDS)
+    .describe("how long a step whose bake ended short of minRequests waits for traffic before it rolls back: not enough traffic to judge (n of m)"),
 });
 export const blueGreenPlanSchema = z.object({ rollbackWindowSeconds: z.number().min(0).max(24 * 3600).default(300) });
 

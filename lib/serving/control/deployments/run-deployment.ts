@@ -24,6 +24,8 @@ export type RunnerDeps = {
   ingestLagMs?: number;
   /** time between a switch and unloading what is no longer routed, for in-flight requests */
   drainMs?: number;
+  /** while a bake waits for enough traffic to judge, how often it looks again */
+  trafficPollMs?: number;
 };
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -51,7 +53,11 @@ export async function runDeployment(deps: RunnerDeps, deploymentId: string): Pro
       await save({});
     }
     try {
-      step.detail = await execute(deps, sleep, { endpointId: d0.endpointId, from, to, plan, step });
+      const progress = async (detail: string) => {
+        step.detail = detail;
+        await save({});
+      };
+      step.detail = await execute(deps, sleep, { endpointId: d0.endpointId, from, to, plan, step, progress });
     } catch (err) {
       step.status = "failed";
       step.finishedAt = new Date().toISOString();
@@ -75,7 +81,7 @@ export async function runDeployment(deps: RunnerDeps, deploymentId: string): Pro
   await finish(deps, d0.id, d0.endpoint.teamId, steps, "succeeded", {}, null);
 }
 
-async function execute(deps: RunnerDeps, sleep: (ms: number) => Promise<void>, ctx: { endpointId: string; from: Routing; to: Routing; plan: Plan; step: Step }): Promise<string | undefined> {
+async function execute(deps: RunnerDeps, sleep: (ms: number) => Promise<void>, ctx: { endpointId: string; from: Routing; to: Routing; plan: Plan; step: Step; progress: (detail: string) => Promise<void> }): Promise<string | undefined> {
   const { step, from, to } = ctx;
   switch (step.kind) {
     case "place": {
@@ -96,9 +102,21 @@ async function execute(deps: RunnerDeps, sleep: (ms: number) => Promise<void>, c
       const remaining = started.getTime() + step.seconds! * 1000 - Date.now();
       if (remaining > 0) await sleep(remaining);
       await sleep(deps.ingestLagMs ?? 1_500);
-      const reason = await checkGuardrails({ db: deps.db, endpointId: ctx.endpointId, variants: newVariants(from, to).map((v) => v.name), since: started, plan: ctx.plan.canary! });
-      if (reason) throw new GuardrailTripped(`canary at ${step.percent}% failed its guardrails: ${reason}`);
-      return "guardrails passed";
+      // Judged once the bake is over; while a new variant has served fewer than minRequests, the step
+      // waits for traffic (up to maxWaitSeconds past the bake, which a resumed job keeps) and then fails.
+      const plan = ctx.plan.canary!;
+      const deadline = started.getTime() + (step.seconds! + plan.maxWaitSeconds) * 1000;
+      const variants = newVariants(from, to).map((v) => v.name);
+      for (;;) {
+        const verdict = await checkGuardrails({ db: deps.db, endpointId: ctx.endpointId, variants, since: started, plan });
+        if (verdict.status === "pass") return "guardrails passed";
+        if (verdict.status === "fail") throw new GuardrailTripped(`canary at ${step.percent}% failed its guardrails: ${verdict.reason}`);
+        const left = deadline - Date.now();
+        if (left <= 0) throw new GuardrailTripped(`canary at ${step.percent}% failed its guardrails: ${verdict.reason} after its ${step.seconds} s bake and ${plan.maxWaitSeconds} s of waiting`);
+        const waiting = `waiting for traffic: ${verdict.reason}`;
+        if (step.detail !== waiting) await ctx.progress(waiting);
+        await sleep(Math.min(left, deps.trafficPollMs ?? 2_000));
+      }
     }
     case "keep_warm": {
       const remaining = new Date(step.startedAt!).getTime() + step.seconds! * 1000 - Date.now();

@@ -3,23 +3,40 @@
 // pending are claimed again, so nothing is lost; the writer drops duplicates. Partitions are
 // made ready once at start; after that the scheduled prediction-log-maintenance job keeps them
 // ahead and drops old ones (lib/jobs/definitions/prediction-log-maintenance.ts).
+//
+// One record never blocks the others: a batch Postgres refuses because of its data is split until
+// each refused record stands alone (bisect-batch.ts); those records, and anything in the stream
+// that is not a prediction record, go to the dead-letter stream with the reason, the rest commit,
+// and the entries are acknowledged only once every record in them is committed or dead-lettered.
 import { REDIS_KEYS } from "../../../redis-keys";
 import type { Redis } from "ioredis";
 import type { Pool } from "pg";
-import { type PredictionRecord } from "./record";
-import { ensurePartitions, writePredictionBatch } from "./write-batch";
+import { predictionRecordSchema, type PredictionRecord } from "./record";
+import { ensurePartitions, refusalOf, writePredictionBatch } from "./write-batch";
+import { bisectBatch } from "./bisect-batch";
+import { DEAD_LETTER_MAX_ENTRIES, DEAD_LETTER_SEEN_TTL_MS, encodeDeadLetter, type DeadLetter } from "../../shared/dead-letters";
 
 type Entry = [id: string, fields: string[]];
+type Item = { record: PredictionRecord; source: string; raw: unknown };
+
+/** Adds a dead letter once per source record: a replayed entry finds its mark and adds nothing. */
+const DEAD_LETTER_ONCE = `
+if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then
+  return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
+end
+return false`;
 
 export class IngestConsumer {
   private stopped = false;
   private loop: Promise<void> | null = null;
   ingested = 0;
+  /** records this process sent to the dead-letter stream */
+  deadLettered = 0;
 
   constructor(
     private readonly redis: Redis,
     private readonly pool: Pool,
-    private readonly opts: { consumer: string; batchEntries?: number; claimIdleMs?: number; onError?: (err: Error) => void },
+    private readonly opts: { consumer: string; batchEntries?: number; claimIdleMs?: number; onError?: (err: Error) => void; onDeadLetter?: (d: DeadLetter) => void },
   ) {}
 
   start(): void {
@@ -77,12 +94,53 @@ export class IngestConsumer {
   }
 
   private async process(entries: Entry[]): Promise<void> {
-    const records: PredictionRecord[] = [];
-    for (const [, fields] of entries) {
-      const i = fields.indexOf("r");
-      if (i >= 0) records.push(...(JSON.parse(fields[i + 1]) as PredictionRecord[]));
+    const items: Item[] = [];
+    const dead: DeadLetter[] = [];
+    for (const [entryId, fields] of entries) {
+      const packed = fieldOf(fields, "r");
+      let list: unknown;
+      try {
+        list = packed === undefined ? undefined : JSON.parse(packed);
+      } catch {
+        list = undefined;
+      }
+      if (!Array.isArray(list)) {
+        dead.push(deadLetter(`${entryId}#-`, null, packed ?? JSON.stringify(fields), "the stream entry is not a JSON list of prediction records"));
+        continue;
+      }
+      list.forEach((raw, i) => {
+        const parsed = predictionRecordSchema.safeParse(raw);
+        if (parsed.success) items.push({ record: parsed.data, source: `${entryId}#${i}`, raw });
+        else {
+          const issue = parsed.error.issues[0];
+          dead.push(deadLetter(`${entryId}#${i}`, raw, JSON.stringify(raw), `not a prediction record: ${issue.path.join(".") || "record"}: ${issue.message}`));
+        }
+      });
     }
-    this.ingested += await writePredictionBatch(this.pool, records);
+    // a failure that is not about the data (Postgres away) is thrown: nothing is acknowledged, all is retried
+    const { written, rejected } = await bisectBatch(items, (part) => writePredictionBatch(this.pool, part.map((x) => x.record)), refusalOf);
+    this.ingested += written;
+    for (const r of rejected) dead.push(deadLetter(r.item.source, r.item.raw, JSON.stringify(r.item.raw), r.reason));
+    for (const d of dead) {
+      const added = await this.redis.eval(DEAD_LETTER_ONCE, 2, REDIS_KEYS.deadLetterStream, REDIS_KEYS.deadLetterSeen(d.source), DEAD_LETTER_SEEN_TTL_MS, DEAD_LETTER_MAX_ENTRIES, ...encodeDeadLetter(d));
+      if (added) {
+        this.deadLettered++;
+        this.opts.onDeadLetter?.(d);
+      }
+    }
     await this.redis.xack(REDIS_KEYS.predictionStream, REDIS_KEYS.ingestGroup, ...entries.map((e) => e[0]));
   }
+}
+
+function fieldOf(fields: string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+}
+
+/** A dead letter for one record (or a whole entry), with what the record says about itself where it says it. */
+function deadLetter(source: string, raw: unknown, record: string, reason: string): DeadLetter {
+  const r = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+  const str = (x: unknown) => (typeof x === "string" ? x.slice(0, 200) : "");
+  const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : null);
+  return { at: Date.now(), source, endpointId: str(r.e), variant: str(r.v), version: num(r.n), requestId: str(r.id), recordTime: num(r.t), reason, record };
 }

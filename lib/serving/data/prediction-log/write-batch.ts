@@ -63,6 +63,21 @@ export async function writePredictionBatch(pool: Pool, records: PredictionRecord
   }
 }
 
+/** SQLSTATE classes that mean Postgres refused the data itself: data exceptions, integrity violations, program limits. */
+const REFUSED_DATA_CLASSES = new Set(["22", "23", "54"]);
+
+/**
+ * Why Postgres refused the records a write was given (a NUL in a string, a value out of range…), or
+ * null when the failure is not about the data (connection lost, database down, a missing table): those
+ * are retried, never blamed on a record.
+ */
+export function refusalOf(err: unknown): string | null {
+  const e = err as { code?: unknown; message?: unknown; detail?: unknown } | null;
+  if (typeof e?.code !== "string" || !/^[0-9A-Z]{5}$/.test(e.code) || !REFUSED_DATA_CLASSES.has(e.code.slice(0, 2))) return null;
+  const detail = typeof e.detail === "string" && e.detail ? ` (${e.detail})` : "";
+  return `Postgres refused the record: ${String(e.message)}${detail} [SQLSTATE ${e.code}]`.slice(0, 500);
+}
+
 /** Daily partitions from yesterday to `daysAhead` days out; safe to call often. */
 export async function ensurePartitions(pool: Pool, daysAhead = 7, now = new Date()): Promise<void> {
   for (let i = -1; i <= daysAhead; i++) {
