@@ -1,5 +1,6 @@
 // What a deployment does, step by step, and the routing in force at each canary step.
 import { z } from "zod";
+import { dbInt } from "../../../db/stored-values";
 import type { Routing, Variant } from "../../shared/routing";
 import type { DeploymentStrategy } from "../../shared/deployment-status";
 
@@ -8,7 +9,7 @@ export const canaryPlanSchema = z.object({
   bakeSeconds: z.number().min(0).max(24 * 3600).default(60),
   maxErrorRate: z.number().min(0).max(1).default(0.05),
   maxP95Ms: z.number().positive().default(500),
-  minRequests: z.number().int().min(0).default(0),
+  minRequests: dbInt.min(0).default(0),
 });
 export const blueGreenPlanSchema = z.object({ rollbackWindowSeconds: z.number().min(0).max(24 * 3600).default(300) });
 
