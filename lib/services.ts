@@ -15,6 +15,7 @@ export function webConfig(env: WebEnv) {
     // relative paths are relative to the working directory of the process
     artifactDir: env.ARTIFACT_DIR,
     maxUploadBytes: env.MAX_UPLOAD_BYTES,
+    maxJsonBytes: env.API_MAX_JSON_BYTES,
     authSecret: env.NEXTAUTH_SECRET,
     oidc: env.oidc,
     rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,

@@ -39,7 +39,7 @@ export function route<C extends Contract>(contract: C, handler: (ctx: HandlerCon
       const rawParams = (await routeCtx?.params) ?? {};
       const params = contract.params ? parse(contract.params, rawParams, "path") : undefined;
       const query = contract.query ? parse(contract.query, Object.fromEntries(new URL(req.url).searchParams), "query") : undefined;
-      const body = contract.body ? parse(contract.body, await readJson(req), "body") : undefined;
+      const body = contract.body ? parse(contract.body, await readJson(req, services.config.maxJsonBytes), "body") : undefined;
       const result = await handler({ req, principal, params, query, body, services } as HandlerContext<C>);
       if (result instanceof Response) return result;
       if (result === undefined) return new Response(null, { status: 204 });
@@ -75,8 +75,37 @@ async function authorize(req: Request, contract: Contract, services: Services): 
   return principal;
 }
 
-async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text();
+/**
+ * The JSON body, read while counting: a declared length over the limit is refused before reading,
+ * and a body that grows past it is cancelled at once, so no body is buffered beyond the limit.
+ */
+async function readJson(req: Request, maxBytes: number): Promise<unknown> {
+  const tooLarge = () => new AppError("payload_too_large", `body is larger than the limit of ${maxBytes} bytes (API_MAX_JSON_BYTES)`);
+  if (Number(req.headers.get("content-length") ?? 0) > maxBytes) {
+    await req.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch {
+        throw new AppError("bad_request", "body: the request did not complete");
+      }
+      if (next.done) break;
+      size += next.value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(next.value);
+    }
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
   if (!text.trim()) throw new AppError("bad_request", "body: a JSON body is required");
   try {
     return JSON.parse(text);
@@ -115,8 +144,20 @@ export function errorResponse(err: unknown, fieldsIn = "body"): Response {
     const located = err instanceof RequestError;
     const field = located ? err.requestField : err.field ? `${fieldsIn}.${err.field}` : undefined;
     const headers: Record<string, string> = err.retryAfterSeconds !== undefined ? { "retry-after": String(err.retryAfterSeconds) } : {};
-    return Response.json({ error: { code: err.code, message: located ? err.message : err.describe(fieldsIn), ...(field ? { field } : {}) } }, { status: ERROR_STATUS[err.code], headers });
+    const message = withoutServerPaths(located ? err.message : err.describe(fieldsIn));
+    return Response.json({ error: { code: err.code, message, ...(field ? { field } : {}) } }, { status: ERROR_STATUS[err.code], headers });
   }
   log.error({ err }, "unhandled error in API route");
   return Response.json({ error: { code: "internal", message: "internal error" } }, { status: 500 });
+}
+
+// A file path that starts a word — absolute (POSIX, `file:` URL, Windows drive) or relative to
+// the working directory (`./`, `../`, `.data/`, `~/`): a temp file, the artifact store, a library's source
+// file. Messages from libraries (onnxruntime's "Load model from /tmp/… failed") carry them; a client
+// never needs them.
+const SERVER_PATH = /(^|[\s"'`([=,:])(?:file:\/\/)?(?:\/(?=[^\s/])|\.[\w.-]*\/|~\/|[A-Za-z]:\\)[^\s"'`)\],;]*/g;
+
+/** A message fit for a client: every absolute server path replaced by `<path>`. */
+export function withoutServerPaths(message: string): string {
+  return message.replace(SERVER_PATH, (_, lead: string) => `${lead}<path>`);
 }

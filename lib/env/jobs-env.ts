@@ -9,6 +9,7 @@ export const jobsEnv = defineEnv("jobs", {
   DATABASE_URL: baseFields.DATABASE_URL,
   REDIS_URL: baseFields.REDIS_URL,
   LOG_LEVEL: baseFields.LOG_LEVEL,
+  ARTIFACT_DIR: baseFields.ARTIFACT_DIR,
   JOBS_PORT: port({ default: 9464, description: "job workers' `/healthz` and `/metrics` port" }),
   JOBS_HOST: text({ default: "127.0.0.1", description: "job workers' `/healthz` and `/metrics` address" }),
   JOBS_LOCK_MS: ms(30_000, "BullMQ job lock: how soon a crashed job is picked up again"),
@@ -20,5 +21,7 @@ export const jobsEnv = defineEnv("jobs", {
   PREDICTION_LOG_RETENTION_DAYS: wholeNumber({ min: 0, unit: "days", default: 30, description: "daily prediction-log partitions older than this are dropped (0 keeps everything); rollups stay" }),
   PREDICTION_LOG_MAINTENANCE_MS: ms(3_600_000, "period of prediction-log maintenance: create the coming days' partitions, drop those past retention (one job worker runs each period)"),
   INGEST_CLAIM_IDLE_MS: ms(30_000, "prediction entries pending this long on a dead consumer are claimed again"),
+  ARTIFACT_GC_MS: ms(3_600_000, "period of artifact garbage collection, which deletes stored model files no version refers to and temp files of uploads that died (one job worker runs each period)"),
+  ARTIFACT_GC_GRACE_MS: ms(86_400_000, "artifact garbage collection deletes only files untouched this long: an upload in progress keeps its file (keep it well above the longest upload)", 0),
 });
 export type JobsEnv = EnvOf<typeof jobsEnv>;

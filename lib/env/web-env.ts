@@ -17,6 +17,7 @@ export const webEnv = defineEnv(
     LOG_LEVEL: baseFields.LOG_LEVEL,
     ARTIFACT_DIR: baseFields.ARTIFACT_DIR,
     MAX_UPLOAD_BYTES: wholeNumber({ min: 1, unit: "bytes", default: 256 * 1024 * 1024, docDefault: "`268435456` (256 MiB)", description: "larger uploads get 413" }),
+    API_MAX_JSON_BYTES: wholeNumber({ min: 1, unit: "bytes", default: 1024 * 1024, docDefault: "`1048576` (1 MiB)", description: "larger JSON request bodies of the REST API get 413 (counted while reading)" }),
     NEXTAUTH_URL,
     NEXTAUTH_SECRET: text({ secret: true, default: DEV_AUTH_SECRET, docDefault: "a development value", description: "**set in production**: signs session cookies" }),
     OIDC_ISSUER: url({ protocols: ["https", "http"], default: undefined, description: "with `OIDC_CLIENT_ID` and `OIDC_CLIENT_SECRET`, turns on single sign-on; people sign in by email match with an existing member" }),

@@ -6,6 +6,7 @@ import type { Redis } from "ioredis";
 import type { Pool } from "pg";
 import { z } from "zod";
 import type { Db } from "../db/client";
+import type { ArtifactStore } from "../storage/artifact-store";
 
 /** What a handler may use: the job worker's clients and settings (from jobsEnv). */
 export type JobContext = {
@@ -15,6 +16,8 @@ export type JobContext = {
   redisUrl: string;
   log: (msg: string, extra?: object) => void;
   settings: { ingestLagMs: number; predictionLogRetentionDays: number };
+  /** the artifact store and the garbage collector's grace period */
+  artifacts: { store: ArtifactStore; graceMs: number };
 };
 
 export type JobInfo = { id: string; attemptsMade: number };

@@ -1,6 +1,9 @@
 // Registers an uploaded ONNX file as the model's next version. The file has been streamed to a
-// temp path and hashed; here it is validated by loading it, moved into the content-addressed
-// store, and recorded with its audit event in one transaction. On any failure nothing stays behind.
+// private temp path and hashed; here it is validated by loading it, checked against the model
+// (parent version), then placed in the content-addressed store (write-once) and recorded with its
+// audit event in one transaction. A failure removes the temp file and never a stored file: the same
+// bytes may belong to a version another upload committed. A stored file that no version refers to
+// (this upload failed after placing it) is deleted later by the artifact garbage collector.
 import { rm } from "node:fs/promises";
 import type { Db, Prisma } from "../db/client";
 import type { Actor } from "../auth/principal";
@@ -10,6 +13,7 @@ import { AppError } from "../errors";
 import { inspectModel } from "../onnx/inspect-model";
 import { buildProfile } from "../drift/build-profile";
 import { findModel } from "./find-model";
+import { lockArtifact } from "./lock-artifact";
 import { toVersionView, VERSION_INCLUDE } from "./views";
 import type { VersionMetadata } from "./version-metadata";
 import { toJson } from "../db/json";
@@ -27,18 +31,22 @@ export async function createVersion(opts: {
   actor: Actor;
 }) {
   const { db, store, upload, metadata } = opts;
-  let stored = false;
   try {
     const model = await findModel(db, opts.teamId, opts.modelName);
     const signature = await inspectModel(upload.tempFile, upload.sizeBytes);
     const profile = metadata.referenceData ? buildProfile(metadata.referenceData) : metadata.referenceProfile;
-    stored = await store.put(upload.tempFile, upload.sha256);
+    const unknownParent = () => new AppError("bad_request", `version ${metadata.parentVersion} does not exist`, { field: "parentVersion" });
+    // checked before the file is stored too, so that such a push stores nothing (versions are never deleted)
+    if (metadata.parentVersion && !(await db.modelVersion.findUnique({ where: { modelId_number: { modelId: model.id, number: metadata.parentVersion } } }))) throw unknownParent();
 
     return await db.$transaction(async (tx) => {
+      // held until the row commits: the garbage collector cannot take the file away meanwhile
+      await lockArtifact(tx, upload.sha256, "upload");
+      await store.put(upload.tempFile, upload.sha256);
       const parent = metadata.parentVersion
         ? await tx.modelVersion.findUnique({ where: { modelId_number: { modelId: model.id, number: metadata.parentVersion } } })
         : null;
-      if (metadata.parentVersion && !parent) throw new AppError("bad_request", `version ${metadata.parentVersion} does not exist`, { field: "parentVersion" });
+      if (metadata.parentVersion && !parent) throw unknownParent();
       // The row lock taken by this update makes concurrent pushes get consecutive numbers.
       const { latestVersion: number } = await tx.model.update({ where: { id: model.id }, data: { latestVersion: { increment: 1 } } });
       const version = await tx.modelVersion.create({
@@ -64,11 +72,8 @@ export async function createVersion(opts: {
       await recordAudit(tx, { teamId: opts.teamId, actor: opts.actor, action: "version.create", resourceType: "model_version", resourceId: version.id, after: { model: model.name, ...view, signature: undefined } });
       return { model: model.name, ...view };
     });
-  } catch (err) {
-    // Only remove the artifact if this upload put it there and no version refers to it.
-    if (stored && !(await db.modelVersion.count({ where: { sha256: upload.sha256 } }))) await store.remove(upload.sha256);
-    throw err;
   } finally {
+    // the temp file is this upload's own (put has already moved or dropped it when it ran)
     await rm(upload.tempFile, { force: true });
   }
 }

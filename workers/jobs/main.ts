@@ -15,6 +15,8 @@ import { runDeploymentJob } from "../../lib/jobs/definitions/run-deployment";
 import { reconcileDeploymentsJob } from "../../lib/jobs/definitions/reconcile-deployments";
 import { healPlacementsJob } from "../../lib/jobs/definitions/heal-placements";
 import { predictionLogMaintenanceJob } from "../../lib/jobs/definitions/prediction-log-maintenance";
+import { collectArtifactsJob } from "../../lib/jobs/definitions/collect-artifacts";
+import { LocalArtifactStore } from "../../lib/storage/artifact-store";
 import { IngestConsumer } from "../../lib/serving/data/prediction-log/ingest-consumer";
 import { REDIS_KEYS } from "../../lib/redis-keys";
 
@@ -31,6 +33,7 @@ const JOBS: JobRegistration[] = [
   { job: reconcileDeploymentsJob, every: env.JOBS_RECONCILE_MS },
   { job: healPlacementsJob, every: env.JOBS_HEAL_MS },
   { job: predictionLogMaintenanceJob, every: env.PREDICTION_LOG_MAINTENANCE_MS },
+  { job: collectArtifactsJob, every: env.ARTIFACT_GC_MS },
 ];
 
 const workers = startJobWorkers({
@@ -46,6 +49,7 @@ const workers = startJobWorkers({
     redisUrl: env.REDIS_URL,
     log: (m, extra) => log.info(extra ?? {}, m),
     settings: { ingestLagMs: env.JOBS_INGEST_LAG_MS, predictionLogRetentionDays: env.PREDICTION_LOG_RETENTION_DAYS },
+    artifacts: { store: new LocalArtifactStore(env.ARTIFACT_DIR), graceMs: env.ARTIFACT_GC_GRACE_MS },
   },
 });
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineContract } from "../contract";
-import { named } from "./shared";
+import { dbIntParam, dbText, named } from "./shared";
 
 export const auditEventView = named("AuditEvent", z.object({
   id: z.string(),
@@ -21,11 +21,11 @@ export const listAudit = defineContract({
   tag: "audit",
   auth: { action: "audit.read" },
   query: z.object({
-    action: z.string().optional(),
-    resourceType: z.string().optional(),
-    actor: z.string().optional(),
+    action: dbText.optional(),
+    resourceType: dbText.optional(),
+    actor: dbText.optional(),
     before: z.string().datetime().optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
+    limit: dbIntParam.min(1).max(500).default(100),
   }),
   response: z.object({ events: z.array(auditEventView), nextBefore: z.string().nullable() }),
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineContract } from "../contract";
-import { named, slugName } from "./shared";
+import { dbIntParam, dbText, named, slugName } from "./shared";
 import { stickySchema, trafficRequestSchema, variantRequestSchema } from "../../serving/control/endpoints/traffic-request";
 import { STEP_KINDS, STEP_STATUSES } from "../../serving/control/deployments/plan";
 import { DEPLOYMENT_STATUSES, DEPLOYMENT_STRATEGIES } from "../../serving/shared/deployment-status";
@@ -31,7 +31,7 @@ const endpointParams = z.object({ endpoint: slugName });
 export const createEndpoint = defineContract({
   method: "POST", path: "/api/v1/endpoints", summary: "Create an endpoint (no traffic until a traffic change is deployed)", tag: "endpoints",
   auth: { action: "endpoint.create" },
-  body: z.object({ name: slugName, environment: z.enum(ENVIRONMENTS).default("staging"), description: z.string().max(2000).optional(), sticky: stickySchema.optional() }).strict(),
+  body: z.object({ name: slugName, environment: z.enum(ENVIRONMENTS).default("staging"), description: dbText.max(2000).optional(), sticky: stickySchema.optional() }).strict(),
   response: endpointView, status: 201,
 });
 
@@ -55,7 +55,7 @@ export const setTraffic = defineContract({
 export const endpointMetrics = defineContract({
   method: "GET", path: "/api/v1/endpoints/{endpoint}/metrics", summary: "Per-variant requests/s, error rate and latency over a window", tag: "endpoints",
   auth: { action: "endpoint.read" }, params: endpointParams,
-  query: z.object({ minutes: z.coerce.number().int().min(1).max(24 * 60).default(15) }),
+  query: z.object({ minutes: dbIntParam.min(1).max(24 * 60).default(15) }),
   response: z.object({
     endpoint: z.string(), since: z.string(),
     variants: z.array(z.object({ variant: z.string(), requests: z.number(), errors: z.number(), errorRate: z.number(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable(), meanMs: z.number().nullable(), requestsPerSecond: z.number() })),
@@ -72,10 +72,10 @@ export const endpointMetrics = defineContract({
 
 export const getDeployment = defineContract({
   method: "GET", path: "/api/v1/deployments/{id}", summary: "Deployment status, steps, timings, error and rollback reason", tag: "deployments",
-  auth: { action: "deployment.read" }, params: z.object({ id: z.string().min(1) }), response: deploymentView,
+  auth: { action: "deployment.read" }, params: z.object({ id: dbText.min(1) }), response: deploymentView,
 });
 
 export const deploymentEvents = defineContract({
   method: "GET", path: "/api/v1/deployments/{id}/events", summary: "Server-sent events: the deployment each time it changes, until it finishes", tag: "deployments",
-  auth: { action: "deployment.read" }, params: z.object({ id: z.string().min(1) }), produces: "text/event-stream",
+  auth: { action: "deployment.read" }, params: z.object({ id: dbText.min(1) }), produces: "text/event-stream",
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineContract } from "../contract";
-import { modelParams, named, signatureSchema, slugName, versionParams } from "./shared";
+import { dbInt, dbText, modelParams, named, signatureSchema, slugName, versionParams } from "./shared";
 
 export const modelView = named("Model", z.object({
   name: z.string(),
@@ -36,7 +36,7 @@ export const createModel = defineContract({
   summary: "Register a model",
   tag: "models",
   auth: { action: "model.create" },
-  body: z.object({ name: slugName, task: z.string().min(1).max(64).default("binary_classification"), description: z.string().max(2000).optional() }).strict(),
+  body: z.object({ name: slugName, task: dbText.min(1).max(64).default("binary_classification"), description: dbText.max(2000).optional() }).strict(),
   response: modelView,
   status: 201,
 });
@@ -113,6 +113,6 @@ export const setAlias = defineContract({
   tag: "versions",
   auth: { action: "alias.set" },
   params: z.object({ model: slugName, alias: slugName }),
-  body: z.object({ version: z.number().int().positive() }).strict(),
+  body: z.object({ version: dbInt.positive() }).strict(),
   response: z.object({ model: z.string(), alias: z.string(), version: z.number() }),
 });

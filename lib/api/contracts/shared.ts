@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { slugName } from "../../names";
+import { dbInt, dbIntParam, dbJson, dbText } from "../../db/stored-values";
 import { signatureSchema as signature, tensorSpecSchema } from "../../onnx/signature";
 
 /**
@@ -13,9 +14,14 @@ export function named<T extends z.ZodType>(name: string, schema: T): T {
 }
 
 export { slugName };
+/**
+ * Every string the API stores or queries with is `dbText` (no NUL, no lone surrogate), every integer
+ * `dbInt` (path and query parameters: `dbIntParam`), so Postgres never sees what it cannot take.
+ */
+export { dbInt, dbIntParam, dbJson, dbText };
 
 export const modelParams = z.object({ model: slugName });
-export const versionParams = z.object({ model: slugName, n: z.coerce.number().int().positive() });
+export const versionParams = z.object({ model: slugName, n: dbIntParam.positive() });
 
 export const tensorSpec = named("TensorSpec", tensorSpecSchema);
 export const signatureSchema = named("Signature", signature);

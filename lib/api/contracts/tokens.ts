@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineContract } from "../contract";
-import { named } from "./shared";
+import { dbInt, dbText, named } from "./shared";
 import { SCOPES } from "../../auth/roles";
 
 export const tokenView = named("ApiToken", z.object({
@@ -24,9 +24,9 @@ export const createToken = defineContract({
   auth: { action: "token.manage" },
   body: z
     .object({
-      name: z.string().min(1).max(100),
+      name: dbText.min(1).max(100),
       scopes: z.array(z.enum(SCOPES)).min(1),
-      expiresInDays: z.number().int().min(1).max(3650).optional(),
+      expiresInDays: dbInt.min(1).max(3650).optional(),
     })
     .strict(),
   response: tokenView.extend({ token: z.string() }),
@@ -48,6 +48,6 @@ export const revokeToken = defineContract({
   summary: "Revoke an API token",
   tag: "tokens",
   auth: { action: "token.manage" },
-  params: z.object({ id: z.string().min(1) }),
+  params: z.object({ id: dbText.min(1) }),
   response: tokenView,
 });

@@ -1,5 +1,6 @@
 // What a deployment does, step by step, and the routing in force at each canary step.
 import { z } from "zod";
+import { dbInt } from "../../../db/stored-values";
 import type { Routing, Variant } from "../../shared/routing";
 import type { DeploymentStrategy } from "../../shared/deployment-status";
 
@@ -14,7 +15,7 @@ export const canaryPlanSchema = z.object({
   maxErrorRate: z.number().min(0).max(1).default(0.05),
   maxP95Ms: z.number().positive().default(500),
   /** requests each new variant must have served in a bake before it is judged (0: judge on any traffic, even none) */
-  minRequests: z.number().int().min(0).default(DEFAULT_MIN_REQUESTS)
+  minRequests: dbInt.min(0).default(DEFAULT_MIN_REQUESTS)
     .describe("requests each new variant must serve in a step before its guardrails are judged (0: judge on any traffic, even none)"),
   /**
    * how long a bake that has not seen `minRequests` for every new variant by its end waits for them;

@@ -1,20 +1,21 @@
 import { z } from "zod";
 import { slugName } from "../../../names";
+import { dbInt, dbText } from "../../../db/stored-values";
 import { batchingSchema, DEVICES, ROLES } from "../../shared/routing";
 import { blueGreenPlanSchema, canaryPlanSchema } from "../deployments/plan";
 
 export const stickySchema = z
-  .object({ header: z.string().min(1).max(100).optional(), field: z.string().min(1).max(100).optional() })
+  .object({ header: dbText.min(1).max(100).optional(), field: dbText.min(1).max(100).optional() })
   .refine((s) => s.header || s.field, "give a header or a field")
   .nullable();
 
 export const variantRequestSchema = z.object({
   model: slugName.optional(),
-  version: z.number().int().positive(),
+  version: dbInt.positive(),
   weight: z.number().min(0).max(100),
   role: z.enum(ROLES).default("primary"),
   device: z.enum(DEVICES).default("cpu"),
-  replicas: z.number().int().min(1).max(32).default(1),
+  replicas: dbInt.min(1).max(32).default(1),
   batching: batchingSchema.optional(),
 });
 
@@ -27,7 +28,7 @@ export const trafficRequestSchema = z
     strategy: z.enum(["immediate", "canary", "blue_green"]).default("immediate"),
     canary: canaryPlanSchema.optional(),
     blueGreen: blueGreenPlanSchema.optional(),
-    reason: z.string().max(500).optional(),
+    reason: dbText.max(500).optional(),
   })
   .strict();
 
