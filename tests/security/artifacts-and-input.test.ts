@@ -294,6 +294,7 @@ function baselines(model: string): Record<string, Baseline> {
     updateMember: { path: { userId: "abc" }, body: { role: "viewer" } },
     removeMember: { path: { userId: "abc" } },
     listAudit: { query: { action: "model.create", resourceType: "model", actor: "someone", before: "2030-01-01T00:00:00Z", limit: "10" } },
+    listDeadLetters: { query: { before: "1700000000000-0", limit: "10" } },
   };
 }
 
