@@ -87,8 +87,10 @@ export async function ensurePartitions(pool: Pool, daysAhead = 7, now = new Date
     try {
       await pool.query(`CREATE TABLE IF NOT EXISTS "${name}" PARTITION OF "PredictionLog" FOR VALUES FROM ('${d.toISOString()}') TO ('${next.toISOString()}')`);
     } catch (err) {
-      // rows for that day already sit in the default partition: leave them there
-      if ((err as { code?: string }).code !== "23514") throw err;
+      const code = (err as { code?: string }).code;
+      // 23514: rows for that day already sit in the default partition: leave them there.
+      // 42P07/23505: another job worker created the same partition at the same moment (IF NOT EXISTS races).
+      if (code !== "23514" && code !== "42P07" && code !== "23505") throw err;
     }
   }
 }
