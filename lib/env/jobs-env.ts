@@ -2,6 +2,7 @@
 import { baseFields } from "./base-env";
 import { defineEnv, type EnvOf } from "./parse-env";
 import { port, text, wholeNumber } from "./schema-helpers";
+import { authSecretFields, authSecretOf } from "./auth-secret";
 
 const ms = (dflt: number, description: string, min = 1) => wholeNumber({ min, unit: "milliseconds", default: dflt, description });
 
@@ -20,5 +21,7 @@ export const jobsEnv = defineEnv("jobs", {
   PREDICTION_LOG_RETENTION_DAYS: wholeNumber({ min: 0, unit: "days", default: 30, description: "daily prediction-log partitions older than this are dropped (0 keeps everything); rollups stay" }),
   PREDICTION_LOG_MAINTENANCE_MS: ms(3_600_000, "period of prediction-log maintenance: create the coming days' partitions, drop those past retention (one job worker runs each period)"),
   INGEST_CLAIM_IDLE_MS: ms(30_000, "prediction entries pending this long on a dead consumer are claimed again"),
-});
+  // jobs refuse a missing, short or default NEXTAUTH_SECRET in production, like the web
+  ...authSecretFields,
+}, (v, problem) => ({ ...v, NEXTAUTH_SECRET: authSecretOf(v, problem) }));
 export type JobsEnv = EnvOf<typeof jobsEnv>;

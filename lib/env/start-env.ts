@@ -5,6 +5,7 @@ import { INFERENCE_PORT } from "./inference-env";
 import { defineEnv, type EnvOf } from "./parse-env";
 import { port, text } from "./schema-helpers";
 import { NEXTAUTH_URL } from "./web-env";
+import { authSecretFields } from "./auth-secret";
 
 export const DEFAULT_ADMIN_PASSWORD = "switchyard-admin";
 
@@ -18,6 +19,8 @@ export const startEnv = defineEnv(
     NEXTAUTH_URL,
     SEED_ADMIN_EMAIL: text({ default: "admin@switchyard.local", pattern: /^[^@\s]+@[^@\s]+$/, expects: "an email address", description: "the admin the seed creates on a fresh database" }),
     SEED_ADMIN_PASSWORD: text({ secret: true, default: DEFAULT_ADMIN_PASSWORD, description: "that admin's first password" }),
+    // unset: `npm start` generates one into .data/ and passes it to the web and the job workers
+    NEXTAUTH_SECRET: authSecretFields.NEXTAUTH_SECRET,
     GATEWAY_PORT,
     INFERENCE_PORT,
   },

@@ -1,6 +1,9 @@
 import NextAuth from "next-auth";
 import { authOptions } from "@/lib/auth/auth-options";
 
-const handler = NextAuth(authOptions());
+// Built at the first request, not when the module loads: `next build` loads route modules, and the
+// options need the web's configuration (which refuses a default NEXTAUTH_SECRET in production).
+let nextAuth: ((req: Request, ctx: { params: Promise<{ nextauth?: string[] }> }) => Promise<Response>) | null = null;
+const handler = (req: Request, ctx: { params: Promise<{ nextauth?: string[] }> }) => (nextAuth ??= NextAuth(authOptions()))(req, ctx);
 
 export { handler as GET, handler as POST };
