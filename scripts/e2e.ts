@@ -72,6 +72,7 @@ try {
 
   await applyMigrations(databaseUrl);
   const db = createDb(databaseUrl);
+  // a given password, as SEED_ADMIN_PASSWORD gives it: the journeys sign in without the forced first change
   await seedDemo({ db, store: new LocalArtifactStore(artifactDir), adminEmail: "admin@switchyard.local", adminPassword: "switchyard-admin", redisUrl });
   await closeDeploymentsQueue();
   await db.$disconnect();

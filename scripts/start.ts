@@ -1,7 +1,7 @@
 // `npm start`: check Postgres and Redis, migrate, seed, build the web app if needed, then run
 // every process under one supervisor. Ctrl-C stops them all.
 import { loadEnv, type EnvSpec } from "../lib/env/parse-env";
-import { DEFAULT_ADMIN_PASSWORD, startEnv } from "../lib/env/start-env";
+import { startEnv } from "../lib/env/start-env";
 import { webEnv } from "../lib/env/web-env";
 import { gatewayEnv } from "../lib/env/gateway-env";
 import { inferenceEnv } from "../lib/env/inference-env";
@@ -60,7 +60,7 @@ await ensureDatabase(env.DATABASE_URL);
 const applied = await applyMigrations(env.DATABASE_URL);
 log(applied.length ? `applied migrations: ${applied.join(", ")}` : "database schema is up to date");
 const db = createDb(env.DATABASE_URL);
-await seedDemo({ db, store: new LocalArtifactStore(env.ARTIFACT_DIR), adminEmail: env.SEED_ADMIN_EMAIL, adminPassword: env.SEED_ADMIN_PASSWORD, redisUrl: env.REDIS_URL, log });
+const seeded = await seedDemo({ db, store: new LocalArtifactStore(env.ARTIFACT_DIR), adminEmail: env.SEED_ADMIN_EMAIL, adminPassword: env.SEED_ADMIN_PASSWORD, redisUrl: env.REDIS_URL, log });
 await closeDeploymentsQueue();
 await db.$disconnect();
 
@@ -68,7 +68,7 @@ buildWebIfChanged(log);
 
 log(`Switchyard is starting:
   web        http://localhost:${webPort}
-  sign in    ${env.SEED_ADMIN_EMAIL} / ${env.SEED_ADMIN_PASSWORD === DEFAULT_ADMIN_PASSWORD ? DEFAULT_ADMIN_PASSWORD : "(SEED_ADMIN_PASSWORD)"}
+  sign in    ${seeded.admin} / ${seeded.initialPassword ? `${seeded.initialPassword}   (shown this once; you choose your own at the first sign-in)` : env.SEED_ADMIN_PASSWORD ? "(SEED_ADMIN_PASSWORD)" : "(the password printed at the first start, or the one you chose)"}
   API        http://localhost:${webPort}/api/v1/openapi.json
   gateway    http://localhost:${gatewayPort}  (try: curl -s localhost:${gatewayPort}/v1/endpoints/credit-risk/predict -H 'x-user-id: ana' -d @fixtures/predict-example.json)
 Ctrl-C stops everything.`);

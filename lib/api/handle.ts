@@ -13,6 +13,7 @@ import { resolveMember } from "../auth/resolve-member";
 import { getServices, type Services } from "../services";
 import { createLogger } from "../log";
 import { takeRequest } from "./rate-limit";
+import { changePassword } from "./contracts/account";
 
 const log = createLogger("api");
 
@@ -68,7 +69,11 @@ async function authorize(req: Request, contract: Contract, services: Services): 
     const userId = await sessionUserId(req.headers.get("cookie"), services.config.authSecret);
     if (!userId) throw new AppError("unauthorized", "sign in or send 'Authorization: Bearer <token>'");
     const teamSlug = req.headers.get(TEAM_HEADER) ?? new URL(req.url).searchParams.get("team") ?? readCookie(req.headers.get("cookie"), "sy_team");
-    principal = await resolveMember({ db: services.db, userId, teamSlug });
+    const member = await resolveMember({ db: services.db, userId, teamSlug });
+    if (member.mustChangePassword && contract.auth.action !== "password.change") {
+      throw new AppError("forbidden", `change your first password before anything else: POST ${changePassword.path} with {"currentPassword", "newPassword"} (in the browser: /change-password)`);
+    }
+    principal = member;
   }
   // Resource-dependent rules (production endpoints) are asked again by the domain function once it has the resource.
   ensureCan(principal, contract.auth.action);

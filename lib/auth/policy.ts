@@ -31,6 +31,7 @@ export const POLICY = {
   "member.manage":   { role: "admin",    token: false,    does: "manage members" },
   "token.read":      { role: "admin",    token: false,    does: "list API tokens" },
   "token.manage":    { role: "admin",    token: false,    does: "create or revoke API tokens" },
+  "password.change": { role: "viewer",   token: false,    does: "change your own password" },
 } as const satisfies Record<string, Rule>;
 
 export type Rule = { role: Role; token: Scope | false; production?: Role; does: string };

@@ -36,6 +36,7 @@ member.read                 Y      Y        Y        Y     -        -         - 
 member.manage               -      -        -        Y     -        -         -          -
 token.read                  -      -        -        Y     -        -         -          -
 token.manage                -      -        -        Y     -        -         -          -
+password.change             Y      Y        Y        Y     -        -         -          -
 `;
 
 function actual(): string {
