@@ -22,6 +22,8 @@ export function webConfig(env: WebEnv) {
     gatewayPublicUrl: env.GATEWAY_PUBLIC_URL,
     /** the app's public URL (NEXTAUTH_URL); cookie-authenticated writes must come from its origin */
     appUrl: env.NEXTAUTH_URL,
+    production: env.production,
+    metricsToken: env.METRICS_TOKEN,
   };
 }
 

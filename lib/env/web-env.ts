@@ -26,6 +26,7 @@ export const webEnv = defineEnv(
     API_RATE_LIMIT_PER_MINUTE: wholeNumber({ min: 0, unit: "requests", default: 1200, description: "requests per API token per minute; more get 429 with `Retry-After` (0 turns it off; lets requests through when Redis is down)" }),
     GATEWAY_PORT,
     GATEWAY_PUBLIC_URL: url({ protocols: ["http", "https"], default: undefined, docDefault: "`http://localhost:${GATEWAY_PORT}`", description: "gateway URL shown in the UI" }),
+    METRICS_TOKEN: text({ secret: true, default: undefined, description: "bearer token the web's `/metrics` requires (`Authorization: Bearer …`); in production `/metrics` answers 403 until it is set" }),
   },
   (v, problem) => {
     const oidcSet = [v.OIDC_ISSUER, v.OIDC_CLIENT_ID, v.OIDC_CLIENT_SECRET].filter(Boolean).length;
@@ -36,6 +37,7 @@ export const webEnv = defineEnv(
     return {
       ...v,
       NEXTAUTH_SECRET: authSecretOf(v, problem),
+      production: v.NODE_ENV === "production",
       GATEWAY_PUBLIC_URL: v.GATEWAY_PUBLIC_URL ?? `http://localhost:${v.GATEWAY_PORT}`,
       oidc: v.OIDC_ISSUER && v.OIDC_CLIENT_ID && v.OIDC_CLIENT_SECRET ? { issuer: v.OIDC_ISSUER, clientId: v.OIDC_CLIENT_ID, clientSecret: v.OIDC_CLIENT_SECRET, name: v.OIDC_NAME } : null,
     };
