@@ -55,7 +55,7 @@ export async function adminAddMember(_a: string[], f: Flags, out: Out, err: Out)
   if (!ROLES.includes(role)) throw new UsageError(`--role: use one of ${ROLES.join(", ")}`);
   return withDb(err, async (db) => {
     const r = await addMember({ db, teamSlug: String(f.team), email: String(f.email), role, password: f.password as string | undefined, actor: SYSTEM_ACTOR });
-    out(`${r.email} is ${r.role} in ${r.team}${r.initialPassword ? `; first password: ${r.initialPassword}` : ""}`);
+    out(`${r.email} is ${r.role} in ${r.team}${r.initialPassword ? `; first password: ${r.initialPassword} (shown once; to be changed at the first sign-in)` : ""}`);
     return r;
   });
 }

@@ -20,8 +20,8 @@ export function MembersPanel({ team, me }: { team: string; me: string }) {
     onSuccess: (r) => { setAdded(r); refresh(); },
   });
   const change = useMutation({
-    mutationFn: ({ userId, role }: { userId: string; role: string | null }) =>
-      apiFetch(team, `/api/v1/members/${userId}`, role ? { method: "PUT", body: { role } } : { method: "DELETE" }),
+    mutationFn: ({ email, role }: { email: string; role: string | null }) =>
+      apiFetch(team, `/api/v1/members/${encodeURIComponent(email)}`, role ? { method: "PUT", body: { role } } : { method: "DELETE" }),
     onSettled: refresh,
   });
 
@@ -41,7 +41,7 @@ export function MembersPanel({ team, me }: { team: string; me: string }) {
         {add.error && <div className="mt-3"><ErrorBox message={add.error.message} /></div>}
         {added && (
           <p className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
-            {added.email} added.{added.initialPassword && <> First password (shown once): <code data-testid="initial-password" className="font-mono">{added.initialPassword}</code></>}
+            {added.email} added.{added.initialPassword && <> First password (shown once; they choose their own at the first sign-in): <code data-testid="initial-password" className="font-mono">{added.initialPassword}</code></>}
           </p>
         )}
       </Card>
@@ -53,16 +53,16 @@ export function MembersPanel({ team, me }: { team: string; me: string }) {
               <thead><tr><th className={th}>Person</th><th className={th}>Role</th><th className={th}>Since</th><th className={th} /></tr></thead>
               <tbody>
                 {members.data.members.map((m) => (
-                  <tr key={m.userId}>
+                  <tr key={m.email}>
                     <td className={td}>{m.email}{m.email === me ? " (you)" : ""}</td>
                     <td className={td}>
-                      <select aria-label={`Role of ${m.email}`} value={m.role ?? ""} onChange={(e) => change.mutate({ userId: m.userId, role: e.target.value })} className="rounded-md border border-slate-300 px-2 py-1 text-sm">
+                      <select aria-label={`Role of ${m.email}`} value={m.role ?? ""} onChange={(e) => change.mutate({ email: m.email, role: e.target.value })} className="rounded-md border border-slate-300 px-2 py-1 text-sm">
                         {ROLES.map((r) => <option key={r}>{r}</option>)}
                       </select>
                     </td>
                     <td className={td}>{when(m.since)}</td>
                     <td className={td}>
-                      <button onClick={() => confirm(`Remove ${m.email} from the team?`) && change.mutate({ userId: m.userId, role: null })} className="text-sm font-medium text-red-700 hover:underline">Remove</button>
+                      <button onClick={() => confirm(`Remove ${m.email} from the team?`) && change.mutate({ email: m.email, role: null })} className="text-sm font-medium text-red-700 hover:underline">Remove</button>
                     </td>
                   </tr>
                 ))}

@@ -1,6 +1,29 @@
 "use client";
-import { signIn } from "next-auth/react";
+import { getCsrfToken, signIn } from "next-auth/react";
 import { useState } from "react";
+
+/**
+ * Credentials go straight to next-auth's callback (not through `signIn("credentials")`), so that the
+ * throttle's 429 and its Retry-After reach the form: next-auth's client would only say "error".
+ */
+async function signInWithPassword(email: string, password: string): Promise<{ ok: true } | { ok: false; message: string }> {
+  const csrfToken = (await getCsrfToken()) ?? "";
+  const res = await fetch("/api/auth/callback/credentials", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ email, password, csrfToken, callbackUrl: `${window.location.origin}/`, json: "true" }),
+  });
+  const json = await res.json().catch(() => null);
+  if (res.status === 429) {
+    const minutes = Math.ceil(Number(res.headers.get("retry-after") ?? 60) / 60);
+    return { ok: false, message: json?.error?.message ? `${capitalise(json.error.message)}.` : `Too many failed sign-ins. Try again in ${minutes} minutes.` };
+  }
+  const url = typeof json?.url === "string" ? json.url : "";
+  if (res.ok && url && !new URL(url, window.location.origin).searchParams.get("error")) return { ok: true };
+  return { ok: false, message: "Wrong email or password." };
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export function SignInForm({ initialError, oidc }: { initialError?: string; oidc: boolean }) {
   const [error, setError] = useState(initialError);
@@ -11,11 +34,11 @@ export function SignInForm({ initialError, oidc }: { initialError?: string; oidc
     const form = new FormData(e.currentTarget);
     setBusy(true);
     setError(undefined);
-    const res = await signIn("credentials", { email: form.get("email"), password: form.get("password"), redirect: false });
-    if (res?.ok) window.location.href = "/";
+    const res = await signInWithPassword(String(form.get("email") ?? ""), String(form.get("password") ?? "")).catch(() => ({ ok: false as const, message: "Could not reach the server; try again." }));
+    if (res.ok) window.location.href = "/";
     else {
       setBusy(false);
-      setError("Wrong email or password.");
+      setError(res.message);
     }
   }
 

@@ -17,4 +17,8 @@ export const REDIS_KEYS = {
   worker: (workerId: string) => `sy:worker:${workerId}`,
   /** per-token request counter for one fixed minute window */
   rateLimit: (tokenId: string, minute: number) => `sy:rl:${tokenId}:${minute}`,
+  /** rate-limiter-flexible key prefix: credential sign-in attempts per account (sha256 of the email), 15-minute windows */
+  signInAccountPrefix: "sy:signin:account",
+  /** rate-limiter-flexible key prefix: credential sign-in attempts per client address, 15-minute windows */
+  signInAddressPrefix: "sy:signin:address",
 } as const;

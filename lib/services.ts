@@ -21,6 +21,10 @@ export function webConfig(env: WebEnv) {
     rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
     logLevel: env.LOG_LEVEL,
     gatewayPublicUrl: env.GATEWAY_PUBLIC_URL,
+    /** the app's public URL (NEXTAUTH_URL); cookie-authenticated writes must come from its origin */
+    appUrl: env.NEXTAUTH_URL,
+    production: env.production,
+    metricsToken: env.METRICS_TOKEN,
   };
 }
 

@@ -4,6 +4,7 @@
 // and it refuses to go on when what answers on those ports is not the process it started (a running
 // instance must never receive the tests' writes).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -67,10 +68,11 @@ try {
   const port = await ownPort("web");
   const gatewayPort = await ownPort("gateway");
   const inferencePort = await ownPort("inference");
-  const env = { ...process.env, DATABASE_URL: databaseUrl, ARTIFACT_DIR: artifactDir, REDIS_URL: redisUrl, GATEWAY_PUBLIC_URL: `http://${HOST}:${gatewayPort}`, NEXTAUTH_URL: `http://${HOST}:${port}`, NEXTAUTH_SECRET: "e2e-secret", NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "warn" };
+  const env = { ...process.env, DATABASE_URL: databaseUrl, ARTIFACT_DIR: artifactDir, REDIS_URL: redisUrl, GATEWAY_PUBLIC_URL: `http://${HOST}:${gatewayPort}`, NEXTAUTH_URL: `http://${HOST}:${port}`, NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "warn" };
 
   await applyMigrations(databaseUrl);
   const db = createDb(databaseUrl);
+  // a given password, as SEED_ADMIN_PASSWORD gives it: the journeys sign in without the forced first change
   await seedDemo({ db, store: new LocalArtifactStore(artifactDir), adminEmail: "admin@switchyard.local", adminPassword: "switchyard-admin", redisUrl });
   await closeDeploymentsQueue();
   await db.$disconnect();

@@ -1,7 +1,7 @@
 // `npm start`: check Postgres and Redis, migrate, seed, build the web app if needed, then run
 // every process under one supervisor. Ctrl-C stops them all.
 import { loadEnv, type EnvSpec } from "../lib/env/parse-env";
-import { DEFAULT_ADMIN_PASSWORD, startEnv } from "../lib/env/start-env";
+import { startEnv } from "../lib/env/start-env";
 import { webEnv } from "../lib/env/web-env";
 import { gatewayEnv } from "../lib/env/gateway-env";
 import { inferenceEnv } from "../lib/env/inference-env";
@@ -15,6 +15,7 @@ import { closeDeploymentsQueue } from "../lib/jobs/enqueue-deployment";
 import { checkPort, checkPostgres, checkRedis, HOW_TO_START } from "./lib/preflight";
 import { buildWebIfChanged } from "./lib/build-web";
 import { supervise, type ProcSpec } from "./lib/supervise";
+import { AUTH_SECRET_FILE, loadOrCreateAuthSecret } from "./lib/auth-secret-file";
 
 const env = loadEnv(startEnv);
 const webPort = env.PORT;
@@ -22,10 +23,19 @@ const gatewayPort = env.GATEWAY_PORT;
 const inferencePort = env.INFERENCE_PORT;
 const log = (m: string) => console.log(`[start] ${m}`);
 
+// The web runs in production mode (`next start`), which refuses a missing or default secret: use
+// NEXTAUTH_SECRET when set, else the one generated into .data/ at the first start.
+const authSecret = env.NEXTAUTH_SECRET ?? (() => {
+  const s = loadOrCreateAuthSecret();
+  if (s.created) log(`generated NEXTAUTH_SECRET into ${AUTH_SECRET_FILE} (kept for the next starts; set NEXTAUTH_SECRET to use your own)`);
+  return s.secret;
+})();
+
 const tsx = (script: string) => ["--import", "tsx", script];
 const procs: ProcSpec[] = [
-  { name: "web", command: "npx", args: ["next", "start", "-p", String(webPort)], env: { NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: env.NEXTAUTH_URL } },
-  { name: "jobs", command: process.execPath, args: tsx("workers/jobs/main.ts") },
+  // NODE_ENV as `next start` sets it, so that the check below applies the production rules
+  { name: "web", command: "npx", args: ["next", "start", "-p", String(webPort)], env: { NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", NEXTAUTH_URL: env.NEXTAUTH_URL, NEXTAUTH_SECRET: authSecret } },
+  { name: "jobs", command: process.execPath, args: tsx("workers/jobs/main.ts"), env: { NEXTAUTH_SECRET: authSecret } },
   { name: "gateway", command: process.execPath, args: tsx("workers/gateway/main.ts"), env: { GATEWAY_PORT: String(gatewayPort) } },
   { name: "inference-cpu", command: process.execPath, args: tsx("workers/inference/main.ts"), env: { INFERENCE_DEVICE: "cpu", INFERENCE_PORT: String(inferencePort) } },
 ];
@@ -50,7 +60,7 @@ await ensureDatabase(env.DATABASE_URL);
 const applied = await applyMigrations(env.DATABASE_URL);
 log(applied.length ? `applied migrations: ${applied.join(", ")}` : "database schema is up to date");
 const db = createDb(env.DATABASE_URL);
-await seedDemo({ db, store: new LocalArtifactStore(env.ARTIFACT_DIR), adminEmail: env.SEED_ADMIN_EMAIL, adminPassword: env.SEED_ADMIN_PASSWORD, redisUrl: env.REDIS_URL, log });
+const seeded = await seedDemo({ db, store: new LocalArtifactStore(env.ARTIFACT_DIR), adminEmail: env.SEED_ADMIN_EMAIL, adminPassword: env.SEED_ADMIN_PASSWORD, redisUrl: env.REDIS_URL, log });
 await closeDeploymentsQueue();
 await db.$disconnect();
 
@@ -58,7 +68,7 @@ buildWebIfChanged(log);
 
 log(`Switchyard is starting:
   web        http://localhost:${webPort}
-  sign in    ${env.SEED_ADMIN_EMAIL} / ${env.SEED_ADMIN_PASSWORD === DEFAULT_ADMIN_PASSWORD ? DEFAULT_ADMIN_PASSWORD : "(SEED_ADMIN_PASSWORD)"}
+  sign in    ${seeded.admin} / ${seeded.initialPassword ? `${seeded.initialPassword}   (shown this once; you choose your own at the first sign-in)` : env.SEED_ADMIN_PASSWORD ? "(SEED_ADMIN_PASSWORD)" : "(the password printed at the first start, or the one you chose)"}
   API        http://localhost:${webPort}/api/v1/openapi.json
   gateway    http://localhost:${gatewayPort}  (try: curl -s localhost:${gatewayPort}/v1/endpoints/credit-risk/predict -H 'x-user-id: ana' -d @fixtures/predict-example.json)
 Ctrl-C stops everything.`);

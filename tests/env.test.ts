@@ -41,7 +41,8 @@ describe("configuration", () => {
     expect(parseEnv(inferenceEnv, { INFERENCE_PORT: "9005" }).INFERENCE_WORKER_ID).toMatch(/-9005$/);
     expect(parseEnv(jobsEnv, {})).toMatchObject({ JOBS_PORT: 9464, JOBS_HOST: "127.0.0.1", JOBS_LOCK_MS: 30_000, JOBS_STALLED_MS: 30_000, JOBS_RECONCILE_MS: 5_000, JOBS_HEAL_MS: 5_000, JOBS_INGEST_LAG_MS: 1_500, PREDICTION_LOG_RETENTION_DAYS: 30, INGEST_CLAIM_IDLE_MS: 30_000, JOBS_DEPLOYMENT_CONCURRENCY: 8 });
     expect(parseEnv(webEnv, {})).toMatchObject({ MAX_UPLOAD_BYTES: 268_435_456, NEXTAUTH_SECRET: "switchyard-dev-secret-change-me", API_RATE_LIMIT_PER_MINUTE: 1200, GATEWAY_PUBLIC_URL: "http://localhost:8080", oidc: null });
-    expect(parseEnv(startEnv, {})).toMatchObject({ PORT: 3000, NEXTAUTH_URL: "http://localhost:3000", SEED_ADMIN_EMAIL: "admin@switchyard.local", SEED_ADMIN_PASSWORD: "switchyard-admin" });
+    expect(parseEnv(startEnv, {})).toMatchObject({ PORT: 3000, NEXTAUTH_URL: "http://localhost:3000", SEED_ADMIN_EMAIL: "admin@switchyard.local" });
+    expect(parseEnv(startEnv, {}).SEED_ADMIN_PASSWORD).toBeUndefined(); // a random one, printed once
     expect(parseEnv(cliEnv, {})).toEqual({ SWITCHYARD_URL: "http://localhost:3000" });
   });
 

@@ -92,7 +92,7 @@ describe("audit", () => {
 describe("members", () => {
   it("admins add people (first password shown once), change roles and remove them; a team keeps one admin", async () => {
     const members = await import("@/app/api/v1/members/route");
-    const member = await import("@/app/api/v1/members/[userId]/route");
+    const member = await import("@/app/api/v1/members/[email]/route");
     const add = await call(members.POST, "POST", "/api/v1/members", { cookie: w.people.admin.cookie, body: { email: "New.Person@Example.test", role: "viewer" } });
     expect(add.status).toBe(201);
     expect(add.json).toMatchObject({ email: "new.person@example.test", role: "viewer", created: true });
@@ -103,11 +103,11 @@ describe("members", () => {
     expect((await call(members.POST, "POST", "/api/v1/members", { cookie: w.people.engineer.cookie, body: { email: "x@example.test", role: "admin" } })).status).toBe(403);
     expect((await call(members.POST, "POST", "/api/v1/members", { token: w.tokens.all, body: { email: "x@example.test", role: "admin" } })).status).toBe(403);
 
-    const promote = await call(member.PUT, "PUT", `/api/v1/members/${user.id}`, { cookie: w.people.admin.cookie, body: { role: "approver" }, params: { userId: user.id } });
+    const promote = await call(member.PUT, "PUT", `/api/v1/members/${user.email}`, { cookie: w.people.admin.cookie, body: { role: "approver" }, params: { email: user.email } });
     expect(promote.json.role).toBe("approver");
-    const lastAdmin = await call(member.PUT, "PUT", `/api/v1/members/${w.people.admin.id}`, { cookie: w.people.admin.cookie, body: { role: "viewer" }, params: { userId: w.people.admin.id } });
+    const lastAdmin = await call(member.PUT, "PUT", `/api/v1/members/${w.people.admin.email}`, { cookie: w.people.admin.cookie, body: { role: "viewer" }, params: { email: w.people.admin.email } });
     expect(lastAdmin.status).toBe(409);
-    const removed = await call(member.DELETE, "DELETE", `/api/v1/members/${user.id}`, { cookie: w.people.admin.cookie, params: { userId: user.id } });
+    const removed = await call(member.DELETE, "DELETE", `/api/v1/members/${user.email}`, { cookie: w.people.admin.cookie, params: { email: encodeURIComponent(user.email) } });
     expect(removed.status).toBe(200);
     const list = await call(members.GET, "GET", "/api/v1/members", { cookie: w.people.viewer.cookie });
     expect(list.json.members.map((m: { email: string }) => m.email)).not.toContain("new.person@example.test");

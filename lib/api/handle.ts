@@ -13,6 +13,7 @@ import { resolveMember } from "../auth/resolve-member";
 import { getServices, type Services } from "../services";
 import { createLogger } from "../log";
 import { takeRequest } from "./rate-limit";
+import { changePassword } from "./contracts/account";
 
 const log = createLogger("api");
 
@@ -67,12 +68,43 @@ async function authorize(req: Request, contract: Contract, services: Services): 
   } else {
     const userId = await sessionUserId(req.headers.get("cookie"), services.config.authSecret);
     if (!userId) throw new AppError("unauthorized", "sign in or send 'Authorization: Bearer <token>'");
+    ensureSameOriginWrite(req, contract, services.config.appUrl);
     const teamSlug = req.headers.get(TEAM_HEADER) ?? new URL(req.url).searchParams.get("team") ?? readCookie(req.headers.get("cookie"), "sy_team");
-    principal = await resolveMember({ db: services.db, userId, teamSlug });
+    const member = await resolveMember({ db: services.db, userId, teamSlug });
+    if (member.mustChangePassword && contract.auth.action !== "password.change") {
+      throw new AppError("forbidden", `change your first password before anything else: POST ${changePassword.path} with {"currentPassword", "newPassword"} (in the browser: /change-password)`);
+    }
+    principal = member;
   }
   // Resource-dependent rules (production endpoints) are asked again by the domain function once it has the resource.
   ensureCan(principal, contract.auth.action);
   return principal;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * A browser sends the session cookie with any request to this site, including one a page on another
+ * site makes (a form post, a fetch): writes with the cookie must come from the app's own origin
+ * (NEXTAUTH_URL, or the request's own when unset) and carry the content type the operation takes,
+ * which a cross-site form cannot send without the browser asking first. Bearer tokens are not sent
+ * by browsers on their own, so token calls are not checked.
+ */
+function ensureSameOriginWrite(req: Request, contract: Contract, appUrl: string | undefined): void {
+  if (SAFE_METHODS.has(req.method.toUpperCase())) return;
+  const expected = new URL(appUrl ?? req.url).origin;
+  const origin = req.headers.get("origin");
+  if (!origin) {
+    throw new AppError("forbidden", `a write with a session cookie needs an Origin header (${expected}); browsers send it, scripts should use 'Authorization: Bearer <token>'`);
+  }
+  if (origin !== expected) {
+    throw new AppError("forbidden", `a write with a session cookie must come from this app's own pages (${expected}), not from ${origin.slice(0, 200)}`);
+  }
+  const type = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  const needed = contract.multipart ? "multipart/form-data" : contract.body || type ? "application/json" : null;
+  if (needed && type !== needed) {
+    throw new AppError("forbidden", `a write with a session cookie must send content-type ${needed}, not ${type ? type.slice(0, 100) : "none"}`);
+  }
 }
 
 /**

@@ -32,6 +32,7 @@ export const POLICY = {
   "token.read":      { role: "admin",    token: false,    does: "list API tokens" },
   "token.manage":    { role: "admin",    token: false,    does: "create or revoke API tokens" },
   "deadletter.read":  { role: "admin",    token: false,    does: "read the team's dead-lettered prediction records" },
+  "password.change": { role: "viewer",   token: false,    does: "change your own password" },
 } as const satisfies Record<string, Rule>;
 
 export type Rule = { role: Role; token: Scope | false; production?: Role; does: string };

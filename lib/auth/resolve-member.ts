@@ -3,8 +3,11 @@ import type { Principal } from "./principal";
 import { scopesOfRole, type Role } from "./roles";
 import { AppError } from "../errors";
 
-/** A person's membership in the team they asked for (by slug), or their first team. */
-export async function resolveMember(opts: { db: Db; userId: string; teamSlug?: string | null }): Promise<Principal> {
+/**
+ * A person's membership in the team they asked for (by slug), or their first team; `mustChangePassword`
+ * says they still have a generated first password (the API then allows only changing it).
+ */
+export async function resolveMember(opts: { db: Db; userId: string; teamSlug?: string | null }): Promise<Principal & { mustChangePassword: boolean }> {
   const memberships = await opts.db.membership.findMany({
     where: { userId: opts.userId },
     include: { team: true, user: true },
@@ -21,5 +24,6 @@ export async function resolveMember(opts: { db: Db; userId: string; teamSlug?: s
     teamSlug: m.team.slug,
     role: m.role as Role,
     scopes: scopesOfRole(m.role as Role),
+    mustChangePassword: m.user.mustChangePassword,
   };
 }

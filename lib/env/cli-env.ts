@@ -2,6 +2,7 @@
 import { baseFields } from "./base-env";
 import { defineEnv, type EnvOf } from "./parse-env";
 import { text, url } from "./schema-helpers";
+import { authSecretFields, authSecretOf } from "./auth-secret";
 import { SWITCHYARD_TOKEN_DESCRIPTION, SWITCHYARD_URL_DEFAULT, SWITCHYARD_URL_DESCRIPTION } from "./cli-connection";
 
 export const cliEnv = defineEnv("CLI", {
@@ -10,4 +11,5 @@ export const cliEnv = defineEnv("CLI", {
 });
 export type CliEnv = EnvOf<typeof cliEnv>;
 
-export const adminEnv = defineEnv("CLI admin / migrate", { DATABASE_URL: baseFields.DATABASE_URL });
+// In production the admin commands, like the web and the job workers, refuse a missing, short or default NEXTAUTH_SECRET.
+export const adminEnv = defineEnv("CLI admin / migrate", { DATABASE_URL: baseFields.DATABASE_URL, ...authSecretFields }, (v, problem) => ({ ...v, NEXTAUTH_SECRET: authSecretOf(v, problem) }));

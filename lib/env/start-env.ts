@@ -5,8 +5,7 @@ import { INFERENCE_PORT } from "./inference-env";
 import { defineEnv, type EnvOf } from "./parse-env";
 import { port, text } from "./schema-helpers";
 import { NEXTAUTH_URL } from "./web-env";
-
-export const DEFAULT_ADMIN_PASSWORD = "switchyard-admin";
+import { authSecretFields } from "./auth-secret";
 
 export const startEnv = defineEnv(
   "npm start / seed",
@@ -17,7 +16,9 @@ export const startEnv = defineEnv(
     PORT: port({ default: 3000, description: "web port for `npm start`" }),
     NEXTAUTH_URL,
     SEED_ADMIN_EMAIL: text({ default: "admin@switchyard.local", pattern: /^[^@\s]+@[^@\s]+$/, expects: "an email address", description: "the admin the seed creates on a fresh database" }),
-    SEED_ADMIN_PASSWORD: text({ secret: true, default: DEFAULT_ADMIN_PASSWORD, description: "that admin's first password" }),
+    SEED_ADMIN_PASSWORD: text({ secret: true, default: undefined, docDefault: "random, printed once, changed at first sign-in", description: "that admin's first password, for automation (then no change is asked at first sign-in)" }),
+    // unset: `npm start` generates one into .data/ and passes it to the web and the job workers
+    NEXTAUTH_SECRET: authSecretFields.NEXTAUTH_SECRET,
     GATEWAY_PORT,
     INFERENCE_PORT,
   },

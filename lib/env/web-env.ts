@@ -4,10 +4,10 @@ import { baseFields } from "./base-env";
 import { GATEWAY_PORT } from "./gateway-env";
 import { defineEnv, type EnvOf } from "./parse-env";
 import { text, url, wholeNumber } from "./schema-helpers";
+import { authSecretFields, authSecretOf } from "./auth-secret";
 
 /** next-auth reads it itself; listed here so that a bad value stops the web at start. */
 export const NEXTAUTH_URL = url({ protocols: ["http", "https"], default: undefined, docDefault: "`http://localhost:${PORT}`", description: "public URL of the web app (next-auth); `npm start` sets it from `PORT`" });
-export const DEV_AUTH_SECRET = "switchyard-dev-secret-change-me";
 
 export const webEnv = defineEnv(
   "web",
@@ -19,7 +19,7 @@ export const webEnv = defineEnv(
     MAX_UPLOAD_BYTES: wholeNumber({ min: 1, unit: "bytes", default: 256 * 1024 * 1024, docDefault: "`268435456` (256 MiB)", description: "larger uploads get 413" }),
     API_MAX_JSON_BYTES: wholeNumber({ min: 1, unit: "bytes", default: 1024 * 1024, docDefault: "`1048576` (1 MiB)", description: "larger JSON request bodies of the REST API get 413 (counted while reading)" }),
     NEXTAUTH_URL,
-    NEXTAUTH_SECRET: text({ secret: true, default: DEV_AUTH_SECRET, docDefault: "a development value", description: "**set in production**: signs session cookies" }),
+    ...authSecretFields,
     OIDC_ISSUER: url({ protocols: ["https", "http"], default: undefined, description: "with `OIDC_CLIENT_ID` and `OIDC_CLIENT_SECRET`, turns on single sign-on; people sign in by email match with an existing member" }),
     OIDC_CLIENT_ID: text({ default: undefined, description: "single sign-on client id" }),
     OIDC_CLIENT_SECRET: text({ secret: true, default: undefined, description: "single sign-on client secret" }),
@@ -27,6 +27,7 @@ export const webEnv = defineEnv(
     API_RATE_LIMIT_PER_MINUTE: wholeNumber({ min: 0, unit: "requests", default: 1200, description: "requests per API token per minute; more get 429 with `Retry-After` (0 turns it off; lets requests through when Redis is down)" }),
     GATEWAY_PORT,
     GATEWAY_PUBLIC_URL: url({ protocols: ["http", "https"], default: undefined, docDefault: "`http://localhost:${GATEWAY_PORT}`", description: "gateway URL shown in the UI" }),
+    METRICS_TOKEN: text({ secret: true, default: undefined, description: "bearer token the web's `/metrics` requires (`Authorization: Bearer …`); in production `/metrics` answers 403 until it is set" }),
   },
   (v, problem) => {
     const oidcSet = [v.OIDC_ISSUER, v.OIDC_CLIENT_ID, v.OIDC_CLIENT_SECRET].filter(Boolean).length;
@@ -36,6 +37,8 @@ export const webEnv = defineEnv(
     }
     return {
       ...v,
+      NEXTAUTH_SECRET: authSecretOf(v, problem),
+      production: v.NODE_ENV === "production",
       GATEWAY_PUBLIC_URL: v.GATEWAY_PUBLIC_URL ?? `http://localhost:${v.GATEWAY_PORT}`,
       oidc: v.OIDC_ISSUER && v.OIDC_CLIENT_ID && v.OIDC_CLIENT_SECRET ? { issuer: v.OIDC_ISSUER, clientId: v.OIDC_CLIENT_ID, clientSecret: v.OIDC_CLIENT_SECRET, name: v.OIDC_NAME } : null,
     };

@@ -1,7 +1,7 @@
 // Idempotent demo data for a fresh install: team `demo`, an admin, and the model `credit-risk`
 // with a logistic regression (v1, champion) and an MLP (v2, challenger) trained on German credit.
 import { writeFile } from "node:fs/promises";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../db/client";
 import type { ArtifactStore } from "../storage/artifact-store";
 import { SYSTEM_ACTOR, type Principal } from "../auth/principal";
@@ -18,14 +18,21 @@ import { trainClassifier, type ClassifierKind } from "../training/train-classifi
 export const DEMO_TEAM = "demo";
 export const DEMO_MODEL = "credit-risk";
 
-export async function seedDemo(opts: { db: Db; store: ArtifactStore; adminEmail: string; adminPassword: string; redisUrl?: string; log?: (m: string) => void }) {
+/**
+ * Seeds the demo. The admin is created once: with `adminPassword` (automation: SEED_ADMIN_PASSWORD,
+ * the e2e tests) as given, otherwise with a random password that is returned (`initialPassword`) to be
+ * shown once and must be changed at first sign-in.
+ */
+export async function seedDemo(opts: { db: Db; store: ArtifactStore; adminEmail: string; adminPassword?: string; redisUrl?: string; log?: (m: string) => void }) {
   const { db, store } = opts;
   const log = opts.log ?? (() => {});
   const team = await db.team.upsert({ where: { slug: DEMO_TEAM }, create: { slug: DEMO_TEAM, name: "Demo" }, update: {} });
   const email = opts.adminEmail.toLowerCase();
   let admin = await db.user.findUnique({ where: { email } });
+  let initialPassword: string | undefined;
   if (!admin) {
-    admin = await db.user.create({ data: { email, name: "Admin", passwordHash: await hashPassword(opts.adminPassword) } });
+    const password = opts.adminPassword ?? (initialPassword = randomBytes(12).toString("base64url"));
+    admin = await db.user.create({ data: { email, name: "Admin", passwordHash: await hashPassword(password), mustChangePassword: !opts.adminPassword } });
     log(`created admin ${email}`);
   }
   await db.membership.upsert({
@@ -40,7 +47,7 @@ export async function seedDemo(opts: { db: Db; store: ArtifactStore; adminEmail:
   const model = await db.model.findUniqueOrThrow({ where: { teamId_name: { teamId: team.id, name: DEMO_MODEL } } });
   if (model.latestVersion < 2) await trainDemoVersions(db, store, team.id, model.latestVersion, log);
   if (opts.redisUrl) await seedEndpoint(db, opts.redisUrl, { id: team.id, slug: team.slug }, log);
-  return { team: team.slug, model: DEMO_MODEL };
+  return { team: team.slug, model: DEMO_MODEL, admin: email, initialPassword };
 }
 
 /** The staging endpoint `credit-risk`: v1 90%, v2 10%, sticky on x-user-id. Carried out by the job workers. */

@@ -1,29 +1,46 @@
-import type { Db } from "../db/client";
+import type { Db, Prisma } from "../db/client";
 import type { Actor } from "../auth/principal";
 import type { Role } from "../auth/roles";
 import { recordAudit } from "../audit/record-audit";
 import { AppError, notFound } from "../errors";
 
+// Members are named by email, never by user id: a user id is what a session cookie carries, and
+// people may be members of other teams, which a team must not learn about.
 export async function listMembers(opts: { db: Db; teamId: string }) {
   const rows = await opts.db.membership.findMany({ where: { teamId: opts.teamId }, include: { user: true }, orderBy: { createdAt: "asc" } });
-  return rows.map((m) => ({ userId: m.userId, email: m.user.email, name: m.user.name, role: m.role as Role, since: m.createdAt.toISOString() }));
+  return rows.map((m) => ({ email: m.user.email, name: m.user.name, role: m.role as Role, since: m.createdAt.toISOString() }));
+}
+
+/**
+ * Takes the team's row lock for the rest of the transaction, so that membership changes of one team
+ * happen one after another: the "at least one admin stays" check and the change it allows are then
+ * one step (two admins demoting each other at the same moment cannot both pass the check).
+ */
+export async function lockTeam(tx: Prisma.TransactionClient, teamId: string): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM "Team" WHERE id = ${teamId} FOR UPDATE`;
+}
+
+/** Refuses a change that would leave the team without an admin. Call it after {@link lockTeam}, in the same transaction. */
+export async function ensureAdminRemains(tx: Prisma.TransactionClient, opts: { teamId: string; from: Role | null; to: Role | null }): Promise<void> {
+  if (opts.from !== "admin" || opts.to === "admin") return;
+  const admins = await tx.membership.count({ where: { teamId: opts.teamId, role: "admin" } });
+  if (admins <= 1) throw new AppError("conflict", "a team needs at least one admin; make someone else admin first");
 }
 
 /** Changes a member's role, or removes them (role null). A team always keeps at least one admin. */
-export async function updateMember(opts: { db: Db; teamId: string; userId: string; role: Role | null; actor: Actor }) {
+export async function updateMember(opts: { db: Db; teamId: string; email: string; role: Role | null; actor: Actor }) {
+  const email = opts.email.trim().toLowerCase();
   return opts.db.$transaction(async (tx) => {
-    const m = await tx.membership.findUnique({ where: { teamId_userId: { teamId: opts.teamId, userId: opts.userId } }, include: { user: true } });
-    if (!m) throw notFound(`member "${opts.userId}"`);
-    if (m.role === "admin" && opts.role !== "admin") {
-      const admins = await tx.membership.count({ where: { teamId: opts.teamId, role: "admin" } });
-      if (admins <= 1) throw new AppError("conflict", "a team needs at least one admin; make someone else admin first");
-    }
+    await lockTeam(tx, opts.teamId);
+    const m = await tx.membership.findFirst({ where: { teamId: opts.teamId, user: { email } }, include: { user: true } });
+    if (!m) throw notFound(`member "${email}"`);
+    await ensureAdminRemains(tx, { teamId: opts.teamId, from: m.role as Role, to: opts.role });
     if (opts.role) await tx.membership.update({ where: { id: m.id }, data: { role: opts.role } });
     else await tx.membership.delete({ where: { id: m.id } });
     await recordAudit(tx, {
       teamId: opts.teamId, actor: opts.actor, action: opts.role ? "member.role" : "member.remove", resourceType: "membership", resourceId: m.id,
       before: { email: m.user.email, role: m.role }, after: opts.role ? { email: m.user.email, role: opts.role } : null,
     });
-    return { userId: m.userId, email: m.user.email, name: m.user.name, role: opts.role, since: m.createdAt.toISOString() };
+    return { email: m.user.email, name: m.user.name, role: opts.role, since: m.createdAt.toISOString() };
   });
 }

@@ -9,6 +9,9 @@ import { getServices } from "../services";
 import { AppError } from "../errors";
 import type { Principal } from "../auth/principal";
 
+/** Where people with a generated first password are sent until they change it (the API refuses them everything else). */
+export const CHANGE_PASSWORD_PAGE = "/change-password";
+
 export async function currentUserId(): Promise<string | null> {
   const { config } = getServices();
   return sessionUserId((await cookies()).toString(), config.authSecret);
@@ -21,15 +24,22 @@ export async function currentUserId(): Promise<string | null> {
 export async function requireMember(teamSlug: string, action?: Action): Promise<Principal> {
   const userId = await currentUserId();
   if (!userId) redirect("/signin");
-  let p: Principal;
+  let p: Awaited<ReturnType<typeof resolveMember>>;
   try {
     p = await resolveMember({ db: getServices().db, userId, teamSlug });
   } catch (err) {
     if (err instanceof AppError) notFound();
     throw err;
   }
+  if (p.mustChangePassword) redirect(CHANGE_PASSWORD_PAGE);
   if (action && !allowed(p, action)) redirect(`/t/${teamSlug}/forbidden?need=${ruleOf(action).role}`);
   return p;
+}
+
+/** Whether the person still has a generated first password, which they must change before anything else. */
+export async function mustChangePassword(userId: string): Promise<boolean> {
+  const user = await getServices().db.user.findUnique({ where: { id: userId }, select: { mustChangePassword: true } });
+  return user?.mustChangePassword ?? false;
 }
 
 export async function teamsOf(userId: string) {

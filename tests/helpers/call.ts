@@ -7,6 +7,8 @@ export async function call(handler: Handler, method: string, url: string, opts: 
   const headers = new Headers(opts.headers);
   if (opts.token) headers.set("authorization", `Bearer ${opts.token}`);
   if (opts.cookie) headers.set("cookie", opts.cookie);
+  // a browser sends its page's origin with every write; the API refuses cookie writes from other origins
+  if (opts.cookie && !["GET", "HEAD"].includes(method) && !headers.has("origin")) headers.set("origin", "http://localhost");
   let body: BodyInit | undefined = opts.rawBody;
   if (opts.body !== undefined) {
     body = JSON.stringify(opts.body);

@@ -291,8 +291,8 @@ function baselines(model: string): Record<string, Baseline> {
     createToken: { body: { name: "t", scopes: ["read"], expiresInDays: 30 } },
     revokeToken: { path: { id: "abc" } },
     addMember: { body: { email: "new@example.test", name: "New", role: "viewer" } },
-    updateMember: { path: { userId: "abc" }, body: { role: "viewer" } },
-    removeMember: { path: { userId: "abc" } },
+    updateMember: { path: { email: "someone@example.test" }, body: { role: "viewer" } },
+    removeMember: { path: { email: "someone@example.test" } },
     listAudit: { query: { action: "model.create", resourceType: "model", actor: "someone", before: "2030-01-01T00:00:00Z", limit: "10" } },
     listDeadLetters: { query: { before: "1700000000000-0", limit: "10" } },
   };

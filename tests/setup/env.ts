@@ -1,10 +1,12 @@
 // Points lib/ (getDb, getServices) at this run's database before any test module imports it.
+import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import { testDatabaseUrl } from "./urls";
 
 process.env.DATABASE_URL = testDatabaseUrl(inject("testDb"));
 process.env.ARTIFACT_DIR = inject("testArtifacts");
 process.env.REDIS_URL = inject("testRedis");
-process.env.NEXTAUTH_SECRET = "test-secret";
+// random, and long enough for production rules: a web started by a test runs with NODE_ENV=production
+process.env.NEXTAUTH_SECRET = randomBytes(32).toString("base64url");
 process.env.LOG_LEVEL = "silent";
 process.env.MAX_UPLOAD_BYTES = String(2 * 1024 * 1024);

@@ -37,6 +37,7 @@ member.manage               -      -        -        Y     -        -         - 
 token.read                  -      -        -        Y     -        -         -          -
 token.manage                -      -        -        Y     -        -         -          -
 deadletter.read             -      -        -        Y     -        -         -          -
+password.change             Y      Y        Y        Y     -        -         -          -
 `;
 
 function actual(): string {

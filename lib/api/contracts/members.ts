@@ -3,7 +3,21 @@ import { defineContract } from "../contract";
 import { dbText, named } from "./shared";
 import { ROLES } from "../../auth/roles";
 
-const memberView = named("Member", z.object({ userId: z.string(), email: z.string(), name: z.string(), role: z.enum(ROLES).nullable(), since: z.string() }));
+// Members are keyed by email: the API never shows user ids (a session names a user by id), and
+// nothing in these answers mentions other teams.
+const memberView = named("Member", z.object({ email: z.string(), name: z.string(), role: z.enum(ROLES).nullable(), since: z.string() }));
+
+/** A member's email in the path (`/api/v1/members/ana@example.com`, `@` percent-encoded or not). */
+const memberParams = z.object({
+  email: z.string().min(3).max(320).transform((s, ctx) => {
+    try {
+      return decodeURIComponent(s).trim().toLowerCase();
+    } catch {
+      ctx.addIssue({ code: "custom", message: "not a valid percent-encoded email" });
+      return z.NEVER;
+    }
+  }).pipe(z.email()),
+});
 
 // People are managed by signed-in admins only, like tokens.
 export const listMembers = defineContract({
@@ -12,7 +26,7 @@ export const listMembers = defineContract({
 });
 
 export const addMember = defineContract({
-  method: "POST", path: "/api/v1/members", summary: "Add a person with a role; a new user's first password is in this answer only", tag: "members",
+  method: "POST", path: "/api/v1/members", summary: "Add a person with a role; a new user's first password is in this answer only (they change it at first sign-in)", tag: "members",
   auth: { action: "member.manage" },
   body: z.object({ email: z.email(), name: dbText.min(1).max(100).optional(), role: z.enum(ROLES) }).strict(),
   response: z.object({ email: z.string(), role: z.enum(ROLES), team: z.string(), created: z.boolean(), initialPassword: z.string().optional() }),
@@ -20,12 +34,12 @@ export const addMember = defineContract({
 });
 
 export const updateMember = defineContract({
-  method: "PUT", path: "/api/v1/members/{userId}", summary: "Change a member's role", tag: "members",
+  method: "PUT", path: "/api/v1/members/{email}", summary: "Change a member's role", tag: "members",
   auth: { action: "member.manage" },
-  params: z.object({ userId: dbText.min(1) }), body: z.object({ role: z.enum(ROLES) }).strict(), response: memberView,
+  params: memberParams, body: z.object({ role: z.enum(ROLES) }).strict(), response: memberView,
 });
 
 export const removeMember = defineContract({
-  method: "DELETE", path: "/api/v1/members/{userId}", summary: "Remove a member from the team", tag: "members",
-  auth: { action: "member.manage" }, params: z.object({ userId: dbText.min(1) }), response: memberView,
+  method: "DELETE", path: "/api/v1/members/{email}", summary: "Remove a member from the team", tag: "members",
+  auth: { action: "member.manage" }, params: memberParams, response: memberView,
 });

@@ -1,0 +1,98 @@
+// Password guessing is throttled per account and per client address: each credential sign-in attempt
+// counts against both (Redis, rate-limiter-flexible, fixed 15-minute windows), a successful one is
+// taken back (the account's count starts again, the address gets its point back), so what is counted
+// is failures. Past SIGN_IN_MAX_FAILURES in a window the next attempt is refused before any password
+// is checked, with the seconds until the window ends. When Redis does not answer, each web process
+// counts in memory instead. Failed and successful sign-ins and lockouts are audited (account events,
+// no team).
+import { createHash } from "node:crypto";
+import type { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { Db } from "../db/client";
+import { recordAudit } from "../audit/record-audit";
+import { REDIS_KEYS } from "../redis-keys";
+
+export const SIGN_IN_MAX_FAILURES = 10;
+export const SIGN_IN_WINDOW_SECONDS = 15 * 60;
+
+export type SignInAttempt = { email: string; address: string };
+export type ThrottledBy = "account" | "address";
+export type SignInVerdict =
+  | { allowed: true; failures: Record<ThrottledBy, number> }
+  | { allowed: false; by: ThrottledBy[]; retryAfterSeconds: number };
+
+type Limiters = Record<ThrottledBy, RateLimiterAbstract>;
+const limitersByClient = new WeakMap<Redis, Limiters>();
+
+function limiters(redis: Redis): Limiters {
+  let l = limitersByClient.get(redis);
+  if (!l) {
+    const make = (keyPrefix: string) =>
+      new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix,
+        points: SIGN_IN_MAX_FAILURES,
+        duration: SIGN_IN_WINDOW_SECONDS,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory({ keyPrefix, points: SIGN_IN_MAX_FAILURES, duration: SIGN_IN_WINDOW_SECONDS }),
+      });
+    l = { account: make(REDIS_KEYS.signInAccountPrefix), address: make(REDIS_KEYS.signInAddressPrefix) };
+    limitersByClient.set(redis, l);
+  }
+  return l;
+}
+
+/** The email as typed, normalised as sign-in does, and bounded (it is echoed into audit rows). */
+export const normaliseEmail = (email: string) => email.trim().toLowerCase().slice(0, 320);
+const keysOf = (a: SignInAttempt): Record<ThrottledBy, string> => ({
+  account: createHash("sha256").update(normaliseEmail(a.email)).digest("hex").slice(0, 40),
+  address: a.address.slice(0, 100),
+});
+const BY: ThrottledBy[] = ["account", "address"];
+
+/** Counts one attempt; refuses it (counting nothing) when the account or the address is over its failures. */
+export async function beginSignIn(opts: { redis: Redis; attempt: SignInAttempt }): Promise<SignInVerdict> {
+  const l = limiters(opts.redis);
+  const keys = keysOf(opts.attempt);
+  const results = await Promise.allSettled(BY.map((by) => l[by].consume(keys[by])));
+  const over = BY.filter((_, i) => results[i].status === "rejected" && (results[i] as PromiseRejectedResult).reason instanceof RateLimiterRes);
+  if (over.length) {
+    // a refused attempt is not a guess: give back what it took
+    await Promise.allSettled(BY.filter((_, i) => results[i].status === "fulfilled" || over.includes(BY[i])).map((by) => l[by].reward(keys[by], 1)));
+    const waitMs = Math.max(...over.map((by) => (results[BY.indexOf(by)] as PromiseRejectedResult).reason.msBeforeNext as number));
+    return { allowed: false, by: over, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+  }
+  const failures = Object.fromEntries(BY.map((by, i) => [by, results[i].status === "fulfilled" ? (results[i] as PromiseFulfilledResult<RateLimiterRes>).value.consumedPoints : 0])) as Record<ThrottledBy, number>;
+  return { allowed: true, failures };
+}
+
+const actorOf = async (db: Db, email: string) => {
+  const user = await db.user.findUnique({ where: { email }, select: { id: true } });
+  return { type: "user" as const, id: user?.id ?? "unknown", label: email };
+};
+
+/** The attempt signed in: the account's failures are forgotten, the address gets its point back; audited. */
+export async function signInSucceeded(opts: { db: Db; redis: Redis; attempt: SignInAttempt }): Promise<void> {
+  const l = limiters(opts.redis);
+  const keys = keysOf(opts.attempt);
+  await Promise.allSettled([l.account.delete(keys.account), l.address.reward(keys.address, 1)]);
+  const email = normaliseEmail(opts.attempt.email);
+  await recordAudit(opts.db, {
+    teamId: null, actor: await actorOf(opts.db, email), action: "auth.signin", resourceType: "user", resourceId: email, after: { address: opts.attempt.address },
+  });
+}
+
+/** The attempt failed (it stays counted); audited, and a lockout too when this failure reached the limit. */
+export async function signInFailed(opts: { db: Db; attempt: SignInAttempt; failures: Record<ThrottledBy, number> }): Promise<void> {
+  const email = normaliseEmail(opts.attempt.email);
+  const actor = await actorOf(opts.db, email);
+  const base = { teamId: null, actor, resourceType: "user", resourceId: email };
+  await opts.db.$transaction(async (tx) => {
+    await recordAudit(tx, { ...base, action: "auth.signin.failed", after: { address: opts.attempt.address, failures: opts.failures } });
+    for (const by of BY) {
+      if (opts.failures[by] === SIGN_IN_MAX_FAILURES) {
+        await recordAudit(tx, { ...base, action: "auth.signin.locked", after: { by, address: opts.attempt.address, failures: SIGN_IN_MAX_FAILURES, windowSeconds: SIGN_IN_WINDOW_SECONDS } });
+      }
+    }
+  });
+}
