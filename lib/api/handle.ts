@@ -187,9 +187,9 @@ export function errorResponse(err: unknown, fieldsIn = "body"): Response {
 // the working directory (`./`, `../`, `.data/`, `~/`): a temp file, the artifact store, a library's source
 // file. Messages from libraries (onnxruntime's "Load model from /tmp/… failed") carry them; a client
 // never needs them.
-const SERVER_PATH = /(^|[\s"'`([=,:])(?:file:\/\/)?(?:\/(?=[^\s/])|\.[\w.-]*\/|~\/|[A-Za-z]:\\)[^\s"'`)\],;]*/g;
+const SERVER_PATH = /(^|[\s"'`([=,:])(?:file:\/\/)?(?:\/(?=[^\s/])(?!(?:api|v1|v2|t|cli|signin|change-password|healthz|metrics)(?:[/\s"'`)\],;]|$))|\.[\w.-]*\/|~\/|[A-Za-z]:\\)[^\s"'`)\],;]*/g;
 
-/** A message fit for a client: every absolute server path replaced by `<path>`. */
+/** A message fit for a client: every absolute server path replaced by `<path>` (the app's own URLs, `/api/…`, stay). */
 export function withoutServerPaths(message: string): string {
   return message.replace(SERVER_PATH, (_, lead: string) => `${lead}<path>`);
 }

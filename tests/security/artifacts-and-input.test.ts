@@ -295,6 +295,7 @@ function baselines(model: string): Record<string, Baseline> {
     removeMember: { path: { email: "someone@example.test" } },
     listAudit: { query: { action: "model.create", resourceType: "model", actor: "someone", before: "2030-01-01T00:00:00Z", limit: "10" } },
     listDeadLetters: { query: { before: "1700000000000-0", limit: "10" } },
+    changePassword: { body: { currentPassword: "the-current-password", newPassword: "a-new-password-of-some-length" } },
   };
 }
 
