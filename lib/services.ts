@@ -20,6 +20,7 @@ export function webConfig(env: WebEnv) {
     rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
     logLevel: env.LOG_LEVEL,
     gatewayPublicUrl: env.GATEWAY_PUBLIC_URL,
+    clusterSecret: env.CLUSTER_SECRET,
   };
 }
 

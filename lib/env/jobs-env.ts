@@ -2,10 +2,13 @@
 import { baseFields } from "./base-env";
 import { defineEnv, type EnvOf } from "./parse-env";
 import { port, text, wholeNumber } from "./schema-helpers";
+import { CLUSTER_SECRET, clusterSecretOf } from "./cluster-secret";
 
 const ms = (dflt: number, description: string, min = 1) => wholeNumber({ min, unit: "milliseconds", default: dflt, description });
 
 export const jobsEnv = defineEnv("jobs", {
+  NODE_ENV: baseFields.NODE_ENV,
+  CLUSTER_SECRET,
   DATABASE_URL: baseFields.DATABASE_URL,
   REDIS_URL: baseFields.REDIS_URL,
   LOG_LEVEL: baseFields.LOG_LEVEL,
@@ -20,5 +23,5 @@ export const jobsEnv = defineEnv("jobs", {
   PREDICTION_LOG_RETENTION_DAYS: wholeNumber({ min: 0, unit: "days", default: 30, description: "daily prediction-log partitions older than this are dropped (0 keeps everything); rollups stay" }),
   PREDICTION_LOG_MAINTENANCE_MS: ms(3_600_000, "period of prediction-log maintenance: create the coming days' partitions, drop those past retention (one job worker runs each period)"),
   INGEST_CLAIM_IDLE_MS: ms(30_000, "prediction entries pending this long on a dead consumer are claimed again"),
-});
+}, (v, problem) => ({ ...v, CLUSTER_SECRET: clusterSecretOf(v.CLUSTER_SECRET, v.NODE_ENV, problem) }));
 export type JobsEnv = EnvOf<typeof jobsEnv>;

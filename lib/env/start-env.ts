@@ -4,6 +4,8 @@ import { GATEWAY_PORT } from "./gateway-env";
 import { INFERENCE_PORT } from "./inference-env";
 import { defineEnv, type EnvOf } from "./parse-env";
 import { port, text } from "./schema-helpers";
+import { randomBytes } from "node:crypto";
+import { CLUSTER_SECRET } from "./cluster-secret";
 import { NEXTAUTH_URL } from "./web-env";
 
 export const DEFAULT_ADMIN_PASSWORD = "switchyard-admin";
@@ -20,7 +22,9 @@ export const startEnv = defineEnv(
     SEED_ADMIN_PASSWORD: text({ secret: true, default: DEFAULT_ADMIN_PASSWORD, description: "that admin's first password" }),
     GATEWAY_PORT,
     INFERENCE_PORT,
+    CLUSTER_SECRET,
   },
-  (v) => ({ ...v, NEXTAUTH_URL: v.NEXTAUTH_URL ?? `http://localhost:${v.PORT}` }),
+  // every process npm start runs gets the same cluster secret: the one set, or a random one per start
+  (v) => ({ ...v, NEXTAUTH_URL: v.NEXTAUTH_URL ?? `http://localhost:${v.PORT}`, CLUSTER_SECRET: v.CLUSTER_SECRET ?? randomBytes(32).toString("base64url") }),
 );
 export type StartEnv = EnvOf<typeof startEnv>;

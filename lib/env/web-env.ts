@@ -4,6 +4,7 @@ import { baseFields } from "./base-env";
 import { GATEWAY_PORT } from "./gateway-env";
 import { defineEnv, type EnvOf } from "./parse-env";
 import { text, url, wholeNumber } from "./schema-helpers";
+import { CLUSTER_SECRET, clusterSecretOf } from "./cluster-secret";
 
 /** next-auth reads it itself; listed here so that a bad value stops the web at start. */
 export const NEXTAUTH_URL = url({ protocols: ["http", "https"], default: undefined, docDefault: "`http://localhost:${PORT}`", description: "public URL of the web app (next-auth); `npm start` sets it from `PORT`" });
@@ -26,6 +27,8 @@ export const webEnv = defineEnv(
     API_RATE_LIMIT_PER_MINUTE: wholeNumber({ min: 0, unit: "requests", default: 1200, description: "requests per API token per minute; more get 429 with `Retry-After` (0 turns it off; lets requests through when Redis is down)" }),
     GATEWAY_PORT,
     GATEWAY_PUBLIC_URL: url({ protocols: ["http", "https"], default: undefined, docDefault: "`http://localhost:${GATEWAY_PORT}`", description: "gateway URL shown in the UI" }),
+    NODE_ENV: baseFields.NODE_ENV,
+    CLUSTER_SECRET,
   },
   (v, problem) => {
     const oidcSet = [v.OIDC_ISSUER, v.OIDC_CLIENT_ID, v.OIDC_CLIENT_SECRET].filter(Boolean).length;
@@ -36,6 +39,7 @@ export const webEnv = defineEnv(
     return {
       ...v,
       GATEWAY_PUBLIC_URL: v.GATEWAY_PUBLIC_URL ?? `http://localhost:${v.GATEWAY_PORT}`,
+      CLUSTER_SECRET: clusterSecretOf(v.CLUSTER_SECRET, v.NODE_ENV, problem),
       oidc: v.OIDC_ISSUER && v.OIDC_CLIENT_ID && v.OIDC_CLIENT_SECRET ? { issuer: v.OIDC_ISSUER, clientId: v.OIDC_CLIENT_ID, clientSecret: v.OIDC_CLIENT_SECRET, name: v.OIDC_NAME } : null,
     };
   },

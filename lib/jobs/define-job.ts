@@ -14,7 +14,7 @@ export type JobContext = {
   pool: Pool;
   redisUrl: string;
   log: (msg: string, extra?: object) => void;
-  settings: { ingestLagMs: number; predictionLogRetentionDays: number };
+  settings: { ingestLagMs: number; predictionLogRetentionDays: number; clusterSecret: string };
 };
 
 export type JobInfo = { id: string; attemptsMade: number };

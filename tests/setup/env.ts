@@ -1,10 +1,13 @@
 // Points lib/ (getDb, getServices) at this run's database before any test module imports it.
 import { inject } from "vitest";
 import { testDatabaseUrl } from "./urls";
+import { TEST_CLUSTER_SECRET } from "../helpers/processes";
 
 process.env.DATABASE_URL = testDatabaseUrl(inject("testDb"));
 process.env.ARTIFACT_DIR = inject("testArtifacts");
 process.env.REDIS_URL = inject("testRedis");
 process.env.NEXTAUTH_SECRET = "test-secret";
+// the same secret as every process tests start (tests/helpers/processes.ts)
+process.env.CLUSTER_SECRET = TEST_CLUSTER_SECRET;
 process.env.LOG_LEVEL = "silent";
 process.env.MAX_UPLOAD_BYTES = String(2 * 1024 * 1024);

@@ -44,7 +44,7 @@ const workers = startJobWorkers({
     pool,
     redisUrl: env.REDIS_URL,
     log: (m, extra) => log.info(extra ?? {}, m),
-    settings: { ingestLagMs: env.JOBS_INGEST_LAG_MS, predictionLogRetentionDays: env.PREDICTION_LOG_RETENTION_DAYS },
+    settings: { ingestLagMs: env.JOBS_INGEST_LAG_MS, predictionLogRetentionDays: env.PREDICTION_LOG_RETENTION_DAYS, clusterSecret: env.CLUSTER_SECRET },
   },
 });
 
