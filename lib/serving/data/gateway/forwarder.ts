@@ -65,10 +65,11 @@ export class Forwarder {
     const workerUrl = worker.url;
     let finished = false;
     const finish = () => { if (!finished) { finished = true; done(); } };
-    const body = JSON.stringify({ requests: batch.map((p) => ({ inputs: p.feeds })) });
+    // encoded once: the signature hashes the same bytes that are sent
+    const body = Buffer.from(JSON.stringify({ requests: batch.map((p) => ({ inputs: p.feeds })) }));
     const url = new URL(`/batch/${encodeURIComponent(versionId)}`, workerUrl);
     const signature = signCall(this.secret, { method: "POST", path: url.pathname, workerId: worker.id, body });
-    const req = http.request(url, { method: "POST", agent: this.agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), [SIGNATURE_HEADER]: signature } }, (res) => {
+    const req = http.request(url, { method: "POST", agent: this.agent, headers: { "content-type": "application/json", "content-length": body.length, [SIGNATURE_HEADER]: signature } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
