@@ -13,7 +13,13 @@ import { listWorkers, type WorkerInfo } from "@/lib/serving/shared/worker-regist
 import { call, multipart } from "../helpers/call";
 import { makeWorld, type World } from "../helpers/world";
 import { trained } from "../helpers/models";
-import { clusterSecret } from "../helpers/processes";
+import { EnvError, parseEnv, type EnvSpec } from "@/lib/env/parse-env";
+import { gatewayEnv } from "@/lib/env/gateway-env";
+import { inferenceEnv } from "@/lib/env/inference-env";
+import { jobsEnv } from "@/lib/env/jobs-env";
+import { webEnv } from "@/lib/env/web-env";
+import { DEV_CLUSTER_SECRET } from "@/lib/env/cluster-secret";
+import { clusterSecret, startProcess } from "../helpers/processes";
 import { startCluster, waitFor, type Cluster } from "../helpers/serving-cluster";
 
 const METRICS_TOKEN = "metrics-token-for-the-security-test";
@@ -115,6 +121,35 @@ afterAll(async () => {
 });
 
 describe("the cluster does not trust Redis or its network (finding 5)", () => {
+  it("refuses to start in production with a missing, short or development CLUSTER_SECRET, in every process that uses it", async () => {
+    const strong = "k".repeat(32);
+    const problems = (spec: EnvSpec, env: Record<string, string>) => {
+      try {
+        parseEnv(spec, env);
+        return [];
+      } catch (err) {
+        if (err instanceof EnvError) return err.problems;
+        throw err;
+      }
+    };
+    for (const spec of [gatewayEnv, inferenceEnv, jobsEnv, webEnv] as EnvSpec[]) {
+      const prod = { NODE_ENV: "production", GATEWAY_METRICS_TOKEN: "m".repeat(16) };
+      for (const [value, why] of [[undefined, "is not set"], ["short-secret", "is shorter than 32 bytes"], [DEV_CLUSTER_SECRET, "is the development value"]] as const) {
+        const found = problems(spec, { ...prod, ...(value ? { CLUSTER_SECRET: value } : {}) });
+        expect(found, `${spec.usedBy} ${why}`).toEqual([expect.stringMatching(new RegExp(`^CLUSTER_SECRET ${why}; production \\(NODE_ENV=production\\) needs a random secret of at least 32 bytes`))]);
+        expect(found.join("")).not.toContain("short-secret");
+      }
+      expect((parseEnv(spec, { ...prod, CLUSTER_SECRET: strong }) as { CLUSTER_SECRET: string }).CLUSTER_SECRET).toBe(strong);
+      // outside production, the development value is the default
+      expect((parseEnv(spec, {}) as { CLUSTER_SECRET: string }).CLUSTER_SECRET).toBe(DEV_CLUSTER_SECRET);
+    }
+    expect(problems(gatewayEnv, { NODE_ENV: "production", CLUSTER_SECRET: strong })).toEqual([expect.stringMatching(/^GATEWAY_METRICS_TOKEN is not set; production/)]);
+    // the real process says so and exits 1
+    const p = startProcess("inference-prod", "workers/inference/main.ts", { NODE_ENV: "production", CLUSTER_SECRET: "", INFERENCE_PORT: "1" });
+    expect(await p.exited).toBe(1);
+    expect(p.output.join("")).toContain("CLUSTER_SECRET is not set; production (NODE_ENV=production)");
+  }, 30_000);
+
   it("never sends traffic or load calls to a worker whose heartbeat is forged, and counts forged heartbeats in the gateway's /metrics", async () => {
     const fake = await fakeWorker();
     const forge = (id: string, loaded: WorkerInfo["loaded"]) => JSON.stringify({ id, url: fake.url, requestedDevice: "cpu", device: "cpu", fallbackReason: null, loaded, queueDepth: 0, capacity: 1_000_000, startedAt: Date.now(), at: Date.now() } satisfies WorkerInfo);
