@@ -28,6 +28,7 @@ export const webEnv = defineEnv(
     GATEWAY_PORT,
     GATEWAY_PUBLIC_URL: url({ protocols: ["http", "https"], default: undefined, docDefault: "`http://localhost:${GATEWAY_PORT}`", description: "gateway URL shown in the UI" }),
     NODE_ENV: baseFields.NODE_ENV,
+    NEXT_PHASE: text({ default: undefined, description: "set by Next.js: `phase-production-build` while `next build` runs, which leaves the production checks to `next start`" }),
     CLUSTER_SECRET,
   },
   (v, problem) => {
@@ -39,7 +40,8 @@ export const webEnv = defineEnv(
     return {
       ...v,
       GATEWAY_PUBLIC_URL: v.GATEWAY_PUBLIC_URL ?? `http://localhost:${v.GATEWAY_PORT}`,
-      CLUSTER_SECRET: clusterSecretOf(v.CLUSTER_SECRET, v.NODE_ENV, problem),
+      // `next build` loads route modules (and so this schema) with NODE_ENV=production; the secrets are checked when `next start` runs
+      CLUSTER_SECRET: clusterSecretOf(v.CLUSTER_SECRET, v.NEXT_PHASE === "phase-production-build" ? undefined : v.NODE_ENV, problem),
       oidc: v.OIDC_ISSUER && v.OIDC_CLIENT_ID && v.OIDC_CLIENT_SECRET ? { issuer: v.OIDC_ISSUER, clientId: v.OIDC_CLIENT_ID, clientSecret: v.OIDC_CLIENT_SECRET, name: v.OIDC_NAME } : null,
     };
   },

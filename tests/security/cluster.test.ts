@@ -143,6 +143,8 @@ describe("the cluster does not trust Redis or its network (finding 5)", () => {
       // outside production, the development value is the default
       expect((parseEnv(spec, {}) as { CLUSTER_SECRET: string }).CLUSTER_SECRET).toBe(DEV_CLUSTER_SECRET);
     }
+    // `next build` loads the web's routes with NODE_ENV=production; the check waits for `next start`
+    expect(problems(webEnv, { NODE_ENV: "production", NEXT_PHASE: "phase-production-build" })).toEqual([]);
     expect(problems(gatewayEnv, { NODE_ENV: "production", CLUSTER_SECRET: strong })).toEqual([expect.stringMatching(/^GATEWAY_METRICS_TOKEN is not set; production/)]);
     // the real process says so and exits 1
     const p = startProcess("inference-prod", "workers/inference/main.ts", { NODE_ENV: "production", CLUSTER_SECRET: "", INFERENCE_PORT: "1" });
