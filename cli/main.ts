@@ -16,7 +16,11 @@ const API_USAGE = `  models create <name> [--task t] [--description d]
   endpoints list
   traffic set <endpoint> --model <name> --variant 1=90 --variant 2=10[:canary|:shadow][:gpu] [--strategy immediate|canary|blue_green]
               [--steps 10,50] [--bake-seconds 60] [--min-requests 100] [--max-wait-seconds 600] [--reason text] [--wait [--timeout-seconds 600]]
-  deployments wait <id> [--timeout-seconds 600]          exits 1 when the deployment failed or was rolled back`;
+  deployments wait <id> [--timeout-seconds 600]          exits 1 when the deployment failed or was rolled back
+  keys create <endpoint> [--name n]                      prints a new endpoint key (sk_…) once, for the gateway
+  keys list <endpoint>
+  keys revoke <endpoint> <key id>
+  keys require <endpoint> on|off                         whether the gateway asks for a key (default: on for production)`;
 
 const ADMIN_USAGE = `  admin create-token --team <slug> --name <name> [--scopes read,write,deploy] [--expires-days n (default 90) | --no-expiry]
   admin add-member --team <slug> --email <email> [--role engineer] [--password p]
@@ -55,6 +59,10 @@ export const API_COMMANDS: Record<string, Runner> = {
   "endpoints list": api(serving.endpointsList),
   "traffic set": api((c, a, f, o) => serving.trafficSet(c, a, f, o, Array.isArray(f.variant) ? f.variant : [])),
   "deployments wait": api(serving.deploymentsWait),
+  "keys create": (a, f, o, e) => serving.keysCreate(clientFromEnv(), a, f, o, e),
+  "keys list": api(serving.keysList),
+  "keys revoke": api(serving.keysRevoke),
+  "keys require": api(serving.keysRequire),
 };
 
 export type MainOptions = {

@@ -3,6 +3,7 @@ import type { Out } from "./commands";
 import { CommandFailed, intFlag, oneOf, UsageError, wholeNumber } from "./errors";
 import type { ResponseOf } from "../lib/api/contract";
 import type * as endpoints from "../lib/api/contracts/endpoints";
+import type * as endpointKeys from "../lib/api/contracts/endpoint-keys";
 
 import type { Flags } from "./flags";
 type Deployment = ResponseOf<typeof endpoints.getDeployment>;
@@ -24,6 +25,40 @@ export async function endpointsList(api: Client, _a: string[], _f: Flags, out: O
   const list = await api.request<ResponseOf<typeof endpoints.listEndpoints>>("GET", "/api/v1/endpoints");
   for (const e of list.endpoints) out(`${e.name}\t${e.environment}\t${e.variants.map((v) => `${v.name}:${v.weight}%${v.role === "primary" ? "" : `(${v.role})`}`).join(" ") || "no traffic"}`);
   return list.endpoints;
+}
+
+const keysPath = (endpoint: string) => `/api/v1/endpoints/${encodeURIComponent(endpoint)}/keys`;
+
+/** Prints the key alone on stdout (so `key=$(… keys create …)` works); the rest goes to stderr. */
+export async function keysCreate(api: Client, [endpoint]: string[], f: Flags, out: Out, err: Out) {
+  if (!endpoint) throw new UsageError("usage: keys create <endpoint> [--name n]");
+  const k = await api.request<ResponseOf<typeof endpointKeys.createEndpointKey>>("POST", keysPath(endpoint), { name: f.name ?? "default" });
+  out(k.key);
+  err(`created endpoint key ${k.id} (${k.name}) for ${k.endpoint}; it is shown once. Send it as: Authorization: Bearer ${k.prefix}…`);
+  return k;
+}
+
+export async function keysList(api: Client, [endpoint]: string[], _f: Flags, out: Out) {
+  if (!endpoint) throw new UsageError("usage: keys list <endpoint>");
+  const r = await api.request<ResponseOf<typeof endpointKeys.listEndpointKeys>>("GET", keysPath(endpoint));
+  out(`${r.endpoint}: ${r.requireKey ? "requests need a key" : "requests need no key"}`);
+  for (const k of r.keys) out(`${k.id}\t${k.name}\t${k.prefix}…\t${k.revokedAt ? `revoked ${k.revokedAt}` : "active"}\t${k.createdBy}`);
+  return r;
+}
+
+export async function keysRevoke(api: Client, [endpoint, id]: string[], _f: Flags, out: Out) {
+  if (!endpoint || !id) throw new UsageError("usage: keys revoke <endpoint> <key id>");
+  const k = await api.request<ResponseOf<typeof endpointKeys.revokeEndpointKey>>("DELETE", `${keysPath(endpoint)}/${encodeURIComponent(id)}`);
+  out(`revoked endpoint key ${k.id} (${k.name})`);
+  return k;
+}
+
+export async function keysRequire(api: Client, [endpoint, value]: string[], _f: Flags, out: Out) {
+  if (!endpoint || !value) throw new UsageError("usage: keys require <endpoint> on|off");
+  const requireKey = oneOf("on|off", value, ["on", "off"] as const) === "on";
+  const r = await api.request<ResponseOf<typeof endpointKeys.updateEndpointSettings>>("PUT", `/api/v1/endpoints/${encodeURIComponent(endpoint)}/settings`, { requireKey });
+  out(`${r.endpoint}: ${r.requireKey ? "requests need a key" : "requests need no key"}`);
+  return r;
 }
 
 /** --variant 3=90 --variant 4=10:canary --variant 5=0:shadow (version=weight[:role[:device]]) */

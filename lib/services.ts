@@ -25,6 +25,7 @@ export function webConfig(env: WebEnv) {
     appUrl: env.NEXTAUTH_URL,
     production: env.production,
     metricsToken: env.METRICS_TOKEN,
+    clusterSecret: env.CLUSTER_SECRET,
   };
 }
 

@@ -16,7 +16,7 @@ import { LocalArtifactStore } from "../lib/storage/artifact-store";
 import { seedDemo } from "../lib/seed/seed-demo";
 import { closeDeploymentsQueue } from "../lib/jobs/enqueue-deployment";
 import { buildWebIfChanged } from "./lib/build-web";
-import { freePort, httpOk, startProcess, startRedis, stopProcess, type Proc } from "../tests/helpers/processes";
+import { clusterSecret, freePort, httpOk, startProcess, startRedis, stopProcess, type Proc } from "../tests/helpers/processes";
 
 const HOST = "127.0.0.1";
 const PG = process.env.TEST_PG_BASE ?? "postgresql://postgres@127.0.0.1:5432";
@@ -68,7 +68,7 @@ try {
   const port = await ownPort("web");
   const gatewayPort = await ownPort("gateway");
   const inferencePort = await ownPort("inference");
-  const env = { ...process.env, DATABASE_URL: databaseUrl, ARTIFACT_DIR: artifactDir, REDIS_URL: redisUrl, GATEWAY_PUBLIC_URL: `http://${HOST}:${gatewayPort}`, NEXTAUTH_URL: `http://${HOST}:${port}`, NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "warn" };
+  const env = { ...process.env, DATABASE_URL: databaseUrl, ARTIFACT_DIR: artifactDir, REDIS_URL: redisUrl, GATEWAY_PUBLIC_URL: `http://${HOST}:${gatewayPort}`, NEXTAUTH_URL: `http://${HOST}:${port}`, NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "warn", CLUSTER_SECRET: clusterSecret() };
 
   await applyMigrations(databaseUrl);
   const db = createDb(databaseUrl);
@@ -76,7 +76,8 @@ try {
   await seedDemo({ db, store: new LocalArtifactStore(artifactDir), adminEmail: "admin@switchyard.local", adminPassword: "switchyard-admin", redisUrl });
   await closeDeploymentsQueue();
   await db.$disconnect();
-  const procEnv = { DATABASE_URL: databaseUrl, ARTIFACT_DIR: artifactDir, REDIS_URL: redisUrl, JOBS_RECONCILE_MS: "1000", JOBS_INGEST_LAG_MS: "500" };
+  // every process gets the web's cluster secret (startProcess passes the same one by default)
+  const procEnv = { DATABASE_URL: databaseUrl, ARTIFACT_DIR: artifactDir, REDIS_URL: redisUrl, JOBS_RECONCILE_MS: "1000", JOBS_INGEST_LAG_MS: "500", CLUSTER_SECRET: env.CLUSTER_SECRET };
   workers.push(startProcess("inference", "workers/inference/main.ts", { ...procEnv, INFERENCE_PORT: String(inferencePort), INFERENCE_WORKER_ID: `e2e-${inferencePort}` }));
   workers.push(startProcess("jobs", "workers/jobs/main.ts", procEnv));
   const gateway = startProcess("gateway", "workers/gateway/main.ts", { ...procEnv, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: HOST, GATEWAY_RELOAD_MS: "1000" });

@@ -19,6 +19,9 @@ import * as alias from "@/app/api/v1/models/[model]/aliases/[alias]/route";
 import * as endpoints from "@/app/api/v1/endpoints/route";
 import * as traffic from "@/app/api/v1/endpoints/[endpoint]/traffic/route";
 import * as deployment from "@/app/api/v1/deployments/[id]/route";
+import * as endpointKeys from "@/app/api/v1/endpoints/[endpoint]/keys/route";
+import * as endpointKey from "@/app/api/v1/endpoints/[endpoint]/keys/[id]/route";
+import * as endpointSettings from "@/app/api/v1/endpoints/[endpoint]/settings/route";
 import { buildCli } from "../scripts/build-cli";
 import { makeWorld, type World } from "./helpers/world";
 import { trained } from "./helpers/models";
@@ -38,6 +41,9 @@ const ROUTES: [RegExp, string[], Module][] = [
   [/^\/api\/v1\/endpoints$/, [], endpoints],
   [/^\/api\/v1\/endpoints\/([^/]+)\/traffic$/, ["endpoint"], traffic],
   [/^\/api\/v1\/deployments\/([^/]+)$/, ["id"], deployment],
+  [/^\/api\/v1\/endpoints\/([^/]+)\/keys$/, ["endpoint"], endpointKeys],
+  [/^\/api\/v1\/endpoints\/([^/]+)\/keys\/([^/]+)$/, ["endpoint", "id"], endpointKey],
+  [/^\/api\/v1\/endpoints\/([^/]+)\/settings$/, ["endpoint"], endpointSettings],
 ];
 
 /** A node:http server that hands each request to the real route handler, with a real Request. */
@@ -251,6 +257,28 @@ describe("the bundled CLI, outside the repository", () => {
     const waited = await bundled(["deployments", "wait", back.id], { ...env, SWITCHYARD_TOKEN: w.tokens.read });
     expect(waited.code).toBe(1);
     expect(waited.stdout.trimEnd().split("\n").at(-1)).toBe(`deployment ${back.id}: rolled_back: p95 latency 900ms > 500ms`);
+  });
+});
+
+describe("endpoint keys from the bundled CLI", () => {
+  it("creates (printing the key alone), lists, asks for and revokes an endpoint's keys", async () => {
+    const env = { SWITCHYARD_URL: api.url, SWITCHYARD_TOKEN: w.tokens.all };
+    expect((await bundled(["endpoints", "create", "keyed"], env)).code).toBe(0);
+    const made = await bundled(["keys", "create", "keyed", "--name", "checkout"], env);
+    expect(made.code, made.stderr).toBe(0);
+    const key = made.stdout.trim();
+    expect(key).toMatch(/^sk_[A-Za-z0-9_-]{32}$/);
+    expect(made.stderr).toContain("shown once");
+    const row = await db.endpointKey.findFirstOrThrow({ where: { endpoint: { name: "keyed" } } });
+    expect(row.keyHash).not.toContain(key);
+    expect(await bundled(["keys", "require", "keyed", "on"], env)).toMatchObject({ code: 0, stdout: "keyed: requests need a key\n" });
+    const listed = await bundled(["keys", "list", "keyed"], { ...env, SWITCHYARD_TOKEN: w.tokens.read });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toBe(`keyed: requests need a key\n${row.id}\tcheckout\t${key.slice(0, 9)}…\tactive\ttoken:read+write+deploy\n`);
+    expect(await bundled(["keys", "revoke", "keyed", row.id], env)).toMatchObject({ code: 0, stdout: `revoked endpoint key ${row.id} (checkout)\n` });
+    expect((await bundled(["keys", "revoke", "keyed", row.id], { ...env, SWITCHYARD_TOKEN: w.tokens.read })).stderr).toContain("HTTP 403");
+    expect((await bundled(["keys", "require", "keyed", "maybe"], env)).code).toBe(2);
+    expect((await bundled(["keys", "create"], env)).stderr).toContain("usage: keys create <endpoint>");
   });
 });
 

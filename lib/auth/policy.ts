@@ -25,6 +25,7 @@ export const POLICY = {
   "endpoint.read":   { role: "viewer",   token: "read",   does: "read endpoints and their metrics" },
   "endpoint.create": { role: "engineer", token: "deploy", does: "create endpoints", production: "admin" },
   "traffic.change":  { role: "engineer", token: "deploy", does: "change an endpoint's traffic", production: "admin" },
+  "endpointkey.manage": { role: "engineer", token: "deploy", does: "create or revoke endpoint keys and set whether an endpoint needs one", production: "admin" },
   "deployment.read": { role: "viewer",   token: "read",   does: "read deployments" },
   "audit.read":      { role: "viewer",   token: "read",   does: "read the audit log" },
   "member.read":     { role: "viewer",   token: false,    does: "list the team's members" },

@@ -2,6 +2,7 @@
 // production (NODE_ENV=production, which `next start` and the container image set) the web, the job
 // workers and the CLI admin commands refuse to start with a missing, short or well-known one; in
 // development the web falls back to a fixed value so a fresh clone runs without setup.
+import { baseFields } from "./base-env";
 import { text } from "./schema-helpers";
 
 export const DEV_AUTH_SECRET = "switchyard-dev-secret-change-me";
@@ -11,10 +12,7 @@ const KNOWN_SECRETS = new Set([DEV_AUTH_SECRET, "change-me-in-production", "test
 export const AUTH_SECRET_HOWTO = "set one with e.g. `export NEXTAUTH_SECRET=$(openssl rand -base64 32)` (the same value for every web and job process; `npm start` generates one into .data/)";
 
 export const authSecretFields = {
-  NODE_ENV: text({
-    default: undefined,
-    description: "`production` (set by `next start` and the container image) makes web, jobs and the CLI admin commands refuse a missing, short or default `NEXTAUTH_SECRET`",
-  }),
+  NODE_ENV: baseFields.NODE_ENV,
   NEXTAUTH_SECRET: text({
     secret: true,
     default: undefined,

@@ -10,6 +10,7 @@ export const baseFields = {
   LOG_LEVEL: oneOf(LOG_LEVELS, { default: "info", description: "pino level for JSON logs" }),
   // relative paths are relative to the working directory of the process
   ARTIFACT_DIR: text({ default: ".data/artifacts", description: "where model files are stored (content-addressed); relative to the working directory" }),
+  NODE_ENV: text({ default: undefined, description: "`production` (set by `next start` and the container image) refuses default or short secrets" }),
 };
 
 /** The process-wide Prisma client's database (lib/db/client.ts `getDb`). */

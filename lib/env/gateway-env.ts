@@ -2,10 +2,15 @@
 import { baseFields } from "./base-env";
 import { defineEnv, type EnvOf } from "./parse-env";
 import { flag, port, text, wholeNumber } from "./schema-helpers";
+import { CLUSTER_SECRET, clusterSecretOf } from "./cluster-secret";
 
 export const GATEWAY_PORT = port({ default: 8080, description: "gateway port" });
 
+export const MIN_METRICS_TOKEN_BYTES = 16;
+
 export const gatewayEnv = defineEnv("gateway", {
+  NODE_ENV: baseFields.NODE_ENV,
+  CLUSTER_SECRET,
   DATABASE_URL: baseFields.DATABASE_URL,
   REDIS_URL: baseFields.REDIS_URL,
   LOG_LEVEL: baseFields.LOG_LEVEL,
@@ -17,5 +22,12 @@ export const gatewayEnv = defineEnv("gateway", {
   GATEWAY_LOG_PREDICTIONS: flag({ default: true, description: "`0` stops the prediction log (benchmarks only)" }),
   GATEWAY_LOG_BUFFER: wholeNumber({ min: 0, unit: "records", default: 200_000, description: "records kept in memory while Redis is away" }),
   GATEWAY_COALESCE: flag({ default: true, description: "`0` sends each request to its worker alone (benchmarks only)" }),
+  GATEWAY_KEY_RATE_PER_SECOND: wholeNumber({ min: 0, unit: "requests", default: 1000, description: "requests per endpoint key per second, counted in each gateway process (memory); more get 429 with `Retry-After` (0 turns it off)" }),
+  GATEWAY_METRICS_TOKEN: text({ secret: true, default: undefined, description: `when set, \`GET /metrics\` needs \`Authorization: Bearer <token>\` (its series name endpoints and variants); **required in production** (${MIN_METRICS_TOKEN_BYTES}+ bytes); unset elsewhere leaves \`/metrics\` open` }),
+}, (v, problem) => {
+  if (v.NODE_ENV === "production" && Buffer.byteLength(v.GATEWAY_METRICS_TOKEN ?? "") < MIN_METRICS_TOKEN_BYTES) {
+    problem(`GATEWAY_METRICS_TOKEN ${v.GATEWAY_METRICS_TOKEN === undefined ? "is not set" : `is shorter than ${MIN_METRICS_TOKEN_BYTES} bytes`}; production (NODE_ENV=production) needs one for /metrics, which names every team's endpoints (e.g. \`openssl rand -base64 24\`)`);
+  }
+  return { ...v, CLUSTER_SECRET: clusterSecretOf(v.CLUSTER_SECRET, v.NODE_ENV, problem) };
 });
 export type GatewayEnv = EnvOf<typeof gatewayEnv>;

@@ -3,12 +3,15 @@ import os from "node:os";
 import { baseFields } from "./base-env";
 import { defineEnv, type EnvOf } from "./parse-env";
 import { oneOf, port, text, wholeNumber } from "./schema-helpers";
+import { CLUSTER_SECRET, clusterSecretOf } from "./cluster-secret";
 
 export const INFERENCE_PORT = port({ default: 9001, description: "inference worker port" });
 
 export const inferenceEnv = defineEnv(
   "inference",
   {
+    NODE_ENV: baseFields.NODE_ENV,
+    CLUSTER_SECRET,
     REDIS_URL: baseFields.REDIS_URL,
     LOG_LEVEL: baseFields.LOG_LEVEL,
     ARTIFACT_DIR: baseFields.ARTIFACT_DIR,
@@ -20,6 +23,6 @@ export const inferenceEnv = defineEnv(
     INFERENCE_INTRA_OP_THREADS: wholeNumber({ min: 0, unit: "threads", default: 1, description: "onnxruntime intra-op threads per session (0: onnxruntime decides)" }),
     INFERENCE_WORKER_ID: text({ default: undefined, docDefault: "`<host>-<port>`", description: "worker identity in heartbeats" }),
   },
-  (v) => ({ ...v, INFERENCE_WORKER_ID: v.INFERENCE_WORKER_ID ?? `${os.hostname()}-${v.INFERENCE_PORT}` }),
+  (v, problem) => ({ ...v, INFERENCE_WORKER_ID: v.INFERENCE_WORKER_ID ?? `${os.hostname()}-${v.INFERENCE_PORT}`, CLUSTER_SECRET: clusterSecretOf(v.CLUSTER_SECRET, v.NODE_ENV, problem) }),
 );
 export type InferenceEnv = EnvOf<typeof inferenceEnv>;

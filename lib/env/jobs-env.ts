@@ -3,10 +3,12 @@ import { baseFields } from "./base-env";
 import { defineEnv, type EnvOf } from "./parse-env";
 import { port, text, wholeNumber } from "./schema-helpers";
 import { authSecretFields, authSecretOf } from "./auth-secret";
+import { CLUSTER_SECRET, clusterSecretOf } from "./cluster-secret";
 
 const ms = (dflt: number, description: string, min = 1) => wholeNumber({ min, unit: "milliseconds", default: dflt, description });
 
 export const jobsEnv = defineEnv("jobs", {
+  CLUSTER_SECRET,
   DATABASE_URL: baseFields.DATABASE_URL,
   REDIS_URL: baseFields.REDIS_URL,
   LOG_LEVEL: baseFields.LOG_LEVEL,
@@ -26,5 +28,5 @@ export const jobsEnv = defineEnv("jobs", {
   ARTIFACT_GC_GRACE_MS: ms(86_400_000, "artifact garbage collection deletes only files untouched this long: an upload in progress keeps its file (keep it well above the longest upload)", 0),
   // jobs refuse a missing, short or default NEXTAUTH_SECRET in production, like the web
   ...authSecretFields,
-}, (v, problem) => ({ ...v, NEXTAUTH_SECRET: authSecretOf(v, problem) }));
+}, (v, problem) => ({ ...v, NEXTAUTH_SECRET: authSecretOf(v, problem), CLUSTER_SECRET: clusterSecretOf(v.CLUSTER_SECRET, v.NODE_ENV, problem) }));
 export type JobsEnv = EnvOf<typeof jobsEnv>;

@@ -4,6 +4,8 @@ import { GATEWAY_PORT } from "./gateway-env";
 import { INFERENCE_PORT } from "./inference-env";
 import { defineEnv, type EnvOf } from "./parse-env";
 import { port, text } from "./schema-helpers";
+import { randomBytes } from "node:crypto";
+import { CLUSTER_SECRET } from "./cluster-secret";
 import { NEXTAUTH_URL } from "./web-env";
 import { authSecretFields } from "./auth-secret";
 
@@ -21,7 +23,9 @@ export const startEnv = defineEnv(
     NEXTAUTH_SECRET: authSecretFields.NEXTAUTH_SECRET,
     GATEWAY_PORT,
     INFERENCE_PORT,
+    CLUSTER_SECRET,
   },
-  (v) => ({ ...v, NEXTAUTH_URL: v.NEXTAUTH_URL ?? `http://localhost:${v.PORT}` }),
+  // every process npm start runs gets the same cluster secret: the one set, or a random one per start
+  (v) => ({ ...v, NEXTAUTH_URL: v.NEXTAUTH_URL ?? `http://localhost:${v.PORT}`, CLUSTER_SECRET: v.CLUSTER_SECRET ?? randomBytes(32).toString("base64url") }),
 );
 export type StartEnv = EnvOf<typeof startEnv>;

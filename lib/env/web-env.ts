@@ -5,6 +5,7 @@ import { GATEWAY_PORT } from "./gateway-env";
 import { defineEnv, type EnvOf } from "./parse-env";
 import { text, url, wholeNumber } from "./schema-helpers";
 import { authSecretFields, authSecretOf } from "./auth-secret";
+import { CLUSTER_SECRET, clusterSecretOf } from "./cluster-secret";
 
 /** next-auth reads it itself; listed here so that a bad value stops the web at start. */
 export const NEXTAUTH_URL = url({ protocols: ["http", "https"], default: undefined, docDefault: "`http://localhost:${PORT}`", description: "public URL of the web app (next-auth); `npm start` sets it from `PORT`" });
@@ -28,6 +29,8 @@ export const webEnv = defineEnv(
     GATEWAY_PORT,
     GATEWAY_PUBLIC_URL: url({ protocols: ["http", "https"], default: undefined, docDefault: "`http://localhost:${GATEWAY_PORT}`", description: "gateway URL shown in the UI" }),
     METRICS_TOKEN: text({ secret: true, default: undefined, description: "bearer token the web's `/metrics` requires (`Authorization: Bearer …`); in production `/metrics` answers 403 until it is set" }),
+    NEXT_PHASE: text({ default: undefined, description: "set by Next.js: `phase-production-build` while `next build` runs, which leaves the production checks to `next start`" }),
+    CLUSTER_SECRET,
   },
   (v, problem) => {
     const oidcSet = [v.OIDC_ISSUER, v.OIDC_CLIENT_ID, v.OIDC_CLIENT_SECRET].filter(Boolean).length;
@@ -35,11 +38,14 @@ export const webEnv = defineEnv(
       const missing = (["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const).filter((k) => !v[k]);
       problem(`${missing.join(", ")}: single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together (set the missing ones, or unset all three)`);
     }
+    // `next build` loads route modules (and so this schema) with NODE_ENV=production; the secrets are checked when `next start` runs
+    const runtimeEnv = v.NEXT_PHASE === "phase-production-build" ? undefined : v.NODE_ENV;
     return {
       ...v,
-      NEXTAUTH_SECRET: authSecretOf(v, problem),
+      NEXTAUTH_SECRET: authSecretOf({ NODE_ENV: runtimeEnv, NEXTAUTH_SECRET: v.NEXTAUTH_SECRET }, problem),
       production: v.NODE_ENV === "production",
       GATEWAY_PUBLIC_URL: v.GATEWAY_PUBLIC_URL ?? `http://localhost:${v.GATEWAY_PORT}`,
+      CLUSTER_SECRET: clusterSecretOf(v.CLUSTER_SECRET, runtimeEnv, problem),
       oidc: v.OIDC_ISSUER && v.OIDC_CLIENT_ID && v.OIDC_CLIENT_SECRET ? { issuer: v.OIDC_ISSUER, clientId: v.OIDC_CLIENT_ID, clientSecret: v.OIDC_CLIENT_SECRET, name: v.OIDC_NAME } : null,
     };
   },

@@ -15,7 +15,7 @@ export type JobContext = {
   pool: Pool;
   redisUrl: string;
   log: (msg: string, extra?: object) => void;
-  settings: { ingestLagMs: number; predictionLogRetentionDays: number };
+  settings: { ingestLagMs: number; predictionLogRetentionDays: number; clusterSecret: string };
   /** the artifact store and the garbage collector's grace period */
   artifacts: { store: ArtifactStore; graceMs: number };
 };

@@ -19,7 +19,8 @@ import { toOrtFeeds } from "../../lib/serving/data/inference/ort-tensors";
 import { DEFAULT_BATCHING, type Routing } from "../../lib/serving/shared/routing";
 import { writeRouting } from "../../lib/serving/control/deployments/switch-routing";
 import { mergeFeeds, type Feeds } from "../../lib/serving/shared/tensors";
-import { freePort, httpOk, startProcess, startRedis, stopProcess, waitFor, type Proc } from "../../tests/helpers/processes";
+import { SIGNATURE_HEADER, signCall } from "../../lib/serving/shared/cluster-auth";
+import { clusterSecret, freePort, httpOk, startProcess, startRedis, stopProcess, waitFor, type Proc } from "../../tests/helpers/processes";
 import { runLoad, type LoadResult } from "./load";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -87,7 +88,9 @@ try {
   await waitFor("worker", () => httpOk(`http://127.0.0.1:${workerPort}/healthz`), 30_000);
   const load = async (batching: object) => {
     for (const m of models) {
-      const r = await fetch(`http://127.0.0.1:${workerPort}/admin/load`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ versionId: m.versionId, sha256: m.sha256, batching }) });
+      const body = JSON.stringify({ versionId: m.versionId, sha256: m.sha256, batching });
+      const signature = signCall(clusterSecret(), { method: "POST", path: "/admin/load", workerId: "bench", body });
+      const r = await fetch(`http://127.0.0.1:${workerPort}/admin/load`, { method: "POST", headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signature }, body });
       if (!r.ok) throw new Error(await r.text());
     }
   };
@@ -104,10 +107,13 @@ try {
   type Row = { model: string; path: string; batching: string; c1: LoadResult; c16: LoadResult; c64: LoadResult };
   const rows: Row[] = [];
   const measure = async (model: string, pathName: string, batching: string, port: number, urlPath: string, body: string) => {
+    // straight to the worker, a call is signed for it like the gateway's (one signature per run: it is good for 30 s)
+    const signed = (): Record<string, string> => (port === workerPort ? { [SIGNATURE_HEADER]: signCall(clusterSecret(), { method: "POST", path: urlPath, workerId: "bench", body }) } : {});
+    const run = (concurrency: number, seconds: number) => runLoad({ port, path: urlPath, body, concurrency, seconds, headers: signed() });
     // warm up (JIT, sockets, sessions) at both ends of the concurrency range before measuring
-    await runLoad({ port, path: urlPath, body, concurrency: 16, seconds: 2 });
-    await runLoad({ port, path: urlPath, body, concurrency: 1, seconds: 1 });
-    const [c1, c16, c64] = [await runLoad({ port, path: urlPath, body, concurrency: 1, seconds: SECONDS }), await runLoad({ port, path: urlPath, body, concurrency: 16, seconds: SECONDS }), await runLoad({ port, path: urlPath, body, concurrency: 64, seconds: SECONDS })];
+    await run(16, 2);
+    await run(1, 1);
+    const [c1, c16, c64] = [await run(1, SECONDS), await run(16, SECONDS), await run(64, SECONDS)];
     rows.push({ model, path: pathName, batching, c1, c16, c64 });
   };
   for (const batching of ["on", "off"] as const) {

@@ -31,7 +31,7 @@ export async function checkRedis(redisUrl: string): Promise<string | null> {
 }
 
 export const HOW_TO_START = `Start them with one of:
-  docker compose up -d postgres redis
+  docker compose -f docker-compose.stores.yml up -d      # then DATABASE_URL=postgresql://postgres:switchyard@127.0.0.1:5432/switchyard
   pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start    # Debian
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 or point DATABASE_URL / REDIS_URL at running servers.`;

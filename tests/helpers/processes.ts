@@ -18,8 +18,12 @@ export async function freePort(): Promise<number> {
 
 export type Proc = { name: string; child: ChildProcess; output: string[]; exited: Promise<number | null> };
 
+/** The cluster secret every process started here shares (heartbeats and calls to workers are signed with it). */
+export const TEST_CLUSTER_SECRET = "switchyard-test-cluster-secret-0123456789abcdef";
+export const clusterSecret = () => process.env.CLUSTER_SECRET || TEST_CLUSTER_SECRET;
+
 export function startProcess(name: string, script: string, env: Record<string, string>, nodeArgs: string[] = []): Proc {
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script], { env: { ...process.env, LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script], { env: { ...process.env, LOG_LEVEL: "warn", CLUSTER_SECRET: clusterSecret(), ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const output: string[] = [];
   const keep = (b: Buffer) => { output.push(b.toString()); if (output.length > 200) output.shift(); };
   child.stdout!.on("data", keep);

@@ -1,10 +1,11 @@
 // A real serving cluster for tests: private Redis, inference workers, a gateway and job workers,
-// all as separate processes on this run's database and artifact directory.
+// all as separate processes on this run's database and artifact directory. Every process gets the
+// same CLUSTER_SECRET (startProcess passes it), as a real deployment must.
 import { freePort, httpOk, startProcess, startRedis, stopProcess, waitFor, type Proc } from "./processes";
 
 export type Cluster = Awaited<ReturnType<typeof startCluster>>;
 
-export async function startCluster(opts: { workers: number; jobsEnv?: Record<string, string> }) {
+export async function startCluster(opts: { workers: number; jobsEnv?: Record<string, string>; gatewayEnv?: Record<string, string> }) {
   const redis = await startRedis();
   const base = { DATABASE_URL: process.env.DATABASE_URL!, ARTIFACT_DIR: process.env.ARTIFACT_DIR!, REDIS_URL: redis.url };
   const gatewayPort = await freePort();
@@ -22,7 +23,7 @@ export async function startCluster(opts: { workers: number; jobsEnv?: Record<str
     return procs.jobs;
   };
   const startGateway = async () => {
-    procs.gateway = startProcess("gateway", "workers/gateway/main.ts", { ...base, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_RELOAD_MS: "1000", GATEWAY_MAX_BODY_BYTES: String(256 * 1024) });
+    procs.gateway = startProcess("gateway", "workers/gateway/main.ts", { ...base, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_RELOAD_MS: "1000", GATEWAY_MAX_BODY_BYTES: String(256 * 1024), ...opts.gatewayEnv });
     await waitFor("gateway", () => httpOk(`http://127.0.0.1:${gatewayPort}/v2/health/live`), 30_000);
   };
 

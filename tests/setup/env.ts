@@ -2,11 +2,14 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import { testDatabaseUrl } from "./urls";
+import { TEST_CLUSTER_SECRET } from "../helpers/processes";
 
 process.env.DATABASE_URL = testDatabaseUrl(inject("testDb"));
 process.env.ARTIFACT_DIR = inject("testArtifacts");
 process.env.REDIS_URL = inject("testRedis");
 // random, and long enough for production rules: a web started by a test runs with NODE_ENV=production
 process.env.NEXTAUTH_SECRET = randomBytes(32).toString("base64url");
+// the same secret as every process tests start (tests/helpers/processes.ts)
+process.env.CLUSTER_SECRET = TEST_CLUSTER_SECRET;
 process.env.LOG_LEVEL = "silent";
 process.env.MAX_UPLOAD_BYTES = String(2 * 1024 * 1024);

@@ -30,6 +30,8 @@ endpoint.create staging     -      Y        Y        Y     -        -         Y 
 endpoint.create production  -      -        -        Y     -        -         -          -
 traffic.change staging      -      Y        Y        Y     -        -         Y          Y
 traffic.change production   -      -        -        Y     -        -         -          -
+endpointkey.manage staging  -      Y        Y        Y     -        -         Y          Y
+endpointkey.manage production -    -        -        Y     -        -         -          -
 deployment.read             Y      Y        Y        Y     Y        -         -          Y
 audit.read                  Y      Y        Y        Y     Y        -         -          Y
 member.read                 Y      Y        Y        Y     -        -         -          -

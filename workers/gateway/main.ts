@@ -17,7 +17,7 @@ const port = env.GATEWAY_PORT;
 const db = createDb(env.DATABASE_URL);
 const redis = createRedis(env.REDIS_URL);
 const subscriber = createRedis(env.REDIS_URL, { maxRetriesPerRequest: null });
-const directory = new WorkerDirectory(redis);
+const directory = new WorkerDirectory(redis, env.CLUSTER_SECRET);
 const logger = new PredictionLogger(redis, {
   enabled: env.GATEWAY_LOG_PREDICTIONS,
   maxBuffer: env.GATEWAY_LOG_BUFFER,
@@ -54,9 +54,11 @@ subscriber.on("ready", () => void reload());
 const server = createGateway({
   table: () => table,
   directory,
-  forwarder: new Forwarder(env.GATEWAY_TIMEOUT_MS, env.GATEWAY_COALESCE),
+  forwarder: new Forwarder({ timeoutMs: env.GATEWAY_TIMEOUT_MS, coalesce: env.GATEWAY_COALESCE, secret: env.CLUSTER_SECRET }),
   logger,
   maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES,
+  keyRatePerSecond: env.GATEWAY_KEY_RATE_PER_SECOND,
+  metricsToken: env.GATEWAY_METRICS_TOKEN,
   onShadowError: (err) => log.debug({ err: err.message }, "shadow request failed"),
 });
 server.keepAliveTimeout = 65_000;

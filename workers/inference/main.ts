@@ -46,9 +46,9 @@ const info = (): WorkerInfo => ({
   id, url: `http://${host}:${port}`, requestedDevice: requested, device: choice.device, fallbackReason: choice.fallbackReason,
   loaded: models.list(), queueDepth: models.queueDepth(), capacity, startedAt, at: Date.now(),
 });
-const beat = () => publishHeartbeat(redis, info()).catch((err) => log.warn({ err: err.message }, "heartbeat failed"));
+const beat = () => publishHeartbeat(redis, info(), env.CLUSTER_SECRET).catch((err) => log.warn({ err: err.message }, "heartbeat failed"));
 
-const server = createInferenceServer(models, metrics, info, beat);
+const server = createInferenceServer(models, metrics, info, beat, { workerId: id, secret: env.CLUSTER_SECRET });
 server.keepAliveTimeout = 65_000;
 server.listen(port, host, () => log.info({ port, device: choice.device, id }, "inference worker listening"));
 const timer = setInterval(beat, 2_000);

@@ -48,7 +48,7 @@ const workers = startJobWorkers({
     pool,
     redisUrl: env.REDIS_URL,
     log: (m, extra) => log.info(extra ?? {}, m),
-    settings: { ingestLagMs: env.JOBS_INGEST_LAG_MS, predictionLogRetentionDays: env.PREDICTION_LOG_RETENTION_DAYS },
+    settings: { ingestLagMs: env.JOBS_INGEST_LAG_MS, predictionLogRetentionDays: env.PREDICTION_LOG_RETENTION_DAYS, clusterSecret: env.CLUSTER_SECRET },
     artifacts: { store: new LocalArtifactStore(env.ARTIFACT_DIR), graceMs: env.ARTIFACT_GC_GRACE_MS },
   },
 });

@@ -23,7 +23,8 @@ export const deploymentView = named("Deployment", z.object({
   reason: z.string(), createdBy: z.string(), createdAt: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable(),
 }));
 const endpointView = named("Endpoint", z.object({
-  name: z.string(), environment: z.enum(ENVIRONMENTS), description: z.string(), sticky: z.object({ header: z.string().optional(), field: z.string().optional() }).nullable(),
+  name: z.string(), environment: z.enum(ENVIRONMENTS), description: z.string(),
+  requireKey: z.boolean().describe("the data plane asks for an endpoint key (Authorization: Bearer sk_…)"), sticky: z.object({ header: z.string().optional(), field: z.string().optional() }).nullable(),
   routingVersion: z.number(), variants: z.array(variantView), latestDeployment: deploymentView.nullable(), createdBy: z.string(), createdAt: z.string(),
 }));
 const endpointParams = z.object({ endpoint: slugName });
@@ -31,7 +32,10 @@ const endpointParams = z.object({ endpoint: slugName });
 export const createEndpoint = defineContract({
   method: "POST", path: "/api/v1/endpoints", summary: "Create an endpoint (no traffic until a traffic change is deployed)", tag: "endpoints",
   auth: { action: "endpoint.create" },
-  body: z.object({ name: slugName, environment: z.enum(ENVIRONMENTS).default("staging"), description: dbText.max(2000).optional(), sticky: stickySchema.optional() }).strict(),
+  body: z.object({
+    name: slugName, environment: z.enum(ENVIRONMENTS).default("staging"), description: dbText.max(2000).optional(), sticky: stickySchema.optional(),
+    requireKey: z.boolean().optional().describe("ask the data plane for an endpoint key; default: on for production, off for staging"),
+  }).strict(),
   response: endpointView, status: 201,
 });
 

@@ -8,5 +8,5 @@ export const healPlacementsJob = defineJob({
   name: "heal-placements",
   version: 1,
   schema: z.object({ v: z.literal(1) }),
-  handler: async (_payload, ctx) => ({ healed: await healPlacements({ db: ctx.db, redis: ctx.redis, log: (m) => ctx.log(m) }) }),
+  handler: async (_payload, ctx) => ({ healed: await healPlacements({ db: ctx.db, redis: ctx.redis, clusterSecret: ctx.settings.clusterSecret, log: (m) => ctx.log(m) }) }),
 });

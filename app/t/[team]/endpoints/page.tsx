@@ -9,8 +9,8 @@ import { StatusBadge } from "@/components/status-badge";
 export default async function EndpointsPage({ params }: { params: Promise<{ team: string }> }) {
   const { team } = await params;
   const me = await requireMember(team, "endpoint.read");
-  const { db, redis } = getServices();
-  const endpoints = await listEndpoints({ db, redis, teamId: me.teamId });
+  const { db, redis, config } = getServices();
+  const endpoints = await listEndpoints({ db, redis, clusterSecret: config.clusterSecret, teamId: me.teamId });
   return (
     <>
       <PageHeader title="Endpoints" subtitle="Where model versions answer live traffic, and with what share." />

@@ -6,9 +6,9 @@ import { asRouting } from "../../shared/routing";
 import { listWorkers, workerServes } from "../../shared/worker-registry";
 import { placeVariants } from "./placement";
 
-export async function healPlacements(opts: { db: Db; redis: Redis; log?: (m: string) => void }): Promise<number> {
+export async function healPlacements(opts: { db: Db; redis: Redis; clusterSecret: string; log?: (m: string) => void }): Promise<number> {
   const endpoints = await opts.db.endpoint.findMany({ where: { deployments: { none: { status: { in: ["pending", "running"] } } } }, select: { name: true, routing: true } });
-  const workers = await listWorkers(opts.redis);
+  const workers = await listWorkers(opts.redis, { secret: opts.clusterSecret });
   let healed = 0;
   for (const e of endpoints) {
     for (const v of asRouting(e.routing).variants) {
@@ -16,7 +16,7 @@ export async function healPlacements(opts: { db: Db; redis: Redis; log?: (m: str
       const serving = eligible.filter((w) => w.loaded.some((l) => l.versionId === v.versionId && l.ready));
       if (!eligible.length || serving.length >= Math.min(v.replicas, eligible.length)) continue;
       try {
-        await placeVariants({ redis: opts.redis, variants: [v] });
+        await placeVariants({ redis: opts.redis, clusterSecret: opts.clusterSecret, variants: [v] });
         healed++;
         opts.log?.(`re-placed ${v.name} for endpoint ${e.name}`);
       } catch (err) {

@@ -1,20 +1,26 @@
-// Puts model versions on inference workers of the right device and takes them off again.
+// Puts model versions on inference workers of the right device and takes them off again. Only
+// workers whose heartbeats carry the cluster secret's signature are used, and every call to one
+// is signed for it (shared/cluster-auth.ts).
 import type { Redis } from "ioredis";
 import type { Variant } from "../../shared/routing";
+import { SIGNATURE_HEADER, signCall } from "../../shared/cluster-auth";
 import { listWorkers, workerServes, type WorkerInfo } from "../../shared/worker-registry";
 
 export class PlacementError extends Error {}
 
-async function post(url: string, body: unknown, timeoutMs: number): Promise<unknown> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+async function post(secret: string, worker: WorkerInfo, path: string, body: unknown, timeoutMs: number): Promise<unknown> {
+  const url = new URL(path, worker.url);
+  const text = JSON.stringify(body);
+  const signature = signCall(secret, { method: "POST", path: url.pathname, workerId: worker.id, body: text });
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signature }, body: text, signal: AbortSignal.timeout(timeoutMs) });
   const json = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
   if (!res.ok) throw new PlacementError(json?.error?.message ?? `HTTP ${res.status}`);
   return json;
 }
 
 /** Loads each variant on up to `replicas` live workers of its device (preferring ones that have it). */
-export async function placeVariants(opts: { redis: Redis; variants: Variant[]; loadTimeoutMs?: number }): Promise<Record<string, string[]>> {
-  const workers = await listWorkers(opts.redis);
+export async function placeVariants(opts: { redis: Redis; clusterSecret: string; variants: Variant[]; loadTimeoutMs?: number }): Promise<Record<string, string[]>> {
+  const workers = await listWorkers(opts.redis, { secret: opts.clusterSecret });
   const placed: Record<string, string[]> = {};
   for (const v of opts.variants) {
     const candidates = workers
@@ -25,7 +31,7 @@ export async function placeVariants(opts: { redis: Redis; variants: Variant[]; l
       throw new PlacementError(`no live ${v.device} inference worker for ${v.name} (live workers' devices: ${devices})`);
     }
     const targets = candidates.slice(0, Math.max(1, v.replicas));
-    const results = await Promise.allSettled(targets.map((w) => post(`${w.url}/admin/load`, { versionId: v.versionId, sha256: v.sha256, batching: v.batching }, opts.loadTimeoutMs ?? 120_000)));
+    const results = await Promise.allSettled(targets.map((w) => post(opts.clusterSecret, w, "/admin/load", { versionId: v.versionId, sha256: v.sha256, batching: v.batching }, opts.loadTimeoutMs ?? 120_000)));
     const ok = targets.filter((_, i) => results[i].status === "fulfilled");
     if (!ok.length) {
       const reason = (results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason as Error;
@@ -39,21 +45,21 @@ export async function placeVariants(opts: { redis: Redis; variants: Variant[]; l
 const has = (w: WorkerInfo, versionId: string) => w.loaded.some((l) => l.versionId === versionId && l.ready);
 
 /** Unloads versions from every worker that has them. Best effort: a worker that is gone has nothing loaded. */
-export async function unloadVersions(opts: { redis: Redis; versionIds: string[] }): Promise<void> {
+export async function unloadVersions(opts: { redis: Redis; clusterSecret: string; versionIds: string[] }): Promise<void> {
   if (!opts.versionIds.length) return;
-  const workers = await listWorkers(opts.redis);
+  const workers = await listWorkers(opts.redis, { secret: opts.clusterSecret });
   await Promise.allSettled(
-    workers.flatMap((w) => opts.versionIds.filter((id) => has(w, id)).map((versionId) => post(`${w.url}/admin/unload`, { versionId }, 10_000))),
+    workers.flatMap((w) => opts.versionIds.filter((id) => has(w, id)).map((versionId) => post(opts.clusterSecret, w, "/admin/unload", { versionId }, 10_000))),
   );
 }
 
 /** Checks that every variant answers a real request on at least one replica (blue-green's check). */
-export async function verifyVariants(opts: { redis: Redis; variants: Variant[]; probe: (v: Variant) => unknown }): Promise<void> {
-  const workers = await listWorkers(opts.redis);
+export async function verifyVariants(opts: { redis: Redis; clusterSecret: string; variants: Variant[]; probe: (v: Variant) => unknown }): Promise<void> {
+  const workers = await listWorkers(opts.redis, { secret: opts.clusterSecret });
   for (const v of opts.variants) {
     const w = workers.find((x) => has(x, v.versionId));
     if (!w) throw new PlacementError(`${v.name} is not ready on any worker`);
-    const r = (await post(`${w.url}/batch/${v.versionId}`, { requests: [{ inputs: opts.probe(v) }] }, 30_000)) as { results: { error?: { message: string } }[] };
+    const r = (await post(opts.clusterSecret, w, `/batch/${encodeURIComponent(v.versionId)}`, { requests: [{ inputs: opts.probe(v) }] }, 30_000)) as { results: { error?: { message: string } }[] };
     if (r.results[0]?.error) throw new PlacementError(`${v.name} failed its check: ${r.results[0].error.message}`);
   }
 }

@@ -18,6 +18,8 @@ import { ACTIVE_STATUSES, DeploymentStatus, isFinished, type FinishedStatus } fr
 export type RunnerDeps = {
   db: Db;
   redis: Redis;
+  /** signs calls to inference workers and checks their heartbeats */
+  clusterSecret: string;
   sleep?: (ms: number) => Promise<void>;
   log?: (msg: string, extra?: object) => void;
   /** wait for the prediction log to reach the rollups before judging a bake */
@@ -85,13 +87,13 @@ async function execute(deps: RunnerDeps, sleep: (ms: number) => Promise<void>, c
   const { step, from, to } = ctx;
   switch (step.kind) {
     case "place": {
-      const placed = await placeVariants({ redis: deps.redis, variants: to.variants });
+      const placed = await placeVariants({ redis: deps.redis, clusterSecret: deps.clusterSecret, variants: to.variants });
       return Object.entries(placed).map(([v, ws]) => `${v} on ${ws.join(", ")}`).join("; ");
     }
     case "verify": {
       const sigs = await deps.db.modelVersion.findMany({ where: { id: { in: to.variants.map((v) => v.versionId) } }, select: { id: true, signature: true } });
       const byId = new Map(sigs.map((s) => [s.id, readJson(signatureSchema, s.signature, "signature")]));
-      await verifyVariants({ redis: deps.redis, variants: to.variants, probe: (v) => warmupFeeds(byId.get(v.versionId)!) });
+      await verifyVariants({ redis: deps.redis, clusterSecret: deps.clusterSecret, variants: to.variants, probe: (v) => warmupFeeds(byId.get(v.versionId)!) });
       return "every new variant answered a request";
     }
     case "shift":
@@ -126,7 +128,7 @@ async function execute(deps: RunnerDeps, sleep: (ms: number) => Promise<void>, c
     case "cleanup": {
       await sleep(deps.drainMs ?? 2_000);
       const unused = await unusedVersions(deps.db, from.variants.map((v) => v.versionId));
-      await unloadVersions({ redis: deps.redis, versionIds: unused });
+      await unloadVersions({ redis: deps.redis, clusterSecret: deps.clusterSecret, versionIds: unused });
       return unused.length ? `unloaded ${unused.length} version(s) no endpoint routes to` : "nothing to unload";
     }
   }
@@ -161,7 +163,7 @@ async function finish(
   if (status !== "succeeded") {
     // a failed or rolled-back deployment may have loaded versions that nothing routes to now
     const loaded = asRouting(d.toRouting).variants.map((v) => v.versionId);
-    await unloadVersions({ redis: deps.redis, versionIds: await unusedVersions(deps.db, loaded) }).catch(() => {});
+    await unloadVersions({ redis: deps.redis, clusterSecret: deps.clusterSecret, versionIds: await unusedVersions(deps.db, loaded) }).catch(() => {});
   }
   deps.log?.(`deployment ${id}: ${status}`, extra);
 }

@@ -10,7 +10,8 @@ import { toEndpointView } from "./views";
 import type { Environment } from "../../shared/environments";
 import { toJson } from "../../../db/json";
 
-export async function createEndpoint(opts: { db: Db; principal: Principal; name: string; environment: Environment; description?: string; sticky?: Sticky }) {
+/** `requireKey` (the data plane asks for an endpoint key) defaults to on for production, off for staging. */
+export async function createEndpoint(opts: { db: Db; principal: Principal; name: string; environment: Environment; description?: string; sticky?: Sticky; requireKey?: boolean }) {
   const { db, principal } = opts;
   ensureCan(principal, "endpoint.create", { environment: opts.environment });
   try {
@@ -18,6 +19,7 @@ export async function createEndpoint(opts: { db: Db; principal: Principal; name:
       const e = await tx.endpoint.create({
         data: {
           teamId: principal.teamId, name: opts.name, environment: opts.environment, description: opts.description ?? "",
+          requireKey: opts.requireKey ?? opts.environment === "production",
           routing: toJson({ ...EMPTY_ROUTING, sticky: opts.sticky ?? null }), createdBy: principal.label,
         },
       });

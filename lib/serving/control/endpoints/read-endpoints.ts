@@ -6,14 +6,15 @@ import { toDeploymentView, toEndpointView } from "./views";
 import { variantStats } from "../metrics/variant-stats";
 import { compareShadows } from "../metrics/shadow-comparison";
 
-async function workersOrNone(redis: Redis): Promise<WorkerInfo[]> {
-  return listWorkers(redis).catch(() => []);
+/** Workers whose heartbeats verify: a forged one never shows as a ready replica. */
+async function workersOrNone(redis: Redis, clusterSecret: string): Promise<WorkerInfo[]> {
+  return listWorkers(redis, { secret: clusterSecret }).catch(() => []);
 }
 
-export async function listEndpoints(opts: { db: Db; redis: Redis; teamId: string }) {
+export async function listEndpoints(opts: { db: Db; redis: Redis; clusterSecret: string; teamId: string }) {
   const [rows, workers] = await Promise.all([
     opts.db.endpoint.findMany({ where: { teamId: opts.teamId }, orderBy: { name: "asc" }, include: { deployments: { orderBy: { createdAt: "desc" }, take: 1 } } }),
-    workersOrNone(opts.redis),
+    workersOrNone(opts.redis, opts.clusterSecret),
   ]);
   return rows.map((e) => toEndpointView(e, workers, e.deployments[0] ? toDeploymentView(e.deployments[0]) : null));
 }
@@ -24,11 +25,11 @@ export async function findEndpoint(db: Db, teamId: string, name: string) {
   return e;
 }
 
-export async function getEndpoint(opts: { db: Db; redis: Redis; teamId: string; name: string }) {
+export async function getEndpoint(opts: { db: Db; redis: Redis; clusterSecret: string; teamId: string; name: string }) {
   const e = await findEndpoint(opts.db, opts.teamId, opts.name);
   const [deployments, workers] = await Promise.all([
     opts.db.deployment.findMany({ where: { endpointId: e.id }, orderBy: { createdAt: "desc" }, take: 20 }),
-    workersOrNone(opts.redis),
+    workersOrNone(opts.redis, opts.clusterSecret),
   ]);
   return { ...toEndpointView(e, workers, deployments[0] ? toDeploymentView(deployments[0]) : null), deployments: deployments.map(toDeploymentView) };
 }

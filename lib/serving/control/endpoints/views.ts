@@ -28,7 +28,7 @@ export function toDeploymentView(d: DeploymentRow) {
 }
 export type DeploymentView = ReturnType<typeof toDeploymentView>;
 
-type EndpointRow = { name: string; environment: string; description: string; routing: unknown; routingVersion: number; createdBy: string; createdAt: Date };
+type EndpointRow = { name: string; environment: string; description: string; requireKey: boolean; routing: unknown; routingVersion: number; createdBy: string; createdAt: Date };
 
 export function toEndpointView(e: EndpointRow, workers: WorkerInfo[] = [], latest: DeploymentView | null = null) {
   const routing = asRouting(e.routing);
@@ -36,6 +36,7 @@ export function toEndpointView(e: EndpointRow, workers: WorkerInfo[] = [], lates
     name: e.name,
     environment: e.environment,
     description: e.description,
+    requireKey: e.requireKey,
     sticky: routing.sticky,
     routingVersion: e.routingVersion,
     variants: routing.variants.map((v) => ({

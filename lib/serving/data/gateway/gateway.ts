@@ -11,6 +11,7 @@ import { HttpError, readJson, sendError, sendJson } from "../http";
 import type { EndpointRoute } from "./routing-table";
 import type { WorkerDirectory } from "./worker-directory";
 import { Forwarder, RetryableError } from "./forwarder";
+import { EndpointAuth, hasBearer } from "./endpoint-auth";
 import { gatewayOpenApi } from "./openapi";
 import type { PredictionLogger } from "../prediction-log/prediction-logger";
 import { APP_VERSION } from "../../../version";
@@ -21,16 +22,30 @@ export type GatewayDeps = {
   forwarder: Forwarder;
   logger: PredictionLogger;
   maxBodyBytes: number;
+  /** requests per endpoint key per second in this process (0: no limit) */
+  keyRatePerSecond: number;
+  /** when set, GET /metrics needs Authorization: Bearer <it> (the metrics name endpoints and variants) */
+  metricsToken?: string;
   onShadowError?: (err: Error) => void;
 };
 
 export const OVERRIDE_HEADER = "x-switchyard-variant";
 
-export function createGatewayMetrics() {
+export function createGatewayMetrics(directory?: WorkerDirectory) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
+  // Heartbeats in Redis that do not carry the cluster secret's signature: never routed to.
+  new client.Counter({
+    name: "switchyard_gateway_forged_heartbeats_total", help: "distinct worker heartbeats refused (unsigned, another secret, stale, or under another worker's id)", labelNames: ["reason"], registers: [registry],
+    collect() {
+      this.reset();
+      for (const [reason, n] of directory?.forgedTotal ?? []) this.inc({ reason }, n);
+    },
+  });
+  new client.Gauge({ name: "switchyard_gateway_forged_heartbeats", help: "refused worker heartbeats in Redis at the last refresh", registers: [registry], collect() { this.set(directory?.forgedNow ?? 0); } });
   return {
     registry,
+    authRefused: new client.Counter({ name: "switchyard_gateway_auth_refused_total", help: "data-plane requests refused by endpoint-key checks, by reason", labelNames: ["reason"], registers: [registry] }),
     requests: new client.Counter({ name: "switchyard_gateway_requests_total", help: "requests by endpoint, variant and status", labelNames: ["endpoint", "variant", "status"], registers: [registry] }),
     latency: new client.Histogram({ name: "switchyard_gateway_seconds", help: "request latency", labelNames: ["endpoint", "variant"], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1], registers: [registry] }),
   };
@@ -38,9 +53,10 @@ export function createGatewayMetrics() {
 
 type Form = "oip" | "predict";
 
-export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics()) {
+export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(deps.directory)) {
   const { directory, forwarder, logger } = deps;
   const openApi = JSON.stringify(gatewayOpenApi(APP_VERSION));
+  const auth = new EndpointAuth({ ratePerSecond: deps.keyRatePerSecond, onRefused: (reason) => metrics.authRefused.inc({ reason }) });
 
   async function runOn(variant: Variant, feeds: Feeds): Promise<Outputs> {
     const replicas = directory.replicas(variant.versionId);
@@ -48,7 +64,7 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     let last: Error | null = null;
     for (const w of replicas) {
       try {
-        const r = await forwarder.send(w.url, variant.versionId, feeds);
+        const r = await forwarder.send(w, variant.versionId, feeds);
         if ("error" in r) throw new HttpError(r.error.status === 400 ? 400 : 500, r.error.code, r.error.message);
         return r.outputs;
       } catch (err) {
@@ -100,6 +116,8 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     if (!table) throw new HttpError(503, "unavailable", "routing table not loaded yet");
     const route = table.get(endpoint);
     if (!route) throw new HttpError(404, "not_found", `endpoint "${endpoint}" not found`);
+    // the key first: a client without one gets 401 before its body is read
+    await auth.check(req, route, table);
     const body = await readJson(req, deps.maxBodyBytes);
 
     const override = req.headers[OVERRIDE_HEADER];
@@ -145,11 +163,14 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     }
   }
 
-  function metadata(res: http.ServerResponse, endpoint: string, readyOnly: boolean) {
-    const route = deps.table()?.get(endpoint);
-    if (!route) throw new HttpError(404, "not_found", `endpoint "${endpoint}" not found`);
+  async function metadata(req: http.IncomingMessage, res: http.ServerResponse, endpoint: string, readyOnly: boolean) {
+    const table = deps.table();
+    const route = table?.get(endpoint);
+    if (!table || !route) throw new HttpError(404, "not_found", `endpoint "${endpoint}" not found`);
     const ready = route.serving.length > 0 && route.serving.every((v) => directory.hasReplica(v.versionId));
     if (readyOnly) return sendJson(res, ready ? 200 : 503, { name: endpoint, ready });
+    // inputs, versions and variants of a key-protected endpoint are for its key holders
+    await auth.check(req, route, table);
     const sig = route.serving[0] ? route.signatures.get(route.serving[0].versionId) : undefined;
     const io = (specs: Signature["inputs"] = []) => specs.map((s) => ({ name: s.name, datatype: oipDatatype(s.type), shape: s.shape.map((d) => (typeof d === "number" ? d : -1)) }));
     sendJson(res, 200, {
@@ -168,10 +189,11 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
       let m: RegExpExecArray | null;
       if (req.method === "POST" && (m = /^\/v2\/models\/([^/]+)\/infer$/.exec(url))) return await infer(req, res, decodeURIComponent(m[1]), "oip");
       if (req.method === "POST" && (m = /^\/v1\/endpoints\/([^/]+)\/predict$/.exec(url))) return await infer(req, res, decodeURIComponent(m[1]), "predict");
-      if (req.method === "GET" && (m = /^\/v2\/models\/([^/]+)(\/ready)?$/.exec(url))) return metadata(res, decodeURIComponent(m[1]), Boolean(m[2]));
+      if (req.method === "GET" && (m = /^\/v2\/models\/([^/]+)(\/ready)?$/.exec(url))) return await metadata(req, res, decodeURIComponent(m[1]), Boolean(m[2]));
       if (req.method === "GET" && (url === "/v2/health/live" || url === "/healthz")) return sendJson(res, 200, { live: true, predictionBuffer: logger.pending });
       if (req.method === "GET" && url === "/v2/health/ready") return sendJson(res, deps.table() ? 200 : 503, { ready: Boolean(deps.table()) });
       if (req.method === "GET" && url === "/metrics") {
+        if (deps.metricsToken && !hasBearer(req, deps.metricsToken)) throw new HttpError(401, "unauthorized", "/metrics needs Authorization: Bearer <GATEWAY_METRICS_TOKEN>", { "www-authenticate": 'Bearer realm="metrics"' });
         res.writeHead(200, { "content-type": metrics.registry.contentType });
         return res.end(await metrics.registry.metrics());
       }
@@ -182,7 +204,7 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
       sendError(res, 404, "not_found", `no route ${req.method} ${url}`);
     } catch (err) {
       if (res.headersSent) return;
-      if (err instanceof HttpError) return sendError(res, err.status, err.code, err.message);
+      if (err instanceof HttpError) return sendError(res, err.status, err.code, err.message, err.headers);
       if (err instanceof InputError) return sendError(res, 400, "bad_request", err.message);
       sendError(res, 500, "internal", (err as Error).message);
     }

@@ -34,13 +34,17 @@ const answerHeaders = {
   "x-switchyard-version": { description: "the model version that answered", schema: { type: "string" } },
   "x-switchyard-variant": { description: "the variant that answered", schema: { type: "string" } },
 };
+const keyErrors = { "401": error("Unauthorized"), "403": error("Forbidden"), "429": error("RateLimited") };
 const inferErrors = {
   "400": error("BadRequest"),
+  ...keyErrors,
   "404": error("NotFound"),
   "413": error("TooLarge"),
   "503": error("Unavailable"),
   default: error("Error"),
 };
+/** An endpoint key when the endpoint asks for one (production endpoints by default), nothing otherwise. */
+const endpointKeySecurity = [{ endpointKey: [] }, {}];
 const STICKY =
   "Traffic is split between the endpoint's variants by weight; an endpoint with a sticky header (or field) keeps one key on one variant while the weights stay the same. Shadow variants get a copy after the answer is sent.";
 
@@ -68,6 +72,7 @@ export function gatewayOpenApi(version: string) {
           summary: "Predict with the Open Inference Protocol v2",
           description: `Every input of the model, by name, with its shape, datatype and data (row-major; nested lists are flattened). The first dimension is the batch, at most ${MAX_ROWS} rows. ${STICKY}`,
           parameters: [endpointParam, requestIdParam, variantParam],
+          security: endpointKeySecurity,
           requestBody: { required: true, content: { "application/json": { schema: schema("InferRequest") } } },
           responses: { "200": { ...json("InferResponse", "the outputs of the version that answered"), headers: answerHeaders }, ...inferErrors },
         },
@@ -79,6 +84,7 @@ export function gatewayOpenApi(version: string) {
           summary: "Predict from feature rows (tabular models)",
           description: `Each instance names a value for every model input (each a [N,1] column); at most ${MAX_ROWS} instances. The answer has one prediction per instance: the first output's value, or its row when the output has several columns. ${STICKY}`,
           parameters: [endpointParam, requestIdParam, variantParam],
+          security: endpointKeySecurity,
           requestBody: { required: true, content: { "application/json": { schema: schema("PredictRequest") } } },
           responses: { "200": { ...json("PredictResponse", "one prediction per instance"), headers: answerHeaders }, ...inferErrors },
         },
@@ -89,7 +95,8 @@ export function gatewayOpenApi(version: string) {
           tags: ["inference"],
           summary: "The endpoint's model metadata: inputs and outputs of the serving version, variants and their readiness",
           parameters: [endpointParam],
-          responses: { "200": json("ModelMetadata", "metadata"), "404": error("NotFound"), default: error("Error") },
+          security: endpointKeySecurity,
+          responses: { "200": json("ModelMetadata", "metadata"), ...keyErrors, "404": error("NotFound"), default: error("Error") },
         },
       },
       "/v2/models/{endpoint}/ready": {
@@ -129,8 +136,9 @@ export function gatewayOpenApi(version: string) {
         get: {
           operationId: "metrics",
           tags: ["health"],
-          summary: "Prometheus metrics: requests by endpoint, variant and status, latency histogram, process metrics",
-          responses: { "200": { description: "Prometheus text format", content: { "text/plain": { schema: { type: "string" } } } } },
+          summary: "Prometheus metrics: requests by endpoint, variant and status, latency histogram, refused keys and forged worker heartbeats, process metrics",
+          security: [{ metricsToken: [] }, {}],
+          responses: { "200": { description: "Prometheus text format", content: { "text/plain": { schema: { type: "string" } } } }, "401": error("Unauthorized") },
         },
       },
       "/openapi.json": {
@@ -263,8 +271,15 @@ export function gatewayOpenApi(version: string) {
         },
         Ready: { type: "object", required: ["ready"], properties: { ready: { type: "boolean" } } },
       },
+      securitySchemes: {
+        endpointKey: { type: "http", scheme: "bearer", description: "an endpoint key (sk_…), made in the control plane for this endpoint; needed when the endpoint asks for one" },
+        metricsToken: { type: "http", scheme: "bearer", description: "GATEWAY_METRICS_TOKEN, when the gateway has one (always in production)" },
+      },
       responses: {
-        BadRequest: json("Error", "Bad input: not JSON, a wrong input name, datatype, shape or value, or an unknown forced variant"),
+        BadRequest: json("Error", "Bad input: not JSON, nested deeper than 32 levels, a wrong input name, datatype, shape or value, or an unknown forced variant"),
+        Unauthorized: json("Error", "No endpoint key where the endpoint asks for one, or an unknown or revoked key (or, on /metrics, no or a wrong metrics token)"),
+        Forbidden: json("Error", "An endpoint key of another endpoint"),
+        RateLimited: json("Error", "The key is over its rate (GATEWAY_KEY_RATE_PER_SECOND); Retry-After says when to try again"),
         NotFound: json("Error", "No such endpoint"),
         TooLarge: json("Error", "The body is over GATEWAY_MAX_BODY_BYTES"),
         Unavailable: json("Error", "No ready replica, no serving variant, or the routing table is not loaded yet"),

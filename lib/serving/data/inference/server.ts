@@ -1,10 +1,13 @@
 // The inference worker's HTTP API: admin load/unload for deployment jobs, a batch endpoint for
-// the gateway, OIP v2 for direct calls, health and Prometheus metrics.
+// the gateway, OIP v2 for direct calls, health and Prometheus metrics. Every POST must be signed
+// with the cluster secret for this worker (shared/cluster-auth.ts), or it gets 401 before its body
+// is parsed; admin calls are also refused when replayed. Health and metrics stay open.
 import http from "node:http";
 import client from "prom-client";
 import { batchingSchema, DEFAULT_BATCHING } from "../../shared/routing";
+import { precheckCall, REFUSAL_MESSAGES, ReplayGuard, SIGNATURE_HEADER, verifyCall } from "../../shared/cluster-auth";
 import { InputError, oipDatatype } from "../../shared/tensors";
-import { HttpError, readJson, sendError, sendJson } from "../http";
+import { HttpError, parseJson, readBody, sendError, sendJson } from "../http";
 import { Overloaded } from "./batcher";
 import { ModelHost, UnknownVersion } from "./model-host";
 import { z } from "zod";
@@ -23,15 +26,36 @@ export function createInferenceMetrics() {
     batchSeconds: new client.Histogram({ name: "switchyard_batch_seconds", help: "session.run time per batch", labelNames: ["version"], buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5], registers: [registry] }),
     requestSeconds: new client.Histogram({ name: "switchyard_inference_request_seconds", help: "time from arrival to answer per request", labelNames: ["version"], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1], registers: [registry] }),
     queueDepth: new client.Gauge({ name: "switchyard_queue_rows", help: "rows waiting for a batch", registers: [registry] }),
+    refused: new client.Counter({ name: "switchyard_inference_refused_calls_total", help: "calls refused for a missing, bad, stale or replayed cluster signature", labelNames: ["reason"], registers: [registry] }),
   };
 }
+
+/** Who this worker is, for the signatures it accepts. */
+export type ClusterIdentity = { workerId: string; secret: string };
 
 /**
  * `announce` publishes the worker's heartbeat; load and unload await it before answering, so the
  * gateway can already see a newly loaded version when a deployment switches traffic to it.
  */
-export function createInferenceServer(host: ModelHost, metrics: InferenceMetrics, info: () => object, announce: () => Promise<void>) {
+export function createInferenceServer(host: ModelHost, metrics: InferenceMetrics, info: () => object, announce: () => Promise<void>, cluster: ClusterIdentity) {
   const observeRequest = (version: string, started: bigint) => metrics.requestSeconds.observe({ version }, Number(process.hrtime.bigint() - started) / 1e9);
+  const replays = new ReplayGuard();
+  const refuse = (req: http.IncomingMessage, reason: keyof typeof REFUSAL_MESSAGES | "replayed") => {
+    metrics.refused.inc({ reason });
+    req.resume();
+    return new HttpError(401, "unauthorized", reason === "replayed" ? "this signed call was already used" : REFUSAL_MESSAGES[reason]);
+  };
+  /** The body of a signed call, as JSON; 401 (without reading the body) when the signature cannot be good. */
+  const readSigned = async (req: http.IncomingMessage, limit: number, opts: { once?: boolean } = {}): Promise<unknown> => {
+    const header = req.headers[SIGNATURE_HEADER];
+    const pre = precheckCall(header);
+    if (!pre.ok) throw refuse(req, pre.reason);
+    const body = await readBody(req, limit);
+    const v = verifyCall(cluster.secret, header, { method: req.method ?? "", path: req.url ?? "/", workerId: cluster.workerId, body });
+    if (!v.ok) throw refuse(req, v.reason);
+    if (opts.once && !replays.firstUse(v.v1)) throw refuse(req, "replayed");
+    return parseJson(body);
+  };
 
   return http.createServer(async (req, res) => {
     const url = req.url ?? "/";
@@ -40,7 +64,7 @@ export function createInferenceServer(host: ModelHost, metrics: InferenceMetrics
         // Gateway path: many requests per call; each gets its own result so one bad one fails alone.
         const versionId = decodeURIComponent(url.slice(7));
         const started = process.hrtime.bigint();
-        const body = (await readJson(req, BODY_LIMIT)) as { requests?: { inputs: unknown }[] };
+        const body = (await readSigned(req, BODY_LIMIT)) as { requests?: { inputs: unknown }[] };
         if (!Array.isArray(body?.requests)) throw new HttpError(400, "bad_request", 'body must be {"requests": [...]}');
         host.get(versionId);
         const results = await Promise.all(
@@ -58,7 +82,7 @@ export function createInferenceServer(host: ModelHost, metrics: InferenceMetrics
       if (req.method === "POST" && oip) {
         const versionId = decodeURIComponent(oip[1]);
         const started = process.hrtime.bigint();
-        const body = (await readJson(req, BODY_LIMIT)) as { id?: string; inputs?: { name: string; shape: unknown; data: unknown }[] };
+        const body = (await readSigned(req, BODY_LIMIT)) as { id?: string; inputs?: { name: string; shape: unknown; data: unknown }[] };
         const m = host.get(versionId);
         if (!Array.isArray(body?.inputs)) throw new InputError('body must be {"inputs": [...]}');
         const outputs = await host.infer(versionId, Object.fromEntries(body.inputs.map((i) => [i.name, { shape: i.shape, data: i.data }])));
@@ -70,14 +94,14 @@ export function createInferenceServer(host: ModelHost, metrics: InferenceMetrics
         });
       }
       if (req.method === "POST" && url === "/admin/load") {
-        const body = loadSchema.safeParse(await readJson(req, 1024 * 1024));
+        const body = loadSchema.safeParse(await readSigned(req, 1024 * 1024, { once: true }));
         if (!body.success) throw new HttpError(400, "bad_request", body.error.issues[0].message);
         const signature = await host.load(body.data.versionId, body.data.sha256, body.data.batching);
         await announce();
         return sendJson(res, 200, { versionId: body.data.versionId, ready: true, signature, worker: info() });
       }
       if (req.method === "POST" && url === "/admin/unload") {
-        const body = (await readJson(req, 1024 * 1024)) as { versionId?: string };
+        const body = (await readSigned(req, 1024 * 1024, { once: true })) as { versionId?: string };
         const unloaded = await host.unload(String(body?.versionId ?? ""));
         await announce();
         return sendJson(res, 200, { unloaded });

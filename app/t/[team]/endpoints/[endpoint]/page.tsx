@@ -4,6 +4,7 @@ import { getServices } from "@/lib/services";
 import { findEndpoint } from "@/lib/serving/control/endpoints/read-endpoints";
 import { AppError } from "@/lib/errors";
 import { EndpointPanel } from "@/components/endpoint-panel";
+import { EndpointKeysPanel } from "@/components/endpoint-keys-panel";
 
 export default async function EndpointPage({ params }: { params: Promise<{ team: string; endpoint: string }> }) {
   const { team, endpoint } = await params;
@@ -16,5 +17,12 @@ export default async function EndpointPage({ params }: { params: Promise<{ team:
   const traffic = found ? can(me, "traffic.change", { environment: found.environment }) : null;
   const canChangeTraffic = traffic?.allowed === true;
   const trafficNote = traffic && !traffic.allowed ? `You cannot change the split: ${traffic.reason}.` : "";
-  return <EndpointPanel team={team} endpoint={endpoint} canChangeTraffic={canChangeTraffic} trafficNote={trafficNote} gatewayHint={getServices().config.gatewayPublicUrl} />;
+  const keys = found ? can(me, "endpointkey.manage", { environment: found.environment }) : null;
+  const gatewayHint = getServices().config.gatewayPublicUrl;
+  return (
+    <>
+      <EndpointPanel team={team} endpoint={endpoint} canChangeTraffic={canChangeTraffic} trafficNote={trafficNote} gatewayHint={gatewayHint} />
+      {found && <EndpointKeysPanel team={team} endpoint={endpoint} canManage={keys?.allowed === true} manageNote={keys && !keys.allowed ? `You cannot manage keys: ${keys.reason}.` : ""} gatewayHint={gatewayHint} />}
+    </>
+  );
 }
