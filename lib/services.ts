@@ -15,6 +15,13 @@ export function webConfig(env: WebEnv) {
     // relative paths are relative to the working directory of the process
     artifactDir: env.ARTIFACT_DIR,
     maxUploadBytes: env.MAX_UPLOAD_BYTES,
+    modelLimits: {
+      maxNodes: env.MODEL_MAX_NODES,
+      maxDeclaredElements: env.MODEL_MAX_DECLARED_ELEMENTS,
+      maxInitializerElements: env.MODEL_MAX_INITIALIZER_ELEMENTS,
+      timeoutMs: env.MODEL_VALIDATION_TIMEOUT_MS,
+      maxMemoryMb: env.MODEL_VALIDATION_MAX_MEMORY_MB,
+    },
     authSecret: env.NEXTAUTH_SECRET,
     oidc: env.oidc,
     rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,

@@ -1,5 +1,6 @@
 // Registers an uploaded ONNX file as the model's next version. The file has been streamed to a
-// temp path and hashed; here it is validated by loading it, moved into the content-addressed
+// temp path and hashed; here it is validated (static checks and a trial load in a separate process
+// with time and memory limits: lib/onnx/inspect-model.ts), moved into the content-addressed
 // store, and recorded with its audit event in one transaction. On any failure nothing stays behind.
 import { rm } from "node:fs/promises";
 import type { Db, Prisma } from "../db/client";
@@ -7,7 +8,7 @@ import type { Actor } from "../auth/principal";
 import type { ArtifactStore } from "../storage/artifact-store";
 import { recordAudit } from "../audit/record-audit";
 import { AppError } from "../errors";
-import { inspectModel } from "../onnx/inspect-model";
+import { inspectModel, type ModelLimits } from "../onnx/inspect-model";
 import { buildProfile } from "../drift/build-profile";
 import { findModel } from "./find-model";
 import { toVersionView, VERSION_INCLUDE } from "./views";
@@ -25,12 +26,14 @@ export async function createVersion(opts: {
   metadata: VersionMetadata;
   source?: "upload" | "retrain";
   actor: Actor;
+  /** limits on the model (default: DEFAULT_MODEL_LIMITS); the web passes its configured ones */
+  limits?: ModelLimits;
 }) {
   const { db, store, upload, metadata } = opts;
   let stored = false;
   try {
     const model = await findModel(db, opts.teamId, opts.modelName);
-    const signature = await inspectModel(upload.tempFile, upload.sizeBytes);
+    const signature = await inspectModel({ file: upload.tempFile, sizeBytes: upload.sizeBytes, limits: opts.limits });
     const profile = metadata.referenceData ? buildProfile(metadata.referenceData) : metadata.referenceProfile;
     stored = await store.put(upload.tempFile, upload.sha256);
 
