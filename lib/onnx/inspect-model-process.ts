@@ -4,6 +4,7 @@
 // is the only module outside the inference worker that loads onnxruntime.
 import { readFile } from "node:fs/promises";
 import * as ort from "onnxruntime-node";
+import { exitWithParent } from "../exit-with-parent";
 import { checkModelLimits, ModelLimitError, type ModelLimits } from "./check-model-limits";
 import { specsFromMetadata, type Signature } from "./signature";
 
@@ -11,6 +12,7 @@ export type InspectResult = { ok: true; signature: Signature } | { ok: false; ki
 
 const report = (r: InspectResult) => process.stdout.write(`RESULT ${JSON.stringify(r)}\n`);
 
+exitWithParent(); // a web that goes away mid-check takes this process with it
 const [file, limitsJson] = process.argv.slice(2);
 try {
   checkModelLimits(await readFile(file), JSON.parse(limitsJson) as ModelLimits);

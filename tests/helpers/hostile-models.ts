@@ -34,10 +34,11 @@ export function loopModel(): Uint8Array {
 }
 
 /**
- * A tiny file whose session creation is heavy: a chain of `links` [size×size] MatMuls over
+ * A tiny file whose session creation is slow (tens of seconds) but needs little memory (64 MiB per
+ * link): a chain of `links` [size×size] MatMuls over
  * constants, which onnxruntime folds (computes) when it optimises the graph.
  */
-export function matmulChainModel(size = 2048, links = 8): Uint8Array {
+export function matmulChainModel(size = 4096, links = 6): Uint8Array {
   const g = new GraphBuilder("matmul-chain");
   const x = g.input("x", DataType.FLOAT, ["N", 1]);
   let m = g.node("ConstantOfShape", [g.int64s("shape", [size, size])]);

@@ -8,17 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { createRedis } from "@/lib/redis";
 import { LocalArtifactStore } from "@/lib/storage/artifact-store";
-import { listWorkers } from "@/lib/serving/shared/worker-registry";
+import { listWorkers, removeWorker } from "@/lib/serving/shared/worker-registry";
 import { call, multipart } from "../helpers/call";
 import { makeWorld, type World } from "../helpers/world";
 import { trained } from "../helpers/models";
 import { hugeInputModel, loopModel, matmulChainModel, memoryHogModel, rowMixingModel } from "../helpers/hostile-models";
-import { startCluster, waitFor, type Cluster } from "../helpers/serving-cluster";
+import { startCluster, stopProcess, waitFor, type Cluster } from "../helpers/serving-cluster";
 import { httpOk } from "../helpers/processes";
 
 const BATCH_LIMIT_MS = 1500;
 const VALIDATION_LIMIT_MS = 6000;
-const VALIDATION_MEMORY_MB = 512;
+const VALIDATION_MEMORY_MB = 1024;
 // The web's limits (lib/env/web-env.ts), read when the routes first build their services.
 process.env.MODEL_VALIDATION_TIMEOUT_MS = String(VALIDATION_LIMIT_MS);
 process.env.MODEL_VALIDATION_MAX_MEMORY_MB = String(VALIDATION_MEMORY_MB);
@@ -76,6 +76,18 @@ const childPids = (pid: number): number[] =>
   readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number).sort();
 
 const statusKb = (pid: number, field: "VmHWM" | "VmRSS") => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]);
+
+/** Puts a model file straight into the artifact store (as if uploaded), returning its sha256. */
+async function stored(bytes: Uint8Array): Promise<string> {
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const store = new LocalArtifactStore(process.env.ARTIFACT_DIR!);
+  const tmp = await store.tempPath();
+  writeFileSync(tmp, bytes);
+  await store.put(tmp, sha256);
+  return sha256;
+}
+
+const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, "utf8"));
 
 /** Calls `fn` every `everyMs` until stopped; returns each call's status and duration. */
 function keepCalling(fn: () => Promise<number>, everyMs = 100) {
@@ -192,12 +204,7 @@ describe("a model cannot stall a shared process", () => {
   });
 
   it("a worker asked to load such a model directly (bypassing upload) fails the load without allocating gigabytes", async () => {
-    const bytes = hugeInputModel();
-    const sha256 = createHash("sha256").update(bytes).digest("hex");
-    const store = new LocalArtifactStore(process.env.ARTIFACT_DIR!);
-    const tmp = await store.tempPath();
-    writeFileSync(tmp, bytes);
-    await store.put(tmp, sha256);
+    const sha256 = await stored(hugeInputModel());
     const pid = worker.p.child.pid!;
     const children = childPids(pid);
 
@@ -211,6 +218,25 @@ describe("a model cannot stall a shared process", () => {
     const health = (await (await fetch(`${worker.url}/healthz`)).json()) as { loaded: { versionId: string }[] };
     expect(health.loaded.map((l) => l.versionId)).not.toContain("huge-direct");
     await waitFor("the failed load's process to be gone", async () => JSON.stringify(childPids(pid)) === JSON.stringify(children), 10_000);
+  }, 60_000);
+
+  it("a session process does not outlive its worker, even in the middle of a run", async () => {
+    const sha256 = await stored(loopModel());
+    const doomed = await cluster.startWorker({ INFERENCE_BATCH_TIMEOUT_MS: "120000" });
+    cluster.procs.workers.push(doomed.p);
+    await waitFor("a second worker", () => httpOk(`${doomed.url}/healthz`), 30_000);
+    const load = await fetch(`${doomed.url}/admin/load`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ versionId: "loop-orphan", sha256 }) });
+    expect(load.status).toBe(200);
+    const [session] = childPids(doomed.p.child.pid!);
+    expect(session).toBeGreaterThan(0);
+    const body = JSON.stringify({ inputs: [{ name: "n", shape: [1, 1], datatype: "FP32", data: [5_000_000] }] });
+    void fetch(`${doomed.url}/v2/models/loop-orphan/infer`, { method: "POST", headers: { "content-type": "application/json" }, body }).catch(() => {});
+    await sleep(500);
+    await stopProcess(doomed.p, "SIGKILL");
+    await waitFor("the session process to end with its worker", async () => !alive(session), 5_000);
+    // its heartbeat would live on for a few seconds: keep later deployments off the dead worker
+    const redis = createRedis(cluster.redis.url);
+    await removeWorker(redis, `test-${doomed.port}`).finally(() => redis.disconnect());
   }, 60_000);
 });
 
@@ -229,7 +255,7 @@ describe("dynamic batching across clients", () => {
     const [mixId, creditId] = [await versionId("mixer", vMix), await versionId("credit", vCredit)];
     const redis = createRedis(cluster.redis.url);
     try {
-      const [beat] = await listWorkers(redis);
+      const beat = (await listWorkers(redis)).find((b) => b.url === worker.url)!;
       const mixLoaded = beat.loaded.find((l) => l.versionId === mixId);
       const creditLoaded = beat.loaded.find((l) => l.versionId === creditId);
       expect(mixLoaded).toMatchObject({ ready: true, batched: false });

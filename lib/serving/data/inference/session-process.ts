@@ -3,6 +3,7 @@
 // session.run blocks this process, never the worker's event loop, and a batch that runs past its
 // limit is stopped by killing this process (a thread stuck in native code cannot be stopped).
 import * as ort from "onnxruntime-node";
+import { exitWithParent } from "../../../exit-with-parent";
 import { specsFromMetadata } from "../../../onnx/signature";
 import { ortToWire, wireToOrt } from "./ort-tensors";
 import type { FromSession, ToSession } from "./session-protocol";
@@ -11,8 +12,10 @@ let session: ort.InferenceSession | null = null;
 const send = (m: FromSession) => process.send!(m);
 const reason = (err: unknown) => String((err as Error)?.message ?? err).replace(/\s+/g, " ").slice(0, 500);
 
-// The worker holds the other end of the IPC channel: when it goes, so does this process.
+// The worker holds the other end of the IPC channel: when it goes, so does this process (also
+// in the middle of a run, which never hears 'disconnect').
 process.on("disconnect", () => process.exit(0));
+exitWithParent();
 
 process.on("message", async (m: ToSession) => {
   if (m.type === "load") {
