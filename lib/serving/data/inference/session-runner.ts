@@ -74,7 +74,7 @@ export class SessionProcess {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new ModelTimeout(`the model did not finish within ${timeoutMs} ms (INFERENCE_BATCH_TIMEOUT_MS); its process was restarted`));
+        reject(new ModelTimeout(`the model did not finish within ${timeoutMs} ms (INFERENCE_BATCH_TIMEOUT_MS) and was stopped`));
         this.kill();
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
@@ -105,8 +105,6 @@ export class SessionProcess {
 export class IsolatedSession {
   private replacing: Promise<SessionProcess> | null = null;
   private closed = false;
-  /** how many times the process was replaced */
-  restarts = 0;
 
   private constructor(
     private readonly opts: SessionOptions,
@@ -146,7 +144,6 @@ export class IsolatedSession {
   private replace(dead: SessionProcess, reason: string): void {
     if (this.closed || dead !== this.proc || this.replacing) return;
     dead.kill();
-    this.restarts++;
     this.onRestart(reason);
     const next = (async () => {
       const { proc } = await SessionProcess.start(this.opts);
