@@ -53,7 +53,10 @@ export function EndpointPanel({ team, endpoint, canChangeTraffic, trafficNote, g
                     const s = stats.get(v.name);
                     return (
                       <tr key={v.name}>
-                        <td className={td}><Link className="font-medium text-indigo-700 hover:underline" href={`/t/${team}/models/${v.model}/versions/${v.version}`}>{v.name}</Link></td>
+                        <td className={td}>
+                          <Link className="font-medium text-indigo-700 hover:underline" href={`/t/${team}/models/${v.model}/versions/${v.version}`}>{v.name}</Link>
+                          {v.unbatchedReason && <p className="mt-0.5 max-w-xs text-xs text-amber-700" data-testid="unbatched-note">Batching off: {v.unbatchedReason}</p>}
+                        </td>
                         <td className={td}><Badge tone={v.role === "shadow" ? "slate" : v.role === "canary" ? "amber" : "indigo"}>{v.role}</Badge></td>
                         <td className={`${td} tabular-nums`}>{v.role === "shadow" ? "copy" : `${v.weight}%`}</td>
                         <td className={td}>{v.device}</td>

@@ -16,6 +16,13 @@ export function webConfig(env: WebEnv) {
     artifactDir: env.ARTIFACT_DIR,
     maxUploadBytes: env.MAX_UPLOAD_BYTES,
     maxJsonBytes: env.API_MAX_JSON_BYTES,
+    modelLimits: {
+      maxNodes: env.MODEL_MAX_NODES,
+      maxDeclaredElements: env.MODEL_MAX_DECLARED_ELEMENTS,
+      maxInitializerElements: env.MODEL_MAX_INITIALIZER_ELEMENTS,
+      timeoutMs: env.MODEL_VALIDATION_TIMEOUT_MS,
+      maxMemoryMb: env.MODEL_VALIDATION_MAX_MEMORY_MB,
+    },
     authSecret: env.NEXTAUTH_SECRET,
     oidc: env.oidc,
     rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,

@@ -21,6 +21,8 @@ export const inferenceEnv = defineEnv(
     INFERENCE_GPU_FALLBACK: oneOf(["cpu", "refuse"], { default: "cpu", description: "when the GPU provider is missing: `cpu` (fall back, reason in logs and heartbeat) or `refuse` (exit 3)" }),
     INFERENCE_MAX_QUEUE_ROWS: wholeNumber({ min: 1, unit: "rows", default: 4096, description: "rows waiting past this get 503 (load shedding); the gateway tries another replica" }),
     INFERENCE_INTRA_OP_THREADS: wholeNumber({ min: 0, unit: "threads", default: 1, description: "onnxruntime intra-op threads per session (0: onnxruntime decides)" }),
+    INFERENCE_BATCH_TIMEOUT_MS: wholeNumber({ min: 1, unit: "milliseconds", default: 5000, description: "time limit for one batch of one model version; past it its requests get 504 and the version's session process is killed and replaced (other versions keep serving)" }),
+    INFERENCE_LOAD_TIMEOUT_MS: wholeNumber({ min: 1, unit: "milliseconds", default: 60000, description: "time limit for creating a model version's session (in its own process) when it is loaded" }),
     INFERENCE_WORKER_ID: text({ default: undefined, docDefault: "`<host>-<port>`", description: "worker identity in heartbeats" }),
   },
   (v, problem) => ({ ...v, INFERENCE_WORKER_ID: v.INFERENCE_WORKER_ID ?? `${os.hostname()}-${v.INFERENCE_PORT}`, CLUSTER_SECRET: clusterSecretOf(v.CLUSTER_SECRET, v.NODE_ENV, problem) }),

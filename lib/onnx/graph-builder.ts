@@ -1,4 +1,5 @@
-// A small builder for ONNX graphs: nodes, float/int64 initializers and typed inputs/outputs.
+// A small builder for ONNX graphs: nodes, float/int64 initializers, typed inputs/outputs and
+// subgraphs (the `body` of a Loop, via attr.graph).
 import { AttrType, DataType, ModelProto } from "./proto";
 
 type Dim = number | string;
@@ -53,6 +54,11 @@ export class GraphBuilder {
     return out;
   }
 
+  /** The GraphProto object, for a subgraph attribute (attr.graph) or toBytes. */
+  toGraph(): object {
+    return { name: this.name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs, value_info: this.valueInfos };
+  }
+
   toBytes(meta: { docString?: string; props?: Record<string, string> } = {}): Uint8Array {
     const model = {
       ir_version: 8,
@@ -61,7 +67,7 @@ export class GraphBuilder {
       opset_import: [{ domain: "", version: 17 }, { domain: ML_DOMAIN, version: 3 }],
       doc_string: meta.docString ?? "",
       metadata_props: Object.entries(meta.props ?? {}).map(([key, value]) => ({ key, value })),
-      graph: { name: this.name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs, value_info: this.valueInfos },
+      graph: this.toGraph(),
     };
     const err = ModelProto.verify(model);
     if (err) throw new Error(`invalid ONNX model: ${err}`);
@@ -79,5 +85,7 @@ function valueInfo(name: string, elemType: number, shape: Dim[]) {
 export const attr = {
   int: (name: string, i: number): Attr => ({ name, type: AttrType.INT, i }),
   float: (name: string, f: number): Attr => ({ name, type: AttrType.FLOAT, f }),
+  ints: (name: string, values: number[]): Attr => ({ name, type: AttrType.INTS, ints: values }),
+  graph: (name: string, g: GraphBuilder): Attr => ({ name, type: AttrType.GRAPH, g: g.toGraph() }),
   strings: (name: string, values: string[]): Attr => ({ name, type: AttrType.STRINGS, strings: values.map((v) => Buffer.from(v)) }),
 };

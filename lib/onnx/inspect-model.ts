@@ -1,29 +1,75 @@
-// Loads a model file in onnxruntime to prove it runs, and reads its input/output signature.
-import * as ort from "onnxruntime-node";
+// Validates an uploaded model file and reads its input/output signature, without running
+// onnxruntime in this process: static checks and a trial load happen in a child process
+// (inspect-model-process.ts) that is killed when it runs past MODEL_VALIDATION_TIMEOUT_MS or its
+// resident memory passes MODEL_VALIDATION_MAX_MEMORY_MB (read from /proc every 25 ms; its JS heap
+// is capped with --max-old-space-size too). The caller's event loop only waits.
+import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { AppError } from "../errors";
-import type { Signature, TensorSpec } from "./signature";
+import { DEFAULT_MODEL_LIMITS, type ModelLimits } from "./check-model-limits";
+import { signatureSchema, type Signature, type TensorSpec } from "./signature";
+import type { InspectResult } from "./inspect-model-process";
 
-export type { Signature, TensorSpec };
+export type { Signature, TensorSpec, ModelLimits };
 
+// Relative to the working directory (the repository root, or /app in the image), like ARTIFACT_DIR:
+// the web's server code is bundled by Next.js, so its own location says nothing about the sources'.
+const SCRIPT = path.join("lib", "onnx", "inspect-model-process.ts");
+const RSS_POLL_MS = 25;
+const OUTPUT_LIMIT = 256 * 1024;
 
-function specs(meta: readonly ort.InferenceSession.ValueMetadata[]): TensorSpec[] {
-  return meta.map((m) =>
-    m.isTensor ? { name: m.name, type: m.type, shape: m.shape.map((d) => (typeof d === "number" && d < 0 ? "?" : d)) } : { name: m.name, type: "non-tensor", shape: [] },
-  );
+export async function inspectModel(opts: { file: string; sizeBytes: number; limits?: ModelLimits }): Promise<Signature> {
+  const limits = opts.limits ?? DEFAULT_MODEL_LIMITS;
+  if (opts.sizeBytes === 0) throw new AppError("unprocessable", "the uploaded file is empty");
+
+  const child = spawn(process.execPath, [`--max-old-space-size=${limits.maxMemoryMb}`, "--import", "tsx", path.resolve(SCRIPT), opts.file, JSON.stringify(limits)], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { NODE_ENV: "production" }, // nothing else of the web's configuration (database URL, secrets) reaches the process that parses uploads
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => { if (stdout.length < OUTPUT_LIMIT) stdout += c.toString("utf8"); });
+  child.stderr.on("data", (c: Buffer) => { if (stderr.length < OUTPUT_LIMIT) stderr += c.toString("utf8"); });
+
+  let over: "time" | "memory" | null = null;
+  const stop = (why: "time" | "memory") => { over ??= why; child.kill("SIGKILL"); };
+  const timer = setTimeout(() => stop("time"), limits.timeoutMs);
+  const maxRssKb = limits.maxMemoryMb * 1024;
+  const watch = setInterval(() => {
+    void rssKb(child.pid).then((kb) => { if (kb !== null && kb > maxRssKb) stop("memory"); });
+  }, RSS_POLL_MS);
+
+  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    child.on("error", (error) => resolve({ code: null, signal: null, error }));
+    child.on("close", (code, signal) => resolve({ code, signal }));
+  });
+  clearTimeout(timer);
+  clearInterval(watch);
+
+  if (exit.error) throw new AppError("internal", `could not start the model validator: ${exit.error.message}`);
+  if (over === "time") {
+    throw new AppError("unprocessable", `checking the model took longer than the limit of ${limits.timeoutMs} ms (MODEL_VALIDATION_TIMEOUT_MS); it is refused`);
+  }
+  if (over === "memory" || /heap out of memory/i.test(stderr)) {
+    throw new AppError("unprocessable", `checking the model needed more memory than the limit of ${limits.maxMemoryMb} MiB (MODEL_VALIDATION_MAX_MEMORY_MB); it is refused`);
+  }
+  const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
+  if (!line) {
+    throw new AppError("unprocessable", `file is not a loadable ONNX model: the validator stopped (${exit.signal ?? `exit code ${exit.code}`})`);
+  }
+  const result = JSON.parse(line.slice(7)) as InspectResult;
+  if (!result.ok) throw new AppError("unprocessable", result.kind === "limit" ? `model refused: ${result.message}` : `file is not a loadable ONNX model: ${result.message}`);
+  return signatureSchema.parse(result.signature);
 }
 
-export async function inspectModel(file: string, sizeBytes: number): Promise<Signature> {
-  if (sizeBytes === 0) throw new AppError("unprocessable", "the uploaded file is empty");
-  let session: ort.InferenceSession;
+/** Resident memory of a process in KiB (Linux /proc), or null where that cannot be read. */
+async function rssKb(pid: number | undefined): Promise<number | null> {
+  if (!pid) return null;
   try {
-    session = await ort.InferenceSession.create(file, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: "basic" });
-  } catch (err) {
-    const reason = String((err as Error).message ?? err).replace(/\s+/g, " ").slice(0, 300);
-    throw new AppError("unprocessable", `file is not a loadable ONNX model: ${reason}`);
-  }
-  try {
-    return { inputs: specs(session.inputMetadata), outputs: specs(session.outputMetadata) };
-  } finally {
-    await session.release();
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(await readFile(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
   }
 }

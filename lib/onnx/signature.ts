@@ -7,3 +7,13 @@ export const signatureSchema = z.object({ inputs: z.array(tensorSpecSchema), out
 
 export type TensorSpec = z.infer<typeof tensorSpecSchema>;
 export type Signature = z.infer<typeof signatureSchema>;
+
+/** What onnxruntime reports for one input or output (InferenceSession.inputMetadata), structurally. */
+type ValueMetadata = { name: string; isTensor: boolean; type?: string; shape?: readonly (number | string)[] };
+
+/** The signature of a session's inputs or outputs; unknown dimensions become "?". */
+export function specsFromMetadata(meta: readonly ValueMetadata[]): TensorSpec[] {
+  return meta.map((m) =>
+    m.isTensor ? { name: m.name, type: m.type ?? "unknown", shape: (m.shape ?? []).map((d) => (typeof d === "number" && d < 0 ? "?" : d)) } : { name: m.name, type: "non-tensor", shape: [] },
+  );
+}

@@ -1,16 +1,17 @@
 // Registers an uploaded ONNX file as the model's next version. The file has been streamed to a
-// private temp path and hashed; here it is validated by loading it, checked against the model
-// (parent version), then placed in the content-addressed store (write-once) and recorded with its
-// audit event in one transaction. A failure removes the temp file and never a stored file: the same
-// bytes may belong to a version another upload committed. A stored file that no version refers to
-// (this upload failed after placing it) is deleted later by the artifact garbage collector.
+// private temp path and hashed; here it is validated (static checks and a trial load in a separate
+// process with time and memory limits: lib/onnx/inspect-model.ts), checked against the model (parent
+// version), then placed in the content-addressed store (write-once) and recorded with its audit event
+// in one transaction. A failure removes the temp file and never a stored file: the same bytes may belong
+// to a version another upload committed. A stored file that no version refers to (this upload failed
+// after placing it) is deleted later by the artifact garbage collector.
 import { rm } from "node:fs/promises";
 import type { Db, Prisma } from "../db/client";
 import type { Actor } from "../auth/principal";
 import type { ArtifactStore } from "../storage/artifact-store";
 import { recordAudit } from "../audit/record-audit";
 import { AppError } from "../errors";
-import { inspectModel } from "../onnx/inspect-model";
+import { inspectModel, type ModelLimits } from "../onnx/inspect-model";
 import { buildProfile } from "../drift/build-profile";
 import { findModel } from "./find-model";
 import { lockArtifact } from "./lock-artifact";
@@ -29,11 +30,13 @@ export async function createVersion(opts: {
   metadata: VersionMetadata;
   source?: "upload" | "retrain";
   actor: Actor;
+  /** limits on the model (default: DEFAULT_MODEL_LIMITS); the web passes its configured ones */
+  limits?: ModelLimits;
 }) {
   const { db, store, upload, metadata } = opts;
   try {
     const model = await findModel(db, opts.teamId, opts.modelName);
-    const signature = await inspectModel(upload.tempFile, upload.sizeBytes);
+    const signature = await inspectModel({ file: upload.tempFile, sizeBytes: upload.sizeBytes, limits: opts.limits });
     const profile = metadata.referenceData ? buildProfile(metadata.referenceData) : metadata.referenceProfile;
     const unknownParent = () => new AppError("bad_request", `version ${metadata.parentVersion} does not exist`, { field: "parentVersion" });
     // checked before the file is stored too, so that such a push stores nothing (versions are never deleted)

@@ -5,7 +5,7 @@ import { inspectModel } from "../../lib/onnx/inspect-model";
 import { toOrtFeeds, fromOrtOutputs } from "../../lib/serving/data/inference/ort-tensors";
 
 const [file, port] = [process.argv[2], Number(process.argv[3])];
-const signature = await inspectModel(file, 1);
+const signature = await inspectModel({ file, sizeBytes: 1 });
 const session = await ort.InferenceSession.create(file, { intraOpNumThreads: 1, interOpNumThreads: 1 });
 http.createServer((req, res) => {
   const chunks: Buffer[] = [];

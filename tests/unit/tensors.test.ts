@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { Signature } from "@/lib/onnx/signature";
 import {
-  feedsToColumns, fromInstances, fromOip, InputError, MAX_ROWS, mergeFeeds, oipDatatype, splitOutputs, unstorableText, validateFeeds, warmupFeeds, type Feeds,
+  feedsToColumns, fromInstances, fromOip, InputError, MAX_ROWS, MAX_WARMUP_VALUES, mergeFeeds, oipDatatype, probeRows, splitOutputs, unstorableText, validateFeeds, warmupFeeds, WarmupTooLarge, type Feeds,
 } from "@/lib/serving/shared/tensors";
 import { creditSignature as sig } from "./fixtures";
 
@@ -225,6 +225,29 @@ describe("warmupFeeds", () => {
     const feeds = warmupFeeds(image);
     expect(feeds.pixels).toEqual({ shape: [1, 3, 1, 2], data: new Array(6).fill(0) });
     expect(feeds.ids).toEqual({ shape: [1, 4], data: [0, 0, 0, 0] });
+  });
+
+  it("refuses a declared shape too large to build, before allocating it", () => {
+    const huge: Signature = { inputs: [{ name: "x", type: "float32", shape: [1, 34_000_000] }], outputs: [] };
+    expect(() => warmupFeeds(huge)).toThrow(WarmupTooLarge);
+    expect(() => warmupFeeds(huge)).toThrow(`input "x" declares [1, 34000000]: 34000000 values for one row, more than a worker builds for a warm-up (${MAX_WARMUP_VALUES})`);
+    expect(() => warmupFeeds({ inputs: [{ name: "x", type: "float32", shape: ["N", MAX_WARMUP_VALUES] }], outputs: [] })).not.toThrow();
+  });
+});
+
+describe("probeRows", () => {
+  it("builds distinct one-row requests the model's own check accepts", () => {
+    const rows = probeRows(sig, 4);
+    expect(rows).toHaveLength(4);
+    for (const r of rows) expect(validateFeeds(r, sig).rows).toBe(1);
+    expect(new Set(rows.map((r) => JSON.stringify(r))).size).toBe(4);
+    expect(rows.every((r) => (r.age.data[0] as number) > 0 && (r.age.data[0] as number) < 1)).toBe(true);
+  });
+
+  it("builds fewer rows when the inputs are large, and none past the warm-up bound", () => {
+    const wide: Signature = { inputs: [{ name: "x", type: "float32", shape: ["N", MAX_WARMUP_VALUES / 2] }], outputs: [] };
+    expect(probeRows(wide, 4)).toHaveLength(2);
+    expect(() => probeRows({ inputs: [{ name: "x", type: "int64", shape: [1, MAX_WARMUP_VALUES + 1] }], outputs: [] }, 4)).toThrow(WarmupTooLarge);
   });
 });
 

@@ -1,5 +1,5 @@
-// Inference worker: loads model versions with onnxruntime-node on one device, batches requests
-// dynamically, and heartbeats to Redis. Config from the environment (lib/env/inference-env.ts).
+// Inference worker: loads model versions with onnxruntime-node on one device (each version in its
+// own session process, with time limits), batches requests dynamically, and heartbeats to Redis. Config from the environment (lib/env/inference-env.ts).
 import { loadEnv } from "../../lib/env/parse-env";
 import { inferenceEnv } from "../../lib/env/inference-env";
 import { createLogger } from "../../lib/log";
@@ -35,6 +35,9 @@ const metrics = createInferenceMetrics();
 const models = new ModelHost(new LocalArtifactStore(env.ARTIFACT_DIR), choice.providers, {
   maxQueuedRows: capacity,
   intraOpThreads: env.INFERENCE_INTRA_OP_THREADS,
+  batchTimeoutMs: env.INFERENCE_BATCH_TIMEOUT_MS,
+  loadTimeoutMs: env.INFERENCE_LOAD_TIMEOUT_MS,
+  onRestart: (version, reason) => log.warn({ version, reason }, "model version's session process replaced"),
   observe: (version) => (rows, _requests, seconds) => {
     metrics.batchRows.observe({ version }, rows);
     metrics.batchSeconds.observe({ version }, seconds);
@@ -57,6 +60,7 @@ void beat();
 const stop = async () => {
   clearInterval(timer);
   server.close();
+  models.close();
   await removeWorker(redis, id).catch(() => {});
   redis.disconnect();
   process.exit(0);

@@ -68,7 +68,7 @@ export const createVersion = defineContract({
   auth: { action: "version.push" },
   params: modelParams,
   multipart: {
-    file: { type: "file", description: "the ONNX model; validated by loading it in onnxruntime" },
+    file: { type: "file", description: "the ONNX model; validated by static checks (declared tensor sizes, node count), then by loading it in onnxruntime in a separate process with time and memory limits (422 naming the limit)" },
     metadata: { type: "json", description: "metrics, params, tags, dataset, description, parentVersion, referenceData or referenceProfile" },
   },
   response: versionView.extend({ model: z.string() }),

@@ -3,8 +3,8 @@ import { z } from "zod";
 import { readJson } from "../../db/json";
 import { VARIANT_DEVICES, type VariantDevice } from "./devices";
 
-// maxQueueDelayMs 0 batches eagerly: whatever arrived while the previous batch ran (session.run
-// blocks the worker's event loop) goes into the next one, and a lone request never waits.
+// maxQueueDelayMs 0 batches eagerly: whatever arrived while the previous batch ran (a version
+// runs one batch at a time) goes into the next one, and a lone request never waits.
 export const batchingSchema = z.object({
   maxBatch: z.number().int().min(1).max(1024).default(64),
   maxQueueDelayMs: z.number().min(0).max(100).default(0),

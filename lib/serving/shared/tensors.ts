@@ -145,13 +145,55 @@ export function feedsToColumns(feeds: Feeds): Record<string, (number | string)[]
   return Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, t.data]));
 }
 
+/**
+ * The most values one input of a warm-up or probe row may hold. Warm-up inputs are built from the
+ * declared shape, so a tiny file declaring `[1, 34000000]` would otherwise make the worker (and the
+ * deployment's verify step) allocate gigabytes; such a model fails its load instead. Uploads refuse
+ * declared tensors past MODEL_MAX_DECLARED_ELEMENTS (default the same number) before this is reached.
+ */
+export const MAX_WARMUP_VALUES = 4_194_304;
+
+/** A model whose declared inputs are too large to warm up; the load fails with this message. */
+export class WarmupTooLarge extends Error {}
+
+/** The shape of one row of each input: fixed dimensions kept, dynamic ones (and the batch) set to 1; bounded. */
+function rowShapes(sig: Signature): { spec: TensorSpec; shape: number[]; size: number }[] {
+  return sig.inputs.map((s) => {
+    const shape = s.shape.map((d) => (typeof d === "number" && d > 0 ? d : 1));
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (size > MAX_WARMUP_VALUES) {
+      throw new WarmupTooLarge(`input "${s.name}" declares [${s.shape.join(", ")}]: ${size} values for one row, more than a worker builds for a warm-up (${MAX_WARMUP_VALUES})`);
+    }
+    return { spec: s, shape, size };
+  });
+}
+
 /** A one-row request of neutral values, to warm a session up before it is reported ready. */
 export function warmupFeeds(sig: Signature): Feeds {
   const feeds: Feeds = {};
-  for (const s of sig.inputs) {
-    const shape = s.shape.map((d, i) => (typeof d === "number" && d > 0 ? d : i === 0 ? 1 : 1));
-    const size = shape.reduce((a, b) => a * b, 1);
-    feeds[s.name] = { shape, data: new Array(size).fill(s.type === "string" ? "" : 0) };
-  }
+  for (const { spec, shape, size } of rowShapes(sig)) feeds[spec.name] = { shape, data: new Array(size).fill(spec.type === "string" ? "" : 0) };
   return feeds;
+}
+
+/**
+ * `count` one-row requests whose rows differ from each other (small fractions, small integers,
+ * short strings), for the row-independence probe at load. At most MAX_WARMUP_VALUES values per
+ * input across all rows: fewer rows come back when the inputs are large.
+ */
+export function probeRows(sig: Signature, count: number): Feeds[] {
+  const shapes = rowShapes(sig);
+  const n = Math.min(count, ...shapes.map((s) => Math.floor(MAX_WARMUP_VALUES / s.size)));
+  return Array.from({ length: n }, (_, r) => {
+    const feeds: Feeds = {};
+    for (const { spec, shape, size } of shapes) {
+      const value = (j: number): number | string => {
+        if (spec.type === "string") return `probe-${r}`;
+        if (spec.type === "bool") return (r + j) % 2;
+        if (spec.type.startsWith("int") || spec.type.startsWith("uint")) return (r + j) % 4;
+        return Number((((r + 1) * 0.173 + j * 0.071) % 1).toFixed(4)) || 0.5;
+      };
+      feeds[spec.name] = { shape, data: Array.from({ length: size }, (_, j) => value(j)) };
+    }
+    return feeds;
+  });
 }

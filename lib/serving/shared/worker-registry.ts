@@ -14,7 +14,8 @@ export type WorkerInfo = {
   /** what runs: cpu | cuda | webgpu (differs after a fallback) */
   device: string;
   fallbackReason: string | null;
-  loaded: { versionId: string; ready: boolean }[];
+  /** batched: false when the version's rows are not independent (then unbatchedReason says why) */
+  loaded: { versionId: string; ready: boolean; batched?: boolean; unbatchedReason?: string | null }[];
   queueDepth: number;
   capacity: number;
   startedAt: number;

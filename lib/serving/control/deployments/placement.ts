@@ -59,7 +59,13 @@ export async function verifyVariants(opts: { redis: Redis; clusterSecret: string
   for (const v of opts.variants) {
     const w = workers.find((x) => has(x, v.versionId));
     if (!w) throw new PlacementError(`${v.name} is not ready on any worker`);
-    const r = (await post(opts.clusterSecret, w, `/batch/${encodeURIComponent(v.versionId)}`, { requests: [{ inputs: opts.probe(v) }] }, 30_000)) as { results: { error?: { message: string } }[] };
+    let inputs: unknown;
+    try {
+      inputs = opts.probe(v); // built from the declared shape, which may be too large to build
+    } catch (err) {
+      throw new PlacementError(`${v.name} cannot be checked: ${(err as Error).message}`);
+    }
+    const r = (await post(opts.clusterSecret, w, `/batch/${encodeURIComponent(v.versionId)}`, { requests: [{ inputs }] }, 30_000)) as { results: { error?: { message: string } }[] };
     if (r.results[0]?.error) throw new PlacementError(`${v.name} failed its check: ${r.results[0].error.message}`);
   }
 }

@@ -42,6 +42,8 @@ export function toEndpointView(e: EndpointRow, workers: WorkerInfo[] = [], lates
     variants: routing.variants.map((v) => ({
       name: v.name, model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device, replicas: v.replicas, batching: v.batching,
       readyReplicas: workers.filter((w) => w.loaded.some((l) => l.versionId === v.versionId && l.ready)).length,
+      // from the workers' heartbeats: set when the row-independence probe turned batching off
+      unbatchedReason: workers.flatMap((w) => w.loaded).find((l) => l.versionId === v.versionId && l.ready && l.batched === false)?.unbatchedReason ?? null,
     })),
     latestDeployment: latest,
     createdBy: e.createdBy,

@@ -1,6 +1,7 @@
 // Dynamic batching for one model version: concurrent requests are merged into one session.run,
 // up to maxBatch rows or maxQueueDelayMs of waiting, whichever comes first. A failed batch is
-// retried request by request so one bad request fails alone.
+// retried request by request so one bad request fails alone. A version whose rows are not
+// independent (row-probe.ts) is not batched: each request runs alone, in arrival order.
 import type { Batching } from "../../shared/routing";
 import { mergeFeeds, splitOutputs, type Feeds, type Outputs } from "../../shared/tensors";
 
@@ -21,6 +22,8 @@ export class Batcher {
     private batching: Batching,
     private readonly maxQueuedRows: number,
     private readonly observe: BatchObserver = () => {},
+    /** false: never merge requests (the model mixes rows) */
+    private readonly merge = true,
   ) {}
 
   get depth(): number {
@@ -62,7 +65,7 @@ export class Batcher {
     try {
       const batch: Pending[] = [];
       let rows = 0;
-      while (this.queue.length && (batch.length === 0 || rows + this.queue[0].rows <= this.batching.maxBatch)) {
+      while (this.queue.length && (batch.length === 0 || (this.merge && rows + this.queue[0].rows <= this.batching.maxBatch))) {
         const p = this.queue.shift()!;
         batch.push(p);
         rows += p.rows;

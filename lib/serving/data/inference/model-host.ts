@@ -1,15 +1,31 @@
-// The model versions loaded in one inference worker: sessions, their signatures and batchers.
-import * as ort from "onnxruntime-node";
+// The model versions loaded in one inference worker: each in its own session process (no
+// session.run on this event loop), with its signature, its batcher and whether it may be batched.
 import type { ArtifactStore } from "../../../storage/artifact-store";
-import { inspectModel, type Signature } from "../../../onnx/inspect-model";
+import type { Signature } from "../../../onnx/signature";
 import type { Batching } from "../../shared/routing";
 import { validateFeeds, warmupFeeds, type Feeds, type Outputs } from "../../shared/tensors";
 import { Batcher, type BatchObserver } from "./batcher";
-import { fromOrtOutputs, toOrtFeeds } from "./ort-tensors";
+import { probeRowIndependence } from "./row-probe";
+import { IsolatedSession } from "./session-runner";
 
-type Loaded = { versionId: string; sha256: string; session: ort.InferenceSession; signature: Signature; batcher: Batcher; ready: boolean };
+type Loaded = {
+  versionId: string; sha256: string; session: IsolatedSession; signature: Signature; batcher: Batcher; ready: boolean;
+  /** false when the row-independence probe failed: requests run one at a time */
+  batched: boolean; unbatchedReason: string | null;
+};
 
 export class UnknownVersion extends Error {}
+
+export type ModelHostOptions = {
+  maxQueuedRows: number;
+  intraOpThreads: number;
+  /** per session.run (one batch); past it the batch fails with 504 and the version's process is replaced */
+  batchTimeoutMs: number;
+  /** per session creation in a fresh process */
+  loadTimeoutMs: number;
+  observe?: (versionId: string) => BatchObserver;
+  onRestart?: (versionId: string, reason: string) => void;
+};
 
 export class ModelHost {
   private models = new Map<string, Loaded>();
@@ -18,11 +34,11 @@ export class ModelHost {
   constructor(
     private readonly store: ArtifactStore,
     private readonly providers: string[],
-    private readonly opts: { maxQueuedRows: number; intraOpThreads: number; observe?: (versionId: string) => BatchObserver },
+    private readonly opts: ModelHostOptions,
   ) {}
 
   list() {
-    return [...this.models.values()].map((m) => ({ versionId: m.versionId, ready: m.ready }));
+    return [...this.models.values()].map((m) => ({ versionId: m.versionId, ready: m.ready, batched: m.batched, unbatchedReason: m.unbatchedReason }));
   }
 
   queueDepth(): number {
@@ -53,27 +69,38 @@ export class ModelHost {
   }
 
   private async open(versionId: string, sha256: string, batching: Batching): Promise<Loaded> {
-    const file = this.store.localPath(sha256);
-    const signature = await inspectModel(file, 1);
-    const session = await ort.InferenceSession.create(file, {
-      executionProviders: this.providers as ort.InferenceSession.ExecutionProviderConfig[],
-      intraOpNumThreads: this.opts.intraOpThreads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: "all",
-    });
-    const run = async (feeds: Feeds): Promise<Outputs> => fromOrtOutputs(await session.run(toOrtFeeds(feeds, signature)));
-    await run(warmupFeeds(signature)); // first run allocates; do it before traffic arrives
-    const loaded: Loaded = { versionId, sha256, session, signature, batcher: new Batcher(run, batching, this.opts.maxQueuedRows, this.opts.observe?.(versionId)), ready: true };
-    this.models.set(versionId, loaded);
-    return loaded;
+    const session = await IsolatedSession.open(
+      { file: this.store.localPath(sha256), providers: this.providers, intraOpThreads: this.opts.intraOpThreads, loadTimeoutMs: this.opts.loadTimeoutMs, batchTimeoutMs: this.opts.batchTimeoutMs },
+      (reason) => this.opts.onRestart?.(versionId, reason),
+    );
+    try {
+      const { signature } = session;
+      const run = (feeds: Feeds): Promise<Outputs> => session.run(feeds);
+      // first run allocates; do it before traffic arrives. warmupFeeds refuses absurd declared shapes.
+      await Promise.resolve().then(() => run(warmupFeeds(signature))).catch((err: Error) => { throw new Error(`warm-up failed: ${err.message}`); });
+      const probe = await probeRowIndependence(run, signature).catch((err: Error) => { throw new Error(`row-independence probe failed: ${err.message}`); });
+      const batcher = new Batcher(run, batching, this.opts.maxQueuedRows, this.opts.observe?.(versionId), probe.batched);
+      const loaded: Loaded = { versionId, sha256, session, signature, batcher, ready: true, batched: probe.batched, unbatchedReason: probe.reason };
+      this.models.set(versionId, loaded);
+      return loaded;
+    } catch (err) {
+      session.close();
+      throw err;
+    }
   }
 
   async unload(versionId: string): Promise<boolean> {
     const m = this.models.get(versionId);
     if (!m) return false;
     this.models.delete(versionId);
-    await m.session.release();
+    m.session.close();
     return true;
+  }
+
+  /** Stops every session process (the worker is shutting down). */
+  close(): void {
+    for (const m of this.models.values()) m.session.close();
+    this.models.clear();
   }
 
   /** Validates raw inputs against the version's signature, then queues them for a batch. */

@@ -10,6 +10,7 @@ import { InputError, oipDatatype } from "../../shared/tensors";
 import { HttpError, parseJson, readBody, sendError, sendJson } from "../http";
 import { Overloaded } from "./batcher";
 import { ModelHost, UnknownVersion } from "./model-host";
+import { ModelTimeout } from "./session-runner";
 import { z } from "zod";
 
 const loadSchema = z.object({ versionId: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/), batching: batchingSchema.default(DEFAULT_BATCHING) });
@@ -126,5 +127,7 @@ function errorOf(err: Error): { status: number; code: string; message: string } 
   if (err instanceof HttpError) return { status: err.status, code: err.code, message: err.message };
   if (err instanceof UnknownVersion) return { status: 404, code: "not_loaded", message: err.message };
   if (err instanceof Overloaded) return { status: 503, code: "overloaded", message: err.message };
+  // the model's own fault: the gateway passes it on and does not try another replica
+  if (err instanceof ModelTimeout) return { status: 504, code: "model_timeout", message: err.message };
   return { status: 500, code: "inference_failed", message: String(err.message ?? err).split("\n")[0].slice(0, 300) };
 }

@@ -1,0 +1,165 @@
+// Runs a model version's session in its own process (session-process.ts), so that session.run never
+// blocks the worker's event loop, with a time limit per load and per batch. A batch past its limit
+// fails with ModelTimeout and the process is killed: onnxruntime's native run cannot be interrupted
+// (terminating a worker thread inside session.run aborts the whole worker), a process can be.
+// IsolatedSession replaces a killed or crashed process with a fresh, warmed-up one.
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { Signature } from "../../../onnx/signature";
+import { warmupFeeds, type Feeds, type Outputs } from "../../shared/tensors";
+import { feedsToWire, wireToOutputs, type FromSession, type SessionConfig, type ToSession, type WireFeeds } from "./session-protocol";
+
+const SCRIPT = fileURLToPath(new URL("./session-process.ts", import.meta.url));
+
+/** The model did not finish a batch within its limit (the client gets 504). */
+export class ModelTimeout extends Error {}
+/** The session process is gone (killed after a timeout, or crashed). */
+export class SessionExited extends Error {}
+
+export type SessionOptions = SessionConfig & { loadTimeoutMs: number; batchTimeoutMs: number };
+
+type Pending = { resolve: (o: WireFeeds) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+
+export class SessionProcess {
+  private pending = new Map<number, Pending>();
+  private nextId = 1;
+  private gone: string | null = null;
+
+  private constructor(private readonly child: ChildProcess) {
+    child.on("message", (m: FromSession) => {
+      if (m.type !== "result" && m.type !== "run_failed") return;
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      clearTimeout(p.timer);
+      if (m.type === "result") p.resolve(m.outputs);
+      else p.reject(new Error(m.message));
+    });
+    child.on("exit", (code, signal) => this.fail(new SessionExited(`the model's process exited (${signal ?? `code ${code}`})`)));
+    child.on("error", (err) => this.fail(new SessionExited(`the model's process failed: ${err.message}`)));
+  }
+
+  /** Forks a session process and loads the model in it, within `loadTimeoutMs`. */
+  static async start(opts: SessionOptions): Promise<{ proc: SessionProcess; signature: Signature }> {
+    // The worker runs under tsx; fork passes its loader on (process.execArgv) to the child.
+    const child = fork(SCRIPT, [], { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const proc = new SessionProcess(child);
+    try {
+      const signature = await new Promise<Signature>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`loading the model took longer than ${opts.loadTimeoutMs} ms (INFERENCE_LOAD_TIMEOUT_MS)`)), opts.loadTimeoutMs);
+        child.on("message", (m: FromSession) => {
+          if (m.type === "loaded") resolve(m.signature);
+          if (m.type === "load_failed") reject(new Error(`not a loadable ONNX model: ${m.message}`));
+          if (m.type === "loaded" || m.type === "load_failed") clearTimeout(timer);
+        });
+        child.once("exit", (code, signal) => { clearTimeout(timer); reject(new Error(`the model's process exited while loading (${signal ?? `code ${code}`})`)); });
+        const load: ToSession = { type: "load", file: opts.file, providers: opts.providers, intraOpThreads: opts.intraOpThreads };
+        child.send(load);
+      });
+      return { proc, signature };
+    } catch (err) {
+      proc.kill();
+      throw err;
+    }
+  }
+
+  get exited(): boolean {
+    return this.gone !== null;
+  }
+
+  /** Runs one batch; past `timeoutMs` the process is killed and the batch fails with ModelTimeout. */
+  run(feeds: WireFeeds, timeoutMs: number): Promise<WireFeeds> {
+    if (this.gone) return Promise.reject(new SessionExited(this.gone));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new ModelTimeout(`the model did not finish within ${timeoutMs} ms (INFERENCE_BATCH_TIMEOUT_MS) and was stopped`));
+        this.kill();
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      const msg: ToSession = { type: "run", id, feeds };
+      this.child.send(msg, (err) => { if (err) this.fail(new SessionExited(`could not reach the model's process: ${err.message}`)); });
+    });
+  }
+
+  kill(): void {
+    this.fail(new SessionExited("the model's process was stopped"));
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+  }
+
+  private fail(err: SessionExited): void {
+    this.gone ??= err.message;
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
+    this.pending.clear();
+  }
+}
+
+/**
+ * A model version's session that survives its process: after a timeout or a crash, the next
+ * batch waits for a fresh process (loaded and warmed up) instead of failing for good.
+ */
+export class IsolatedSession {
+  private replacing: Promise<SessionProcess> | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly opts: SessionOptions,
+    private proc: SessionProcess,
+    readonly signature: Signature,
+    private readonly onRestart: (reason: string) => void,
+  ) {}
+
+  static async open(opts: SessionOptions, onRestart: (reason: string) => void = () => {}): Promise<IsolatedSession> {
+    const { proc, signature } = await SessionProcess.start(opts);
+    return new IsolatedSession(opts, proc, signature, onRestart);
+  }
+
+  async run(feeds: Feeds): Promise<Outputs> {
+    const proc = await this.current();
+    try {
+      return wireToOutputs(await proc.run(feedsToWire(feeds, this.signature), this.opts.batchTimeoutMs));
+    } catch (err) {
+      if (err instanceof ModelTimeout || err instanceof SessionExited) this.replace(proc, err.message);
+      throw err;
+    }
+  }
+
+  /** The live process; while one is being replaced, the fresh one (or why it could not start). */
+  private current(): Promise<SessionProcess> {
+    if (this.closed) return Promise.reject(new SessionExited("the version was unloaded"));
+    if (!this.replacing && this.proc.exited) this.replace(this.proc, "its process had exited");
+    return this.replacing ?? Promise.resolve(this.proc);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.proc.kill();
+    void this.replacing?.then((p) => p.kill(), () => {});
+  }
+
+  private replace(dead: SessionProcess, reason: string): void {
+    if (this.closed || dead !== this.proc || this.replacing) return;
+    dead.kill();
+    this.onRestart(reason);
+    const next = (async () => {
+      const { proc } = await SessionProcess.start(this.opts);
+      try {
+        await proc.run(feedsToWire(warmupFeeds(this.signature), this.signature), this.opts.batchTimeoutMs);
+      } catch (err) {
+        proc.kill();
+        throw err;
+      }
+      if (this.closed) proc.kill();
+      return proc;
+    })();
+    this.replacing = next;
+    next.then(
+      (proc) => { this.proc = proc; this.replacing = null; },
+      () => { this.replacing = null; }, // this.proc stays the dead one: the next batch tries again
+    );
+  }
+}
