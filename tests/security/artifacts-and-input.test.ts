@@ -295,6 +295,10 @@ function baselines(model: string): Record<string, Baseline> {
     removeMember: { path: { email: "someone@example.test" } },
     listAudit: { query: { action: "model.create", resourceType: "model", actor: "someone", before: "2030-01-01T00:00:00Z", limit: "10" } },
     listDeadLetters: { query: { before: "1700000000000-0", limit: "10" } },
+    createEndpointKey: { path: { endpoint: "e" }, body: { name: "ci" } },
+    listEndpointKeys: { path: { endpoint: "e" } },
+    revokeEndpointKey: { path: { endpoint: "e", id: "abc" } },
+    updateEndpointSettings: { path: { endpoint: "e" }, body: { requireKey: true } },
     changePassword: { body: { currentPassword: "the-current-password", newPassword: "a-new-password-of-some-length" } },
   };
 }

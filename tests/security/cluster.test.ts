@@ -133,7 +133,8 @@ describe("the cluster does not trust Redis or its network (finding 5)", () => {
       }
     };
     for (const spec of [gatewayEnv, inferenceEnv, jobsEnv, webEnv] as EnvSpec[]) {
-      const prod = { NODE_ENV: "production", GATEWAY_METRICS_TOKEN: "m".repeat(16) };
+      // every other production setting good, so that the only problem is the cluster secret
+      const prod = { NODE_ENV: "production", GATEWAY_METRICS_TOKEN: "m".repeat(16), NEXTAUTH_SECRET: strong.replace(/k/g, "n") };
       for (const [value, why] of [[undefined, "is not set"], ["short-secret", "is shorter than 32 bytes"], [DEV_CLUSTER_SECRET, "is the development value"]] as const) {
         const found = problems(spec, { ...prod, ...(value ? { CLUSTER_SECRET: value } : {}) });
         expect(found, `${spec.usedBy} ${why}`).toEqual([expect.stringMatching(new RegExp(`^CLUSTER_SECRET ${why}; production \\(NODE_ENV=production\\) needs a random secret of at least 32 bytes`))]);

@@ -137,14 +137,16 @@ describe("the session secret in production", () => {
   };
 
   it("web, jobs and the CLI admin commands refuse a missing, short or default NEXTAUTH_SECRET, naming it and saying how to set one", () => {
+    // every other production setting good (the cluster secret), so that the problems are the session secret's
+    const prod = { NODE_ENV: "production", CLUSTER_SECRET: strongSecret() };
     for (const spec of [webEnv, jobsEnv, adminEnv]) {
       for (const secret of [undefined, OLD_DEFAULT_SECRET, "change-me-in-production", "only-twenty-six-bytes-long"]) {
-        const problems = problemsOf(() => parseEnv(spec, { NODE_ENV: "production", ...(secret ? { NEXTAUTH_SECRET: secret } : {}) }));
+        const problems = problemsOf(() => parseEnv(spec, { ...prod, ...(secret ? { NEXTAUTH_SECRET: secret } : {}) }));
         expect(problems.join("\n"), `${spec.usedBy}, NEXTAUTH_SECRET=${secret}`).toMatch(/^NEXTAUTH_SECRET: .*openssl rand -base64 32/m);
         if (secret) expect(problems.join("\n"), "the secret is never echoed").not.toContain(secret);
       }
       const good = strongSecret();
-      expect((parseEnv(spec, { NODE_ENV: "production", NEXTAUTH_SECRET: good }) as { NEXTAUTH_SECRET?: string }).NEXTAUTH_SECRET).toBe(good);
+      expect((parseEnv(spec, { ...prod, NEXTAUTH_SECRET: good }) as { NEXTAUTH_SECRET?: string }).NEXTAUTH_SECRET).toBe(good);
       // development needs no setup
       expect(problemsOf(() => parseEnv(spec, {}))).toEqual([]);
     }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineContract } from "../contract";
-import { named, slugName } from "./shared";
+import { named, slugName, dbText } from "./shared";
 import { ENVIRONMENTS } from "../../serving/shared/environments";
 
 export const endpointKeyView = named("EndpointKey", z.object({
@@ -18,7 +18,7 @@ const endpointParams = z.object({ endpoint: slugName });
 export const createEndpointKey = defineContract({
   method: "POST", path: "/api/v1/endpoints/{endpoint}/keys", summary: "Create an endpoint key; the key is in this answer and nowhere else", tag: "endpoints",
   auth: { action: "endpointkey.manage" }, params: endpointParams,
-  body: z.object({ name: z.string().min(1).max(100) }).strict(),
+  body: z.object({ name: dbText.min(1).max(100) }).strict(),
   response: endpointKeyView.extend({ endpoint: z.string(), key: z.string().describe("sk_…, shown once") }), status: 201,
 });
 
@@ -30,7 +30,7 @@ export const listEndpointKeys = defineContract({
 
 export const revokeEndpointKey = defineContract({
   method: "DELETE", path: "/api/v1/endpoints/{endpoint}/keys/{id}", summary: "Revoke an endpoint key; gateways refuse it at once", tag: "endpoints",
-  auth: { action: "endpointkey.manage" }, params: endpointParams.extend({ id: z.string().min(1).max(100) }),
+  auth: { action: "endpointkey.manage" }, params: endpointParams.extend({ id: dbText.min(1).max(100) }),
   response: endpointKeyView,
 });
 
