@@ -32,6 +32,8 @@ export function webConfig(env: WebEnv) {
     appUrl: env.NEXTAUTH_URL,
     production: env.production,
     metricsToken: env.METRICS_TOKEN,
+    /** a reverse proxy in front sets X-Forwarded-For (sign-in failures are counted per address too) */
+    trustProxy: env.TRUST_PROXY,
     clusterSecret: env.CLUSTER_SECRET,
   };
 }

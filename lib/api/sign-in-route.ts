@@ -16,10 +16,10 @@ type NextAuthContext = { params: Promise<{ nextauth?: string[] }> };
 type Handler = (req: Request, ctx: NextAuthContext) => Promise<Response>;
 
 /**
- * The client's address: the last `X-Forwarded-For` entry, which is the one the nearest proxy (or
- * `next start` itself, from the socket, when the client sent none) wrote. Behind one reverse proxy
- * that appends to the header (nginx `$proxy_add_x_forwarded_for`, cloud load balancers) a client
- * cannot choose it.
+ * The client's address: the last `X-Forwarded-For` entry, which is the one the nearest proxy wrote.
+ * Only behind a reverse proxy that appends to the header (nginx `$proxy_add_x_forwarded_for`, cloud
+ * load balancers) can a client not choose it: `next start` keeps a header the client sent. So it is
+ * used only when TRUST_PROXY says such a proxy is in front; otherwise the address is not counted.
  */
 export function clientAddress(req: Request): string {
   const forwarded = req.headers.get("x-forwarded-for");
@@ -27,6 +27,11 @@ export function clientAddress(req: Request): string {
   return last || req.headers.get("x-real-ip") || "unknown";
 }
 
+/**
+ * The email next-auth will check, read as it reads it (the last value of a form field, as
+ * Object.fromEntries does). A form naming `email` or `password` twice is refused: the count must be
+ * against the account whose password is tried, never a decoy.
+ */
 async function emailOf(req: Request): Promise<string> {
   const type = req.headers.get("content-type") ?? "";
   const text = await req.clone().text().catch(() => "");
@@ -38,7 +43,11 @@ async function emailOf(req: Request): Promise<string> {
       return "";
     }
   }
-  return new URLSearchParams(text).get("email") ?? "";
+  const form = new URLSearchParams(text);
+  if (form.getAll("email").length > 1 || form.getAll("password").length > 1) {
+    throw new AppError("bad_request", "give email and password once each", { field: "email" });
+  }
+  return Object.fromEntries(form).email ?? "";
 }
 
 const signedIn = (res: Response) =>
@@ -48,8 +57,14 @@ export function throttledSignIn(handler: Handler): Handler {
   return async (req, ctx) => {
     const action = (await ctx.params)?.nextauth ?? [];
     if (req.method !== "POST" || action[0] !== "callback" || action[1] !== "credentials") return handler(req, ctx);
-    const { db, redis } = getServices();
-    const attempt: SignInAttempt = { email: await emailOf(req), address: clientAddress(req) };
+    const { db, redis, config } = getServices();
+    let email: string;
+    try {
+      email = await emailOf(req);
+    } catch (err) {
+      return errorResponse(err);
+    }
+    const attempt: SignInAttempt = { email, address: config.trustProxy ? clientAddress(req) : null };
     const verdict = await beginSignIn({ redis, attempt });
     if (!verdict.allowed) {
       log.warn({ by: verdict.by, retryAfterSeconds: verdict.retryAfterSeconds }, "sign-in refused: too many failures");

@@ -15,7 +15,8 @@ import { REDIS_KEYS } from "../redis-keys";
 export const SIGN_IN_MAX_FAILURES = 10;
 export const SIGN_IN_WINDOW_SECONDS = 15 * 60;
 
-export type SignInAttempt = { email: string; address: string };
+/** `address` is null when the client's address cannot be trusted (no trusted proxy in front): then only the account counts. */
+export type SignInAttempt = { email: string; address: string | null };
 export type ThrottledBy = "account" | "address";
 export type SignInVerdict =
   | { allowed: true; failures: Record<ThrottledBy, number> }
@@ -44,9 +45,9 @@ function limiters(redis: Redis): Limiters {
 
 /** The email as typed, normalised as sign-in does, and bounded (it is echoed into audit rows). */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase().slice(0, 320);
-const keysOf = (a: SignInAttempt): Record<ThrottledBy, string> => ({
+const keysOf = (a: SignInAttempt): Partial<Record<ThrottledBy, string>> => ({
   account: createHash("sha256").update(normaliseEmail(a.email)).digest("hex").slice(0, 40),
-  address: a.address.slice(0, 100),
+  ...(a.address ? { address: a.address.slice(0, 100) } : {}),
 });
 const BY: ThrottledBy[] = ["account", "address"];
 
@@ -54,15 +55,19 @@ const BY: ThrottledBy[] = ["account", "address"];
 export async function beginSignIn(opts: { redis: Redis; attempt: SignInAttempt }): Promise<SignInVerdict> {
   const l = limiters(opts.redis);
   const keys = keysOf(opts.attempt);
-  const results = await Promise.allSettled(BY.map((by) => l[by].consume(keys[by])));
-  const over = BY.filter((_, i) => results[i].status === "rejected" && (results[i] as PromiseRejectedResult).reason instanceof RateLimiterRes);
+  const by = BY.filter((b) => keys[b] !== undefined);
+  const results = await Promise.allSettled(by.map((b) => l[b].consume(keys[b]!)));
+  const over = by.filter((_, i) => results[i].status === "rejected" && (results[i] as PromiseRejectedResult).reason instanceof RateLimiterRes);
   if (over.length) {
     // a refused attempt is not a guess: give back what it took
-    await Promise.allSettled(BY.filter((_, i) => results[i].status === "fulfilled" || over.includes(BY[i])).map((by) => l[by].reward(keys[by], 1)));
-    const waitMs = Math.max(...over.map((by) => (results[BY.indexOf(by)] as PromiseRejectedResult).reason.msBeforeNext as number));
+    await Promise.allSettled(by.filter((_, i) => results[i].status === "fulfilled" || over.includes(by[i])).map((b) => l[b].reward(keys[b]!, 1)));
+    const waitMs = Math.max(...over.map((b) => (results[by.indexOf(b)] as PromiseRejectedResult).reason.msBeforeNext as number));
     return { allowed: false, by: over, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
   }
-  const failures = Object.fromEntries(BY.map((by, i) => [by, results[i].status === "fulfilled" ? (results[i] as PromiseFulfilledResult<RateLimiterRes>).value.consumedPoints : 0])) as Record<ThrottledBy, number>;
+  const failures = Object.fromEntries(BY.map((b) => {
+    const i = by.indexOf(b);
+    return [b, i >= 0 && results[i].status === "fulfilled" ? (results[i] as PromiseFulfilledResult<RateLimiterRes>).value.consumedPoints : 0];
+  })) as Record<ThrottledBy, number>;
   return { allowed: true, failures };
 }
 
@@ -75,7 +80,7 @@ const actorOf = async (db: Db, email: string) => {
 export async function signInSucceeded(opts: { db: Db; redis: Redis; attempt: SignInAttempt }): Promise<void> {
   const l = limiters(opts.redis);
   const keys = keysOf(opts.attempt);
-  await Promise.allSettled([l.account.delete(keys.account), l.address.reward(keys.address, 1)]);
+  await Promise.allSettled([l.account.delete(keys.account!), ...(keys.address ? [l.address.reward(keys.address, 1)] : [])]);
   const email = normaliseEmail(opts.attempt.email);
   await recordAudit(opts.db, {
     teamId: null, actor: await actorOf(opts.db, email), action: "auth.signin", resourceType: "user", resourceId: email, after: { address: opts.attempt.address },

@@ -3,7 +3,7 @@
 import { baseFields } from "./base-env";
 import { GATEWAY_PORT } from "./gateway-env";
 import { defineEnv, type EnvOf } from "./parse-env";
-import { text, url, wholeNumber } from "./schema-helpers";
+import { flag, text, url, wholeNumber } from "./schema-helpers";
 import { authSecretFields, authSecretOf } from "./auth-secret";
 import { CLUSTER_SECRET, clusterSecretOf } from "./cluster-secret";
 
@@ -33,6 +33,7 @@ export const webEnv = defineEnv(
     MODEL_VALIDATION_MAX_MEMORY_MB: wholeNumber({ min: 64, unit: "MiB", default: 1024, description: "resident memory of that validation process (checked every 25 ms, and its JS heap capped); an upload that needs more gets 422" }),
     GATEWAY_PORT,
     GATEWAY_PUBLIC_URL: url({ protocols: ["http", "https"], default: undefined, docDefault: "`http://localhost:${GATEWAY_PORT}`", description: "gateway URL shown in the UI" }),
+    TRUST_PROXY: flag({ default: false, description: "`1` when the web runs behind a reverse proxy that appends the client's address to `X-Forwarded-For`: sign-in failures are then also counted per client address (without one, a client could choose its address, so only the account counts)" }),
     METRICS_TOKEN: text({ secret: true, default: undefined, description: "bearer token the web's `/metrics` requires (`Authorization: Bearer …`); in production `/metrics` answers 403 until it is set" }),
     NEXT_PHASE: text({ default: undefined, description: "set by Next.js: `phase-production-build` while `next build` runs, which leaves the production checks to `next start`" }),
     CLUSTER_SECRET,

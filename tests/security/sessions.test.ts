@@ -85,7 +85,8 @@ beforeAll(async () => {
   expect(seeded.status, seedOutput).toBe(0);
   webSecret = strongSecret();
   metricsToken = `metrics-${randomUUID()}`;
-  web = await startWeb({ ...webEnvFor(), NEXTAUTH_SECRET: webSecret, METRICS_TOKEN: metricsToken });
+  // as behind a reverse proxy that appends the client address (TRUST_PROXY): the tests set X-Forwarded-For as it would
+  web = await startWeb({ ...webEnvFor(), NEXTAUTH_SECRET: webSecret, METRICS_TOKEN: metricsToken, TRUST_PROXY: "1" });
 }, 300_000);
 
 afterAll(async () => {
@@ -294,6 +295,23 @@ describe("the sign-in throttle", () => {
     expect(elsewhere.session).toBeTruthy();
     const locks = await webDb.auditEvent.findMany({ where: { action: "auth.signin.locked" } });
     expect(locks.some((e) => (e.after as { by?: string; address?: string }).by === "address" && (e.after as { address?: string }).address === address)).toBe(true);
+  }, 60_000);
+
+  it("counts against the account whose password is tried: a decoy email in the same form is refused, a new address each time changes nothing", async () => {
+    const user = await webUser("decoyed");
+    // the password next-auth checks is the admin's; an attacker names a decoy first to be counted against it
+    const csrf = await fetch(`${web.url}/api/auth/csrf`);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const cookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const body = new URLSearchParams([["email", "decoy@sessions.test"], ["email", user.email], ["password", "guess"], ["csrfToken", csrfToken], ["json", "true"]]);
+    const decoy = await fetch(`${web.url}/api/auth/callback/credentials`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded", cookie }, body });
+    expect(decoy.status).toBe(400);
+    expect(((await decoy.json()) as { error: { message: string } }).error.message).toMatch(/email and password once each/);
+    // ten wrong passwords from ten addresses still lock the account
+    for (let i = 0; i < 10; i++) expect((await signIn(user.email, "wrong", `203.0.113.${i + 1}`)).status).toBe(401);
+    const locked = await signIn(user.email, user.password, "203.0.113.200");
+    expect(locked.status).toBe(429);
+    expect(locked.json?.error?.message).toMatch(/too many failed sign-ins for this account/);
   }, 60_000);
 
   it("counts failures: a successful sign-in starts the account's count again", async () => {
