@@ -14,6 +14,9 @@ import { getServices, type Services } from "../services";
 import { createLogger } from "../log";
 import { takeRequest } from "./rate-limit";
 import { changePassword } from "./contracts/account";
+import { jsonDepthExceeds } from "../json-depth";
+
+const MAX_BODY_DEPTH = 32;
 
 const log = createLogger("api");
 
@@ -137,7 +140,10 @@ async function readJson(req: Request, maxBytes: number): Promise<unknown> {
       chunks.push(next.value);
     }
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  const bytes = Buffer.concat(chunks);
+  // no REST body nests deeply; refusing before JSON.parse keeps any recursive walk of it cheap
+  if (jsonDepthExceeds(bytes, MAX_BODY_DEPTH)) throw new AppError("bad_request", `body: nests arrays and objects deeper than ${MAX_BODY_DEPTH} levels`);
+  const text = bytes.toString("utf8");
   if (!text.trim()) throw new AppError("bad_request", "body: a JSON body is required");
   try {
     return JSON.parse(text);

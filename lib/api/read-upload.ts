@@ -8,6 +8,7 @@ import { pipeline } from "node:stream/promises";
 import Busboy from "busboy";
 import type { ArtifactStore } from "../storage/artifact-store";
 import { AppError } from "../errors";
+import { jsonDepthExceeds } from "../json-depth";
 
 export type ParsedUpload = { tempFile: string; sha256: string; sizeBytes: number; fields: Record<string, string> };
 
@@ -63,9 +64,13 @@ export async function readUpload(req: Request, opts: { store: ArtifactStore; max
 
 const tooLarge = (max: number) => new AppError("payload_too_large", `file is larger than the limit of ${max} bytes (MAX_UPLOAD_BYTES)`);
 
+/** Metadata nests a few levels (a reference profile: feature → statistic → values); deeper is refused unparsed. */
+export const MAX_FIELD_DEPTH = 32;
+
 export function parseJsonField(fields: Record<string, string>, name: string): unknown {
   const raw = fields[name];
   if (raw === undefined || raw.trim() === "") return {};
+  if (jsonDepthExceeds(Buffer.from(raw, "utf8"), MAX_FIELD_DEPTH)) throw new AppError("bad_request", `${name}: nests arrays and objects deeper than ${MAX_FIELD_DEPTH} levels`);
   try {
     return JSON.parse(raw);
   } catch {

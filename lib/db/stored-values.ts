@@ -24,16 +24,33 @@ export const isStorableText = (s: string): boolean => !s.includes("\u0000") && !
 /** A string that is stored or compared in a query. Chain the field's own limits: `dbText.min(1).max(100)`. */
 export const dbText = z.string().refine(isStorableText, UNSTORABLE_MESSAGE);
 
-/** Checks every string and key inside a JSON value that is stored as it is given (z.unknown() fields). */
+type PathNode = { key: PropertyKey; up: PathNode | null } | null;
+const pathOf = (n: PathNode): PropertyKey[] => {
+  const out: PropertyKey[] = [];
+  for (let p = n; p; p = p.up) out.unshift(p.key);
+  return out;
+};
+
+/**
+ * Checks every string and key inside a JSON value that is stored as it is given (z.unknown() fields).
+ * Iterative, and a path is built only for a value that fails: a large or deep value costs one visit per
+ * node, never depth × nodes, and cannot run out of stack.
+ */
 export function refineStorableJson(value: unknown, ctx: { addIssue: (issue: { code: "custom"; message: string; path: PropertyKey[]; input: unknown }) => void }, at: PropertyKey[] = []): void {
-  if (typeof value === "string") {
-    if (!isStorableText(value)) ctx.addIssue({ code: "custom", message: UNSTORABLE_MESSAGE, path: at, input: value });
-  } else if (Array.isArray(value)) {
-    value.forEach((v, i) => refineStorableJson(v, ctx, [...at, i]));
-  } else if (value !== null && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) {
-      if (!isStorableText(k)) ctx.addIssue({ code: "custom", message: `key ${UNSTORABLE_MESSAGE}`, path: [...at, k], input: k });
-      else refineStorableJson(v, ctx, [...at, k]);
+  let base: PathNode = null;
+  for (const key of at) base = { key, up: base };
+  const stack: [unknown, PathNode][] = [[value, base]];
+  while (stack.length) {
+    const [v, where] = stack.pop()!;
+    if (typeof v === "string") {
+      if (!isStorableText(v)) ctx.addIssue({ code: "custom", message: UNSTORABLE_MESSAGE, path: pathOf(where), input: v });
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], { key: i, up: where }]);
+    } else if (v !== null && typeof v === "object") {
+      for (const [k, child] of Object.entries(v)) {
+        if (!isStorableText(k)) ctx.addIssue({ code: "custom", message: `key ${UNSTORABLE_MESSAGE}`, path: pathOf({ key: k, up: where }), input: k });
+        else stack.push([child, { key: k, up: where }]);
+      }
     }
   }
 }

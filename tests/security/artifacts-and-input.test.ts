@@ -441,6 +441,30 @@ describe("API input: hostile values in any field get 400, never 500", () => {
   });
 });
 
+describe("API input: deep or large JSON costs one pass, never a stall or a 500", () => {
+  let model: string;
+  beforeAll(async () => { model = await freshModel("deep"); });
+
+  it("refuses metadata and bodies nested deeper than 32 levels unparsed, with 400", async () => {
+    const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+    const meta = await push(model, uniqueModel(), `{"referenceProfile":{"x":${deep(3000)}}}`);
+    expect(meta.status, JSON.stringify(meta.json)).toBe(400);
+    expect(meta.json.error.message).toMatch(/^metadata: nests arrays and objects deeper than 32 levels/);
+    const body = await call(models.POST, "POST", "/api/v1/models", { token: w.tokens.write, rawBody: `{"name":"deep","description":${deep(5000)}}`, headers: { "content-type": "application/json" } });
+    expect(body.status, JSON.stringify(body.json)).toBe(400);
+    expect(body.json.error.message).toMatch(/deeper than 32 levels/);
+  });
+
+  it("checks a wide reference profile (300,000 values, 30 levels deep) in well under a second per megabyte", async () => {
+    let nested: unknown = Array.from({ length: 300_000 }, () => 0);
+    for (let i = 0; i < 28; i++) nested = { [`level${i}`]: nested };
+    const started = performance.now();
+    const r = await push(model, uniqueModel(), { referenceProfile: { x: nested } });
+    expect(r.status, JSON.stringify(r.json).slice(0, 300)).toBe(201);
+    expect(performance.now() - started).toBeLessThan(15_000); // upload validation (~1 s) included; the old walk took tens of seconds
+  }, 30_000);
+});
+
 describe("API input: JSON bodies have a size limit", () => {
   it("answers 413 to a declared or streamed body over API_MAX_JSON_BYTES, without reading it all", async () => {
     const limit = 1024 * 1024; // the default

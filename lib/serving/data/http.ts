@@ -1,5 +1,8 @@
 // Small helpers for the data-plane servers (plain node:http: no framework on the hot path).
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { jsonDepthExceeds } from "../../json-depth";
+
+export { jsonDepthExceeds };
 
 export class HttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly headers: Record<string, string> = {}) {
@@ -32,27 +35,6 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 /** Deepest nesting of arrays and objects a body may have; the OIP and predict forms need 3 or 4. */
 export const MAX_JSON_DEPTH = 32;
-
-/**
- * The nesting depth of `[` and `{` outside strings, stopping as soon as it passes `max`. One pass
- * over the bytes, no recursion: a 10,000-deep body is refused before JSON.parse or any recursive
- * walk (validation, logging) could run out of stack on it.
- */
-export function jsonDepthExceeds(buf: Uint8Array, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < buf.length; i++) {
-    const c = buf[i];
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped byte
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return true;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return false;
-}
 
 export function parseJson(buf: Buffer, maxDepth = MAX_JSON_DEPTH): unknown {
   if (jsonDepthExceeds(buf, maxDepth)) throw new HttpError(400, "bad_request", `body nests arrays and objects deeper than ${maxDepth} levels`);
