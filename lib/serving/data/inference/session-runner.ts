@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import type { Signature } from "../../../onnx/signature";
 import { warmupFeeds, type Feeds, type Outputs } from "../../shared/tensors";
 import { feedsToWire, wireToOutputs, type FromSession, type SessionConfig, type ToSession, type WireFeeds } from "./session-protocol";
+import { modelProcessEnv } from "../../../env/model-process-env";
 
 const SCRIPT = fileURLToPath(new URL("./session-process.ts", import.meta.url));
 
@@ -42,7 +43,7 @@ export class SessionProcess {
   /** Forks a session process and loads the model in it, within `loadTimeoutMs`. */
   static async start(opts: SessionOptions): Promise<{ proc: SessionProcess; signature: Signature }> {
     // The worker runs under tsx; fork passes its loader on (process.execArgv) to the child.
-    const child = fork(SCRIPT, [], { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(SCRIPT, [], { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"], env: modelProcessEnv() as NodeJS.ProcessEnv });
     const proc = new SessionProcess(child);
     try {
       const signature = await new Promise<Signature>((resolve, reject) => {
