@@ -22,6 +22,8 @@ export function webConfig(env: WebEnv) {
       maxInitializerElements: env.MODEL_MAX_INITIALIZER_ELEMENTS,
       timeoutMs: env.MODEL_VALIDATION_TIMEOUT_MS,
       maxMemoryMb: env.MODEL_VALIDATION_MAX_MEMORY_MB,
+      concurrency: env.MODEL_VALIDATION_CONCURRENCY,
+      queue: env.MODEL_VALIDATION_QUEUE,
     },
     authSecret: env.NEXTAUTH_SECRET,
     oidc: env.oidc,

@@ -31,6 +31,8 @@ export const webEnv = defineEnv(
     MODEL_MAX_INITIALIZER_ELEMENTS: wholeNumber({ min: 1, unit: "values", default: 67_108_864, description: "uploads with an initializer or constant tensor of more values get 422" }),
     MODEL_VALIDATION_TIMEOUT_MS: wholeNumber({ min: 1, unit: "milliseconds", default: 10_000, description: "an upload is loaded in a separate validation process; one that takes longer gets 422" }),
     MODEL_VALIDATION_MAX_MEMORY_MB: wholeNumber({ min: 64, unit: "MiB", default: 1024, description: "resident memory of that validation process (checked every 25 ms, and its JS heap capped); an upload that needs more gets 422" }),
+    MODEL_VALIDATION_CONCURRENCY: wholeNumber({ min: 1, unit: "processes", default: 2, description: "validation processes one web process runs at once; further uploads wait for one" }),
+    MODEL_VALIDATION_QUEUE: wholeNumber({ min: 0, unit: "uploads", default: 16, description: "uploads waiting for a validation process; more get 503 with `Retry-After`" }),
     GATEWAY_PORT,
     GATEWAY_PUBLIC_URL: url({ protocols: ["http", "https"], default: undefined, docDefault: "`http://localhost:${GATEWAY_PORT}`", description: "gateway URL shown in the UI" }),
     TRUST_PROXY: flag({ default: false, description: "`1` when the web runs behind a reverse proxy that appends the client's address to `X-Forwarded-For`: sign-in failures are then also counted per client address (without one, a client could choose its address, so only the account counts)" }),

@@ -15,6 +15,10 @@ export type ModelLimits = {
   timeoutMs: number;
   /** resident memory of the validation process, in MiB (MODEL_VALIDATION_MAX_MEMORY_MB) */
   maxMemoryMb: number;
+  /** validation processes one web process runs at once (MODEL_VALIDATION_CONCURRENCY) */
+  concurrency: number;
+  /** uploads waiting for a validation slot; more get 503 (MODEL_VALIDATION_QUEUE) */
+  queue: number;
 };
 
 export const DEFAULT_MODEL_LIMITS: ModelLimits = {
@@ -23,6 +27,8 @@ export const DEFAULT_MODEL_LIMITS: ModelLimits = {
   maxInitializerElements: 67_108_864,
   timeoutMs: 10_000,
   maxMemoryMb: 1024,
+  concurrency: 2,
+  queue: 16,
 };
 
 /** A model over one of the limits; the message names the tensor or graph and the limit. */

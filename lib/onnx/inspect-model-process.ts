@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import * as ort from "onnxruntime-node";
 import { exitWithParent } from "../exit-with-parent";
+import { SESSION_OPTIONS } from "./session-options";
 import { checkModelLimits, ModelLimitError, type ModelLimits } from "./check-model-limits";
 import { specsFromMetadata, type Signature } from "./signature";
 
@@ -16,9 +17,9 @@ exitWithParent(); // a web that goes away mid-check takes this process with it
 const [file, limitsJson] = process.argv.slice(2);
 try {
   checkModelLimits(await readFile(file), JSON.parse(limitsJson) as ModelLimits);
-  // graphOptimizationLevel "basic" folds constants, as the workers do: a graph that is costly to
-  // optimise is caught here, within the limits, rather than in a worker.
-  const session = await ort.InferenceSession.create(file, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: "basic" });
+  // the workers' session options (graph optimisation "all", which folds constants): a graph that is
+  // costly to optimise is caught here, within the limits, rather than in a worker.
+  const session = await ort.InferenceSession.create(file, { ...SESSION_OPTIONS, intraOpNumThreads: 1 });
   report({ ok: true, signature: { inputs: specsFromMetadata(session.inputMetadata), outputs: specsFromMetadata(session.outputMetadata) } });
   await session.release();
 } catch (err) {

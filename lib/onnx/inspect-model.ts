@@ -2,11 +2,14 @@
 // onnxruntime in this process: static checks and a trial load happen in a child process
 // (inspect-model-process.ts) that is killed when it runs past MODEL_VALIDATION_TIMEOUT_MS or its
 // resident memory passes MODEL_VALIDATION_MAX_MEMORY_MB (read from /proc every 25 ms; its JS heap
-// is capped with --max-old-space-size too). The caller's event loop only waits.
+// is capped with --max-old-space-size too). The caller's event loop only waits. At most
+// MODEL_VALIDATION_CONCURRENCY such processes run at once in a web process, MODEL_VALIDATION_QUEUE
+// more uploads wait for one, and further uploads are refused with 503 and Retry-After.
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "../errors";
+import { boundConcurrency, type Bounded } from "./bound-concurrency";
 import { DEFAULT_MODEL_LIMITS, type ModelLimits } from "./check-model-limits";
 import { signatureSchema, type Signature, type TensorSpec } from "./signature";
 import type { InspectResult } from "./inspect-model-process";
@@ -19,11 +22,33 @@ const SCRIPT = path.join("lib", "onnx", "inspect-model-process.ts");
 const RSS_POLL_MS = 25;
 const OUTPUT_LIMIT = 256 * 1024;
 
+const RETRY_AFTER_SECONDS = 5;
+
+// One semaphore per (concurrency, queue) setting; the web has one setting, so one semaphore per process.
+const slots = new Map<string, Bounded>();
+function slotsFor(limits: ModelLimits): Bounded {
+  const key = `${limits.concurrency}/${limits.queue}`;
+  let s = slots.get(key);
+  if (!s) {
+    s = boundConcurrency({
+      concurrency: limits.concurrency,
+      queue: limits.queue,
+      busy: () => new AppError("unavailable", `model validation is busy (${limits.concurrency} running, ${limits.queue} waiting: MODEL_VALIDATION_CONCURRENCY, MODEL_VALIDATION_QUEUE); try again shortly`, { retryAfterSeconds: RETRY_AFTER_SECONDS }),
+    });
+    slots.set(key, s);
+  }
+  return s;
+}
+
 export async function inspectModel(opts: { file: string; sizeBytes: number; limits?: ModelLimits }): Promise<Signature> {
   const limits = opts.limits ?? DEFAULT_MODEL_LIMITS;
   if (opts.sizeBytes === 0) throw new AppError("unprocessable", "the uploaded file is empty");
+  return slotsFor(limits)(() => validate(opts.file, limits));
+}
 
-  const child = spawn(process.execPath, [`--max-old-space-size=${limits.maxMemoryMb}`, "--import", "tsx", path.resolve(SCRIPT), opts.file, JSON.stringify(limits)], {
+async function validate(file: string, limits: ModelLimits): Promise<Signature> {
+
+  const child = spawn(process.execPath, [`--max-old-space-size=${limits.maxMemoryMb}`, "--import", "tsx", path.resolve(SCRIPT), file, JSON.stringify(limits)], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { NODE_ENV: "production" }, // nothing else of the web's configuration (database URL, secrets) reaches the process that parses uploads
   });

@@ -4,6 +4,7 @@
 // limit is stopped by killing this process (a thread stuck in native code cannot be stopped).
 import * as ort from "onnxruntime-node";
 import { exitWithParent } from "../../../exit-with-parent";
+import { SESSION_OPTIONS } from "../../../onnx/session-options";
 import { specsFromMetadata } from "../../../onnx/signature";
 import { ortToWire, wireToOrt } from "./ort-tensors";
 import type { FromSession, ToSession } from "./session-protocol";
@@ -22,9 +23,8 @@ process.on("message", async (m: ToSession) => {
     try {
       session = await ort.InferenceSession.create(m.file, {
         executionProviders: m.providers as ort.InferenceSession.ExecutionProviderConfig[],
+        ...SESSION_OPTIONS, // the upload validator's too (lib/onnx/inspect-model-process.ts)
         intraOpNumThreads: m.intraOpThreads,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: "all",
       });
       send({ type: "loaded", signature: { inputs: specsFromMetadata(session.inputMetadata), outputs: specsFromMetadata(session.outputMetadata) } });
     } catch (err) {
