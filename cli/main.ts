@@ -14,7 +14,8 @@ const API_USAGE = `  models create <name> [--task t] [--description d]
   alias set <model> <alias> <version>
   endpoints create <name> [--environment staging|production] [--sticky-header h | --sticky-field f]
   endpoints list
-  traffic set <endpoint> --model <name> --variant 1=90 --variant 2=10[:canary|:shadow][:gpu] [--strategy immediate|canary|blue_green]
+  traffic set <endpoint> --model <name> --variant <spec>... [--strategy immediate|canary|blue_green]
+              <spec> is [model@]version=weight[:primary|canary|shadow][:cpu|gpu], e.g. --variant 1=90 --variant 2=10:canary
               [--steps 10,50] [--bake-seconds 60] [--min-requests 100] [--max-wait-seconds 600] [--reason text] [--wait [--timeout-seconds 600]]
   deployments wait <id> [--timeout-seconds 600]          exits 1 when the deployment failed or was rolled back
   keys create <endpoint> [--name n]                      prints a new endpoint key (sk_…) once, for the gateway
