@@ -9,8 +9,8 @@ export const REDIS_KEYS = {
   ingestGroup: "ingest",
   /** stream of prediction records that Postgres refused (or that were not records at all), with the reason */
   deadLetterStream: "sy:predictions:dead",
-  /** marks one record (`<entry id>#<index>`) as dead-lettered, so a replayed entry does not dead-letter it twice */
-  deadLetterSeen: (source: string) => `sy:predictions:dead:seen:${source}`,
+  /** sorted set of dead-lettered records (`<entry id>#<index>`, scored by time), so a replayed entry does not dead-letter one twice */
+  deadLetterSeen: "sy:predictions:dead:seen",
   /** sorted set: worker id → last heartbeat (ms) */
   workerSet: "sy:workers",
   /** one inference worker's heartbeat (JSON), expiring */

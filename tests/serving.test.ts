@@ -214,7 +214,7 @@ describe("serving", () => {
     expect(unknown.status).toBe(404);
   }, 60_000);
 
-  it("answers bad requests with 400/404/413 and the reason, without hurting the workers", async () => {
+  it("answers bad requests with 400/401/413 and the reason, without hurting the workers", async () => {
     const split = await freshEndpoint("badreq", [{ version: v1, weight: 90 }, { version: v2, weight: 10 }]);
     const post = (path: string, body: unknown) => fetch(`${cluster.gatewayUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
     const row = instance(0);
@@ -227,7 +227,7 @@ describe("serving", () => {
     expect([String(v1), String(v2)]).toContain(okJson.model_version);
 
     const cases: [string, unknown, number, RegExp][] = [
-      ["/v2/models/nope/infer", oip(good), 404, /not found/],
+      ["/v2/models/nope/infer", oip(good), 401, /^endpoint "nope" needs an endpoint key/], // unknown: answered like a key-protected endpoint
       [`/v2/models/${split}/infer`, "{not json", 400, /not valid JSON/],
       [`/v2/models/${split}/infer`, oip([...good, { name: "colour", shape: [1, 1], datatype: "BYTES", data: ["red"] }]), 400, /unknown input "colour"/],
       [`/v2/models/${split}/infer`, oip(good.map((g) => (g.name === "age" ? { ...g, datatype: "BYTES", data: ["old"] } : g))), 400, /"age": datatype BYTES, the model expects FP32/],

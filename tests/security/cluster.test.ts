@@ -57,7 +57,8 @@ async function servedEndpoint(prefix: string, environment: "staging" | "producti
     return x && ["succeeded", "failed", "rolled_back"].includes(x.status) ? x : null;
   }, 60_000, 200).catch((err) => { throw new Error(`${err.message}\n${cluster.logs()}`); });
   expect(d.status, `${d.error ?? ""}\n${cluster.logs()}`).toBe("succeeded");
-  await waitFor(`${name} ready on the gateway`, async () => (await fetch(`${cluster.gatewayUrl}/v2/models/${name}/ready`)).status === 200, 30_000);
+  // a production endpoint's /ready needs its key, which the test makes next: it waits for that key to work instead
+  if (environment === "staging") await waitFor(`${name} ready on the gateway`, async () => (await fetch(`${cluster.gatewayUrl}/v2/models/${name}/ready`)).status === 200, 30_000);
   return name;
 }
 
@@ -308,6 +309,36 @@ describe("data-plane access control (finding 6)", () => {
     expect(JSON.stringify(await without.json())).not.toMatch(/checking_account_status|credit-v/);
     const withKey = await waitFor("metadata with the key", async () => { const r = await get(bearer(key)); return r.status === 200 ? r : null; }, 10_000);
     expect(await withKey.json()).toMatchObject({ name: prod, versions: [String(v1)], inputs: expect.arrayContaining([expect.objectContaining({ name: "checking_account_status" })]) });
+  }, 90_000);
+
+  it("asks for the key on /ready too, and answers an unknown endpoint exactly as a protected one, so a client without a key cannot tell which exist", async () => {
+    const prod = await servedEndpoint("ready", "production");
+    const staging = await servedEndpoint("ready-stage", "staging");
+    const key = (await createKey(prod)).json.key as string;
+    const get = async (path: string, headers: Record<string, string> = {}) => {
+      const r = await fetch(`${cluster.gatewayUrl}${path}`, { headers });
+      return { status: r.status, json: await r.json(), challenge: r.headers.get("www-authenticate") };
+    };
+    const needsKey = (name: string) => ({ status: 401, json: { error: { code: "unauthorized", message: `endpoint "${name}" needs an endpoint key: send Authorization: Bearer sk_…` } }, challenge: 'Bearer realm="switchyard"' });
+    const unknown = `nope-${randomUUID().slice(0, 8)}`;
+    // without a key: a protected endpoint and an unknown one answer alike, on /ready, metadata, infer and predict
+    expect(await get(`/v2/models/${prod}/ready`)).toEqual(needsKey(prod));
+    expect(await get(`/v2/models/${unknown}/ready`)).toEqual(needsKey(unknown));
+    expect(await get(`/v2/models/${unknown}`)).toEqual(needsKey(unknown));
+    const unknownPredict = await predict(unknown);
+    expect([unknownPredict.status, unknownPredict.json]).toEqual([401, needsKey(unknown).json]);
+    const unknownInfer = await fetch(`${cluster.gatewayUrl}/v2/models/${unknown}/infer`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect([unknownInfer.status, await unknownInfer.json()]).toEqual([401, needsKey(unknown).json]);
+    // a made-up key, and another endpoint's key, get the same answers as at a protected endpoint
+    const guessed = bearer(`sk_${"A".repeat(32)}`);
+    expect((await get(`/v2/models/${unknown}/ready`, guessed)).json).toEqual((await get(`/v2/models/${prod}/ready`, guessed)).json);
+    const stagingKey = (await createKey(staging, { token: w.tokens.deploy })).json.key as string;
+    await waitFor("the staging key known", async () => (await get(`/v2/models/${prod}/ready`, bearer(stagingKey))).status === 403, 10_000);
+    expect((await get(`/v2/models/${unknown}/ready`, bearer(stagingKey))).status).toBe(403);
+    // with its key, /ready answers; a keyless staging endpoint's /ready needs none
+    const ready = await waitFor("ready with the key", async () => { const r = await get(`/v2/models/${prod}/ready`, bearer(key)); return r.status === 200 ? r : null; }, 10_000);
+    expect(ready.json).toEqual({ name: prod, ready: true });
+    expect(await get(`/v2/models/${staging}/ready`)).toMatchObject({ status: 200, json: { name: staging, ready: true } });
   }, 90_000);
 
   it("limits each key's rate: over it, 429 with Retry-After", async () => {

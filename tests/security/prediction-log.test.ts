@@ -5,10 +5,12 @@
 // the metrics API compares string shadow outputs instead of failing.
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
+import { Pool } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { REDIS_KEYS } from "@/lib/redis-keys";
-import { GraphBuilder } from "@/lib/onnx/graph-builder";
+import { attr, GraphBuilder, ML_DOMAIN } from "@/lib/onnx/graph-builder";
+import { IngestConsumer } from "@/lib/serving/data/prediction-log/ingest-consumer";
 import { DataType } from "@/lib/onnx/proto";
 import type { PredictionRecord } from "@/lib/serving/data/prediction-log/record";
 import { call, multipart } from "../helpers/call";
@@ -43,6 +45,18 @@ function labelModel(name: string): Uint8Array {
   for (const f of spec.numeric) g.input(f.name, DataType.FLOAT, ["N", 1]);
   for (const c of spec.categorical) g.input(c.name, DataType.STRING, ["N", 1]);
   g.node("Identity", ["purpose"], [], undefined, "label");
+  g.output("label", DataType.STRING, ["N", 1]);
+  return g.toBytes();
+}
+
+/** The same inputs; its output `label` is LabelEncoder's answer for `purpose`: the purpose with a NUL and a tail. */
+function nulLabelModel(): Uint8Array {
+  const { spec } = trained();
+  const purposes = [...new Set(rows().map((r) => String(r.purpose)))];
+  const g = new GraphBuilder("nul-labels");
+  for (const f of spec.numeric) g.input(f.name, DataType.FLOAT, ["N", 1]);
+  for (const c of spec.categorical) g.input(c.name, DataType.STRING, ["N", 1]);
+  g.node("LabelEncoder", ["purpose"], [attr.strings("keys_strings", purposes), attr.strings("values_strings", purposes.map((p) => `${p}\u0000tail`))], ML_DOMAIN, "label");
   g.output("label", DataType.STRING, ["N", 1]);
   return g.toBytes();
 }
@@ -215,8 +229,9 @@ describe("ingest never lets one record block the others", () => {
     const byRequest = Object.fromEntries(mineSeen.json.deadLetters.map((d: { requestId: string }) => [d.requestId, d]));
     expect(Object.keys(byRequest).sort()).toEqual([`nul-${tag}`, `sur-${tag}`].sort());
     expect(byRequest[`nul-${tag}`]).toMatchObject({ endpoint: mine, variant, version: v1, recordTime: new Date(now).toISOString() });
-    expect(byRequest[`nul-${tag}`].reason).toMatch(/^Postgres refused the record: .*\\u0000.*\[SQLSTATE 22P05\]$/);
-    expect(byRequest[`sur-${tag}`].reason).toMatch(/^Postgres refused the record: .*surrogate.*\[SQLSTATE 22P02\]$/);
+    // screened before any write, with where the string is
+    expect(byRequest[`nul-${tag}`].reason).toBe("not storable: in.purpose[0] holds a NUL character (\\u0000)");
+    expect(byRequest[`sur-${tag}`].reason).toBe("not storable: out.label[0] holds a lone UTF-16 surrogate");
     expect(new Date(byRequest[`nul-${tag}`].at).getTime()).toBeGreaterThanOrEqual(now - 1000);
     const theirsSeen = await deadLettersOf(other);
     expect(theirsSeen.json.deadLetters.map((d: { requestId: string; endpoint: string }) => [d.requestId, d.endpoint])).toEqual([[`theirs-${tag}`, theirs]]);
@@ -260,6 +275,93 @@ describe("ingest never lets one record block the others", () => {
     expect(dead).toHaveLength(n);
     expect(new Set(dead).size).toBe(n);
   }, 180_000);
+});
+
+describe("model outputs Postgres could not store (a NUL a model returns)", () => {
+  it("answers the client as the model answered and stores the record with the output JSON-escaped, never dead-lettered", async () => {
+    expect((await call(routes.models.POST, "POST", "/api/v1/models", { token: w.tokens.write, body: { name: "nul-labels" } })).status).toBe(201);
+    const version = await push(w, "nul-labels", nulLabelModel());
+    const endpoint = await freshEndpoint(w, "nulout", [{ version, weight: 100 }], "nul-labels");
+    const row = instance(0);
+    const tag = randomUUID().slice(0, 8);
+    const deadBefore = await redis.xlen(REDIS_KEYS.deadLetterStream);
+    const viaPredict = await predict(endpoint, [row, instance(1)], { "x-request-id": `nulout-p-${tag}` });
+    expect(viaPredict.status, JSON.stringify(viaPredict.json)).toBe(200);
+    expect(viaPredict.json.predictions).toEqual([`${row.purpose}\u0000tail`, `${instance(1).purpose}\u0000tail`]);
+    const oip = await post(`/v2/models/${endpoint}/infer`, {
+      inputs: Object.entries(row).map(([name, v]) => ({ name, shape: [1, 1], datatype: typeof v === "number" ? "FP32" : "BYTES", data: [v] })),
+    }, { "x-request-id": `nulout-o-${tag}` });
+    expect(oip.status).toBe(200);
+    expect((await oip.json()).outputs[0]).toMatchObject({ name: "label", datatype: "BYTES", data: [`${row.purpose}\u0000tail`] });
+
+    const ids = [`nulout-p-${tag}`, `nulout-o-${tag}`];
+    await waitFor("both records stored", async () => (await logged(ids)) === 2, 30_000, 200).catch((err) => { throw new Error(`${err.message}\n${cluster.logs()}`); });
+    const stored = await db.$queryRawUnsafe<{ outputs: { label: string[] } }[]>(`SELECT outputs FROM "PredictionLog" WHERE "requestId" = $1`, ids[0]);
+    expect(stored[0].outputs.label).toEqual([`${row.purpose}\\u0000tail`, `${instance(1).purpose}\\u0000tail`]);
+    const dead = (await redis.xrange(REDIS_KEYS.deadLetterStream, "-", "+")).slice(deadBefore).map(([, f]) => f[f.indexOf("requestId") + 1]);
+    expect(dead.filter((id) => ids.includes(id))).toEqual([]);
+  }, 120_000);
+});
+
+describe("ingest screens records before writing them", () => {
+  /** Runs an ingest consumer of this test's own (a Redis database of its own, the same Postgres) over `records`; counts its write transactions. */
+  async function ingestCounting(db1: Redis, records: PredictionRecord[]): Promise<{ writes: number; consumer: IngestConsumer }> {
+    await db1.flushdb();
+    const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+    let writes = 0;
+    // every write is one transaction on a connection of its own (write-batch.ts): count the connections taken
+    const counting = Object.assign(Object.create(pool) as Pool, { connect: () => { writes++; return pool.connect(); }, query: pool.query.bind(pool) });
+    const pipeline = db1.pipeline();
+    for (let i = 0; i < records.length; i += 100) pipeline.xadd(REDIS_KEYS.predictionStream, "*", "r", JSON.stringify(records.slice(i, i + 100)));
+    await pipeline.exec();
+    const consumer = new IngestConsumer(db1, counting, { consumer: "screen-test", batchEntries: 200 });
+    consumer.start();
+    try {
+      await waitFor("all handled", async () => consumer.ingested + consumer.deadLettered === records.length, 60_000, 100);
+    } finally {
+      await consumer.stop();
+      await pool.end();
+    }
+    return { writes, consumer };
+  }
+
+  it("dead-letters 2,000 poisoned records without bisecting: no more write transactions than 2,000 clean ones, one Redis key to remember them", async () => {
+    const e = await db.endpoint.findFirstOrThrow({ where: { team: { slug: w.slug } } });
+    const db1 = new Redis(cluster.redis.url, { db: 1, maxRetriesPerRequest: 3 });
+    try {
+      const tag = randomUUID().slice(0, 8);
+      const rec = (id: string, extra: Partial<PredictionRecord> = {}): PredictionRecord => ({ t: Date.now(), e: e.id, v: "screen", n: 1, id, s: 200, l: 1, sh: false, r: 1, in: { purpose: ["car"] }, out: { label: ["ok"] }, ...extra });
+      const n = 2000;
+      const clean = await ingestCounting(db1, Array.from({ length: n }, (_, i) => rec(`clean-${tag}-${i}`)));
+      expect(clean.consumer.ingested).toBe(n);
+      // every kind of string in a record: outputs, inputs, the error, the variant, the request id, a column name
+      const poisons: Partial<PredictionRecord>[] = [
+        { out: { label: ["a\u0000b"] } }, { out: { label: ["\ud800"] } }, { in: { purpose: ["car\u0000"] } }, { err: "boom\u0000", s: 500 },
+        { v: "screen\u0000" }, { out: { ["la\u0000bel"]: ["x"] } },
+      ];
+      const poisoned = await ingestCounting(db1, Array.from({ length: n }, (_, i) => rec(`poison-${tag}-${i}`, poisons[i % poisons.length])));
+      expect(poisoned.consumer.deadLettered).toBe(n);
+      expect(poisoned.consumer.ingested).toBe(0);
+      // bisecting took about two transactions per poisoned record (~4,000); screening takes none
+      expect(poisoned.writes).toBeLessThanOrEqual(clean.writes);
+      const dead = await db1.xrange(REDIS_KEYS.deadLetterStream, "-", "+");
+      expect(dead).toHaveLength(n);
+      const reasons = new Set(dead.map(([, f]) => f[f.indexOf("reason") + 1]));
+      expect([...reasons].sort()).toEqual([
+        "not storable: in.purpose[0] holds a NUL character (\\u0000)", "not storable: out.label[0] holds a NUL character (\\u0000)",
+        "not storable: out.label[0] holds a lone UTF-16 surrogate", "not storable: out: a column name holds a NUL character (\\u0000)",
+        "not storable: err holds a NUL character (\\u0000)", "not storable: v holds a NUL character (\\u0000)",
+      ].sort());
+      expect(await logged(Array.from({ length: n }, (_, i) => `poison-${tag}-${i}`))).toBe(0);
+      // dead letters are remembered in one sorted set, not one key each
+      expect(await db1.keys("sy:predictions:dead:seen*")).toEqual([REDIS_KEYS.deadLetterSeen]);
+      expect(await db1.zcard(REDIS_KEYS.deadLetterSeen)).toBe(n);
+      expect(await db1.pttl(REDIS_KEYS.deadLetterSeen)).toBeGreaterThan(0);
+    } finally {
+      await db1.flushdb();
+      db1.disconnect();
+    }
+  }, 120_000);
 });
 
 describe("a canary never passes on silence", () => {

@@ -4,8 +4,13 @@ import { z } from "zod";
 
 /** The dead-letter stream keeps about this many records (older ones are trimmed). */
 export const DEAD_LETTER_MAX_ENTRIES = 10_000;
-/** How long a dead-lettered record is remembered, so that replaying its stream entry does not add it again. */
-export const DEAD_LETTER_SEEN_TTL_MS = 7 * 86_400_000;
+/**
+ * How long a dead-lettered record is remembered, so that replaying its stream entry (claimed again after
+ * a consumer died before acknowledging it) does not add it again. All of them sit in one sorted set,
+ * trimmed to this age and to DEAD_LETTER_MAX_ENTRIES members on every add: one key, bounded, not one
+ * key per dead letter.
+ */
+export const DEAD_LETTER_SEEN_TTL_MS = 86_400_000;
 /** The stored copy of a record is cut at this many characters. */
 export const DEAD_LETTER_RECORD_CHARS = 64 * 1024;
 

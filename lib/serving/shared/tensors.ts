@@ -73,6 +73,16 @@ export function unstorableText(s: string): string | null {
   return null;
 }
 
+/**
+ * The string as the prediction log stores it: unchanged when storable, else its JSON-escaped form
+ * (`a\u0000b` → `a\\u0000b`, a lone surrogate → `\\udc00`). Model outputs are not checked like inputs
+ * (onnxruntime returns whatever the model makes, NUL included); the client gets them as they are, the log
+ * this marker, so the record is stored instead of dead-lettered.
+ */
+export function storableText(s: string): string {
+  return unstorableText(s) ? JSON.stringify(s).slice(1, -1) : s;
+}
+
 /** OIP v2 request body → raw inputs by name (checked for datatype here, the rest by validateFeeds). */
 export function fromOip(body: unknown, sig: Signature): Record<string, unknown> {
   const inputs = (body as { inputs?: unknown })?.inputs;

@@ -6,7 +6,7 @@ import client from "prom-client";
 import type { Signature } from "../../../onnx/signature";
 import type { Variant } from "../../shared/routing";
 import { findOverride, pickVariant, stickyKeyOf } from "./pick-variant";
-import { feedsToColumns, fromInstances, fromOip, InputError, oipDatatype, validateFeeds, type Feeds, type Outputs } from "../../shared/tensors";
+import { feedsToColumns, fromInstances, fromOip, InputError, oipDatatype, storableText, validateFeeds, type Feeds, type Outputs } from "../../shared/tensors";
 import { HttpError, readJson, sendError, sendJson } from "../http";
 import type { EndpointRoute } from "./routing-table";
 import type { WorkerDirectory } from "./worker-directory";
@@ -53,6 +53,9 @@ export function createGatewayMetrics(directory?: WorkerDirectory) {
 
 type Form = "oip" | "predict";
 
+/** What an unknown endpoint is checked as: one that needs a key and has none. */
+const UNKNOWN_ROUTE: EndpointRoute = { id: "", name: "", requireKey: true, keys: new Map(), routingVersion: 0, serving: [], shadows: [], all: [], sticky: null, signatures: new Map() };
+
 export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(deps.directory)) {
   const { directory, forwarder, logger } = deps;
   const openApi = JSON.stringify(gatewayOpenApi(APP_VERSION));
@@ -82,12 +85,31 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     return validateFeeds(form === "oip" ? fromOip(body, sig) : fromInstances(body, sig), sig);
   }
 
+  // the logged copy of outputs (and the error) holds only storable strings: a NUL a model returns is
+  // logged JSON-escaped (storableText), so the record is stored, not dead-lettered; the client's answer is untouched
+  const loggedValues = (data: (number | string)[]) => (data.some((x) => typeof x === "string") ? data.map((x) => (typeof x === "string" ? storableText(x) : x)) : data);
+
   function record(route: EndpointRoute, v: Variant, requestId: string, started: number, status: number, feeds: Feeds | null, outputs: Outputs | null, shadow: boolean, rows: number, err?: string) {
     logger.log({
       t: Date.now(), e: route.id, v: v.name, n: v.version, id: requestId, s: status, l: Number((performance.now() - started).toFixed(3)), sh: shadow, r: rows,
-      in: feeds ? feedsToColumns(feeds) : null, out: outputs ? Object.fromEntries(Object.entries(outputs).map(([k, t]) => [k, t.data])) : null,
-      ...(err ? { err } : {}),
+      in: feeds ? feedsToColumns(feeds) : null, out: outputs ? Object.fromEntries(Object.entries(outputs).map(([k, t]) => [storableText(k), loggedValues(t.data)])) : null,
+      ...(err ? { err: storableText(err) } : {}),
     });
+  }
+
+  /**
+   * The endpoint's route once the request may use it (endpoint-auth.ts). An unknown endpoint is answered
+   * as a key-protected one the request holds no key of (401 with the same message, or 403 for another
+   * endpoint's key), so a client without its key cannot tell which endpoints exist.
+   */
+  async function authorizedRoute(req: http.IncomingMessage, table: Map<string, EndpointRoute>, endpoint: string): Promise<EndpointRoute> {
+    const route = table.get(endpoint);
+    if (!route) {
+      await auth.check(req, { ...UNKNOWN_ROUTE, name: endpoint }, table);
+      throw new HttpError(404, "not_found", `endpoint "${endpoint}" not found`);
+    }
+    await auth.check(req, route, table);
+    return route;
   }
 
   function runShadows(route: EndpointRoute, form: Form, body: unknown, requestId: string) {
@@ -115,10 +137,8 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     const requestId = (req.headers["x-request-id"] as string | undefined)?.slice(0, 100) || randomUUID();
     const table = deps.table();
     if (!table) throw new HttpError(503, "unavailable", "routing table not loaded yet");
-    const route = table.get(endpoint);
-    if (!route) throw new HttpError(404, "not_found", `endpoint "${endpoint}" not found`);
     // the key first: a client without one gets 401 before its body is read
-    await auth.check(req, route, table);
+    const route = await authorizedRoute(req, table, endpoint);
     const body = await readJson(req, deps.maxBodyBytes);
 
     const override = req.headers[OVERRIDE_HEADER];
@@ -166,12 +186,11 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
 
   async function metadata(req: http.IncomingMessage, res: http.ServerResponse, endpoint: string, readyOnly: boolean) {
     const table = deps.table();
-    const route = table?.get(endpoint);
-    if (!table || !route) throw new HttpError(404, "not_found", `endpoint "${endpoint}" not found`);
+    if (!table) throw new HttpError(404, "not_found", `endpoint "${endpoint}" not found`);
+    // readiness, inputs, versions and variants of a key-protected endpoint are for its key holders
+    const route = await authorizedRoute(req, table, endpoint);
     const ready = route.serving.length > 0 && route.serving.every((v) => directory.hasReplica(v.versionId));
     if (readyOnly) return sendJson(res, ready ? 200 : 503, { name: endpoint, ready });
-    // inputs, versions and variants of a key-protected endpoint are for its key holders
-    await auth.check(req, route, table);
     const sig = route.serving[0] ? route.signatures.get(route.serving[0].versionId) : undefined;
     const io = (specs: Signature["inputs"] = []) => specs.map((s) => ({ name: s.name, datatype: oipDatatype(s.type), shape: s.shape.map((d) => (typeof d === "number" ? d : -1)) }));
     sendJson(res, 200, {

@@ -38,7 +38,6 @@ const keyErrors = { "401": error("Unauthorized"), "403": error("Forbidden"), "42
 const inferErrors = {
   "400": error("BadRequest"),
   ...keyErrors,
-  "404": error("NotFound"),
   "413": error("TooLarge"),
   "503": error("Unavailable"),
   default: error("Error"),
@@ -105,7 +104,8 @@ export function gatewayOpenApi(version: string) {
           tags: ["health"],
           summary: "Whether every serving variant of the endpoint has a ready replica",
           parameters: [endpointParam],
-          responses: { "200": json("ModelReady", "ready"), "503": json("ModelReady", "not ready"), "404": error("NotFound"), default: error("Error") },
+          security: endpointKeySecurity,
+          responses: { "200": json("ModelReady", "ready"), "503": json("ModelReady", "not ready"), ...keyErrors, "404": error("NotFound"), default: error("Error") },
         },
       },
       "/v2/health/live": {
@@ -280,7 +280,7 @@ export function gatewayOpenApi(version: string) {
         Unauthorized: json("Error", "No endpoint key where the endpoint asks for one, or an unknown or revoked key (or, on /metrics, no or a wrong metrics token)"),
         Forbidden: json("Error", "An endpoint key of another endpoint"),
         RateLimited: json("Error", "The key is over its rate (GATEWAY_KEY_RATE_PER_SECOND); Retry-After says when to try again"),
-        NotFound: json("Error", "No such endpoint"),
+        NotFound: json("Error", "The routing table is not loaded yet. An unknown endpoint is answered like a key-protected one the request holds no key of (401, or 403 for another endpoint's key), so its existence is not revealed"),
         TooLarge: json("Error", "The body is over GATEWAY_MAX_BODY_BYTES"),
         Unavailable: json("Error", "No ready replica, no serving variant, or the routing table is not loaded yet"),
         Error: json("Error", "Any other error (500)"),

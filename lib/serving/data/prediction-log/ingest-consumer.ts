@@ -4,7 +4,8 @@
 // made ready once at start; after that the scheduled prediction-log-maintenance job keeps them
 // ahead and drops old ones (lib/jobs/definitions/prediction-log-maintenance.ts).
 //
-// One record never blocks the others: a batch Postgres refuses because of its data is split until
+// One record never blocks the others: a record holding a string Postgres cannot store (NUL, a lone
+// surrogate) is dead-lettered before any write (screen-record.ts); a batch Postgres still refuses is split until
 // each refused record stands alone (bisect-batch.ts); those records, and anything in the stream
 // that is not a prediction record, go to the dead-letter stream with the reason, the rest commit,
 // and the entries are acknowledged only once every record in them is committed or dead-lettered.
@@ -14,17 +15,24 @@ import type { Pool } from "pg";
 import { predictionRecordSchema, type PredictionRecord } from "./record";
 import { ensurePartitions, refusalOf, writePredictionBatch } from "./write-batch";
 import { bisectBatch } from "./bisect-batch";
+import { unstorableIn } from "./screen-record";
 import { DEAD_LETTER_MAX_ENTRIES, DEAD_LETTER_SEEN_TTL_MS, encodeDeadLetter, type DeadLetter } from "../../shared/dead-letters";
 
 type Entry = [id: string, fields: string[]];
 type Item = { record: PredictionRecord; source: string; raw: unknown };
 
-/** Adds a dead letter once per source record: a replayed entry finds its mark and adds nothing. */
+/**
+ * Adds a dead letter once per source record: a replayed entry finds its record in the seen set and adds
+ * nothing. The set (one key) forgets records older than ARGV[3] ms and keeps at most ARGV[4] of them.
+ * ARGV: source, now, seen ttl, max entries, fields…
+ */
 const DEAD_LETTER_ONCE = `
-if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then
-  return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
-end
-return false`;
+if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return false end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (tonumber(ARGV[2]) - tonumber(ARGV[3])))
+redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[4]) + 1))
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', unpack(ARGV, 5))`;
 
 export class IngestConsumer {
   private stopped = false;
@@ -110,8 +118,13 @@ export class IngestConsumer {
       }
       list.forEach((raw, i) => {
         const parsed = predictionRecordSchema.safeParse(raw);
-        if (parsed.success) items.push({ record: parsed.data, source: `${entryId}#${i}`, raw });
-        else {
+        if (parsed.success) {
+          // screened here, before any database call: a string Postgres would refuse is dead-lettered at
+          // once, not found by bisecting the batch (two transactions per such record)
+          const bad = unstorableIn(parsed.data);
+          if (bad) dead.push(deadLetter(`${entryId}#${i}`, raw, JSON.stringify(raw), `not storable: ${bad}`));
+          else items.push({ record: parsed.data, source: `${entryId}#${i}`, raw });
+        } else {
           const issue = parsed.error.issues[0];
           dead.push(deadLetter(`${entryId}#${i}`, raw, JSON.stringify(raw), `not a prediction record: ${issue.path.join(".") || "record"}: ${issue.message}`));
         }
@@ -122,7 +135,7 @@ export class IngestConsumer {
     this.ingested += written;
     for (const r of rejected) dead.push(deadLetter(r.item.source, r.item.raw, JSON.stringify(r.item.raw), r.reason));
     for (const d of dead) {
-      const added = await this.redis.eval(DEAD_LETTER_ONCE, 2, REDIS_KEYS.deadLetterStream, REDIS_KEYS.deadLetterSeen(d.source), DEAD_LETTER_SEEN_TTL_MS, DEAD_LETTER_MAX_ENTRIES, ...encodeDeadLetter(d));
+      const added = await this.redis.eval(DEAD_LETTER_ONCE, 2, REDIS_KEYS.deadLetterStream, REDIS_KEYS.deadLetterSeen, d.source, Date.now(), DEAD_LETTER_SEEN_TTL_MS, DEAD_LETTER_MAX_ENTRIES, ...encodeDeadLetter(d));
       if (added) {
         this.deadLettered++;
         this.opts.onDeadLetter?.(d);
