@@ -1,6 +1,7 @@
 // Plain values for the unit tests: variants, routings and a signature shaped like the German-credit models.
 import type { Signature } from "@/lib/onnx/signature";
 import { DEFAULT_BATCHING, variantName, type Routing, type Sticky, type Variant } from "@/lib/serving/shared/routing";
+import { seededRandom } from "@/lib/training/random";
 
 export function variant(version: number, weight: number, extra: Partial<Variant> = {}): Variant {
   const model = extra.model ?? "credit";
@@ -33,14 +34,5 @@ export const creditSignature: Signature = {
 /** `n` distinct user ids. */
 export const users = (n: number) => Array.from({ length: n }, (_, i) => `user-${i}`);
 
-/** A small deterministic PRNG (mulberry32), so figures computed from "random" data are reproducible. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG (the trainer's mulberry32), so figures computed from "random" data are reproducible. */
+export const seeded = seededRandom;
