@@ -4,11 +4,23 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 // The secrets the compose file asks for; it refuses to start without them.
-const SECRETS = { REDIS_PASSWORD: "0123456789abcdef0123456789abcdef", CLUSTER_SECRET: "a-cluster-secret-of-at-least-32-bytes!!", GATEWAY_METRICS_TOKEN: "metrics-token-0123456789" };
+const SECRETS = { POSTGRES_PASSWORD: "fedcba9876543210fedcba9876543210", REDIS_PASSWORD: "0123456789abcdef0123456789abcdef", CLUSTER_SECRET: "a-cluster-secret-of-at-least-32-bytes!!", GATEWAY_METRICS_TOKEN: "metrics-token-0123456789" };
 const compose = (args: string[], env: Record<string, string> = SECRETS) =>
   spawnSync("docker-compose", ["-f", "docker-compose.yml", ...args], { env: { NODE_ENV: "test", PATH: process.env.PATH, ...env }, encoding: "utf8" });
 
-type Service = { ports?: unknown[]; networks?: Record<string, unknown>; environment?: Record<string, string>; command?: string[] };
+type Volume = string | { source?: string; target?: string; read_only?: boolean };
+type Service = { ports?: unknown[]; networks?: Record<string, unknown>; environment?: Record<string, string>; command?: string[]; volumes?: Volume[] };
+
+/** The service's mount of the artifacts volume: "ro", "rw", or null when it has none (compose v1 writes short strings, v2 objects). */
+function artifactsMount(service: Service): "ro" | "rw" | null {
+  for (const v of service.volumes ?? []) {
+    if (typeof v === "string") {
+      const [source, , mode] = v.split(":");
+      if (source === "artifacts") return mode === "ro" ? "ro" : "rw";
+    } else if (v.source === "artifacts") return v.read_only ? "ro" : "rw";
+  }
+  return null;
+}
 
 describe("container setup", () => {
   it("docker-compose.yml is valid and has every process, with the GPU worker behind a profile", () => {
@@ -44,6 +56,37 @@ describe("container setup", () => {
       expect(s[name].environment!.CLUSTER_SECRET, name).toBe(SECRETS.CLUSTER_SECRET);
     }
     expect(s.gateway.environment!.GATEWAY_METRICS_TOKEN).toBe(SECRETS.GATEWAY_METRICS_TOKEN);
+  });
+
+  it("gives each process only the secrets it reads, takes the Postgres password from the environment and mounts artifacts read-only where they are only read", () => {
+    const config = parse(compose(["--profile", "gpu", "config"]).stdout) as { services: Record<string, Service> };
+    const s = config.services;
+    const text = readFileSync("docker-compose.yml", "utf8");
+    // no Postgres password written into the file: it comes from POSTGRES_PASSWORD, in every DATABASE_URL
+    expect(text).not.toMatch(/postgres:switchyard@|POSTGRES_PASSWORD: switchyard/);
+    expect(s.postgres.environment!.POSTGRES_PASSWORD).toBe(SECRETS.POSTGRES_PASSWORD);
+    for (const name of ["web", "jobs", "gateway", "migrate"]) {
+      expect(s[name].environment!.DATABASE_URL, name).toBe(`postgresql://postgres:${SECRETS.POSTGRES_PASSWORD}@postgres:5432/switchyard`);
+    }
+    // the processes that run tenants' models or face the internet get no session-signing secret or web metrics token
+    for (const name of ["inference-cpu", "inference-gpu", "gateway"]) {
+      const env = s[name].environment ?? {};
+      expect(Object.keys(env), name).not.toContain("NEXTAUTH_SECRET");
+      expect(Object.keys(env), name).not.toContain("METRICS_TOKEN");
+      expect(Object.keys(env), name).not.toContain("NEXTAUTH_URL");
+    }
+    // inference workers read no database (lib/env/inference-env.ts) and get no database URL
+    for (const name of ["inference-cpu", "inference-gpu"]) {
+      expect(Object.keys(s[name].environment ?? {}), name).not.toContain("DATABASE_URL");
+      expect(Object.keys(s[name].environment ?? {}), name).not.toContain("GATEWAY_METRICS_TOKEN");
+    }
+    expect(Object.keys(s.web.environment!)).not.toContain("GATEWAY_METRICS_TOKEN");
+    expect(Object.keys(s.jobs.environment!)).not.toContain("METRICS_TOKEN");
+    // inference workers only read model files; the gateway reads none; web (uploads), jobs (GC) and migrate (seed) write
+    expect(artifactsMount(s["inference-cpu"])).toBe("ro");
+    expect(artifactsMount(s["inference-gpu"])).toBe("ro");
+    expect(artifactsMount(s.gateway)).toBeNull();
+    for (const name of ["web", "jobs", "migrate"]) expect(artifactsMount(s[name]), name).toBe("rw");
   });
 
   it("the Dockerfile is multi-stage", () => {

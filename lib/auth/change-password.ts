@@ -1,8 +1,10 @@
+import type { Redis } from "ioredis";
 import type { Db } from "../db/client";
 import type { Actor } from "./principal";
 import { hashPassword, verifyPassword } from "./password";
 import { recordAudit } from "../audit/record-audit";
 import { AppError } from "../errors";
+import { beginSignIn, signInFailed, signInSucceeded, SIGN_IN_MAX_FAILURES, SIGN_IN_WINDOW_SECONDS } from "./throttle-sign-in";
 
 export const MIN_PASSWORD_LENGTH = 12;
 /** bcrypt reads only the first 72 bytes; a longer password would silently lose its end. */
@@ -19,12 +21,25 @@ export function newPasswordProblem(password: string, current: string): string | 
 /**
  * A person changes their own password: the current one proves it is them. Clears the "must change"
  * mark of a generated first password. Audited as an account event (no team).
+ * A wrong current password counts against the account's sign-in throttle (lib/auth/throttle-sign-in.ts)
+ * and is audited like a failed sign-in, so a stolen session cannot guess it past the sign-in limit;
+ * over the limit the attempt is refused (rate_limited, with the seconds to wait) before any check.
  */
-export async function changePassword(opts: { db: Db; userId: string; currentPassword: string; newPassword: string; actor: Actor }): Promise<void> {
+export async function changePassword(opts: { db: Db; redis: Redis; userId: string; currentPassword: string; newPassword: string; actor: Actor }): Promise<void> {
   const user = await opts.db.user.findUnique({ where: { id: opts.userId } });
-  if (!user?.passwordHash || !(await verifyPassword(opts.currentPassword, user.passwordHash))) {
+  if (!user) throw new AppError("forbidden", "the current password is wrong", { field: "currentPassword" });
+  const attempt = { email: user.email, address: null };
+  const verdict = await beginSignIn({ redis: opts.redis, attempt });
+  if (!verdict.allowed) {
+    const minutes = Math.ceil(verdict.retryAfterSeconds / 60);
+    throw new AppError("rate_limited", `too many wrong passwords for this account (${SIGN_IN_MAX_FAILURES} in ${SIGN_IN_WINDOW_SECONDS / 60} minutes); try again in ${minutes} minute${minutes === 1 ? "" : "s"}`, { retryAfterSeconds: verdict.retryAfterSeconds });
+  }
+  if (!user.passwordHash || !(await verifyPassword(opts.currentPassword, user.passwordHash))) {
+    await signInFailed({ db: opts.db, attempt, failures: verdict.failures });
     throw new AppError("forbidden", "the current password is wrong", { field: "currentPassword" });
   }
+  // the right password: the account's failures are forgotten, as after a sign-in (the change itself is audited below)
+  await signInSucceeded({ db: opts.db, redis: opts.redis, attempt, audit: false });
   const problem = newPasswordProblem(opts.newPassword, opts.currentPassword);
   if (problem) throw new AppError("bad_request", problem, { field: "newPassword" });
   const passwordHash = await hashPassword(opts.newPassword);

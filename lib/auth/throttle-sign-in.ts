@@ -76,11 +76,12 @@ const actorOf = async (db: Db, email: string) => {
   return { type: "user" as const, id: user?.id ?? "unknown", label: email };
 };
 
-/** The attempt signed in: the account's failures are forgotten, the address gets its point back; audited. */
-export async function signInSucceeded(opts: { db: Db; redis: Redis; attempt: SignInAttempt }): Promise<void> {
+/** The attempt signed in: the account's failures are forgotten, the address gets its point back; audited unless `audit: false` (a caller that audits its own event). */
+export async function signInSucceeded(opts: { db: Db; redis: Redis; attempt: SignInAttempt; audit?: boolean }): Promise<void> {
   const l = limiters(opts.redis);
   const keys = keysOf(opts.attempt);
   await Promise.allSettled([l.account.delete(keys.account!), ...(keys.address ? [l.address.reward(keys.address, 1)] : [])]);
+  if (opts.audit === false) return;
   const email = normaliseEmail(opts.attempt.email);
   await recordAudit(opts.db, {
     teamId: null, actor: await actorOf(opts.db, email), action: "auth.signin", resourceType: "user", resourceId: email, after: { address: opts.attempt.address },
