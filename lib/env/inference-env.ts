@@ -22,6 +22,7 @@ export const inferenceEnv = defineEnv(
     INFERENCE_MAX_QUEUE_ROWS: wholeNumber({ min: 1, unit: "rows", default: 4096, description: "rows waiting past this get 503 (load shedding); the gateway tries another replica" }),
     INFERENCE_INTRA_OP_THREADS: wholeNumber({ min: 0, unit: "threads", default: 1, description: "onnxruntime intra-op threads per session (0: onnxruntime decides)" }),
     INFERENCE_BATCH_TIMEOUT_MS: wholeNumber({ min: 1, unit: "milliseconds", default: 5000, description: "time limit for one batch of one model version; past it its requests get 504 and the version's session process is killed and replaced (other versions keep serving)" }),
+    INFERENCE_SESSION_MAX_MEMORY_MB: wholeNumber({ min: 1, unit: "MiB", default: 2048, description: "resident memory of one model version's session process (checked every 25 ms); past it the process is killed, its requests get 503 `model_memory` and it is replaced (other versions keep serving)" }),
     INFERENCE_LOAD_TIMEOUT_MS: wholeNumber({ min: 1, unit: "milliseconds", default: 60000, description: "time limit for creating a model version's session (in its own process) when it is loaded" }),
     INFERENCE_WORKER_ID: text({ default: undefined, docDefault: "`<host>-<port>`", description: "worker identity in heartbeats" }),
   },

@@ -6,9 +6,9 @@
 // MODEL_VALIDATION_CONCURRENCY such processes run at once in a web process, MODEL_VALIDATION_QUEUE
 // more uploads wait for one, and further uploads are refused with 503 and Retry-After.
 import { spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "../errors";
+import { watchRss } from "../proc/watch-rss";
 import { boundConcurrency, type Bounded } from "./bound-concurrency";
 import { DEFAULT_MODEL_LIMITS, type ModelLimits } from "./check-model-limits";
 import { signatureSchema, type Signature, type TensorSpec } from "./signature";
@@ -19,7 +19,6 @@ export type { Signature, TensorSpec, ModelLimits };
 // Relative to the working directory (the repository root, or /app in the image), like ARTIFACT_DIR:
 // the web's server code is bundled by Next.js, so its own location says nothing about the sources'.
 const SCRIPT = path.join("lib", "onnx", "inspect-model-process.ts");
-const RSS_POLL_MS = 25;
 const OUTPUT_LIMIT = 256 * 1024;
 
 const RETRY_AFTER_SECONDS = 5;
@@ -60,17 +59,14 @@ async function validate(file: string, limits: ModelLimits): Promise<Signature> {
   let over: "time" | "memory" | null = null;
   const stop = (why: "time" | "memory") => { over ??= why; child.kill("SIGKILL"); };
   const timer = setTimeout(() => stop("time"), limits.timeoutMs);
-  const maxRssKb = limits.maxMemoryMb * 1024;
-  const watch = setInterval(() => {
-    void rssKb(child.pid).then((kb) => { if (kb !== null && kb > maxRssKb) stop("memory"); });
-  }, RSS_POLL_MS);
+  const stopWatch = watchRss({ pid: child.pid, maxMb: limits.maxMemoryMb, onOver: () => stop("memory") });
 
   const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
     child.on("error", (error) => resolve({ code: null, signal: null, error }));
     child.on("close", (code, signal) => resolve({ code, signal }));
   });
   clearTimeout(timer);
-  clearInterval(watch);
+  stopWatch();
 
   if (exit.error) throw new AppError("internal", `could not start the model validator: ${exit.error.message}`);
   if (over === "time") {
@@ -86,15 +82,4 @@ async function validate(file: string, limits: ModelLimits): Promise<Signature> {
   const result = JSON.parse(line.slice(7)) as InspectResult;
   if (!result.ok) throw new AppError("unprocessable", result.kind === "limit" ? `model refused: ${result.message}` : `file is not a loadable ONNX model: ${result.message}`);
   return signatureSchema.parse(result.signature);
-}
-
-/** Resident memory of a process in KiB (Linux /proc), or null where that cannot be read. */
-async function rssKb(pid: number | undefined): Promise<number | null> {
-  if (!pid) return null;
-  try {
-    const m = /VmRSS:\s+(\d+)\s+kB/.exec(await readFile(`/proc/${pid}/status`, "utf8"));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
 }

@@ -83,3 +83,21 @@ export function rowMixingModel(): Uint8Array {
   g.output("y", DataType.FLOAT, ["N", 1]);
   return g.toBytes();
 }
+
+/**
+ * A model whose memory depends on its input, allocated when it runs (not at load): a float tensor of
+ * max(`n`) values (ConstantOfShape, then +1 so every page is written), summed; `y` = `n` (the sum times 0).
+ * Cheap for small `n` (0 at warm-up); `n` = 300,000,000 needs over 2 GiB.
+ */
+export function runtimeMemoryModel(): Uint8Array {
+  const g = new GraphBuilder("runtime-memory");
+  const n = g.input("n", DataType.FLOAT, ["N", 1]);
+  const max = g.node("ReduceMax", [n], [attr.int("keepdims", 1)]);
+  const size = g.node("Reshape", [g.node("Cast", [max], [attr.int("to", DataType.INT64)]), g.int64s("one", [1])]);
+  const big = g.node("Add", [g.node("ConstantOfShape", [size]), g.floats("plus", [], [1])]);
+  const sum = g.node("ReduceSum", [big], [attr.int("keepdims", 0)]);
+  const zero = g.node("Mul", [sum, g.floats("zero", [], [0])]);
+  g.node("Add", [n, zero], [], undefined, "y");
+  g.output("y", DataType.FLOAT, ["N", 1]);
+  return g.toBytes();
+}

@@ -12,12 +12,13 @@ import { listWorkers, removeWorker } from "@/lib/serving/shared/worker-registry"
 import { call, multipart } from "../helpers/call";
 import { makeWorld, type World } from "../helpers/world";
 import { trained } from "../helpers/models";
-import { hugeInputModel, loopModel, matmulChainModel, memoryHogModel, rowMixingModel } from "../helpers/hostile-models";
+import { hugeInputModel, loopModel, matmulChainModel, memoryHogModel, rowMixingModel, runtimeMemoryModel } from "../helpers/hostile-models";
 import { startCluster, stopProcess, waitFor, type Cluster } from "../helpers/serving-cluster";
 import { clusterSecret, httpOk } from "../helpers/processes";
 import { SIGNATURE_HEADER, signCall } from "@/lib/serving/shared/cluster-auth";
 
 const BATCH_LIMIT_MS = 1500;
+const SESSION_MEMORY_MB = 300;
 const VALIDATION_LIMIT_MS = 6000;
 const VALIDATION_MEMORY_MB = 1024;
 // The web's limits (lib/env/web-env.ts), read when the routes first build their services.
@@ -107,7 +108,7 @@ function keepCalling(fn: () => Promise<number>, everyMs = 100) {
 
 beforeAll(async () => {
   cluster = await startCluster({ workers: 0 });
-  worker = await cluster.startWorker({ INFERENCE_BATCH_TIMEOUT_MS: String(BATCH_LIMIT_MS) });
+  worker = await cluster.startWorker({ INFERENCE_BATCH_TIMEOUT_MS: String(BATCH_LIMIT_MS), INFERENCE_SESSION_MAX_MEMORY_MB: String(SESSION_MEMORY_MB) });
   cluster.procs.workers.push(worker.p);
   await waitFor("worker", () => httpOk(`${worker.url}/healthz`), 30_000);
   process.env.REDIS_URL = cluster.redis.url;
@@ -119,7 +120,7 @@ beforeAll(async () => {
     traffic: await import("@/app/api/v1/endpoints/[endpoint]/traffic/route"),
   };
   w = await makeWorld("sbx");
-  for (const name of ["credit", "slow", "mixer"]) {
+  for (const name of ["credit", "slow", "mixer", "hog"]) {
     expect((await call(routes.models.POST, "POST", "/api/v1/models", { token: w.tokens.write, body: { name } })).status).toBe(201);
   }
 }, 120_000);
@@ -167,6 +168,44 @@ describe("a model cannot stall a shared process", () => {
     expect(existsSync(`/proc/${gone[0]}`)).toBe(false);
 
     const cheap = await predict(slowEp, [{ n: 3 }]);
+    expect(cheap.status, JSON.stringify(cheap.json)).toBe(200);
+    expect(cheap.json.predictions).toEqual([3]);
+  }, 120_000);
+
+  it("a batch that makes the model allocate past INFERENCE_SESSION_MAX_MEMORY_MB gets 503 model_memory within seconds; the worker stays small, another version keeps answering, the version serves again", async () => {
+    const hogEp = await servedEndpoint("hog", [{ version: await push("hog", runtimeMemoryModel()), weight: 100 }]);
+    const creditEp = await servedEndpoint("credit", [{ version: await push("credit", trained().onnx), weight: 100 }]);
+    expect((await predict(hogEp, [{ n: 2 }])).json.predictions).toEqual([2]);
+    const before = childPids(worker.p.child.pid!);
+    const workerRssBefore = statusKb(worker.p.child.pid!, "VmRSS");
+
+    const rows = trained().testRows;
+    let i = 0;
+    const other = keepCalling(async () => (await predict(creditEp, [rows[i++ % rows.length]])).status);
+    const t0 = performance.now();
+    const hog = await predict(hogEp, [{ n: 300_000_000 }]); // a 1.2 GB tensor, written twice
+    const hogMs = performance.now() - t0;
+    await sleep(300);
+    const otherSeen = await other.stop();
+
+    expect(hog.status, JSON.stringify(hog.json)).toBe(503);
+    expect(hog.json.error.code).toBe("model_memory");
+    expect(hog.json.error.message).toBe(`the model used more than ${SESSION_MEMORY_MB} MB (INFERENCE_SESSION_MAX_MEMORY_MB) and was stopped`);
+    expect(hogMs).toBeLessThan(BATCH_LIMIT_MS); // stopped by the memory watch, not by the time limit
+    expect(statusKb(worker.p.child.pid!, "VmRSS") - workerRssBefore).toBeLessThan(100 * 1024);
+    expect(otherSeen.length).toBeGreaterThanOrEqual(3);
+    expect(otherSeen.map((s) => s.status)).toEqual(otherSeen.map(() => 200));
+
+    // the hog's process was killed and replaced; the other's is untouched
+    const after = await waitFor("a replacement process", async () => {
+      const now = childPids(worker.p.child.pid!);
+      return now.length === before.length && now.some((p) => !before.includes(p)) ? now : null;
+    }, 30_000, 100);
+    const gone = before.filter((p) => !after.includes(p));
+    expect(gone).toHaveLength(1);
+    expect(existsSync(`/proc/${gone[0]}`)).toBe(false);
+
+    const cheap = await predict(hogEp, [{ n: 3 }]);
     expect(cheap.status, JSON.stringify(cheap.json)).toBe(200);
     expect(cheap.json.predictions).toEqual([3]);
   }, 120_000);

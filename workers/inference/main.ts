@@ -37,6 +37,7 @@ const models = new ModelHost(new LocalArtifactStore(env.ARTIFACT_DIR), choice.pr
   intraOpThreads: env.INFERENCE_INTRA_OP_THREADS,
   batchTimeoutMs: env.INFERENCE_BATCH_TIMEOUT_MS,
   loadTimeoutMs: env.INFERENCE_LOAD_TIMEOUT_MS,
+  maxMemoryMb: env.INFERENCE_SESSION_MAX_MEMORY_MB,
   onRestart: (version, reason) => log.warn({ version, reason }, "model version's session process replaced"),
   observe: (version) => (rows, _requests, seconds) => {
     metrics.batchRows.observe({ version }, rows);

@@ -68,8 +68,9 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     for (const w of replicas) {
       try {
         const r = await forwarder.send(w, variant.versionId, feeds);
-        // 504: the model ran past its time limit on the worker, its own fault: no other replica is tried
-        if ("error" in r) throw new HttpError(r.error.status === 400 || r.error.status === 504 ? r.error.status : 500, r.error.code, r.error.message);
+        // 504: the model ran past its time limit on the worker, 503 model_memory: past its memory limit; its own
+        // fault either way: no other replica is tried
+        if ("error" in r) throw new HttpError(r.error.status === 400 || r.error.status === 504 || r.error.code === "model_memory" ? r.error.status : 500, r.error.code, r.error.message);
         return r.outputs;
       } catch (err) {
         if (!(err instanceof RetryableError)) throw err;

@@ -23,6 +23,8 @@ export type ModelHostOptions = {
   batchTimeoutMs: number;
   /** per session creation in a fresh process */
   loadTimeoutMs: number;
+  /** resident memory of a version's session process; past it its batch fails with 503 and the process is replaced */
+  maxMemoryMb: number;
   observe?: (versionId: string) => BatchObserver;
   onRestart?: (versionId: string, reason: string) => void;
 };
@@ -70,7 +72,7 @@ export class ModelHost {
 
   private async open(versionId: string, sha256: string, batching: Batching): Promise<Loaded> {
     const session = await IsolatedSession.open(
-      { file: this.store.localPath(sha256), providers: this.providers, intraOpThreads: this.opts.intraOpThreads, loadTimeoutMs: this.opts.loadTimeoutMs, batchTimeoutMs: this.opts.batchTimeoutMs },
+      { file: this.store.localPath(sha256), providers: this.providers, intraOpThreads: this.opts.intraOpThreads, loadTimeoutMs: this.opts.loadTimeoutMs, batchTimeoutMs: this.opts.batchTimeoutMs, maxMemoryMb: this.opts.maxMemoryMb },
       (reason) => this.opts.onRestart?.(versionId, reason),
     );
     try {

@@ -10,7 +10,7 @@ import { InputError, oipDatatype } from "../../shared/tensors";
 import { HttpError, parseJson, readBody, sendError, sendJson } from "../http";
 import { Overloaded } from "./batcher";
 import { ModelHost, UnknownVersion } from "./model-host";
-import { ModelTimeout } from "./session-runner";
+import { ModelMemory, ModelTimeout } from "./session-runner";
 import { z } from "zod";
 
 const loadSchema = z.object({ versionId: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/), batching: batchingSchema.default(DEFAULT_BATCHING) });
@@ -129,5 +129,6 @@ function errorOf(err: Error): { status: number; code: string; message: string } 
   if (err instanceof Overloaded) return { status: 503, code: "overloaded", message: err.message };
   // the model's own fault: the gateway passes it on and does not try another replica
   if (err instanceof ModelTimeout) return { status: 504, code: "model_timeout", message: err.message };
+  if (err instanceof ModelMemory) return { status: 503, code: "model_memory", message: err.message };
   return { status: 500, code: "inference_failed", message: String(err.message ?? err).split("\n")[0].slice(0, 300) };
 }

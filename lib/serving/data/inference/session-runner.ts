@@ -2,6 +2,9 @@
 // blocks the worker's event loop, with a time limit per load and per batch. A batch past its limit
 // fails with ModelTimeout and the process is killed: onnxruntime's native run cannot be interrupted
 // (terminating a worker thread inside session.run aborts the whole worker), a process can be.
+// Its resident memory is watched too (every 25 ms, lib/proc/watch-rss.ts): past maxMemoryMb the
+// process is killed and its in-flight batches fail with ModelMemory, so a model that sizes tensors
+// from an input cannot starve the other versions on the worker.
 // IsolatedSession replaces a killed or crashed process with a fresh, warmed-up one.
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -9,15 +12,18 @@ import type { Signature } from "../../../onnx/signature";
 import { warmupFeeds, type Feeds, type Outputs } from "../../shared/tensors";
 import { feedsToWire, wireToOutputs, type FromSession, type SessionConfig, type ToSession, type WireFeeds } from "./session-protocol";
 import { modelProcessEnv } from "../../../env/model-process-env";
+import { watchRss } from "../../../proc/watch-rss";
 
 const SCRIPT = fileURLToPath(new URL("./session-process.ts", import.meta.url));
 
 /** The model did not finish a batch within its limit (the client gets 504). */
 export class ModelTimeout extends Error {}
+/** The model's process used more resident memory than its limit and was killed (the client gets 503). */
+export class ModelMemory extends Error {}
 /** The session process is gone (killed after a timeout, or crashed). */
 export class SessionExited extends Error {}
 
-export type SessionOptions = SessionConfig & { loadTimeoutMs: number; batchTimeoutMs: number };
+export type SessionOptions = SessionConfig & { loadTimeoutMs: number; batchTimeoutMs: number; maxMemoryMb: number };
 
 type Pending = { resolve: (o: WireFeeds) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
 
@@ -25,8 +31,19 @@ export class SessionProcess {
   private pending = new Map<number, Pending>();
   private nextId = 1;
   private gone: string | null = null;
+  private overMemory: ModelMemory | null = null;
+  private readonly stopWatch: () => void;
 
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(private readonly child: ChildProcess, maxMemoryMb: number) {
+    this.stopWatch = watchRss({
+      pid: child.pid,
+      maxMb: maxMemoryMb,
+      onOver: () => {
+        this.overMemory = new ModelMemory(`the model used more than ${maxMemoryMb} MB (INFERENCE_SESSION_MAX_MEMORY_MB) and was stopped`);
+        this.fail(this.overMemory);
+        this.kill();
+      },
+    });
     child.on("message", (m: FromSession) => {
       if (m.type !== "result" && m.type !== "run_failed") return;
       const p = this.pending.get(m.id);
@@ -44,7 +61,7 @@ export class SessionProcess {
   static async start(opts: SessionOptions): Promise<{ proc: SessionProcess; signature: Signature }> {
     // The worker runs under tsx; fork passes its loader on (process.execArgv) to the child.
     const child = fork(SCRIPT, [], { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"], env: modelProcessEnv() as NodeJS.ProcessEnv });
-    const proc = new SessionProcess(child);
+    const proc = new SessionProcess(child, opts.maxMemoryMb);
     try {
       const signature = await new Promise<Signature>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`loading the model took longer than ${opts.loadTimeoutMs} ms (INFERENCE_LOAD_TIMEOUT_MS)`)), opts.loadTimeoutMs);
@@ -53,7 +70,7 @@ export class SessionProcess {
           if (m.type === "load_failed") reject(new Error(`not a loadable ONNX model: ${m.message}`));
           if (m.type === "loaded" || m.type === "load_failed") clearTimeout(timer);
         });
-        child.once("exit", (code, signal) => { clearTimeout(timer); reject(new Error(`the model's process exited while loading (${signal ?? `code ${code}`})`)); });
+        child.once("exit", (code, signal) => { clearTimeout(timer); reject(proc.overMemory ?? new Error(`the model's process exited while loading (${signal ?? `code ${code}`})`)); });
         const load: ToSession = { type: "load", file: opts.file, providers: opts.providers, intraOpThreads: opts.intraOpThreads };
         child.send(load);
       });
@@ -89,7 +106,8 @@ export class SessionProcess {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
   }
 
-  private fail(err: SessionExited): void {
+  private fail(err: SessionExited | ModelMemory): void {
+    this.stopWatch();
     this.gone ??= err.message;
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
@@ -124,7 +142,7 @@ export class IsolatedSession {
     try {
       return wireToOutputs(await proc.run(feedsToWire(feeds, this.signature), this.opts.batchTimeoutMs));
     } catch (err) {
-      if (err instanceof ModelTimeout || err instanceof SessionExited) this.replace(proc, err.message);
+      if (err instanceof ModelTimeout || err instanceof ModelMemory || err instanceof SessionExited) this.replace(proc, err.message);
       throw err;
     }
   }
