@@ -129,6 +129,24 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
+
+/**
+ * Exactly one of the worker's session processes (those listed in `before`) is gone for good and a new one
+ * stands in its place, and the endpoint's version (an echo of `n`) answers a cheap request again.
+ */
+async function expectReplacedAndServing(before: number[], endpoint: string): Promise<void> {
+  const after = await waitFor("a replacement process", async () => {
+    const now = childPids(worker.p.child.pid!);
+    return now.length === before.length && now.some((p) => !before.includes(p)) ? now : null;
+  }, 30_000, 100);
+  const gone = before.filter((p) => !after.includes(p));
+  expect(gone).toHaveLength(1);
+  expect(existsSync(`/proc/${gone[0]}`)).toBe(false);
+  const cheap = await predict(endpoint, [{ n: 3 }]);
+  expect(cheap.status, JSON.stringify(cheap.json)).toBe(200);
+  expect(cheap.json.predictions).toEqual([3]);
+}
+
 describe("a model cannot stall a shared process", () => {
   it("a batch past the limit gets 504 while another version on the worker and /healthz keep answering; the process is replaced and serves again", async () => {
     const slowEp = await servedEndpoint("slow", [{ version: await push("slow", loopModel()), weight: 100 }]);
@@ -159,17 +177,7 @@ describe("a model cannot stall a shared process", () => {
     expect(Math.max(...healthSeen.map((s) => s.ms))).toBeLessThan(500);
 
     // the slow version's process was killed (not left computing) and replaced; the other's is untouched
-    const after = await waitFor("a replacement process", async () => {
-      const now = childPids(worker.p.child.pid!);
-      return now.length === before.length && now.some((p) => !before.includes(p)) ? now : null;
-    }, 30_000, 100);
-    const gone = before.filter((p) => !after.includes(p));
-    expect(gone).toHaveLength(1);
-    expect(existsSync(`/proc/${gone[0]}`)).toBe(false);
-
-    const cheap = await predict(slowEp, [{ n: 3 }]);
-    expect(cheap.status, JSON.stringify(cheap.json)).toBe(200);
-    expect(cheap.json.predictions).toEqual([3]);
+    await expectReplacedAndServing(before, slowEp);
   }, 120_000);
 
   it("a batch that makes the model allocate past INFERENCE_SESSION_MAX_MEMORY_MB gets 503 model_memory within seconds; the worker stays small, another version keeps answering, the version serves again", async () => {
@@ -197,17 +205,7 @@ describe("a model cannot stall a shared process", () => {
     expect(otherSeen.map((s) => s.status)).toEqual(otherSeen.map(() => 200));
 
     // the hog's process was killed and replaced; the other's is untouched
-    const after = await waitFor("a replacement process", async () => {
-      const now = childPids(worker.p.child.pid!);
-      return now.length === before.length && now.some((p) => !before.includes(p)) ? now : null;
-    }, 30_000, 100);
-    const gone = before.filter((p) => !after.includes(p));
-    expect(gone).toHaveLength(1);
-    expect(existsSync(`/proc/${gone[0]}`)).toBe(false);
-
-    const cheap = await predict(hogEp, [{ n: 3 }]);
-    expect(cheap.status, JSON.stringify(cheap.json)).toBe(200);
-    expect(cheap.json.predictions).toEqual([3]);
+    await expectReplacedAndServing(before, hogEp);
   }, 120_000);
 
   it("an upload that stalls or bloats validation gets 422 naming the limit, while the web keeps answering", async () => {
