@@ -4,6 +4,7 @@
 // 2^31-1. Input schemas use these, so such values are a 400 naming the field, never a failed query.
 // The API re-exports them from lib/api/contracts/shared.ts.
 import { z } from "zod";
+import { isStorableText } from "./storable-text";
 
 export const DB_INT_MIN = -2_147_483_648;
 export const DB_INT_MAX = 2_147_483_647;
@@ -14,12 +15,9 @@ export const dbInt = z.number().int().min(DB_INT_MIN).max(DB_INT_MAX);
 /** The same, from a path or query parameter (text). */
 export const dbIntParam = z.coerce.number().int().min(DB_INT_MIN).max(DB_INT_MAX);
 
-// a surrogate that is not half of a pair
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UNSTORABLE_MESSAGE = "must not contain NUL characters or unpaired UTF-16 surrogates";
 
-/** True when Postgres can store the string as it is. */
-export const isStorableText = (s: string): boolean => !s.includes("\u0000") && !LONE_SURROGATE.test(s);
+export { isStorableText };
 
 /** A string that is stored or compared in a query. Chain the field's own limits: `dbText.min(1).max(100)`. */
 export const dbText = z.string().refine(isStorableText, UNSTORABLE_MESSAGE);

@@ -1,13 +1,10 @@
 // Endpoint keys: data-plane credentials for one endpoint, `sk_…`. Hashed like API tokens (a long
 // random string needs only a fast hash); the gateway looks the hash up in memory per request.
-import { randomBytes } from "node:crypto";
-import { hashToken } from "./token-format";
+import { generateToken, hashToken } from "./token-format";
 
 export const ENDPOINT_KEY_PREFIX = "sk_";
 
-export function generateEndpointKey(): string {
-  return ENDPOINT_KEY_PREFIX + randomBytes(24).toString("base64url");
-}
+export const generateEndpointKey = () => generateToken(ENDPOINT_KEY_PREFIX);
 
 export const hashEndpointKey = hashToken;
 

@@ -2,8 +2,9 @@ import { createHash, randomBytes } from "node:crypto";
 
 export const TOKEN_PREFIX = "sy_";
 
-export function generateToken(): string {
-  return TOKEN_PREFIX + randomBytes(24).toString("base64url");
+/** A new random credential: `prefix` and 24 random bytes (API tokens `sy_…`, endpoint keys `sk_…`). */
+export function generateToken(prefix: string = TOKEN_PREFIX): string {
+  return prefix + randomBytes(24).toString("base64url");
 }
 
 /** Tokens are long random strings, so a fast hash is enough; only the hash is stored. */

@@ -2,8 +2,9 @@
 // anything reaches a session, and batches merged and split again.
 import { describe, expect, it } from "vitest";
 import type { Signature } from "@/lib/onnx/signature";
+import { unstorableText } from "@/lib/db/storable-text";
 import {
-  feedsToColumns, fromInstances, fromOip, InputError, MAX_ROWS, MAX_WARMUP_VALUES, mergeFeeds, oipDatatype, probeRows, splitOutputs, unstorableText, validateFeeds, warmupFeeds, WarmupTooLarge, type Feeds,
+  feedsToColumns, fromInstances, fromOip, InputError, MAX_ROWS, MAX_WARMUP_VALUES, mergeFeeds, oipDatatype, probeRows, splitOutputs, validateFeeds, warmupFeeds, WarmupTooLarge, type Feeds,
 } from "@/lib/serving/shared/tensors";
 import { creditSignature as sig } from "./fixtures";
 

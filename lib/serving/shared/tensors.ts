@@ -1,6 +1,7 @@
 // Request tensors: parsing OIP v2 and `instances` bodies, validating them against a model's
 // signature (so nothing malformed reaches session.run), and merging/splitting batches.
 import type { Signature, TensorSpec } from "../../onnx/signature";
+import { unstorableText } from "../../db/storable-text";
 
 export type TensorData = { shape: number[]; data: (number | string)[] };
 /** One request's inputs, by input name. The first dimension of every input is the batch. */
@@ -60,28 +61,6 @@ function checkTensor(spec: TensorSpec, t: { shape?: unknown; data?: unknown }): 
   return { shape: shape as number[], data: data as (number | string)[] };
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/**
- * Why a string cannot be stored as text (Postgres refuses NUL in text and jsonb, and a lone UTF-16
- * surrogate is not Unicode text at all), or null when it can. Requests are logged, so a string input
- * that could not be stored is refused before it reaches a model or the prediction log.
- */
-export function unstorableText(s: string): string | null {
-  if (s.includes("\u0000")) return "a NUL character (\\u0000)";
-  if (LONE_SURROGATE.test(s)) return "a lone UTF-16 surrogate";
-  return null;
-}
-
-/**
- * The string as the prediction log stores it: unchanged when storable, else its JSON-escaped form
- * (`a\u0000b` → `a\\u0000b`, a lone surrogate → `\\udc00`). Model outputs are not checked like inputs
- * (onnxruntime returns whatever the model makes, NUL included); the client gets them as they are, the log
- * this marker, so the record is stored instead of dead-lettered.
- */
-export function storableText(s: string): string {
-  return unstorableText(s) ? JSON.stringify(s).slice(1, -1) : s;
-}
 
 /** OIP v2 request body → raw inputs by name (checked for datatype here, the rest by validateFeeds). */
 export function fromOip(body: unknown, sig: Signature): Record<string, unknown> {

@@ -2,7 +2,7 @@
 // hashes the routing table holds (one SHA-256 and one Map lookup; no Postgres, no Redis per request),
 // and a per-key rate limit kept in this gateway's memory (rate-limiter-flexible): with n gateways
 // behind a load balancer a key gets up to n times the rate, and no request waits on Redis for it.
-import { timingSafeEqual } from "node:crypto";
+import { sameSecret } from "../../../secrets";
 import type { IncomingMessage } from "node:http";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { ENDPOINT_KEY_PREFIX, hashEndpointKey } from "../../../tokens/endpoint-key-format";
@@ -78,8 +78,5 @@ export class EndpointAuth {
 /** Whether a request carries `Authorization: Bearer <token>` for exactly this token (compared in constant time). */
 export function hasBearer(req: IncomingMessage, token: string): boolean {
   const m = BEARER.exec(req.headers.authorization ?? "");
-  if (!m) return false;
-  const a = Buffer.from(m[1]);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return m !== null && sameSecret(m[1], token);
 }

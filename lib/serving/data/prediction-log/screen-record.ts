@@ -1,7 +1,7 @@
 // Screening a prediction record before it reaches Postgres: every string in it (ids, names, the error,
 // input and output values and their column names) must be storable text. One NUL in a record would
 // otherwise make Postgres refuse its whole batch, and ingest would bisect to find it.
-import { unstorableText } from "../../shared/tensors";
+import { unstorableText } from "../../../db/storable-text";
 import type { PredictionRecord } from "./record";
 
 /** Where and why a record cannot be stored (`out.label[3]: a NUL character (\u0000)`), or null when it can. */
