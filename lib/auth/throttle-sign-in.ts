@@ -43,6 +43,20 @@ function limiters(redis: Redis): Limiters {
   return l;
 }
 
+/**
+ * Waits (briefly) for a client that is still connecting: with `rejectIfRedisNotReady` the limiter counts
+ * in memory while Redis is not ready, and a web process's first attempts would otherwise land in memory
+ * and the next ones in Redis, each store seeing only part of an account's failures.
+ */
+async function untilReady(redis: Redis, ms = 1_000): Promise<void> {
+  if (redis.status === "ready" || redis.status === "end") return;
+  await new Promise<void>((resolve) => {
+    const done = () => { clearTimeout(timer); redis.off("ready", done); resolve(); };
+    const timer = setTimeout(done, ms);
+    redis.once("ready", done);
+  });
+}
+
 /** The email as typed, normalised as sign-in does, and bounded (it is echoed into audit rows). */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase().slice(0, 320);
 const keysOf = (a: SignInAttempt): Partial<Record<ThrottledBy, string>> => ({
@@ -53,6 +67,7 @@ const BY: ThrottledBy[] = ["account", "address"];
 
 /** Counts one attempt; refuses it (counting nothing) when the account or the address is over its failures. */
 export async function beginSignIn(opts: { redis: Redis; attempt: SignInAttempt }): Promise<SignInVerdict> {
+  await untilReady(opts.redis);
   const l = limiters(opts.redis);
   const keys = keysOf(opts.attempt);
   const by = BY.filter((b) => keys[b] !== undefined);
