@@ -14,8 +14,9 @@ import type { Environment } from "../serving/shared/environments";
  * - `production`: the least role when the resource is a production endpoint (tokens, which act as {@link TOKEN_ROLE}, included).
  * - `does`: what the action is, in words, for messages.
  *
- * Approvers may do everything engineers may; the approvals themselves come with promotions. Production endpoints
- * stay admin-only until then.
+ * Approvers may do everything engineers may, and decide on promotions. A traffic change on a production endpoint
+ * becomes a promotion (lib/governance), which the team's release policy gates; creating production endpoints and
+ * their keys stays with admins.
  */
 export const POLICY = {
   "model.read":      { role: "viewer",   token: "read",   does: "read models, versions and artifacts" },
@@ -34,6 +35,17 @@ export const POLICY = {
   "token.manage":    { role: "admin",    token: false,    does: "create or revoke API tokens" },
   "deadletter.read":  { role: "admin",    token: false,    does: "read the team's dead-lettered prediction records" },
   "password.change": { role: "viewer",   token: false,    does: "change your own password" },
+  "promotion.read":    { role: "viewer",   token: "read",   does: "read promotions and their evidence" },
+  "promotion.request": { role: "engineer", token: "deploy", does: "request promotions" },
+  "promotion.cancel":  { role: "engineer", token: "deploy", does: "cancel promotions" },
+  "promotion.decide":  { role: "approver", token: false,    does: "approve or reject promotions (a person must decide)" },
+  "policy.read":       { role: "viewer",   token: "read",   does: "read release policies" },
+  "policy.manage":     { role: "admin",    token: false,    does: "change release policies" },
+  "channel.read":      { role: "admin",    token: false,    does: "list notification channels" },
+  "channel.manage":    { role: "admin",    token: false,    does: "create, test or delete notification channels" },
+  "delivery.read":     { role: "admin",    token: false,    does: "read notification deliveries" },
+  "delivery.redeliver": { role: "admin",   token: false,    does: "redeliver notifications" },
+  "audit.verify":      { role: "admin",    token: false,    does: "verify the audit chain" },
 } as const satisfies Record<string, Rule>;
 
 export type Rule = { role: Role; token: Scope | false; production?: Role; does: string };
@@ -44,8 +56,11 @@ export const ruleOf = (action: Action): Rule => POLICY[action];
 /** API tokens act with this role, limited by their scopes. */
 export const TOKEN_ROLE: Role = "engineer";
 
-/** What about the resource can change the answer. */
-export type Resource = { environment?: Environment };
+/**
+ * What about the resource can change the answer: its environment (production rules), and a least role
+ * the resource's own rules ask for (a release policy's approver role).
+ */
+export type Resource = { environment?: Environment; atLeast?: Role };
 
 /** What the policy needs to know about the caller. */
 export type Who = Pick<Principal, "kind" | "role" | "scopes" | "teamSlug">;
@@ -68,6 +83,7 @@ export function can(who: Who, action: Action, resource?: Resource): Decision {
   if (rule.production && resource?.environment === "production" && !roleAtLeast(role, rule.production)) {
     return deny(`this needs the ${rule.production} role for production endpoints; ${as}`);
   }
+  if (resource?.atLeast && !roleAtLeast(role, resource.atLeast)) return deny(`the team's release policy lets ${resource.atLeast}s and above do this; ${as}`);
   return ALLOW;
 }
 

@@ -40,6 +40,17 @@ token.read                  -      -        -        Y     -        -         - 
 token.manage                -      -        -        Y     -        -         -          -
 deadletter.read             -      -        -        Y     -        -         -          -
 password.change             Y      Y        Y        Y     -        -         -          -
+promotion.read              Y      Y        Y        Y     Y        -         -          Y
+promotion.request           -      Y        Y        Y     -        -         Y          Y
+promotion.cancel            -      Y        Y        Y     -        -         Y          Y
+promotion.decide            -      -        Y        Y     -        -         -          -
+policy.read                 Y      Y        Y        Y     Y        -         -          Y
+policy.manage               -      -        -        Y     -        -         -          -
+channel.read                -      -        -        Y     -        -         -          -
+channel.manage              -      -        -        Y     -        -         -          -
+delivery.read               -      -        -        Y     -        -         -          -
+delivery.redeliver          -      -        -        Y     -        -         -          -
+audit.verify                -      -        -        Y     -        -         -          -
 `;
 
 function actual(): string {
@@ -80,8 +91,8 @@ describe("the permission matrix", () => {
     }
   });
 
-  it("gives approvers exactly what engineers have until approvals arrive", () => {
-    for (const action of ACTIONS) {
+  it("gives approvers what engineers have, and the decision on promotions", () => {
+    for (const action of ACTIONS.filter((a) => a !== "promotion.decide")) {
       for (const resource of [undefined, { environment: "staging" as const }, { environment: "production" as const }]) {
         expect(can(person("approver"), action, resource).allowed, action).toBe(can(person("engineer"), action, resource).allowed);
       }
@@ -98,7 +109,8 @@ describe("the permission matrix", () => {
 
   it("treats a token as its own role whatever its principal says", () => {
     const claimsAdmin: Who = { ...token("read", "write", "deploy"), role: "admin" };
-    expect(can(claimsAdmin, "traffic.change", { environment: "production" }).allowed).toBe(false);
+    expect(can(claimsAdmin, "endpoint.create", { environment: "production" }).allowed).toBe(false);
+    expect(can(claimsAdmin, "promotion.decide").allowed).toBe(false);
     expect(can(claimsAdmin, "token.manage").allowed).toBe(false);
   });
 });
@@ -112,14 +124,16 @@ describe("reasons", () => {
   it("say what is missing, as the 403 message", () => {
     expect(reason(person("viewer"), "model.create")).toBe('this needs the engineer role; you are viewer in team "demo"');
     expect(reason(person("engineer"), "member.manage")).toBe('this needs the admin role; you are engineer in team "demo"');
-    expect(reason(person("approver"), "traffic.change", { environment: "production" })).toBe('this needs the admin role for production endpoints; you are approver in team "demo"');
+    expect(reason(person("approver"), "endpointkey.manage", { environment: "production" })).toBe('this needs the admin role for production endpoints; you are approver in team "demo"');
+    expect(reason(person("approver"), "promotion.decide", { atLeast: "admin" })).toBe('the team\'s release policy lets admins and above do this; you are approver in team "demo"');
+    expect(reason(token("read", "write", "deploy"), "promotion.decide")).toBe("API tokens cannot approve or reject promotions (a person must decide); sign in instead");
     expect(reason(person("engineer"), "endpoint.create", { environment: "production" })).toBe('this needs the admin role for production endpoints; you are engineer in team "demo"');
     expect(reason(token("read"), "model.create")).toBe('this token lacks the "write" scope');
     expect(reason(token("read", "write"), "traffic.change")).toBe('this token lacks the "deploy" scope');
-    expect(reason(token("read", "deploy"), "traffic.change", { environment: "production" })).toBe(`this needs the admin role for production endpoints; API tokens act as ${TOKEN_ROLE} in team "demo"`);
+    expect(reason(token("read", "deploy"), "endpoint.create", { environment: "production" })).toBe(`this needs the admin role for production endpoints; API tokens act as ${TOKEN_ROLE} in team "demo"`);
     expect(reason(token("read", "write", "deploy"), "token.manage")).toBe("API tokens cannot create or revoke API tokens; sign in instead");
     expect(reason(token("read", "write", "deploy"), "member.manage")).toBe("API tokens cannot manage members; sign in instead");
-    expect(reason(person("admin"), "traffic.change", { environment: "production" })).toBeNull();
+    expect(reason(person("admin"), "endpoint.create", { environment: "production" })).toBeNull();
   });
 
   it("become a forbidden AppError through ensureCan", () => {
