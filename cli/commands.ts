@@ -4,6 +4,8 @@ import type { Client } from "./client";
 import { intFlag, UsageError, wholeNumber } from "./errors";
 import type { ResponseOf } from "../lib/api/contract";
 import type * as contracts from "../lib/api/contracts/models";
+import type * as promotions from "../lib/api/contracts/promotions";
+import { describePromotion } from "./describe-promotion";
 
 import type { Flags } from "./flags";
 export type Out = (line: string) => void;
@@ -65,7 +67,11 @@ export async function versionsList(api: Client, [model]: string[], _f: Flags, ou
 export async function aliasSet(api: Client, [model, alias, version]: string[], _f: Flags, out: Out) {
   if (!model || !alias || !version) throw new UsageError("usage: alias set <model> <alias> <version>");
   const number = wholeNumber("<version>", version.replace(/^v/, ""), { min: 1 });
-  const r = await api.request("PUT", `/api/v1/models/${encodeURIComponent(model)}/aliases/${encodeURIComponent(alias)}`, { version: number });
+  const r = await api.request<ResponseOf<typeof contracts.setAlias> | { promotion: ResponseOf<typeof promotions.requestPromotion> }>("PUT", `/api/v1/models/${encodeURIComponent(model)}/aliases/${encodeURIComponent(alias)}`, { version: number });
+  if ("promotion" in r) {
+    out(`${model}@${alias} is protected: ${describePromotion(r.promotion)}`);
+    return r;
+  }
   out(`${model}@${alias} -> v${number}`);
   return r;
 }

@@ -1,4 +1,5 @@
 import type { Client } from "./client";
+import { describePromotion } from "./describe-promotion";
 import type { Out } from "./commands";
 import { CommandFailed, intFlag, oneOf, UsageError, wholeNumber } from "./errors";
 import type { ResponseOf } from "../lib/api/contract";
@@ -95,7 +96,13 @@ export async function trafficSet(api: Client, [endpoint]: string[], f: Flags, ou
     ...(strategy === "canary" ? { canary: canaryPlan(f) } : {}),
     ...(f.reason ? { reason: f.reason } : {}),
   };
-  const d = await api.request<ResponseOf<typeof endpoints.setTraffic>>("PUT", `/api/v1/endpoints/${encodeURIComponent(endpoint)}/traffic`, body);
+  const r = await api.request<ResponseOf<typeof endpoints.setTraffic>>("PUT", `/api/v1/endpoints/${encodeURIComponent(endpoint)}/traffic`, body);
+  if ("promotion" in r) {
+    // a production endpoint: the change waits for the release policy's approvals
+    out(describePromotion(r.promotion));
+    return r;
+  }
+  const d = r;
   out(`deployment ${d.id} (${d.strategy}) ${d.queued ? "queued" : "recorded; it starts when the job workers reach Redis"}`);
   if (f.wait) return waitDeployment(api, d.id, out, timeoutSeconds);
   return d;
@@ -134,3 +141,4 @@ export async function waitDeployment(api: Client, id: string, out: Out, timeoutS
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }
+

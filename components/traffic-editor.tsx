@@ -28,7 +28,8 @@ export function TrafficEditor({ team, endpoint, current, disabled }: { team: str
       method: "PUT",
       body: { variants: rows, strategy, ...(strategy === "canary" ? { canary: { steps: [10, 50], bakeSeconds: bake } } : {}), ...(strategy === "blue_green" ? { blueGreen: { rollbackWindowSeconds: bake } } : {}) },
     }),
-    onSuccess: (d) => router.push(`/t/${team}/deployments/${d.id}`),
+    // a production endpoint answers with the promotion that waits for approval
+    onSuccess: (d) => router.push("promotion" in d ? `/t/${team}/promotions/${d.promotion.id}` : `/t/${team}/deployments/${d.id}`),
   });
 
   const total = rows.filter((r) => r.role !== "shadow").reduce((s, r) => s + (Number.isFinite(r.weight) ? r.weight : 0), 0);

@@ -20,6 +20,8 @@ export type Contract = {
   multipart?: Record<string, { type: "file" | "json"; description: string }>;
   response?: z.ZodType;
   status?: number;
+  /** A second answer, 202 Accepted with this body: the change needs a promotion (governance) instead of acting. */
+  accepted?: { response: z.ZodType; description: string };
   /** Where the domain function's input sits in the request, to name an error's field (default "body"). */
   fieldsIn?: string;
   /** Content type of a non-JSON answer, such as an artifact download. */

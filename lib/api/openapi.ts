@@ -66,6 +66,7 @@ function operation(name: string, c: Contract, bodyName: (s: z.ZodType) => string
       [status]: c.produces
         ? { description: "file", content: { [c.produces]: { schema: { type: "string", format: "binary" } } } }
         : { description: "success", ...(c.response ? { content: { "application/json": { schema: ref(bodyName(c.response)) } } } : {}) },
+      ...(c.accepted ? { "202": { description: c.accepted.description, content: { "application/json": { schema: ref(bodyName(c.accepted.response)) } } } } : {}),
       ...Object.fromEntries(errorsOf(c).map((e) => [ERROR_RESPONSES[e].status, { $ref: `#/components/responses/${e}` }])),
     },
   };
@@ -183,6 +184,7 @@ export function buildOpenApi(version: string, contracts: [string, Contract][] = 
   for (const [name, c] of contracts) {
     if (c.body) requests.add(nameOf(c.body, `${pascal(name)}Request`));
     if (c.response) responses.add(nameOf(c.response, `${pascal(name)}Response`));
+    if (c.accepted) responses.add(nameOf(c.accepted.response, `${pascal(name)}Accepted`));
     if (c.multipart) extra[`${pascal(name)}Request`] = multipartSchema(c.multipart);
   }
   for (const [s, id] of names) registry.add(s, { id });

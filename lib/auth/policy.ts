@@ -25,7 +25,7 @@ export const POLICY = {
   "alias.set":       { role: "engineer", token: "write",  does: "point aliases at versions" },
   "endpoint.read":   { role: "viewer",   token: "read",   does: "read endpoints and their metrics" },
   "endpoint.create": { role: "engineer", token: "deploy", does: "create endpoints", production: "admin" },
-  "traffic.change":  { role: "engineer", token: "deploy", does: "change an endpoint's traffic", production: "admin" },
+  "traffic.change":  { role: "engineer", token: "deploy", does: "change an endpoint's traffic (a production endpoint's through a promotion)" },
   "endpointkey.manage": { role: "engineer", token: "deploy", does: "create or revoke endpoint keys and set whether an endpoint needs one", production: "admin" },
   "deployment.read": { role: "viewer",   token: "read",   does: "read deployments" },
   "audit.read":      { role: "viewer",   token: "read",   does: "read the audit log" },

@@ -1,4 +1,4 @@
-import type { Db } from "../db/client";
+import type { Db, Prisma } from "../db/client";
 import type { Actor } from "../auth/principal";
 import { recordAudit } from "../audit/record-audit";
 import { findVersion } from "./find-model";
@@ -7,19 +7,22 @@ import { findVersion } from "./find-model";
 export async function setAlias(opts: { db: Db; teamId: string; modelName: string; alias: string; version: number; actor: Actor }) {
   return opts.db.$transaction(async (tx) => {
     const { model, version } = await findVersion(tx, opts.teamId, opts.modelName, opts.version);
-    const before = await tx.alias.findUnique({ where: { modelId_name: { modelId: model.id, name: opts.alias } }, include: { version: { select: { number: true } } } });
-    const row = await tx.alias.upsert({
-      where: { modelId_name: { modelId: model.id, name: opts.alias } },
-      create: { modelId: model.id, name: opts.alias, versionId: version.id },
-      update: { versionId: version.id },
-    });
-    const after = { model: model.name, alias: opts.alias, version: version.number };
-    if (before?.versionId !== version.id) {
-      await recordAudit(tx, {
-        teamId: opts.teamId, actor: opts.actor, action: "alias.set", resourceType: "alias", resourceId: row.id,
-        before: before ? { model: model.name, alias: opts.alias, version: before.version.number } : null, after,
-      });
-    }
-    return after;
+    return moveAlias(tx, { teamId: opts.teamId, model, version, alias: opts.alias, actor: opts.actor });
   });
+}
+
+/** The move itself, inside the caller's transaction (a direct change, or an approved promotion). */
+export async function moveAlias(tx: Prisma.TransactionClient, o: { teamId: string; model: { id: string; name: string }; version: { id: string; number: number }; alias: string; actor: Actor; promotionId?: string }) {
+  const where = { modelId_name: { modelId: o.model.id, name: o.alias } };
+  const before = await tx.alias.findUnique({ where, include: { version: { select: { number: true } } } });
+  const row = await tx.alias.upsert({ where, create: { modelId: o.model.id, name: o.alias, versionId: o.version.id }, update: { versionId: o.version.id } });
+  const after = { model: o.model.name, alias: o.alias, version: o.version.number };
+  if (before?.versionId !== o.version.id) {
+    await recordAudit(tx, {
+      teamId: o.teamId, actor: o.actor, action: "alias.set", resourceType: "alias", resourceId: row.id,
+      before: before ? { model: o.model.name, alias: o.alias, version: before.version.number } : null,
+      after: o.promotionId ? { ...after, promotion: o.promotionId } : after,
+    });
+  }
+  return after;
 }

@@ -28,8 +28,7 @@ alias.set                   -      Y        Y        Y     -        Y         - 
 endpoint.read               Y      Y        Y        Y     Y        -         -          Y
 endpoint.create staging     -      Y        Y        Y     -        -         Y          Y
 endpoint.create production  -      -        -        Y     -        -         -          -
-traffic.change staging      -      Y        Y        Y     -        -         Y          Y
-traffic.change production   -      -        -        Y     -        -         -          -
+traffic.change              -      Y        Y        Y     -        -         Y          Y
 endpointkey.manage staging  -      Y        Y        Y     -        -         Y          Y
 endpointkey.manage production -    -        -        Y     -        -         -          -
 deployment.read             Y      Y        Y        Y     Y        -         -          Y

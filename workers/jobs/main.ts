@@ -16,6 +16,7 @@ import { reconcileDeploymentsJob } from "../../lib/jobs/definitions/reconcile-de
 import { healPlacementsJob } from "../../lib/jobs/definitions/heal-placements";
 import { predictionLogMaintenanceJob } from "../../lib/jobs/definitions/prediction-log-maintenance";
 import { collectArtifactsJob } from "../../lib/jobs/definitions/collect-artifacts";
+import { maintainPromotionsJob } from "../../lib/jobs/definitions/maintain-promotions";
 import { LocalArtifactStore } from "../../lib/storage/artifact-store";
 import { IngestConsumer } from "../../lib/serving/data/prediction-log/ingest-consumer";
 import { REDIS_KEYS } from "../../lib/redis-keys";
@@ -34,6 +35,7 @@ const JOBS: JobRegistration[] = [
   { job: healPlacementsJob, every: env.JOBS_HEAL_MS },
   { job: predictionLogMaintenanceJob, every: env.PREDICTION_LOG_MAINTENANCE_MS },
   { job: collectArtifactsJob, every: env.ARTIFACT_GC_MS },
+  { job: maintainPromotionsJob, every: env.JOBS_PROMOTIONS_MS },
 ];
 
 const workers = startJobWorkers({

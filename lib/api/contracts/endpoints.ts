@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineContract } from "../contract";
+import { promotionAccepted } from "./promotions";
 import { dbIntParam, dbText, named, slugName } from "./shared";
 import { stickySchema, trafficRequestSchema, variantRequestSchema } from "../../serving/control/endpoints/traffic-request";
 import { STEP_KINDS, STEP_STATUSES } from "../../serving/control/deployments/plan";
@@ -22,6 +23,7 @@ export const deploymentView = named("Deployment", z.object({
   id: z.string(), endpoint: z.string().nullable(), strategy: z.enum(DEPLOYMENT_STRATEGIES), status: z.enum(DEPLOYMENT_STATUSES),
   steps: z.array(stepView), currentStep: z.number(), from: routeSummary, to: routeSummary, error: z.string().nullable(), rollbackReason: z.string().nullable(),
   reason: z.string(), createdBy: z.string(), createdAt: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable(),
+  promotionId: z.string().nullable().describe("the promotion this deployment carries out, if it went through one"),
 }));
 const endpointView = named("Endpoint", z.object({
   name: z.string(), environment: z.enum(ENVIRONMENTS), description: z.string(),
@@ -52,9 +54,9 @@ export const getEndpoint = defineContract({
 
 export const setTraffic = defineContract({
   method: "PUT", path: "/api/v1/endpoints/{endpoint}/traffic",
-  summary: "Ask for a new traffic split; answers 202 with the deployment that carries it out", tag: "endpoints",
+  summary: "Ask for a new traffic split; answers 202 with the deployment that carries it out, or, for a production endpoint, with the promotion that will once approved", tag: "endpoints",
   auth: { action: "traffic.change" }, params: endpointParams, body: trafficRequestSchema,
-  response: deploymentView.extend({ queued: z.boolean() }), status: 202,
+  response: z.union([deploymentView.extend({ queued: z.boolean() }), promotionAccepted]), status: 202,
 });
 
 export const endpointMetrics = defineContract({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineContract } from "../contract";
+import { promotionAccepted } from "./promotions";
 import { dbInt, dbText, modelParams, named, signatureSchema, slugName, versionParams } from "./shared";
 
 export const modelView = named("Model", z.object({
@@ -109,10 +110,11 @@ export const downloadArtifact = defineContract({
 export const setAlias = defineContract({
   method: "PUT",
   path: "/api/v1/models/{model}/aliases/{alias}",
-  summary: "Point an alias (champion, challenger, any name) at a version",
+  summary: "Point an alias (champion, challenger, any name) at a version; a protected alias answers 202 with the promotion that will move it",
   tag: "versions",
   auth: { action: "alias.set" },
   params: z.object({ model: slugName, alias: slugName }),
   body: z.object({ version: dbInt.positive() }).strict(),
   response: z.object({ model: z.string(), alias: z.string(), version: z.number() }),
+  accepted: { response: promotionAccepted, description: "the alias is protected by the production release policy: the promotion that will move it once approved" },
 });

@@ -13,6 +13,7 @@ import { canaryRouting, newVariants, planSchema, stepsSchema, type Plan, type St
 import { PlacementError, placeVariants, unloadVersions, verifyVariants } from "./placement";
 import { announceRouting, writeRouting } from "./switch-routing";
 import { readJson, toJson } from "../../../db/json";
+import { followDeployment } from "../../../governance/follow-deployment";
 import { ACTIVE_STATUSES, DeploymentStatus, isFinished, type FinishedStatus } from "../../shared/deployment-status";
 
 export type RunnerDeps = {
@@ -157,6 +158,7 @@ async function finish(
     });
     if (restore) await writeRouting(tx, d.endpointId, restore);
     await recordAudit(tx, { teamId, actor: SYSTEM_ACTOR, action: `deployment.${status}`, resourceType: "deployment", resourceId: id, after: { endpoint: d.endpoint.name, status, ...extra } });
+    await followDeployment(tx, { id, status, ...extra });
     return d;
   });
   if (restore) await announceRouting(deps.redis, d.endpointId);

@@ -28,14 +28,14 @@ export async function findEndpoint(db: Db, teamId: string, name: string) {
 export async function getEndpoint(opts: { db: Db; redis: Redis; clusterSecret: string; teamId: string; name: string }) {
   const e = await findEndpoint(opts.db, opts.teamId, opts.name);
   const [deployments, workers] = await Promise.all([
-    opts.db.deployment.findMany({ where: { endpointId: e.id }, orderBy: { createdAt: "desc" }, take: 20 }),
+    opts.db.deployment.findMany({ where: { endpointId: e.id }, orderBy: { createdAt: "desc" }, take: 20, include: { promotion: { select: { id: true } } } }),
     workersOrNone(opts.redis, opts.clusterSecret),
   ]);
   return { ...toEndpointView(e, workers, deployments[0] ? toDeploymentView(deployments[0]) : null), deployments: deployments.map(toDeploymentView) };
 }
 
 export async function getDeployment(opts: { db: Db; teamId: string; id: string }) {
-  const d = await opts.db.deployment.findFirst({ where: { id: opts.id, endpoint: { teamId: opts.teamId } }, include: { endpoint: { select: { name: true } } } });
+  const d = await opts.db.deployment.findFirst({ where: { id: opts.id, endpoint: { teamId: opts.teamId } }, include: { endpoint: { select: { name: true } }, promotion: { select: { id: true } } } });
   if (!d) throw notFound(`deployment "${opts.id}"`);
   return toDeploymentView(d);
 }

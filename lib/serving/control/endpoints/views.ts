@@ -5,6 +5,7 @@ type DeploymentRow = {
   id: string; strategy: string; status: string; steps: unknown; currentStep: number; fromRouting: unknown; toRouting: unknown;
   error: string | null; rollbackReason: string | null; reason: string; createdBy: string; createdAt: Date; startedAt: Date | null; finishedAt: Date | null;
   endpoint?: { name: string };
+  promotion?: { id: string } | null;
 };
 
 export function toDeploymentView(d: DeploymentRow) {
@@ -24,6 +25,8 @@ export function toDeploymentView(d: DeploymentRow) {
     createdAt: d.createdAt.toISOString(),
     startedAt: d.startedAt?.toISOString() ?? null,
     finishedAt: d.finishedAt?.toISOString() ?? null,
+    /** the promotion this deployment carries out, when it went through one */
+    promotionId: d.promotion?.id ?? null,
   };
 }
 export type DeploymentView = ReturnType<typeof toDeploymentView>;

@@ -1,0 +1,7 @@
+import { route } from "@/lib/api/handle";
+import * as c from "@/lib/api/contracts/promotions";
+import { decidePromotion } from "@/lib/governance/decide-promotion";
+
+export const POST = route(c.approvePromotion, ({ req, principal, params, body, services }) =>
+  decidePromotion({ db: services.db, redisUrl: services.config.redisUrl, principal, id: params.id, decision: "approve", comment: body.comment, via: req.headers.get("authorization") ? "api" : "web" }),
+);

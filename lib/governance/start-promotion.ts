@@ -1,0 +1,69 @@
+// Carries out an approved promotion: takes the evidence again and, when it still hashes the same,
+// records the deployment (traffic) or moves the alias. A promotion whose endpoint is busy with
+// another deployment stays approved; promotions maintenance tries again.
+import type { Db } from "../db/client";
+import { SYSTEM_ACTOR, type Actor } from "../auth/principal";
+import { AppError } from "../errors";
+import { readJson } from "../db/json";
+import { moveAlias } from "../registry/set-alias";
+import { createDeployment, lockEndpointForDeployment } from "../serving/control/deployments/create-deployment";
+import { collectEvidence, type PromotionTarget } from "./collect-evidence";
+import { describeChange, evidenceSchema, hashEvidence, type Evidence } from "./evidence";
+import { readPolicy } from "./read-policy";
+import { targetOfPromotion } from "./resolve-target";
+import { transition } from "./transition";
+import { afterCommit } from "./after-commit";
+
+export type StartOutcome = "deploying" | "deployed" | "waiting" | "stale" | "not_approved";
+
+export async function startPromotion(opts: { db: Db; redisUrl: string; promotionId: string; actor?: Actor; now?: Date }): Promise<StartOutcome> {
+  const { db } = opts;
+  const actor = opts.actor ?? SYSTEM_ACTOR;
+  const p = await db.promotion.findUnique({ where: { id: opts.promotionId } });
+  if (!p || p.status !== "approved") return "not_approved";
+  const fresh = await freshEvidence(db, p);
+  const before = readJson(evidenceSchema, p.evidence, "evidence");
+  if (fresh.kind === "gone" || hashEvidence(fresh.evidence) !== p.evidenceHash) {
+    const reason = fresh.kind === "gone" ? fresh.reason : describeChange(before, fresh.evidence);
+    const deliveries = await db.$transaction((tx) => transition(tx, { id: p.id, from: "approved", to: "stale", actor, reason: `${reason}; its approvals are void: request it again`, now: opts.now }));
+    await afterCommit({ redisUrl: opts.redisUrl, deliveries });
+    return "stale";
+  }
+  const target = fresh.target;
+  const requester = p.onBehalfOf ?? p.requestedBy;
+  const result = await db.$transaction(async (tx): Promise<{ outcome: StartOutcome; deliveries: string[]; deploymentId?: string }> => {
+    if (target.kind === "alias") {
+      await moveAlias(tx, { teamId: p.teamId, model: target.model, version: target.version, alias: target.alias, actor, promotionId: p.id });
+      const deliveries = await transition(tx, { id: p.id, from: "approved", to: "deploying", actor, now: opts.now });
+      deliveries.push(...(await transition(tx, { id: p.id, from: "deploying", to: "deployed", actor, reason: `alias "${target.alias}" now points at v${target.version.number}`, now: opts.now })));
+      return { outcome: "deployed", deliveries };
+    }
+    const active = await lockEndpointForDeployment(tx, target.endpoint.id);
+    if (active) return { outcome: "waiting", deliveries: [] };
+    const e = await tx.endpoint.findUniqueOrThrow({ where: { id: target.endpoint.id }, select: { routingVersion: true } });
+    if (e.routingVersion !== target.endpoint.routingVersion) throw new AppError("conflict", "the live routing changed while the promotion started; it is checked again shortly");
+    const { live, to, plan } = target.plan;
+    const d = await createDeployment(tx, {
+      teamId: p.teamId, endpoint: target.endpoint, strategy: target.request.strategy, plan, live, to, actor, promotionId: p.id,
+      reason: [p.reason, `promotion ${p.id}`].filter(Boolean).join(" — "), createdBy: requester,
+    });
+    const deliveries = await transition(tx, { id: p.id, from: "approved", to: "deploying", actor, extra: { deploymentId: d.id }, audit: { deployment: d.id }, now: opts.now });
+    return { outcome: "deploying", deliveries, deploymentId: d.id };
+  });
+  await afterCommit({ redisUrl: opts.redisUrl, deliveries: result.deliveries, deploymentId: result.deploymentId });
+  return result.outcome;
+}
+
+type Fresh = { kind: "ok"; target: PromotionTarget; evidence: Evidence } | { kind: "gone"; reason: string };
+
+/** The evidence as it is now; a target that can no longer be resolved (a version gone, an invalid split) is a change too. */
+export async function freshEvidence(db: Db, p: { teamId: string; kind: string; endpointId: string | null; modelId: string | null; request: unknown; environment: "staging" | "production" }): Promise<Fresh> {
+  try {
+    const target = await targetOfPromotion(db, p);
+    const policy = await readPolicy(db, p.teamId, target.environment);
+    return { kind: "ok", target, evidence: await collectEvidence({ db, target, policy }) };
+  } catch (err) {
+    if (err instanceof AppError) return { kind: "gone", reason: `the change cannot be made as requested any more: ${err.message}` };
+    throw err;
+  }
+}

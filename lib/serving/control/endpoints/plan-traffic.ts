@@ -1,0 +1,23 @@
+// What a traffic request would do to an endpoint, checked before anything is recorded: the routing it
+// leads to and the deployment plan. Shared by direct traffic changes and promotions.
+import type { Db } from "../../../db/client";
+import { AppError } from "../../../errors";
+import { asRouting, type Routing } from "../../shared/routing";
+import { blueGreenPlanSchema, canaryPlanSchema, newVariants, type Plan } from "../deployments/plan";
+import { resolveRouting } from "./resolve-routing";
+import type { TrafficRequest } from "./traffic-request";
+
+export type TrafficPlan = { live: Routing; to: Routing; plan: Plan };
+
+export async function planTraffic(opts: { db: Db; teamId: string; endpoint: { routing: unknown }; request: TrafficRequest }): Promise<TrafficPlan> {
+  const { request } = opts;
+  const live = asRouting(opts.endpoint.routing);
+  const to = await resolveRouting({ db: opts.db, teamId: opts.teamId, live, request });
+  const plan: Plan = {};
+  if (request.strategy === "canary") {
+    plan.canary = canaryPlanSchema.parse(request.canary ?? {});
+    if (!newVariants(live, to).length) throw new AppError("bad_request", "a canary needs a version that is not serving yet; use immediate to change weights", { field: "strategy" });
+  }
+  if (request.strategy === "blue_green") plan.blueGreen = blueGreenPlanSchema.parse(request.blueGreen ?? {});
+  return { live, to, plan };
+}
