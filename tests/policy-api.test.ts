@@ -36,11 +36,11 @@ describe("production endpoints", () => {
     expect(tok.json.error.message).toContain("admin role for production endpoints");
   });
 
-  it("take traffic changes from admins only; staging takes them from engineers, approvers and deploy tokens", async () => {
+  it("take traffic changes (as promotions, see tests/promotions.test.ts) from engineers, approvers and deploy tokens, like staging", async () => {
     for (const who of [{ cookie: w.people.engineer.cookie }, { cookie: w.people.approver.cookie }, { token: w.tokens.deploy }]) {
       const r = await changeTraffic(who, "prod");
-      expect(r.status).toBe(403);
-      expect(r.json.error.message).toContain("needs the admin role for production endpoints");
+      expect(r.json.error?.code).not.toBe("forbidden");
+      expect(r.status).toBe(422);
       const staging = await changeTraffic(who, "stage");
       expect(staging.json.error?.code).not.toBe("forbidden");
       expect(staging.status).toBe(422);
@@ -86,7 +86,7 @@ describe("OpenAPI", () => {
   it("documents each operation's action, role and scope from the policy", async () => {
     const doc = (await call(openapi.GET, "GET", "/api/v1/openapi.json")).json;
     expect(doc.paths["/api/v1/endpoints/{endpoint}/traffic"].put).toMatchObject({
-      "x-action": "traffic.change", "x-required-role": "engineer", "x-required-role-production": "admin", "x-required-scope": "deploy",
+      "x-action": "traffic.change", "x-required-role": "engineer", "x-required-scope": "deploy",
       security: [{ bearer: [] }, { session: [] }],
     });
     const mint = doc.paths["/api/v1/tokens"].post;

@@ -191,11 +191,12 @@ describe("versions", () => {
 
   it("moves aliases and audits who moved them from where", async () => {
     const name = await freshModel("aliased", 2);
-    const set = (n: number) => call(alias.PUT, "PUT", `/api/v1/models/${name}/aliases/champion`, { token: w.tokens.write, body: { version: n }, params: { model: name, alias: "champion" } });
-    expect((await set(1)).json).toEqual({ model: name, alias: "champion", version: 1 });
+    // champion is protected by the default policy (tests/promotions.test.ts); challenger moves at once
+    const set = (n: number) => call(alias.PUT, "PUT", `/api/v1/models/${name}/aliases/challenger`, { token: w.tokens.write, body: { version: n }, params: { model: name, alias: "challenger" } });
+    expect((await set(1)).json).toEqual({ model: name, alias: "challenger", version: 1 });
     expect((await set(2)).status).toBe(200);
     const m = await call(model.GET, "GET", `/api/v1/models/${name}`, { token: w.tokens.read, params: { model: name } });
-    expect(m.json.aliases).toEqual({ champion: 2 });
+    expect(m.json.aliases).toEqual({ challenger: 2 });
     const ev = await db.auditEvent.findFirst({ where: { teamId: w.teamId, action: "alias.set", after: { path: ["model"], equals: name } }, orderBy: { createdAt: "desc" } });
     expect(ev?.before).toMatchObject({ version: 1 });
     expect(ev?.after).toMatchObject({ version: 2 });

@@ -260,7 +260,7 @@ const ORIGIN = "http://localhost";
  * by a hostile value. Every array holds one element and every record one entry, so that every
  * field the schema knows is present. A contract added without a baseline fails the completeness test.
  */
-function baselines(model: string): Record<string, Baseline> {
+function baselines(model: string): Record<string, Baseline | Baseline[]> {
   const variant = { model, version: 1, weight: 100, role: "primary", device: "cpu", replicas: 1, batching: { maxBatch: 8, maxQueueDelayMs: 1 } };
   return {
     createModel: { body: { name: "fresh", task: "binary_classification", description: "d" } },
@@ -300,6 +300,21 @@ function baselines(model: string): Record<string, Baseline> {
     revokeEndpointKey: { path: { endpoint: "e", id: "abc" } },
     updateEndpointSettings: { path: { endpoint: "e" }, body: { requireKey: true } },
     changePassword: { body: { currentPassword: "the-current-password", newPassword: "a-new-password-of-some-length" } },
+    // one baseline per branch of the body's union: each field is walked in the branch that has it
+    requestPromotion: [
+      { body: { kind: "traffic", endpoint: "e", traffic: { model, variants: [variant], sticky: { header: "x-user-id", field: "user" }, strategy: "canary", canary: { steps: [10], bakeSeconds: 1, maxErrorRate: 0.1, maxP95Ms: 100, minRequests: 1 }, blueGreen: { rollbackWindowSeconds: 1 }, reason: "r" }, reason: "r" } },
+      { body: { kind: "alias", model, alias: "champion", version: 1, reason: "r" } },
+    ],
+    listPromotions: { query: { status: "pending_approval", endpoint: "e", limit: "10", cursor: "abc" } },
+    getPromotion: { path: { id: "abc" } },
+    approvePromotion: { path: { id: "abc" }, body: { comment: "c" } },
+    rejectPromotion: { path: { id: "abc" }, body: { comment: "c" } },
+    cancelPromotion: { path: { id: "abc" }, body: { comment: "c" } },
+    getPolicy: { path: { environment: "production" } },
+    putPolicy: {
+      path: { environment: "staging" },
+      body: { requiredApprovals: 1, fourEyes: true, approverRole: "approver", protectedAliases: ["champion"], requiredStrategy: "canary", expiryHours: 72, gates: { metrics: ["auc >= 0.7"], signature: true, shadow: { minRequests: 10, maxMeanAbsDiff: 0.1 } } },
+    },
   };
 }
 
@@ -325,6 +340,18 @@ function leaves(schema: z.ZodType): Leaf[] {
   };
   walk(json, []);
   return [...out.values()];
+}
+
+const variantsOf = (b: Baseline | Baseline[]): Baseline[] => (Array.isArray(b) ? b : [b]);
+
+/** Whether the leaf is in this baseline (a union branch without it is not walked there). */
+function reaches(base: unknown, leaf: Leaf): boolean {
+  let node = base;
+  for (const step of leaf.path) {
+    if (node === null || typeof node !== "object") return false;
+    node = step === "*" ? Object.values(node)[0] : (node as Record<string | number, unknown>)[step];
+  }
+  return node !== undefined;
 }
 
 /** The baseline with one field replaced ("*" is the record's first key); a "key" leaf renames the record's first key. */
@@ -386,8 +413,10 @@ describe("API input: hostile values in any field get 400, never 500", () => {
     expect(missing, "add a baseline request for these contracts").toEqual([]);
     for (const [name, c] of NAMED_CONTRACTS) {
       for (const [where, schema] of partSchemas(name, c)) {
-        const r = schema.safeParse(b[name][where]);
-        expect(r.success, `${name} ${where}: ${r.error?.message}`).toBe(true);
+        for (const base of variantsOf(b[name])) {
+          const r = schema.safeParse(base[where]);
+          expect(r.success, `${name} ${where}: ${r.error?.message}`).toBe(true);
+        }
       }
     }
   });
@@ -404,12 +433,17 @@ describe("API input: hostile values in any field get 400, never 500", () => {
       if (!parts.length) continue;
       const handler = await handlerOf(c);
       for (const [where, schema] of parts) {
-        for (const leaf of leaves(schema)) {
+        for (const leaf of leaves(schema)) for (const base of variantsOf(b[name])) {
+          // with several baselines (union branches), a leaf is walked in the branches that have its parent
+          if (Array.isArray(b[name]) && !reaches(base[where], leaf)) {
+            if (!variantsOf(b[name]).some((x) => reaches(x[where], leaf))) failures.push(`${name} ${[where, ...leaf.path].join(".")}: no baseline reaches it`);
+            continue;
+          }
           // a URL cannot carry a lone surrogate (it is UTF-8), so paths and queries get NUL only
           const values: unknown[] = leaf.kind === "integer" ? [where === "path" || where === "query" ? String(INT_OVER) : INT_OVER] : where === "path" || where === "query" ? [NUL] : [NUL, SURROGATE];
           for (const value of values) {
             tried++;
-            const req = { ...b[name], [where]: mutate(b[name][where], leaf, value) } as Baseline;
+            const req = { ...base, [where]: mutate(base[where], leaf, value) } as Baseline;
             const params = req.path ?? {};
             const url = c.path.replace(/\{(\w+)\}/g, (_, p: string) => encodeURIComponent(params[p] ?? "")) + (req.query ? `?${new URLSearchParams(req.query)}` : "");
             // a token where tokens may act; the admin's session (same-origin, JSON) where only people may
