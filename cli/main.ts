@@ -6,6 +6,7 @@ import { ApiError, clientFromEnv } from "./client";
 import * as cmd from "./commands";
 import { CommandFailed, UsageError } from "./errors";
 import * as serving from "./serving-commands";
+import * as promotion from "./promotion-commands";
 
 const API_USAGE = `  models create <name> [--task t] [--description d]
   models list
@@ -21,14 +22,20 @@ const API_USAGE = `  models create <name> [--task t] [--description d]
   keys create <endpoint> [--name n]                      prints a new endpoint key (sk_…) once, for the gateway
   keys list <endpoint>
   keys revoke <endpoint> <key id>
-  keys require <endpoint> on|off                         whether the gateway asks for a key (default: on for production)`;
+  keys require <endpoint> on|off                         whether the gateway asks for a key (default: on for production)
+  promote <model> <version> --endpoint <e> [--strategy canary|immediate|blue_green] [--steps 10,50] [--bake-seconds 300]
+  promote <model> <version> --alias champion
+              [--reason text] [--wait [--timeout-seconds 3600]]   requests a promotion; with --wait exits 0 once
+              deployed, 1 when it is blocked, rejected, failed, rolled back, stale, expired or cancelled
+  promotions wait <id> [--timeout-seconds 3600]
+  promotions cancel <id> [--comment text]                 (approving is for people, in the web or in Slack, never tokens)`;
 
 const ADMIN_USAGE = `  admin create-token --team <slug> --name <name> [--scopes read,write,deploy] [--expires-days n (default 90) | --no-expiry]
   admin add-member --team <slug> --email <email> [--role engineer] [--password p]
       (admin commands talk to the database named by DATABASE_URL, not to the API)`;
 
 const FOOTER = `Environment: SWITCHYARD_URL (default http://localhost:3000), SWITCHYARD_TOKEN. Add --json for machine-readable output.
-Exit codes: 0 done, 1 the API refused or the deployment failed, 2 bad usage.`;
+Exit codes: 0 done, 1 the API refused or the deployment or promotion failed, 2 bad usage.`;
 
 export function usage(prog: string, withAdmin: boolean): string {
   return `usage: ${prog} <command> [arguments] [flags]\n\n${API_USAGE}\n${withAdmin ? `${ADMIN_USAGE}\n` : ""}\n${FOOTER}`;
@@ -40,6 +47,7 @@ const OPTIONS = {
   environment: str, "sticky-header": str, "sticky-field": str, variant: { type: "string", multiple: true }, strategy: str, steps: str,
   "bake-seconds": str, "min-requests": str, "max-wait-seconds": str, reason: str, wait: { type: "boolean" }, "timeout-seconds": str,
   team: str, name: str, scopes: str, "expires-days": str, "no-expiry": { type: "boolean" }, email: str, role: str, password: str,
+  endpoint: str, alias: str, comment: str,
   json: { type: "boolean" }, help: { type: "boolean", short: "h" },
 } as const;
 
@@ -64,6 +72,9 @@ export const API_COMMANDS: Record<string, Runner> = {
   "keys list": api(serving.keysList),
   "keys revoke": api(serving.keysRevoke),
   "keys require": api(serving.keysRequire),
+  promote: api(promotion.promote),
+  "promotions wait": api(promotion.promotionsWait),
+  "promotions cancel": api((c, a, f, o) => promotion.promotionsDecide(c, a, f, o, "cancel")),
 };
 
 export type MainOptions = {
@@ -95,14 +106,17 @@ export async function main(argv: string[], opts: MainOptions): Promise<number> {
     err(unavailable[group]);
     return 2;
   }
-  const runner = commands[`${group} ${action}`];
+  // one-word commands (promote) take every positional after them
+  const single = group && !group.includes(" ") ? commands[group] : undefined;
+  const runner = single ?? commands[`${group} ${action}`];
+  const args = single ? [action, ...rest].filter((a): a is string => a !== undefined) : rest;
   if (!runner) {
     err(`${group ? `unknown command: ${[group, action].filter(Boolean).join(" ")}\n\n` : ""}${text}`);
     return 2;
   }
   const json = Boolean(parsed.values.json);
   try {
-    const result = await runner(rest, parsed.values as Flags, json ? () => {} : out, err);
+    const result = await runner(args, parsed.values as Flags, json ? () => {} : out, err);
     if (json) out(JSON.stringify(result, null, 2));
     return 0;
   } catch (e) {

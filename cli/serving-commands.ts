@@ -71,7 +71,7 @@ export function parseVariants(specs: string[]) {
   });
 }
 
-function canaryPlan(f: Flags) {
+export function canaryPlan(f: Flags) {
   const steps = f.steps === undefined ? undefined : String(f.steps).split(",").map((p) => wholeNumber("--steps", p, { min: 1, max: 99 }));
   const bakeSeconds = intFlag(f, "bake-seconds", { min: 0, max: 24 * 3600 });
   const minRequests = intFlag(f, "min-requests", { min: 0 });

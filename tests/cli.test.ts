@@ -22,6 +22,12 @@ import * as deployment from "@/app/api/v1/deployments/[id]/route";
 import * as endpointKeys from "@/app/api/v1/endpoints/[endpoint]/keys/route";
 import * as endpointKey from "@/app/api/v1/endpoints/[endpoint]/keys/[id]/route";
 import * as endpointSettings from "@/app/api/v1/endpoints/[endpoint]/settings/route";
+import * as promotions from "@/app/api/v1/promotions/route";
+import * as promotionRoute from "@/app/api/v1/promotions/[id]/route";
+import * as approve from "@/app/api/v1/promotions/[id]/approve/route";
+import * as reject from "@/app/api/v1/promotions/[id]/reject/route";
+import { followDeployment } from "@/lib/governance/follow-deployment";
+import { call } from "./helpers/call";
 import { buildCli } from "../scripts/build-cli";
 import { makeWorld, type World } from "./helpers/world";
 import { trained } from "./helpers/models";
@@ -44,6 +50,8 @@ const ROUTES: [RegExp, string[], Module][] = [
   [/^\/api\/v1\/endpoints\/([^/]+)\/keys$/, ["endpoint"], endpointKeys],
   [/^\/api\/v1\/endpoints\/([^/]+)\/keys\/([^/]+)$/, ["endpoint", "id"], endpointKey],
   [/^\/api\/v1\/endpoints\/([^/]+)\/settings$/, ["endpoint"], endpointSettings],
+  [/^\/api\/v1\/promotions$/, [], promotions],
+  [/^\/api\/v1\/promotions\/([^/]+)$/, ["id"], promotionRoute],
 ];
 
 /** A node:http server that hands each request to the real route handler, with a real Request. */
@@ -217,12 +225,12 @@ describe("the bundled CLI, outside the repository", () => {
     expect(pushed.code).toBe(0);
     expect(JSON.parse(pushed.stdout)).toMatchObject({ number: 1, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
 
-    expect(await bundled(["alias", "set", "credit", "champion", "1"], env)).toMatchObject({ code: 0, stdout: "credit@champion -> v1\n" });
+    expect(await bundled(["alias", "set", "credit", "challenger", "1"], env)).toMatchObject({ code: 0, stdout: "credit@challenger -> v1\n" });
 
     const readOnly = { ...env, SWITCHYARD_TOKEN: w.tokens.read };
     const listed = await bundled(["models", "list"], readOnly);
     expect(listed.code).toBe(0);
-    expect(listed.stdout).toBe("credit\tlatest v1\tchampion=v1\n");
+    expect(listed.stdout).toBe("credit\tlatest v1\tchallenger=v1\n");
     const json = await bundled(["models", "list", "--json"], readOnly);
     expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ name: "credit", latestVersion: 1 })]);
 
@@ -257,6 +265,34 @@ describe("the bundled CLI, outside the repository", () => {
     const waited = await bundled(["deployments", "wait", back.id], { ...env, SWITCHYARD_TOKEN: w.tokens.read });
     expect(waited.code).toBe(1);
     expect(waited.stdout.trimEnd().split("\n").at(-1)).toBe(`deployment ${back.id}: rolled_back: p95 latency 900ms > 500ms`);
+  });
+});
+
+describe("promote from the bundled CLI", () => {
+  it("requests a promotion and, with --wait, exits 0 once it is deployed and 1 when it is rejected", async () => {
+    const env = { SWITCHYARD_URL: api.url, SWITCHYARD_TOKEN: w.tokens.all };
+    const made = await call(endpoints.POST, "POST", "/api/v1/endpoints", { cookie: w.people.admin.cookie, body: { name: "prod-cli", environment: "production" } });
+    expect(made.status, JSON.stringify(made.json)).toBe(201);
+    const decide = (verb: "approve" | "reject", id: string) =>
+      call((verb === "approve" ? approve : reject).POST, "POST", `/api/v1/promotions/${id}/${verb}`, { cookie: w.people.approver.cookie, body: { comment: verb }, params: { id } });
+
+    const run = start(["promote", "credit", "1", "--endpoint", "prod-cli", "--strategy", "immediate", "--reason", "from CI", "--wait"], env);
+    const id = (await until("the promotion id", () => /promotion (\S+) pending_approval: 0 of 1 approval/.exec(run.output())))[1];
+    expect((await decide("approve", id)).json.status).toBe("deploying");
+    // the job worker's part, played here: the deployment succeeds and the promotion follows it
+    const d = await db.deployment.update({ where: { id: (await db.promotion.findUniqueOrThrow({ where: { id } })).deploymentId! }, data: { status: "succeeded", finishedAt: new Date() } });
+    await db.$transaction((tx) => followDeployment(tx, { id: d.id, status: "succeeded" }));
+    const ok = await run.done();
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout.trimEnd().split("\n").at(-1)).toBe(`promotion ${id} deployed: deployment ${d.id} succeeded (deployment ${d.id} succeeded)`);
+
+    const again = start(["promote", "credit", "1", "--endpoint", "prod-cli", "--strategy", "immediate", "--wait"], env);
+    const second = (await until("the second promotion", () => /promotion (\S+) pending_approval/.exec(again.output())))[1];
+    expect((await decide("reject", second)).json.status).toBe("rejected");
+    const no = await again.done();
+    expect(no.code).toBe(1);
+    expect(no.stderr).toContain(`promotion ${second} rejected: rejected by ${w.people.approver.email}: reject`);
+    expect((await bundled(["promote", "credit", "1"], env)).code).toBe(2);
   });
 });
 
