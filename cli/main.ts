@@ -25,6 +25,7 @@ const API_USAGE = `  models create <name> [--task t] [--description d]
 
 const ADMIN_USAGE = `  admin create-token --team <slug> --name <name> [--scopes read,write,deploy] [--expires-days n (default 90) | --no-expiry]
   admin add-member --team <slug> --email <email> [--role engineer] [--password p]
+  admin audit verify --team <slug>                       exits 1 naming the first audit event that does not verify
       (admin commands talk to the database named by DATABASE_URL, not to the API)`;
 
 const FOOTER = `Environment: SWITCHYARD_URL (default http://localhost:3000), SWITCHYARD_TOKEN. Add --json for machine-readable output.
