@@ -61,20 +61,27 @@ export async function adminAddMember(_a: string[], f: Flags, out: Out, err: Out)
   });
 }
 
-/** `admin audit verify --team <slug>`: re-computes the team's audit hash chain; exit 1 naming the first event that does not verify. */
+/**
+ * `admin audit verify --team <slug>` (or `--accounts`: the chain of account events, which have no
+ * team): re-computes the audit hash chain; exit 1 naming the first event that does not verify.
+ */
 export async function adminAudit(a: string[], f: Flags, out: Out, err: Out) {
-  if (a[0] !== "verify" || a.length > 1 || !f.team) throw new UsageError("usage: admin audit verify --team <slug>");
+  if (a[0] !== "verify" || a.length > 1 || !f.team === !f.accounts) throw new UsageError("usage: admin audit verify --team <slug> | --accounts");
   return withDb(err, async (db) => {
-    const team = await db.team.findUnique({ where: { slug: String(f.team) } });
-    if (!team) throw new Error(`team "${f.team}" not found`);
-    const r = await verifyChain({ db, teamId: team.id });
+    let teamId: string | null = null;
+    let chain = "the audit chain of account events (no team)";
+    if (f.team) {
+      const team = await db.team.findUnique({ where: { slug: String(f.team) } });
+      if (!team) throw new Error(`team "${f.team}" not found`);
+      teamId = team.id;
+      chain = `the audit chain of team ${team.slug}`;
+    }
+    const r = await verifyChain({ db, teamId });
     if (!r.ok && r.firstBad) {
       const at = r.firstBad.seq === null ? "(no seq)" : `(seq ${r.firstBad.seq})`;
-      throw new CommandFailed(`the audit chain of team ${team.slug} does not verify: event ${r.firstBad.id} ${at}: ${r.firstBad.reason}; the ${r.events} events before it verify`, r);
+      throw new CommandFailed(`${chain} does not verify: event ${r.firstBad.id} ${at}: ${r.firstBad.reason}; the ${r.events} events before it verify`, r);
     }
-    out(r.head
-      ? `the audit chain of team ${team.slug} verifies: ${r.events} events; last: seq ${r.head.seq}, hash ${r.head.hash}`
-      : `the audit chain of team ${team.slug} is empty`);
+    out(r.head ? `${chain} verifies: ${r.events} events; last: seq ${r.head.seq}, hash ${r.head.hash}` : `${chain} is empty`);
     return r;
   });
 }

@@ -154,6 +154,11 @@ describe("audit verify finds what was changed around the trigger", () => {
     expect(cli.stderr).toContain(`event ${victim.id} (seq ${victim.seq}): hash mismatch`);
     expect(repoCli(["admin", "audit", "verify", "--team", clean.slug]).code).toBe(0);
     expect(repoCli(["admin", "audit", "check", "--team", clean.slug]).code).toBe(2);
+    // account events (sign-ins) have no team: their own chain
+    await recordAudit(db, { teamId: null, actor: SYSTEM_ACTOR, action: "auth.signin", resourceType: "user", resourceId: "someone@example.test" });
+    const accounts = repoCli(["admin", "audit", "verify", "--accounts"]);
+    expect(accounts.code, accounts.stderr).toBe(0);
+    expect(accounts.stdout).toContain("the audit chain of account events (no team) verifies");
   });
 
   it("reports a deleted event as a gap and a re-hashed one as a broken link", async () => {
