@@ -252,6 +252,12 @@ describe("audit export", () => {
     expect(records.flat().some((cell) => /^[=+\-@]/.test(cell))).toBe(false);
   });
 
+  it("is a download link for signed-in people, viewers included (the page's ?team= picks the team)", async () => {
+    const r = await call(exportRoute.GET, "GET", `/api/v1/audit/export?format=csv&team=${a.slug}`, { cookie: a.people.viewer.cookie });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-disposition")).toContain(`audit-${a.slug}-`);
+  });
+
   it("answers 400 to an unknown format", async () => {
     const r = await download(a, "xlsx");
     expect(r.status).toBe(400);
