@@ -8,7 +8,8 @@ import { SCOPES, ROLES, type Role, type Scope } from "../lib/auth/roles";
 import { createToken } from "../lib/tokens/create-token";
 import { addMember } from "../lib/teams/add-member";
 import { SYSTEM_ACTOR } from "../lib/auth/principal";
-import { intFlag, UsageError } from "./errors";
+import { verifyChain } from "../lib/audit/verify-chain";
+import { CommandFailed, intFlag, UsageError } from "./errors";
 import { checkDatabase, describeDatabase } from "./admin-database";
 import type { Out } from "./commands";
 
@@ -56,6 +57,31 @@ export async function adminAddMember(_a: string[], f: Flags, out: Out, err: Out)
   return withDb(err, async (db) => {
     const r = await addMember({ db, teamSlug: String(f.team), email: String(f.email), role, password: f.password as string | undefined, actor: SYSTEM_ACTOR });
     out(`${r.email} is ${r.role} in ${r.team}${r.initialPassword ? `; first password: ${r.initialPassword} (shown once; to be changed at the first sign-in)` : ""}`);
+    return r;
+  });
+}
+
+/**
+ * `admin audit verify --team <slug>` (or `--accounts`: the chain of account events, which have no
+ * team): re-computes the audit hash chain; exit 1 naming the first event that does not verify.
+ */
+export async function adminAudit(a: string[], f: Flags, out: Out, err: Out) {
+  if (a[0] !== "verify" || a.length > 1 || !f.team === !f.accounts) throw new UsageError("usage: admin audit verify --team <slug> | --accounts");
+  return withDb(err, async (db) => {
+    let teamId: string | null = null;
+    let chain = "the audit chain of account events (no team)";
+    if (f.team) {
+      const team = await db.team.findUnique({ where: { slug: String(f.team) } });
+      if (!team) throw new Error(`team "${f.team}" not found`);
+      teamId = team.id;
+      chain = `the audit chain of team ${team.slug}`;
+    }
+    const r = await verifyChain({ db, teamId });
+    if (!r.ok && r.firstBad) {
+      const at = r.firstBad.seq === null ? "(no seq)" : `(seq ${r.firstBad.seq})`;
+      throw new CommandFailed(`${chain} does not verify: event ${r.firstBad.id} ${at}: ${r.firstBad.reason}; the ${r.events} events before it verify`, r);
+    }
+    out(r.head ? `${chain} verifies: ${r.events} events; last: seq ${r.head.seq}, hash ${r.head.hash}` : `${chain} is empty`);
     return r;
   });
 }

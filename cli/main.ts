@@ -32,6 +32,7 @@ const API_USAGE = `  models create <name> [--task t] [--description d]
 
 const ADMIN_USAGE = `  admin create-token --team <slug> --name <name> [--scopes read,write,deploy] [--expires-days n (default 90) | --no-expiry]
   admin add-member --team <slug> --email <email> [--role engineer] [--password p]
+  admin audit verify --team <slug> | --accounts          exits 1 naming the first audit event that does not verify
       (admin commands talk to the database named by DATABASE_URL, not to the API)`;
 
 const FOOTER = `Environment: SWITCHYARD_URL (default http://localhost:3000), SWITCHYARD_TOKEN. Add --json for machine-readable output.
@@ -46,7 +47,7 @@ const OPTIONS = {
   task: str, description: str, model: str, metrics: str, params: str, metadata: str, tags: str, dataset: str, parent: str,
   environment: str, "sticky-header": str, "sticky-field": str, variant: { type: "string", multiple: true }, strategy: str, steps: str,
   "bake-seconds": str, "min-requests": str, "max-wait-seconds": str, reason: str, wait: { type: "boolean" }, "timeout-seconds": str,
-  team: str, name: str, scopes: str, "expires-days": str, "no-expiry": { type: "boolean" }, email: str, role: str, password: str,
+  team: str, name: str, scopes: str, "expires-days": str, "no-expiry": { type: "boolean" }, email: str, role: str, password: str, accounts: { type: "boolean" },
   endpoint: str, alias: str, comment: str,
   json: { type: "boolean" }, help: { type: "boolean", short: "h" },
 } as const;

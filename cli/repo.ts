@@ -2,9 +2,9 @@
 // commands, which talk to the database (DATABASE_URL) through Prisma. Prisma is loaded only for them.
 import { API_COMMANDS, main, type Runner } from "./main";
 
-const admin = (name: "adminCreateToken" | "adminAddMember"): Runner => async (...args) => (await import("./admin"))[name](...args);
+const admin = (name: "adminCreateToken" | "adminAddMember" | "adminAudit"): Runner => async (...args) => (await import("./admin"))[name](...args);
 
 process.exitCode = await main(process.argv.slice(2), {
-  commands: { ...API_COMMANDS, "admin create-token": admin("adminCreateToken"), "admin add-member": admin("adminAddMember") },
+  commands: { ...API_COMMANDS, "admin create-token": admin("adminCreateToken"), "admin add-member": admin("adminAddMember"), "admin audit": admin("adminAudit") },
   prog: "npm run cli --",
 });

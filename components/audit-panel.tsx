@@ -32,6 +32,12 @@ export function AuditPanel({ team }: { team: string }) {
         <input name="action" placeholder="action, e.g. version." className="rounded-md border border-slate-300 px-3 py-1.5 text-sm" />
         <input name="actor" placeholder="actor" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm" />
         <button className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium">Filter</button>
+        {/* the whole audit with its hash chain, for auditors (README "Audit") */}
+        <span className="ml-auto flex items-center gap-3 text-sm">
+          Download:
+          <a href={`/api/v1/audit/export?format=jsonl&team=${encodeURIComponent(team)}`} className="font-medium text-indigo-700">JSON Lines</a>
+          <a href={`/api/v1/audit/export?format=csv&team=${encodeURIComponent(team)}`} className="font-medium text-indigo-700">CSV</a>
+        </span>
       </form>
       {q.isPending ? <p className="text-sm text-slate-500">Loading…</p> : q.error ? <ErrorBox message={q.error.message} /> : events.length === 0 ? (
         <EmptyState title="No audit events match" />

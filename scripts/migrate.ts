@@ -5,5 +5,5 @@ import { adminEnv } from "../lib/env/cli-env";
 
 const { DATABASE_URL: databaseUrl } = loadEnv(adminEnv);
 await ensureDatabase(databaseUrl);
-const applied = await applyMigrations(databaseUrl);
+const applied = await applyMigrations(databaseUrl, { log: console.log });
 console.log(applied.length ? `applied ${applied.join(", ")}` : "database is up to date");

@@ -59,7 +59,7 @@ if (busy.length) {
 }
 
 await ensureDatabase(env.DATABASE_URL);
-const applied = await applyMigrations(env.DATABASE_URL);
+const applied = await applyMigrations(env.DATABASE_URL, { log });
 log(applied.length ? `applied migrations: ${applied.join(", ")}` : "database schema is up to date");
 const db = createDb(env.DATABASE_URL);
 const seeded = await seedDemo({ db, store: new LocalArtifactStore(env.ARTIFACT_DIR), adminEmail: env.SEED_ADMIN_EMAIL, adminPassword: env.SEED_ADMIN_PASSWORD, redisUrl: env.REDIS_URL, log });

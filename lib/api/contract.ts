@@ -24,8 +24,8 @@ export type Contract = {
   accepted?: { response: z.ZodType; description: string };
   /** Where the domain function's input sits in the request, to name an error's field (default "body"). */
   fieldsIn?: string;
-  /** Content type of a non-JSON answer, such as an artifact download. */
-  produces?: string;
+  /** Content type of a non-JSON answer, such as an artifact download (several: the query picks one). */
+  produces?: string | readonly string[];
 };
 
 export const defineContract = <C extends Contract>(c: C) => c;

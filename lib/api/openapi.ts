@@ -64,7 +64,7 @@ function operation(name: string, c: Contract, bodyName: (s: z.ZodType) => string
     security: !rule ? [] : rule.token === false ? [{ session: [] }] : [{ bearer: [] }, { session: [] }],
     responses: {
       [status]: c.produces
-        ? { description: "file", content: { [c.produces]: { schema: { type: "string", format: "binary" } } } }
+        ? { description: "file", content: Object.fromEntries([c.produces].flat().map((type) => [type, { schema: { type: "string", format: "binary" } }])) }
         : { description: "success", ...(c.response ? { content: { "application/json": { schema: ref(bodyName(c.response)) } } } : {}) },
       ...(c.accepted ? { "202": { description: c.accepted.description, content: { "application/json": { schema: ref(bodyName(c.accepted.response)) } } } } : {}),
       ...Object.fromEntries(errorsOf(c).map((e) => [ERROR_RESPONSES[e].status, { $ref: `#/components/responses/${e}` }])),

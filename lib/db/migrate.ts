@@ -32,11 +32,29 @@ async function loadWasm() {
   return bg;
 }
 
+/**
+ * adapter-pg's executeScript cuts a migration at every ";", even one in a comment or in a function
+ * body, and runs the pieces one by one. The native engine (`prisma migrate deploy`) sends the whole
+ * script in one simple query, which Postgres runs as one implicit transaction: do the same, so a
+ * migration applies all or nothing and may hold a PL/pgSQL function (the audit trigger).
+ */
+class WholeScriptPg extends PrismaPg {
+  override async connect() {
+    const adapter = await super.connect();
+    const pool = adapter.underlyingDriver();
+    const onError = (adapter as unknown as { onError(e: unknown): never }).onError.bind(adapter);
+    adapter.executeScript = async (script: string) => {
+      await pool.query(script).catch(onError);
+    };
+    return adapter;
+  }
+}
+
 async function openEngine(databaseUrl: string): Promise<Engine> {
   wasmReady ??= loadWasm();
   const { SchemaEngine } = await wasmReady;
   const schema = readFileSync(SCHEMA_PATH, "utf8");
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: databaseUrl }));
+  const adapter = bindMigrationAwareSqlAdapterFactory(new WholeScriptPg({ connectionString: databaseUrl }));
   return SchemaEngine.new({ datamodels: [[SCHEMA_PATH, schema]] }, () => {}, adapter);
 }
 
@@ -63,15 +81,29 @@ function readIfExists(p: string): string | null {
 export const EXTERNAL_TABLES = ["public.PredictionLog"];
 const NO_FILTER = { externalTables: EXTERNAL_TABLES, externalEnums: [] };
 
-/** Applies pending migrations; returns the names applied (empty when up to date). */
-export async function applyMigrations(databaseUrl: string): Promise<string[]> {
+/**
+ * Applies pending migrations, then chains audit events that are not chained yet (those written
+ * before the audit chain existed: a one-time backfill the append-only trigger allows, computed in
+ * TypeScript); returns the names applied (empty when up to date).
+ */
+export async function applyMigrations(databaseUrl: string, opts: { log?: (message: string) => void } = {}): Promise<string[]> {
   const engine = await openEngine(databaseUrl);
+  let applied: string[];
   try {
-    const out = await engine.applyMigrations({ migrationsList: migrationsList(), filters: NO_FILTER });
-    return out.appliedMigrationNames;
+    applied = (await engine.applyMigrations({ migrationsList: migrationsList(), filters: NO_FILTER })).appliedMigrationNames;
   } finally {
     engine.free();
   }
+  // loaded only here: readers of migrationsList() (the admin CLI's database check) need no Prisma client
+  const [{ createDb }, { backfillAuditChain }] = await Promise.all([import("./client"), import("../audit/backfill-chain")]);
+  const db = createDb(databaseUrl);
+  try {
+    const chained = await backfillAuditChain(db);
+    if (chained) opts.log?.(`chained ${chained} audit events written before the audit chain`);
+  } finally {
+    await db.$disconnect();
+  }
+  return applied;
 }
 
 /**

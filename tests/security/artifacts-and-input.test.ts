@@ -294,6 +294,7 @@ function baselines(model: string): Record<string, Baseline | Baseline[]> {
     updateMember: { path: { email: "someone@example.test" }, body: { role: "viewer" } },
     removeMember: { path: { email: "someone@example.test" } },
     listAudit: { query: { action: "model.create", resourceType: "model", actor: "someone", before: "2030-01-01T00:00:00Z", limit: "10" } },
+    exportAudit: { query: { format: "csv" } },
     listDeadLetters: { query: { before: "1700000000000-0", limit: "10" } },
     createEndpointKey: { path: { endpoint: "e" }, body: { name: "ci" } },
     listEndpointKeys: { path: { endpoint: "e" } },
