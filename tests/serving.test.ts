@@ -19,6 +19,7 @@ let routes: {
   endpoints: typeof import("@/app/api/v1/endpoints/route");
   traffic: typeof import("@/app/api/v1/endpoints/[endpoint]/traffic/route");
   deployment: typeof import("@/app/api/v1/deployments/[id]/route");
+  approve: typeof import("@/app/api/v1/promotions/[id]/approve/route");
 };
 
 const rows = () => trained().testRows;
@@ -103,6 +104,7 @@ beforeAll(async () => {
     endpoints: await import("@/app/api/v1/endpoints/route"),
     traffic: await import("@/app/api/v1/endpoints/[endpoint]/traffic/route"),
     deployment: await import("@/app/api/v1/deployments/[id]/route"),
+    approve: await import("@/app/api/v1/promotions/[id]/approve/route"),
   };
   w = await makeWorld("srv");
   expect((await call(routes.models.POST, "POST", "/api/v1/models", { token: w.tokens.write, body: { name: "credit" } })).status).toBe(201);
@@ -367,6 +369,51 @@ describe("serving", () => {
     }, 60_000, 300);
     expect(d.status, d.error ?? d.rollbackReason ?? "").toBe("succeeded");
     expect(asRouting((await db.endpoint.findFirstOrThrow({ where: { name: resume } })).routing).variants.map((v) => v.version)).toEqual([v2]);
+  }, 90_000);
+});
+
+describe("production through promotions", () => {
+  /** Approves as the admin (the requester is a token) and waits until the promotion is closed. */
+  async function approvedAndClosed(promotionId: string) {
+    const ok = await call(routes.approve.POST, "POST", `/api/v1/promotions/${promotionId}/approve`, { cookie: w.people.admin.cookie, body: { comment: "go" }, params: { id: promotionId } });
+    expect(ok.status, JSON.stringify(ok.json)).toBe(200);
+    return waitFor(`promotion ${promotionId}`, async () => {
+      const p = await db.promotion.findUniqueOrThrow({ where: { id: promotionId } });
+      return ["deployed", "failed", "rolled_back", "stale"].includes(p.status) ? p : null;
+    }, 60_000, 200).catch((err) => { throw new Error(`${err.message}\n${cluster.logs()}`); });
+  }
+
+  async function prodEndpoint(prefix: string): Promise<string> {
+    const name = `${prefix}-${randomUUID().slice(0, 8)}`;
+    const r = await call(routes.endpoints.POST, "POST", "/api/v1/endpoints", { cookie: w.people.admin.cookie, body: { name, environment: "production", requireKey: false } });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    const first = await setTraffic(name, { variants: [{ version: v1, weight: 100 }] });
+    expect(first.json.promotion.status).toBe("pending_approval");
+    expect((await approvedAndClosed(first.json.promotion.id)).status).toBe("deployed");
+    return name;
+  }
+
+  it("deploys an approved canary to the end, with promotion and deployment pointing at each other", async () => {
+    const name = await prodEndpoint("prod-canary");
+    const r = await setTraffic(name, { strategy: "canary", canary: { steps: [50], bakeSeconds: 1, minRequests: 0 }, variants: [{ version: v2, weight: 100 }] });
+    expect(r.status).toBe(202);
+    const p = await approvedAndClosed(r.json.promotion.id);
+    expect(p.status, p.statusReason ?? "").toBe("deployed");
+    const d = await call(routes.deployment.GET, "GET", `/api/v1/deployments/${p.deploymentId}`, { token: w.tokens.read, params: { id: p.deploymentId! } });
+    expect(d.json).toMatchObject({ status: "succeeded", strategy: "canary", promotionId: p.id });
+    const routing = asRouting((await db.endpoint.findFirstOrThrow({ where: { name } })).routing);
+    expect(routing.variants.map((v) => [v.version, v.weight])).toEqual([[v2, 100]]);
+  }, 90_000);
+
+  it("marks the promotion rolled back, with the reason, when its canary fails its guardrails", async () => {
+    const name = await prodEndpoint("prod-rollback");
+    const r = await setTraffic(name, { strategy: "canary", canary: { steps: [50], bakeSeconds: 3, maxErrorRate: 0.05, minRequests: 10, maxWaitSeconds: 10 }, variants: [{ version: vBroken, weight: 100 }] });
+    const closed = approvedAndClosed(r.json.promotion.id);
+    const sending = inParallel(300, 4, async (i) => { await new Promise((s) => setTimeout(s, 10)); return predict(name, [instance(i)]); });
+    const p = await closed;
+    await sending;
+    expect(p.status).toBe("rolled_back");
+    expect(p.statusReason).toMatch(/^rolled back: canary at 50% failed its guardrails: .*error rate/);
   }, 90_000);
 });
 
