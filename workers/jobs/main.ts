@@ -16,6 +16,8 @@ import { reconcileDeploymentsJob } from "../../lib/jobs/definitions/reconcile-de
 import { healPlacementsJob } from "../../lib/jobs/definitions/heal-placements";
 import { predictionLogMaintenanceJob } from "../../lib/jobs/definitions/prediction-log-maintenance";
 import { collectArtifactsJob } from "../../lib/jobs/definitions/collect-artifacts";
+import { sendNotificationJob } from "../../lib/jobs/definitions/send-notification";
+import { reconcileNotificationsJob } from "../../lib/jobs/definitions/reconcile-notifications";
 import { LocalArtifactStore } from "../../lib/storage/artifact-store";
 import { IngestConsumer } from "../../lib/serving/data/prediction-log/ingest-consumer";
 import { REDIS_KEYS } from "../../lib/redis-keys";
@@ -34,6 +36,9 @@ const JOBS: JobRegistration[] = [
   { job: healPlacementsJob, every: env.JOBS_HEAL_MS },
   { job: predictionLogMaintenanceJob, every: env.PREDICTION_LOG_MAINTENANCE_MS },
   { job: collectArtifactsJob, every: env.ARTIFACT_GC_MS },
+  // sends wait on receivers (up to 10 s each), not on this process: many at once
+  { job: sendNotificationJob, concurrency: 16 },
+  { job: reconcileNotificationsJob, every: env.JOBS_RECONCILE_MS },
 ];
 
 const workers = startJobWorkers({
@@ -50,6 +55,7 @@ const workers = startJobWorkers({
     log: (m, extra) => log.info(extra ?? {}, m),
     settings: { ingestLagMs: env.JOBS_INGEST_LAG_MS, predictionLogRetentionDays: env.PREDICTION_LOG_RETENTION_DAYS, clusterSecret: env.CLUSTER_SECRET },
     artifacts: { store: new LocalArtifactStore(env.ARTIFACT_DIR), graceMs: env.ARTIFACT_GC_GRACE_MS },
+    notify: { secretKey: env.NEXTAUTH_SECRET, allowPrivateNetworks: env.NOTIFY_ALLOW_PRIVATE_NETWORKS, backoffBaseMs: env.NOTIFY_BACKOFF_BASE_MS, appUrl: env.NEXTAUTH_URL },
   },
 });
 
