@@ -17,6 +17,7 @@ export async function takeSlackSlot(redis: Redis, channelId: string): Promise<Sl
   if (await redis.set(key, token, "PX", HOLD_MS, "NX")) {
     return { release: async () => { await redis.set(key, token, "PX", SLACK_INTERVAL_MS); } };
   }
+  // while a send is in flight the key still has its long hold: look again within a second
   const left = await redis.pttl(key);
-  return { waitMs: Math.max(left, 20) };
+  return { waitMs: Math.min(Math.max(left, 20), SLACK_INTERVAL_MS) };
 }

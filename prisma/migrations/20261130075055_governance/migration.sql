@@ -177,5 +177,5 @@ ALTER TABLE "Delivery" ADD CONSTRAINT "Delivery_teamId_fkey" FOREIGN KEY ("teamI
 ALTER TABLE "Delivery" ADD CONSTRAINT "Delivery_channelId_fkey" FOREIGN KEY ("channelId") REFERENCES "Channel"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- One open promotion per target: a second request gets 409 (the check in lib/governance takes a row
--- lock first and says which; this index is what makes a race between two requests impossible).
+-- lock first and says which: this index is what makes a race between two requests impossible).
 CREATE UNIQUE INDEX "Promotion_open_target_key" ON "Promotion"("target") WHERE "status" IN ('checking', 'pending_approval', 'approved', 'deploying');
