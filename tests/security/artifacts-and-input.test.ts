@@ -300,6 +300,11 @@ function baselines(model: string): Record<string, Baseline> {
     revokeEndpointKey: { path: { endpoint: "e", id: "abc" } },
     updateEndpointSettings: { path: { endpoint: "e" }, body: { requireKey: true } },
     changePassword: { body: { currentPassword: "the-current-password", newPassword: "a-new-password-of-some-length" } },
+    createChannel: { body: { name: "c", kind: "webhook", url: "http://127.0.0.1:9/in", secret: "0123456789abcdef", routingKey: "k", eventsUrl: "http://127.0.0.1:9/e", events: ["version.created"] } },
+    deleteChannel: { path: { id: "abc" } },
+    testChannel: { path: { id: "abc" } },
+    listDeliveries: { query: { status: "failed", channel: "abc", limit: "10", cursor: "abc" } },
+    redeliverDelivery: { path: { id: "abc" } },
   };
 }
 
