@@ -9,7 +9,7 @@ import { CLUSTER_SECRET, clusterSecretOf } from "./cluster-secret";
 import { notifyFields } from "./notify-env";
 
 /** next-auth reads it itself; listed here so that a bad value stops the web at start. */
-export const NEXTAUTH_URL = url({ protocols: ["http", "https"], default: undefined, docDefault: "`http://localhost:${PORT}`", description: "public URL of the web app (next-auth); `npm start` sets it from `PORT`" });
+export const NEXTAUTH_URL = url({ protocols: ["http", "https"], default: undefined, docDefault: "`http://localhost:${PORT}`", description: "public URL of the web app (next-auth, and the links in notifications the job workers send); `npm start` sets it from `PORT`" });
 
 export const webEnv = defineEnv(
   "web",
