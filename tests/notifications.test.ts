@@ -27,6 +27,7 @@ import type { NotifySettings } from "@/lib/notifications/notify-settings";
 import type { EventType } from "@/lib/notifications/event-types";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
+import { failDeployment } from "@/lib/serving/control/deployments/run-deployment";
 import { call, multipart } from "./helpers/call";
 import { makeWorld, type World } from "./helpers/world";
 import { waitFor } from "./helpers/processes";
@@ -353,6 +354,21 @@ describe("events from the product", () => {
     const second = await call(deliveries.GET, "GET", `/api/v1/deliveries?limit=1&status=succeeded&cursor=${first.json.nextCursor}`, admin());
     expect(second.json.deliveries).toHaveLength(1);
     expect(second.json.deliveries[0].id).not.toBe(first.json.deliveries[0].id);
+  });
+
+  it("a deployment that fails notifies with the endpoint, the versions and the reason", async () => {
+    const rx = await receiver();
+    await newChannel({ name: "deploys", kind: "webhook", url: rx.url, events: ["deployment.failed"] });
+    const variant = { name: "credit-v3", model: "credit", version: 3, versionId: "v3id", sha256: "0".repeat(64), weight: 100, role: "primary", device: "cpu", replicas: 1 };
+    const endpoint = await db.endpoint.create({ data: { teamId: w.teamId, name: `ntf-ep-${Date.now()}`, environment: "production", routing: { variants: [], sticky: null }, createdBy: "ana@example.test" } });
+    const dep = await db.deployment.create({ data: { endpointId: endpoint.id, strategy: "canary", status: "running", plan: {}, fromRouting: { variants: [], sticky: null }, toRouting: { variants: [variant], sticky: null }, reason: "weekly retrain", createdBy: "ana@example.test" } });
+    // the queue gave up on the job: the runner restores the routing and finishes the deployment as failed
+    await failDeployment({ db, redis, clusterSecret: "unused-here", redisUrl }, dep.id, "no ready replica of credit-v3");
+    await waitFor("the failure notified", async () => rx.requests.length === 1, 15_000, 20);
+    expect(JSON.parse(rx.requests[0].body)).toMatchObject({
+      type: "deployment.failed",
+      data: { deploymentId: dep.id, endpoint: endpoint.name, environment: "production", status: "failed", strategy: "canary", model: "credit", version: 3, reason: "no ready replica of credit-v3", createdBy: "ana@example.test", routing: "credit v3 primary 100%" },
+    });
   });
 
   it("the reconciler queues deliveries that were written but never queued", async () => {
