@@ -4,7 +4,7 @@ import { SignOutButton } from "./sign-out-button";
 import type { Role } from "@/lib/auth/roles";
 
 /** `role` is shown, never compared: what the links allow comes from the layout, which asks lib/auth/policy.ts. */
-export function Nav({ team, teams, role, email, canManageTokens, canManageMembers, canReadDeadLetters = false }: { team: string; teams: { slug: string; name: string }[]; role: Role; email: string; canManageTokens: boolean; canManageMembers: boolean; canReadDeadLetters?: boolean }) {
+export function Nav({ team, teams, role, email, canManageTokens, canManageMembers, canReadDeadLetters = false, canManageChannels = false }: { team: string; teams: { slug: string; name: string }[]; role: Role; email: string; canManageTokens: boolean; canManageMembers: boolean; canReadDeadLetters?: boolean; canManageChannels?: boolean }) {
   const links = [
     { href: `/t/${team}/models`, label: "Models" },
     { href: `/t/${team}/endpoints`, label: "Endpoints" },
@@ -12,6 +12,7 @@ export function Nav({ team, teams, role, email, canManageTokens, canManageMember
     ...(canManageTokens ? [{ href: `/t/${team}/tokens`, label: "API tokens" }] : []),
     ...(canManageMembers ? [{ href: `/t/${team}/members`, label: "Members" }] : []),
     ...(canReadDeadLetters ? [{ href: `/t/${team}/admin/dead-letters`, label: "Dead letters" }] : []),
+    ...(canManageChannels ? [{ href: `/t/${team}/admin/channels`, label: "Notifications" }] : []),
   ];
   return (
     <header className="border-b border-slate-200 bg-white">

@@ -21,4 +21,6 @@ export const REDIS_KEYS = {
   signInAccountPrefix: "sy:signin:account",
   /** rate-limiter-flexible key prefix: credential sign-in attempts per client address, 15-minute windows */
   signInAddressPrefix: "sy:signin:address",
+  /** held while a message goes to one Slack channel and for 1 s after: Slack takes about one message per second per channel */
+  slackChannelSlot: (channelId: string) => `sy:notify:slack:${channelId}`,
 } as const;

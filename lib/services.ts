@@ -37,6 +37,8 @@ export function webConfig(env: WebEnv) {
     /** a reverse proxy in front sets X-Forwarded-For (sign-in failures are counted per address too) */
     trustProxy: env.TRUST_PROXY,
     clusterSecret: env.CLUSTER_SECRET,
+    /** outbound notifications: what the web needs to check channel URLs and send channel tests */
+    notify: { secretKey: env.NEXTAUTH_SECRET, allowPrivateNetworks: env.NOTIFY_ALLOW_PRIVATE_NETWORKS, backoffBaseMs: env.NOTIFY_BACKOFF_BASE_MS, appUrl: env.NEXTAUTH_URL ?? "http://localhost:3000" },
   };
 }
 

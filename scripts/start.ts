@@ -34,10 +34,12 @@ const authSecret = env.NEXTAUTH_SECRET ?? (() => {
 const tsx = (script: string) => ["--import", "tsx", script];
 // one cluster secret for every process (heartbeats and calls to workers are signed with it)
 const cluster = { CLUSTER_SECRET: env.CLUSTER_SECRET };
+// notification receivers on this machine (a local webhook, a test server) are allowed: this is a local setup
+const notify = { NOTIFY_ALLOW_PRIVATE_NETWORKS: "1" };
 const procs: ProcSpec[] = [
   // NODE_ENV as `next start` sets it, so that the check below applies the production rules
-  { name: "web", command: "npx", args: ["next", "start", "-p", String(webPort)], env: { ...cluster, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", NEXTAUTH_URL: env.NEXTAUTH_URL, NEXTAUTH_SECRET: authSecret } },
-  { name: "jobs", command: process.execPath, args: tsx("workers/jobs/main.ts"), env: { ...cluster, NEXTAUTH_SECRET: authSecret } },
+  { name: "web", command: "npx", args: ["next", "start", "-p", String(webPort)], env: { ...cluster, ...notify, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", NEXTAUTH_URL: env.NEXTAUTH_URL, NEXTAUTH_SECRET: authSecret } },
+  { name: "jobs", command: process.execPath, args: tsx("workers/jobs/main.ts"), env: { ...cluster, ...notify, NEXTAUTH_URL: env.NEXTAUTH_URL, NEXTAUTH_SECRET: authSecret } },
   { name: "gateway", command: process.execPath, args: tsx("workers/gateway/main.ts"), env: { ...cluster, GATEWAY_PORT: String(gatewayPort) } },
   { name: "inference-cpu", command: process.execPath, args: tsx("workers/inference/main.ts"), env: { ...cluster, INFERENCE_DEVICE: "cpu", INFERENCE_PORT: String(inferencePort) } },
 ];

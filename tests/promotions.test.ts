@@ -16,6 +16,7 @@ import * as approve from "@/app/api/v1/promotions/[id]/approve/route";
 import * as reject from "@/app/api/v1/promotions/[id]/reject/route";
 import * as cancel from "@/app/api/v1/promotions/[id]/cancel/route";
 import * as policies from "@/app/api/v1/policies/[environment]/route";
+import * as channels from "@/app/api/v1/channels/route";
 import { planTraffic } from "@/lib/serving/control/endpoints/plan-traffic";
 import { trafficRequestSchema } from "@/lib/serving/control/endpoints/traffic-request";
 import { writeRouting } from "@/lib/serving/control/deployments/switch-routing";
@@ -284,6 +285,28 @@ describe("the promotion lifecycle", () => {
     const other = await makeWorld("gov-other");
     expect((await get(p.id, { token: other.tokens.read })).status).toBe(404);
     expect((await decide("approve", p.id, as(other.people.admin))).status).toBe(404);
+  });
+});
+
+describe("notifications", () => {
+  it("records each transition's event for the channels that subscribe, in the transaction that makes it", async () => {
+    const made = await call(channels.POST, "POST", "/api/v1/channels", {
+      cookie: w.people.admin.cookie,
+      body: { name: `hook-${randomUUID().slice(0, 6)}`, kind: "webhook", url: "http://127.0.0.1:9/hook", events: ["promotion.requested", "promotion.approved", "promotion.rejected"] },
+    });
+    expect(made.status, JSON.stringify(made.json)).toBe(201);
+    const ep = await prodEndpoint(v1);
+    const p = (await putTraffic(ep, { ...canaryTo(good), reason: "better AUC" }, as(w.people.engineer))).json.promotion;
+    await decide("approve", p.id, as(w.people.admin));
+    const sent = await db.delivery.findMany({ where: { channelId: made.json.id }, orderBy: { createdAt: "asc" } });
+    expect(sent.map((d) => d.eventType)).toEqual(["promotion.requested", "promotion.approved"]);
+    expect(sent[0].payload).toMatchObject({
+      type: "promotion.requested", team: w.slug,
+      data: { promotionId: p.id, status: "pending_approval", endpoint: ep, model: MODEL, version: good, champion: `${MODEL} v${v1}`, reason: "better AUC", requestedBy: w.people.engineer.email,
+        metrics: expect.arrayContaining([{ name: "auc", value: 0.8, champion: 0.78 }]), checks: [expect.objectContaining({ passed: true }), expect.objectContaining({ passed: true })] },
+    });
+    await call(channels.POST, "POST", "/api/v1/channels", { cookie: w.people.admin.cookie, body: {} }); // a bad request leaves nothing behind
+    expect(await db.channel.count({ where: { teamId: w.teamId } })).toBe(1);
   });
 });
 

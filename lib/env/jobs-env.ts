@@ -4,6 +4,8 @@ import { defineEnv, type EnvOf } from "./parse-env";
 import { port, text, wholeNumber } from "./schema-helpers";
 import { authSecretFields, authSecretOf } from "./auth-secret";
 import { CLUSTER_SECRET, clusterSecretOf } from "./cluster-secret";
+import { notifyFields } from "./notify-env";
+import { NEXTAUTH_URL } from "./web-env";
 
 const ms = (dflt: number, description: string, min = 1) => wholeNumber({ min, unit: "milliseconds", default: dflt, description });
 
@@ -27,7 +29,10 @@ export const jobsEnv = defineEnv("jobs", {
   INGEST_CLAIM_IDLE_MS: ms(30_000, "prediction entries pending this long on a dead consumer are claimed again"),
   ARTIFACT_GC_MS: ms(3_600_000, "period of artifact garbage collection, which deletes stored model files no version refers to and temp files of uploads that died (one job worker runs each period)"),
   ARTIFACT_GC_GRACE_MS: ms(86_400_000, "artifact garbage collection deletes only files untouched this long: an upload in progress keeps its file (keep it well above the longest upload)", 0),
+  // links in notifications point at the web app
+  NEXTAUTH_URL,
+  ...notifyFields,
   // jobs refuse a missing, short or default NEXTAUTH_SECRET in production, like the web
   ...authSecretFields,
-}, (v, problem) => ({ ...v, NEXTAUTH_SECRET: authSecretOf(v, problem), CLUSTER_SECRET: clusterSecretOf(v.CLUSTER_SECRET, v.NODE_ENV, problem) }));
+}, (v, problem) => ({ ...v, NEXTAUTH_URL: v.NEXTAUTH_URL ?? "http://localhost:3000", NEXTAUTH_SECRET: authSecretOf(v, problem), CLUSTER_SECRET: clusterSecretOf(v.CLUSTER_SECRET, v.NODE_ENV, problem) }));
 export type JobsEnv = EnvOf<typeof jobsEnv>;

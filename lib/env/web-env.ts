@@ -6,9 +6,10 @@ import { defineEnv, type EnvOf } from "./parse-env";
 import { flag, text, url, wholeNumber } from "./schema-helpers";
 import { authSecretFields, authSecretOf } from "./auth-secret";
 import { CLUSTER_SECRET, clusterSecretOf } from "./cluster-secret";
+import { notifyFields } from "./notify-env";
 
 /** next-auth reads it itself; listed here so that a bad value stops the web at start. */
-export const NEXTAUTH_URL = url({ protocols: ["http", "https"], default: undefined, docDefault: "`http://localhost:${PORT}`", description: "public URL of the web app (next-auth); `npm start` sets it from `PORT`" });
+export const NEXTAUTH_URL = url({ protocols: ["http", "https"], default: undefined, docDefault: "`http://localhost:${PORT}`", description: "public URL of the web app (next-auth, and the links in notifications the job workers send); `npm start` sets it from `PORT`" });
 
 export const webEnv = defineEnv(
   "web",
@@ -39,6 +40,7 @@ export const webEnv = defineEnv(
     METRICS_TOKEN: text({ secret: true, default: undefined, description: "bearer token the web's `/metrics` requires (`Authorization: Bearer …`); in production `/metrics` answers 403 until it is set" }),
     NEXT_PHASE: text({ default: undefined, description: "set by Next.js: `phase-production-build` while `next build` runs, which leaves the production checks to `next start`" }),
     CLUSTER_SECRET,
+    ...notifyFields,
   },
   (v, problem) => {
     const oidcSet = [v.OIDC_ISSUER, v.OIDC_CLIENT_ID, v.OIDC_CLIENT_SECRET].filter(Boolean).length;

@@ -40,7 +40,7 @@ export async function transition(tx: Tx, t: Transition): Promise<string[]> {
     throw new AppError("conflict", `the promotion is ${p?.status ?? "gone"} now, not ${t.from}; reload it`);
   }
   if (t.to === "stale") await tx.promotionApproval.updateMany({ where: { promotionId: t.id, voidedAt: null }, data: { voidedAt: now } });
-  const p = await tx.promotion.findUniqueOrThrow({ where: { id: t.id }, include: { team: { select: { slug: true } }, approvals: { where: { voidedAt: null } } } });
+  const p = await tx.promotion.findUniqueOrThrow({ where: { id: t.id }, include: { approvals: { where: { voidedAt: null } } } });
   await recordAudit(tx, {
     teamId: p.teamId, actor: t.actor, action: `promotion.${t.to}`, resourceType: "promotion", resourceId: p.id,
     before: { status: t.from }, after: { status: t.to, ...(t.reason ? { reason: t.reason } : {}), ...t.audit },
@@ -49,26 +49,29 @@ export async function transition(tx: Tx, t: Transition): Promise<string[]> {
   return type ? emitEvent(tx, { teamId: p.teamId, type, data: promotionEventData(p), now }) : [];
 }
 
-type Row = Prisma.PromotionGetPayload<{ include: { team: { select: { slug: true } }; approvals: true } }>;
+type Row = Prisma.PromotionGetPayload<{ include: { approvals: true } }>;
 
-/** What a channel hears about a promotion: enough to decide from a Slack message, and a link. */
+/**
+ * What a channel hears about a promotion, flat like every event's data (lib/notifications/event-text.ts
+ * reads model, version, endpoint, status, reason, requestedBy, promotionId): enough to decide from a
+ * Slack message, and a link. `reason` says why it is in this status when there is a why (blocked, stale,
+ * rejected, rolled back…), else the requester's reason.
+ */
 export function promotionEventData(p: Row) {
   const e = readJson(evidenceSchema, p.evidence, "evidence");
   const candidate = e.candidates[0] ?? null;
   const metricNames = [...new Set([...Object.keys(candidate?.metrics ?? {}), ...Object.keys(e.champion?.metrics ?? {})])].sort();
   return {
-    promotion: {
-      id: p.id, kind: p.kind, status: p.status, statusReason: p.statusReason, environment: p.environment,
-      target: e.target.kind === "traffic" ? `endpoint ${e.target.endpoint}` : `alias ${e.target.model}@${e.target.alias}`,
-      model: candidate?.model ?? e.champion?.model ?? null, version: candidate?.version ?? null,
-      champion: e.champion ? { model: e.champion.model, version: e.champion.version } : null,
-      reason: p.reason, requestedBy: p.onBehalfOf ?? p.requestedBy,
-      metrics: metricNames.map((name) => ({ name, value: candidate?.metrics[name] ?? null, champion: e.champion?.metrics[name] ?? null })),
-      checks: e.checks.map((c) => ({ name: c.name, passed: c.passed, detail: c.detail })),
-      approvals: p.approvals.map((a) => ({ by: a.userLabel, decision: a.decision, comment: a.comment })),
-      requiredApprovals: p.requiredApprovals,
-      deploymentId: p.deploymentId,
-      path: `/t/${p.team.slug}/promotions/${p.id}`,
-    },
+    promotionId: p.id, kind: p.kind, status: p.status, environment: p.environment,
+    endpoint: e.target.kind === "traffic" ? e.target.endpoint : undefined,
+    alias: e.target.kind === "alias" ? `${e.target.model}@${e.target.alias}` : undefined,
+    model: candidate?.model ?? e.champion?.model ?? undefined, version: candidate?.version ?? undefined,
+    champion: e.champion ? `${e.champion.model} v${e.champion.version}` : undefined,
+    reason: p.statusReason ?? (p.reason || undefined), requestReason: p.reason, requestedBy: p.onBehalfOf ?? p.requestedBy,
+    metrics: metricNames.map((name) => ({ name, value: candidate?.metrics[name] ?? null, champion: e.champion?.metrics[name] ?? null })),
+    checks: e.checks.map((c) => ({ name: c.name, passed: c.passed, detail: c.detail })),
+    approvals: p.approvals.map((a) => ({ by: a.userLabel, decision: a.decision, comment: a.comment })),
+    requiredApprovals: p.requiredApprovals,
+    deploymentId: p.deploymentId ?? undefined,
   };
 }

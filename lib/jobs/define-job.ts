@@ -7,6 +7,7 @@ import type { Pool } from "pg";
 import { z } from "zod";
 import type { Db } from "../db/client";
 import type { ArtifactStore } from "../storage/artifact-store";
+import type { NotifySettings } from "../notifications/notify-settings";
 
 /** What a handler may use: the job worker's clients and settings (from jobsEnv). */
 export type JobContext = {
@@ -16,11 +17,22 @@ export type JobContext = {
   redisUrl: string;
   log: (msg: string, extra?: object) => void;
   settings: { ingestLagMs: number; predictionLogRetentionDays: number; clusterSecret: string };
+  /** outbound notifications (lib/notifications) */
+  notify: NotifySettings;
   /** the artifact store and the garbage collector's grace period */
   artifacts: { store: ArtifactStore; graceMs: number };
 };
 
-export type JobInfo = { id: string; attemptsMade: number };
+export type JobInfo = {
+  id: string;
+  attemptsMade: number;
+  /**
+   * Puts this job back, delayed until `timestamp` (ms), without counting a failed attempt: the job
+   * runs again then, also after a job-worker restart (the delay is in Redis). Call it as
+   * `return job.delayUntil(t)`; it never returns (it ends this run).
+   */
+  delayUntil?(timestamp: number): Promise<never>;
+};
 
 /** A payload schema: an object whose `v` is the payload version, as a literal. */
 export type PayloadSchema = z.ZodObject<{ v: z.ZodLiteral<number> }>;

@@ -2,7 +2,7 @@
 // scheduler, so that however many job-worker processes run, each period's job runs once, in one
 // of them. Every process upserts the schedulers (idempotent: the same id keeps its next run) at
 // start and again every SCHEDULER_REFRESH_MS, which brings them back after a Redis that lost its data.
-import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Logger } from "pino";
 import { parsePayload, type JobContext, type JobDefinition } from "./define-job";
 
@@ -42,9 +42,16 @@ export function startJobWorkers(opts: {
 
     const worker = new Worker(
       def.queue,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
         const payload = parsePayload(def, job.data);
-        return def.handler(payload, ctx, { id: String(job.id), attemptsMade: job.attemptsMade });
+        return def.handler(payload, ctx, {
+          id: String(job.id),
+          attemptsMade: job.attemptsMade,
+          delayUntil: async (timestamp) => {
+            await job.moveToDelayed(timestamp, token);
+            throw new DelayedError(); // tells the worker the job was moved, not finished
+          },
+        });
       },
       { connection: opts.connection, concurrency: every ? 1 : (concurrency ?? 1), lockDuration: opts.lockMs, stalledInterval: opts.stalledMs },
     );

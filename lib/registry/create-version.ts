@@ -18,6 +18,8 @@ import { lockArtifact } from "./lock-artifact";
 import { toVersionView, VERSION_INCLUDE } from "./views";
 import type { VersionMetadata } from "./version-metadata";
 import { toJson } from "../db/json";
+import { emitEvent } from "../notifications/emit-event";
+import { queueDeliveries } from "../notifications/queue-deliveries";
 
 export type FinishedUpload = { tempFile: string; sha256: string; sizeBytes: number };
 
@@ -32,6 +34,8 @@ export async function createVersion(opts: {
   actor: Actor;
   /** limits on the model (default: DEFAULT_MODEL_LIMITS); the web passes its configured ones */
   limits?: ModelLimits;
+  /** Redis for queueing the `version.created` notifications (unset: the reconciler queues them) */
+  redisUrl?: string;
 }) {
   const { db, store, upload, metadata } = opts;
   try {
@@ -42,7 +46,7 @@ export async function createVersion(opts: {
     // checked before the file is stored too, so that such a push stores nothing (versions are never deleted)
     if (metadata.parentVersion && !(await db.modelVersion.findUnique({ where: { modelId_number: { modelId: model.id, number: metadata.parentVersion } } }))) throw unknownParent();
 
-    return await db.$transaction(async (tx) => {
+    const created = await db.$transaction(async (tx) => {
       // held until the row commits: the garbage collector cannot take the file away meanwhile
       await lockArtifact(tx, upload.sha256, "upload");
       await store.put(upload.tempFile, upload.sha256);
@@ -73,8 +77,15 @@ export async function createVersion(opts: {
       });
       const view = toVersionView(version);
       await recordAudit(tx, { teamId: opts.teamId, actor: opts.actor, action: "version.create", resourceType: "model_version", resourceId: version.id, after: { model: model.name, ...view, signature: undefined } });
-      return { model: model.name, ...view };
+      const deliveries = await emitEvent(tx, {
+        teamId: opts.teamId,
+        type: "version.created",
+        data: { model: model.name, version: number, versionId: version.id, sha256: upload.sha256, source: opts.source ?? "upload", metrics: metadata.metrics, parentVersion: metadata.parentVersion, createdBy: opts.actor.label },
+      });
+      return { view: { model: model.name, ...view }, deliveries };
     });
+    if (opts.redisUrl) await queueDeliveries({ redisUrl: opts.redisUrl, ids: created.deliveries });
+    return created.view;
   } finally {
     // the temp file is this upload's own (put has already moved or dropped it when it ran)
     await rm(upload.tempFile, { force: true });

@@ -316,6 +316,11 @@ function baselines(model: string): Record<string, Baseline | Baseline[]> {
       path: { environment: "staging" },
       body: { requiredApprovals: 1, fourEyes: true, approverRole: "approver", protectedAliases: ["champion"], requiredStrategy: "canary", expiryHours: 72, gates: { metrics: ["auc >= 0.7"], signature: true, shadow: { minRequests: 10, maxMeanAbsDiff: 0.1 } } },
     },
+    createChannel: { body: { name: "c", kind: "webhook", url: "http://127.0.0.1:9/in", secret: "0123456789abcdef", routingKey: "k", eventsUrl: "http://127.0.0.1:9/e", events: ["version.created"] } },
+    deleteChannel: { path: { id: "abc" } },
+    testChannel: { path: { id: "abc" } },
+    listDeliveries: { query: { status: "failed", channel: "abc", limit: "10", cursor: "abc" } },
+    redeliverDelivery: { path: { id: "abc" } },
   };
 }
 

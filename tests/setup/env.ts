@@ -12,4 +12,6 @@ process.env.NEXTAUTH_SECRET = randomBytes(32).toString("base64url");
 // the same secret as every process tests start (tests/helpers/processes.ts)
 process.env.CLUSTER_SECRET = TEST_CLUSTER_SECRET;
 process.env.LOG_LEVEL = "silent";
+// notification receivers in tests are local servers (127.0.0.1); metadata addresses stay refused
+process.env.NOTIFY_ALLOW_PRIVATE_NETWORKS = "1";
 process.env.MAX_UPLOAD_BYTES = String(2 * 1024 * 1024);

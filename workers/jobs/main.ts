@@ -17,6 +17,8 @@ import { healPlacementsJob } from "../../lib/jobs/definitions/heal-placements";
 import { predictionLogMaintenanceJob } from "../../lib/jobs/definitions/prediction-log-maintenance";
 import { collectArtifactsJob } from "../../lib/jobs/definitions/collect-artifacts";
 import { maintainPromotionsJob } from "../../lib/jobs/definitions/maintain-promotions";
+import { sendNotificationJob } from "../../lib/jobs/definitions/send-notification";
+import { reconcileNotificationsJob } from "../../lib/jobs/definitions/reconcile-notifications";
 import { LocalArtifactStore } from "../../lib/storage/artifact-store";
 import { IngestConsumer } from "../../lib/serving/data/prediction-log/ingest-consumer";
 import { REDIS_KEYS } from "../../lib/redis-keys";
@@ -36,6 +38,9 @@ const JOBS: JobRegistration[] = [
   { job: predictionLogMaintenanceJob, every: env.PREDICTION_LOG_MAINTENANCE_MS },
   { job: collectArtifactsJob, every: env.ARTIFACT_GC_MS },
   { job: maintainPromotionsJob, every: env.JOBS_PROMOTIONS_MS },
+  // sends wait on receivers (up to 10 s each), not on this process: many at once
+  { job: sendNotificationJob, concurrency: 16 },
+  { job: reconcileNotificationsJob, every: env.JOBS_RECONCILE_MS },
 ];
 
 const workers = startJobWorkers({
@@ -52,6 +57,7 @@ const workers = startJobWorkers({
     log: (m, extra) => log.info(extra ?? {}, m),
     settings: { ingestLagMs: env.JOBS_INGEST_LAG_MS, predictionLogRetentionDays: env.PREDICTION_LOG_RETENTION_DAYS, clusterSecret: env.CLUSTER_SECRET },
     artifacts: { store: new LocalArtifactStore(env.ARTIFACT_DIR), graceMs: env.ARTIFACT_GC_GRACE_MS },
+    notify: { secretKey: env.NEXTAUTH_SECRET, allowPrivateNetworks: env.NOTIFY_ALLOW_PRIVATE_NETWORKS, backoffBaseMs: env.NOTIFY_BACKOFF_BASE_MS, appUrl: env.NEXTAUTH_URL },
   },
 });
 

@@ -10,7 +10,7 @@ export default async function TeamLayout({ children, params }: { children: React
   const teams = await teamsOf(me.id);
   return (
     <>
-      <Nav team={team} teams={teams} role={me.role} email={me.label} canManageTokens={allowed(me, "token.manage")} canManageMembers={allowed(me, "member.manage")} canReadDeadLetters={allowed(me, "deadletter.read")} />
+      <Nav team={team} teams={teams} role={me.role} email={me.label} canManageTokens={allowed(me, "token.manage")} canManageMembers={allowed(me, "member.manage")} canReadDeadLetters={allowed(me, "deadletter.read")} canManageChannels={allowed(me, "channel.manage")} />
       <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
     </>
   );

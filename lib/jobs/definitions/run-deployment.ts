@@ -3,7 +3,7 @@ import { z } from "zod";
 import { failDeployment, runDeployment, type RunnerDeps } from "../../serving/control/deployments/run-deployment";
 import { defineJob, type JobContext } from "../define-job";
 
-const deps = (ctx: JobContext): RunnerDeps => ({ db: ctx.db, redis: ctx.redis, clusterSecret: ctx.settings.clusterSecret, log: ctx.log, ingestLagMs: ctx.settings.ingestLagMs });
+const deps = (ctx: JobContext): RunnerDeps => ({ db: ctx.db, redis: ctx.redis, clusterSecret: ctx.settings.clusterSecret, log: ctx.log, ingestLagMs: ctx.settings.ingestLagMs, redisUrl: ctx.redisUrl });
 
 export const runDeploymentJob = defineJob({
   queue: "deployments",

@@ -14,6 +14,8 @@ import { PlacementError, placeVariants, unloadVersions, verifyVariants } from ".
 import { announceRouting, writeRouting } from "./switch-routing";
 import { readJson, toJson } from "../../../db/json";
 import { followDeployment } from "../../../governance/follow-deployment";
+import { emitEvent } from "../../../notifications/emit-event";
+import { queueDeliveries } from "../../../notifications/queue-deliveries";
 import { ACTIVE_STATUSES, DeploymentStatus, isFinished, type FinishedStatus } from "../../shared/deployment-status";
 
 export type RunnerDeps = {
@@ -29,6 +31,8 @@ export type RunnerDeps = {
   drainMs?: number;
   /** while a bake waits for enough traffic to judge, how often it looks again */
   trafficPollMs?: number;
+  /** Redis for queueing the notifications a finished deployment emits (unset: the reconciler queues them) */
+  redisUrl?: string;
 };
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -150,17 +154,32 @@ async function finish(
   deps: RunnerDeps, id: string, teamId: string, steps: Step[], status: FinishedStatus,
   extra: { error?: string; rollbackReason?: string }, restore: Routing | null,
 ): Promise<void> {
-  const d = await deps.db.$transaction(async (tx) => {
+  const { d, deliveries } = await deps.db.$transaction(async (tx) => {
     const d = await tx.deployment.update({
       where: { id },
       data: { status, finishedAt: new Date(), steps: toJson(steps), ...extra },
-      include: { endpoint: { select: { name: true } } },
+      include: { endpoint: { select: { name: true, environment: true } } },
     });
     if (restore) await writeRouting(tx, d.endpointId, restore);
     await recordAudit(tx, { teamId, actor: SYSTEM_ACTOR, action: `deployment.${status}`, resourceType: "deployment", resourceId: id, after: { endpoint: d.endpoint.name, status, ...extra } });
-    await followDeployment(tx, { id, status, ...extra });
-    return d;
+    // the notification is part of the outcome: written with it, sent once it is committed
+    const variants = asRouting(d.toRouting).variants;
+    const primary = variants.find((v) => v.role === "primary") ?? variants[0];
+    const deliveries = await emitEvent(tx, {
+      teamId,
+      type: `deployment.${status}`,
+      data: {
+        deploymentId: id, endpoint: d.endpoint.name, environment: d.endpoint.environment, status, strategy: d.strategy,
+        model: primary?.model, version: primary?.version,
+        routing: variants.map((v) => `${v.model} v${v.version} ${v.role} ${v.weight}%`).join(", "),
+        reason: extra.error ?? extra.rollbackReason ?? (d.reason || undefined), createdBy: d.createdBy,
+      },
+    });
+    // a promotion carried by this deployment follows its outcome, in the same transaction
+    deliveries.push(...(await followDeployment(tx, { id, status, ...extra })));
+    return { d, deliveries };
   });
+  if (deps.redisUrl) await queueDeliveries({ redisUrl: deps.redisUrl, ids: deliveries });
   if (restore) await announceRouting(deps.redis, d.endpointId);
   if (status !== "succeeded") {
     // a failed or rolled-back deployment may have loaded versions that nothing routes to now

@@ -18,7 +18,7 @@ export const POST = route(c.createVersion, async ({ req, principal, params, serv
     await rm(upload.tempFile, { force: true });
     throw err;
   }
-  return createVersion({ db: services.db, store: services.store, teamId: principal.teamId, modelName: params.model, upload, metadata, actor: actorOf(principal), limits: services.config.modelLimits });
+  return createVersion({ db: services.db, store: services.store, teamId: principal.teamId, modelName: params.model, upload, metadata, actor: actorOf(principal), limits: services.config.modelLimits, redisUrl: services.config.redisUrl });
 });
 
 export const GET = route(c.listVersions, async ({ principal, params, services }) => ({
