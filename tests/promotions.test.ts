@@ -160,6 +160,37 @@ describe("a production traffic change", () => {
     expect(again.json.promotion.status).toBe("pending_approval");
   });
 
+  it("passes the shadow gate only on enough logged shadow answers close to the served ones", async () => {
+    expect((await putPolicy({ gates: { shadow: { minRequests: 20, maxMeanAbsDiff: 0.05 } } })).status).toBe(200);
+    const ep = await prodEndpoint(v1);
+    const e = await db.endpoint.findUniqueOrThrow({ where: { name: ep } });
+    // what the gateway logs for a request served by v1 and copied to a shadow of `good`
+    const log = async (n: number, delta: number) => {
+      for (let i = 0; i < n; i++) {
+        const id = randomUUID();
+        await db.$executeRaw`INSERT INTO "PredictionLog" ("time", "endpointId", variant, version, "requestId", status, "latencyMs", shadow, outputs) VALUES
+          (now(), ${e.id}, ${`${MODEL}-v${v1}`}, ${v1}, ${id}, 200, 1, false, ${JSON.stringify({ probability: [0.5] })}::jsonb),
+          (now(), ${e.id}, ${`${MODEL}-v${good}`}, ${good}, ${id}, 200, 1, true, ${JSON.stringify({ probability: [0.5 + delta] })}::jsonb)`;
+      }
+    };
+    const attempt = async () => {
+      const r = (await putTraffic(ep, canaryTo(good), as(w.people.engineer))).json.promotion;
+      if (r.status === "pending_approval") await decide("cancel", r.id, as(w.people.engineer));
+      return r;
+    };
+    expect((await attempt()).statusReason).toMatch(/credit v2 has not served as a shadow on this endpoint/);
+    await log(10, 0.02);
+    expect((await attempt()).statusReason).toMatch(/credit v2 has 10 of 20 shadow requests/);
+    await log(10, 0.02);
+    const passed = await attempt();
+    expect(passed.status).toBe("pending_approval");
+    const shadowCheck = passed.evidence.checks.find((c: { name: string }) => c.name.startsWith("shadow"));
+    expect(shadowCheck).toMatchObject({ passed: true, observed: { compared: 20 } });
+    expect(shadowCheck.observed.meanAbsDiff).toBeCloseTo(0.02, 6);
+    await log(20, 0.2);
+    expect((await attempt()).statusReason).toMatch(/credit v2: mean \|Δ\| 0.11 > 0.05 over 40 requests/);
+  });
+
   it("asks for the policy's strategy when a new version comes in", async () => {
     expect((await putPolicy({ requiredStrategy: "canary" })).status).toBe(200);
     const ep = await prodEndpoint(v1);
