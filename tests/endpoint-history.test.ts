@@ -35,7 +35,7 @@ let v1: number, v2: number;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Entry = {
   id: string; from: string; until: string | null; current: boolean; change: string; percent: number | null;
-  routing: { variants: { name: string; weight: number; role: string; model: string; version: number; device: "cpu" | "gpu"; replicas: number }[]; sticky: null };
+  routing: { variants: { name: string; weight: number; role: "primary" | "canary" | "shadow"; model: string; version: number; device: "cpu" | "gpu"; replicas: number }[]; sticky: null };
   deployment: { id: string; status: string; strategy: string; outcomeReason: string | null } | null;
   requestedBy: string | null; approvedBy: { by: string; comment: string }[]; promotionId: string | null;
 };
@@ -210,7 +210,7 @@ describe("a staging endpoint's history", () => {
 
   it("reverts to a past routing: the request the page's button sends puts it back", async () => {
     const past = all[5];
-    const req = revertRequest({ endpoint: ep, environment: "staging", routing: past.routing, servedFrom: past.from, live: all[0].routing.variants as never, requiredStrategy: null });
+    const req = revertRequest({ endpoint: ep, environment: "staging", routing: past.routing, servedFrom: past.from, live: all[0].routing.variants, requiredStrategy: null });
     expect(req.method).toBe("PUT");
     const r = await call(traffic.PUT, req.method, req.path, { cookie: w.people.engineer.cookie, body: req.body, params: { endpoint: ep } });
     expect(r.status, JSON.stringify(r.json)).toBe(202);
@@ -251,7 +251,7 @@ describe("a production endpoint's history", () => {
     expect(before).toMatchObject({ id: "initial", until: now.from, current: false });
 
     // reverting goes through a promotion like any production change
-    const req = revertRequest({ endpoint: ep, environment: "production", routing: before.routing, servedFrom: before.from, live: now.routing.variants as never, requiredStrategy: null });
+    const req = revertRequest({ endpoint: ep, environment: "production", routing: before.routing, servedFrom: before.from, live: now.routing.variants, requiredStrategy: null });
     expect(req.method).toBe("POST");
     const revert = await call(promotions.POST, "POST", req.path, { cookie: w.people.engineer.cookie, body: req.body });
     expect(revert.status, JSON.stringify(revert.json)).toBe(201);
