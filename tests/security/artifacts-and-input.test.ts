@@ -286,6 +286,7 @@ function baselines(model: string): Record<string, Baseline | Baseline[]> {
       },
     },
     endpointMetrics: { path: { endpoint: "e" }, query: { minutes: "15" } },
+    endpointHistory: { path: { endpoint: "e" }, query: { at: "2020-01-01T00:00:00Z", limit: "10", cursor: "abc" } },
     getDeployment: { path: { id: "abc" } },
     deploymentEvents: { path: { id: "abc" } },
     createToken: { body: { name: "t", scopes: ["read"], expiresInDays: 30 } },

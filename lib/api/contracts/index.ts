@@ -5,6 +5,7 @@ import * as deadLetters from "./dead-letters";
 import * as endpoints from "./endpoints";
 import * as endpointKeys from "./endpoint-keys";
 import * as health from "./health";
+import * as history from "./history";
 import * as members from "./members";
 import * as models from "./models";
 import * as notifications from "./notifications";
@@ -14,7 +15,7 @@ import * as promotions from "./promotions";
 const isContract = (v: unknown): v is Contract => typeof v === "object" && v !== null && "method" in v && "path" in v;
 
 /** Every REST operation with the name it is exported under (`createModel`…), which names its schemas in the OpenAPI document. */
-export const NAMED_CONTRACTS: [string, Contract][] = [health, models, endpoints, tokens, members, audit, deadLetters, account, endpointKeys, promotions, notifications].flatMap((m) =>
+export const NAMED_CONTRACTS: [string, Contract][] = [health, models, endpoints, tokens, members, audit, deadLetters, account, endpointKeys, promotions, notifications, history].flatMap((m) =>
   Object.entries(m).filter((e): e is [string, Contract] => isContract(e[1])),
 );
 

@@ -5,6 +5,7 @@ import { findEndpoint } from "@/lib/serving/control/endpoints/read-endpoints";
 import { AppError } from "@/lib/errors";
 import { EndpointPanel } from "@/components/endpoint-panel";
 import { EndpointKeysPanel } from "@/components/endpoint-keys-panel";
+import { EndpointHistory } from "@/components/endpoint-history";
 
 export default async function EndpointPage({ params }: { params: Promise<{ team: string; endpoint: string }> }) {
   const { team, endpoint } = await params;
@@ -22,6 +23,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ team:
   return (
     <>
       <EndpointPanel team={team} endpoint={endpoint} canChangeTraffic={canChangeTraffic} trafficNote={trafficNote} gatewayHint={gatewayHint} />
+      {found && <EndpointHistory team={team} endpoint={endpoint} environment={found.environment} canRevert={canChangeTraffic} />}
       {found && <EndpointKeysPanel team={team} endpoint={endpoint} canManage={keys?.allowed === true} manageNote={keys && !keys.allowed ? `You cannot manage keys: ${keys.reason}.` : ""} gatewayHint={gatewayHint} />}
     </>
   );
