@@ -83,6 +83,11 @@ export function EndpointPanel({ team, endpoint, canChangeTraffic, trafficNote, g
           )}
           {m.data && m.data.series.length > 0 && <TrafficChart series={m.data.series} />}
         </Card>
+        {ep.environment === "production" && (
+          <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm" data-testid="promotion-note">
+            A production endpoint changes through a promotion: a new split waits for the approvals and checks of the <Link className="font-medium text-indigo-700 underline" href={`/t/${team}/policies`}>production policy</Link>, then rolls out by itself. <Link className="font-medium text-indigo-700 underline" href={`/t/${team}/promotions?view=open`}>Open promotions</Link>
+          </p>
+        )}
         {canChangeTraffic ? (
           <TrafficEditor team={team} endpoint={ep.name} current={ep.variants} disabled={Boolean(active)} />
         ) : (

@@ -4,10 +4,12 @@ import { SignOutButton } from "./sign-out-button";
 import type { Role } from "@/lib/auth/roles";
 
 /** `role` is shown, never compared: what the links allow comes from the layout, which asks lib/auth/policy.ts. */
-export function Nav({ team, teams, role, email, canManageTokens, canManageMembers, canReadDeadLetters = false, canManageChannels = false }: { team: string; teams: { slug: string; name: string }[]; role: Role; email: string; canManageTokens: boolean; canManageMembers: boolean; canReadDeadLetters?: boolean; canManageChannels?: boolean }) {
-  const links = [
+export function Nav({ team, teams, role, email, canManageTokens, canManageMembers, canReadDeadLetters = false, canManageChannels = false, promotionsWaiting = 0 }: { team: string; teams: { slug: string; name: string }[]; role: Role; email: string; canManageTokens: boolean; canManageMembers: boolean; canReadDeadLetters?: boolean; canManageChannels?: boolean; promotionsWaiting?: number }) {
+  // `badge`: promotions this person could decide now (the layout counts them)
+  const links: { href: string; label: string; badge?: number }[] = [
     { href: `/t/${team}/models`, label: "Models" },
     { href: `/t/${team}/endpoints`, label: "Endpoints" },
+    { href: `/t/${team}/promotions`, label: "Promotions", badge: promotionsWaiting },
     { href: `/t/${team}/audit`, label: "Audit" },
     ...(canManageTokens ? [{ href: `/t/${team}/tokens`, label: "API tokens" }] : []),
     ...(canManageMembers ? [{ href: `/t/${team}/members`, label: "Members" }] : []),
@@ -23,7 +25,10 @@ export function Nav({ team, teams, role, email, canManageTokens, canManageMember
         </Link>
         <nav className="flex flex-wrap gap-4 text-sm font-medium text-slate-600">
           {links.map((l) => (
-            <Link key={l.href} href={l.href} className="hover:text-indigo-700">{l.label}</Link>
+            <Link key={l.href} href={l.href} className="hover:text-indigo-700">
+              {l.label}
+              {l.badge ? <span data-testid="promotions-waiting" title={`${l.badge} waiting for your decision`} className="ml-1 rounded-full bg-amber-500 px-1.5 py-0.5 text-xs font-semibold text-white">{l.badge}</span> : null}
+            </Link>
           ))}
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm">

@@ -23,10 +23,12 @@ export function TrafficEditor({ team, endpoint, current, disabled }: { team: str
   );
   const [strategy, setStrategy] = useState<DeploymentStrategy>("immediate");
   const [bake, setBake] = useState(60);
+  // a canary step judges the new version only once it has served this many requests (0: on any traffic, even none)
+  const [minRequests, setMinRequests] = useState(100);
   const apply = useMutation({
     mutationFn: () => apiFetch<ResponseOf<typeof setTraffic>>(team, `/api/v1/endpoints/${endpoint}/traffic`, {
       method: "PUT",
-      body: { variants: rows, strategy, ...(strategy === "canary" ? { canary: { steps: [10, 50], bakeSeconds: bake } } : {}), ...(strategy === "blue_green" ? { blueGreen: { rollbackWindowSeconds: bake } } : {}) },
+      body: { variants: rows, strategy, ...(strategy === "canary" ? { canary: { steps: [10, 50], bakeSeconds: bake, minRequests } } : {}), ...(strategy === "blue_green" ? { blueGreen: { rollbackWindowSeconds: bake } } : {}) },
     }),
     // a production endpoint answers with the promotion that waits for approval
     onSuccess: (d) => router.push("promotion" in d ? `/t/${team}/promotions/${d.promotion.id}` : `/t/${team}/deployments/${d.id}`),
@@ -69,6 +71,9 @@ export function TrafficEditor({ team, endpoint, current, disabled }: { team: str
         </label>
         {strategy !== "immediate" && (
           <label className="text-sm">{strategy === "canary" ? "Bake per step (s)" : "Rollback window (s)"}<input type="number" min={0} className={`${input} ml-2 w-24`} value={bake} onChange={(e) => setBake(Number(e.target.value))} /></label>
+        )}
+        {strategy === "canary" && (
+          <label className="text-sm">Min requests per step<input type="number" min={0} className={`${input} ml-2 w-24`} value={minRequests} onChange={(e) => setMinRequests(Number(e.target.value))} /></label>
         )}
         <button type="button" disabled={!valid || disabled || apply.isPending} onClick={() => apply.mutate()} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50">
           Apply

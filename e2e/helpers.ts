@@ -2,6 +2,8 @@ import { expect, type Page } from "@playwright/test";
 import { spawnSync } from "node:child_process";
 
 export const ADMIN = { email: "admin@switchyard.local", password: "switchyard-admin" };
+/** The seeded approver of the demo team (scripts/e2e.ts gives the password, as SEED_APPROVER_PASSWORD would). */
+export const APPROVER = { email: "approver@switchyard.local", password: "switchyard-approver" };
 
 export async function signIn(page: Page, who = ADMIN) {
   await page.goto("/signin");

@@ -73,7 +73,7 @@ try {
   await applyMigrations(databaseUrl);
   const db = createDb(databaseUrl);
   // a given password, as SEED_ADMIN_PASSWORD gives it: the journeys sign in without the forced first change
-  await seedDemo({ db, store: new LocalArtifactStore(artifactDir), adminEmail: "admin@switchyard.local", adminPassword: "switchyard-admin", redisUrl });
+  await seedDemo({ db, store: new LocalArtifactStore(artifactDir), adminEmail: "admin@switchyard.local", adminPassword: "switchyard-admin", approverPassword: "switchyard-approver", redisUrl });
   await closeDeploymentsQueue();
   await db.$disconnect();
   // every process gets the web's cluster secret (startProcess passes the same one by default)

@@ -7,8 +7,9 @@ import { closeDeploymentsQueue } from "../lib/jobs/enqueue-deployment";
 
 const env = loadEnv(startEnv);
 const db = createDb(env.DATABASE_URL);
-const seeded = await seedDemo({ db, store: new LocalArtifactStore(env.ARTIFACT_DIR), adminEmail: env.SEED_ADMIN_EMAIL, adminPassword: env.SEED_ADMIN_PASSWORD, redisUrl: env.REDIS_URL, log: console.log });
+const seeded = await seedDemo({ db, store: new LocalArtifactStore(env.ARTIFACT_DIR), adminEmail: env.SEED_ADMIN_EMAIL, adminPassword: env.SEED_ADMIN_PASSWORD, approverEmail: env.SEED_APPROVER_EMAIL, approverPassword: env.SEED_APPROVER_PASSWORD, redisUrl: env.REDIS_URL, log: console.log });
 await closeDeploymentsQueue();
 await db.$disconnect();
 if (seeded.initialPassword) console.log(`admin ${seeded.admin}: first password ${seeded.initialPassword} (shown this once; it must be changed at the first sign-in)`);
+if (seeded.approverInitialPassword) console.log(`approver ${seeded.approver}: first password ${seeded.approverInitialPassword} (shown this once; it must be changed at the first sign-in)`);
 console.log("seed done");

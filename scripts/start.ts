@@ -64,7 +64,7 @@ await ensureDatabase(env.DATABASE_URL);
 const applied = await applyMigrations(env.DATABASE_URL, { log });
 log(applied.length ? `applied migrations: ${applied.join(", ")}` : "database schema is up to date");
 const db = createDb(env.DATABASE_URL);
-const seeded = await seedDemo({ db, store: new LocalArtifactStore(env.ARTIFACT_DIR), adminEmail: env.SEED_ADMIN_EMAIL, adminPassword: env.SEED_ADMIN_PASSWORD, redisUrl: env.REDIS_URL, log });
+const seeded = await seedDemo({ db, store: new LocalArtifactStore(env.ARTIFACT_DIR), adminEmail: env.SEED_ADMIN_EMAIL, adminPassword: env.SEED_ADMIN_PASSWORD, approverEmail: env.SEED_APPROVER_EMAIL, approverPassword: env.SEED_APPROVER_PASSWORD, redisUrl: env.REDIS_URL, log });
 await closeDeploymentsQueue();
 await db.$disconnect();
 
@@ -73,6 +73,7 @@ buildWebIfChanged(log);
 log(`Switchyard is starting:
   web        http://localhost:${webPort}
   sign in    ${seeded.admin} / ${seeded.initialPassword ? `${seeded.initialPassword}   (shown this once; you choose your own at the first sign-in)` : env.SEED_ADMIN_PASSWORD ? "(SEED_ADMIN_PASSWORD)" : "(the password printed at the first start, or the one you chose)"}
+  approver   ${seeded.approver} / ${seeded.approverInitialPassword ? `${seeded.approverInitialPassword}   (shown this once; approves the admin's promotions, e.g. on credit-risk-prod)` : env.SEED_APPROVER_PASSWORD ? "(SEED_APPROVER_PASSWORD)" : "(the password printed at the first start, or the one chosen)"}
   API        http://localhost:${webPort}/api/v1/openapi.json
   gateway    http://localhost:${gatewayPort}  (try: curl -s localhost:${gatewayPort}/v1/endpoints/credit-risk/predict -H 'x-user-id: ana' -d @fixtures/predict-example.json)
 Ctrl-C stops everything.`);

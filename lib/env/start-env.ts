@@ -19,6 +19,8 @@ export const startEnv = defineEnv(
     NEXTAUTH_URL,
     SEED_ADMIN_EMAIL: text({ default: "admin@switchyard.local", pattern: /^[^@\s]+@[^@\s]+$/, expects: "an email address", description: "the admin the seed creates on a fresh database" }),
     SEED_ADMIN_PASSWORD: text({ secret: true, default: undefined, docDefault: "random, printed once, changed at first sign-in", description: "that admin's first password, for automation (then no change is asked at first sign-in)" }),
+    SEED_APPROVER_EMAIL: text({ default: "approver@switchyard.local", pattern: /^[^@\s]+@[^@\s]+$/, expects: "an email address", description: "the person with the approver role the seed creates in the demo team (approves the admin's promotions)" }),
+    SEED_APPROVER_PASSWORD: text({ secret: true, default: undefined, docDefault: "random, printed once, changed at first sign-in", description: "that approver's first password, for automation (then no change is asked at first sign-in)" }),
     // unset: `npm start` generates one into .data/ and passes it to the web and the job workers
     NEXTAUTH_SECRET: authSecretFields.NEXTAUTH_SECRET,
     GATEWAY_PORT,

@@ -1,5 +1,6 @@
-// Idempotent demo data for a fresh install: team `demo`, an admin, and the model `credit-risk`
-// with a logistic regression (v1, champion) and an MLP (v2, challenger) trained on German credit.
+// Idempotent demo data for a fresh install: team `demo`, an admin, an approver, and the model `credit-risk`
+// with a logistic regression (v1, champion) and an MLP (v2, challenger) trained on German credit,
+// served by a staging endpoint and a production one whose changes go through promotions.
 import { writeFile } from "node:fs/promises";
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../db/client";
@@ -14,16 +15,19 @@ import { setAlias } from "../registry/set-alias";
 import { rowsToColumns } from "../drift/build-profile";
 import { loadGermanCredit } from "../training/german-credit";
 import { trainClassifier, type ClassifierKind } from "../training/train-classifier";
+import { seedApprover, seedProduction } from "./seed-governance";
 
 export const DEMO_TEAM = "demo";
 export const DEMO_MODEL = "credit-risk";
+export const DEFAULT_APPROVER_EMAIL = "approver@switchyard.local";
 
 /**
  * Seeds the demo. The admin is created once: with `adminPassword` (automation: SEED_ADMIN_PASSWORD,
  * the e2e tests) as given, otherwise with a random password that is returned (`initialPassword`) to be
- * shown once and must be changed at first sign-in.
+ * shown once and must be changed at first sign-in. The approver (`approverEmail`) likewise, with
+ * `approverPassword` (SEED_APPROVER_PASSWORD).
  */
-export async function seedDemo(opts: { db: Db; store: ArtifactStore; adminEmail: string; adminPassword?: string; redisUrl?: string; log?: (m: string) => void }) {
+export async function seedDemo(opts: { db: Db; store: ArtifactStore; adminEmail: string; adminPassword?: string; approverEmail?: string; approverPassword?: string; redisUrl?: string; log?: (m: string) => void }) {
   const { db, store } = opts;
   const log = opts.log ?? (() => {});
   const team = await db.team.upsert({ where: { slug: DEMO_TEAM }, create: { slug: DEMO_TEAM, name: "Demo" }, update: {} });
@@ -46,14 +50,21 @@ export async function seedDemo(opts: { db: Db; store: ArtifactStore; adminEmail:
   }
   const model = await db.model.findUniqueOrThrow({ where: { teamId_name: { teamId: team.id, name: DEMO_MODEL } } });
   if (model.latestVersion < 2) await trainDemoVersions(db, store, team.id, model.latestVersion, log);
-  if (opts.redisUrl) await seedEndpoint(db, opts.redisUrl, { id: team.id, slug: team.slug }, log);
-  return { team: team.slug, model: DEMO_MODEL, admin: email, initialPassword };
+  const approver = await seedApprover(db, team.id, { email: opts.approverEmail ?? DEFAULT_APPROVER_EMAIL, password: opts.approverPassword, log });
+  if (opts.redisUrl) {
+    await seedEndpoint(db, opts.redisUrl, { id: team.id, slug: team.slug }, log);
+    await seedProduction(db, opts.redisUrl, systemPrincipal(team), DEMO_MODEL, log);
+  }
+  return { team: team.slug, model: DEMO_MODEL, admin: email, initialPassword, approver: approver.email, approverInitialPassword: approver.initialPassword };
 }
+
+/** The seed acts as the system, with an admin's rights, in the demo team. */
+const systemPrincipal = (team: { id: string; slug: string }): Principal => ({ kind: "user", id: "system", label: "switchyard", teamId: team.id, teamSlug: team.slug, role: "admin", scopes: ["read", "write", "deploy"] });
 
 /** The staging endpoint `credit-risk`: v1 90%, v2 10%, sticky on x-user-id. Carried out by the job workers. */
 async function seedEndpoint(db: Db, redisUrl: string, team: { id: string; slug: string }, log: (m: string) => void) {
   if (await db.endpoint.findUnique({ where: { name: DEMO_MODEL } })) return;
-  const principal: Principal = { kind: "user", id: "system", label: "switchyard", teamId: team.id, teamSlug: team.slug, role: "admin", scopes: ["read", "write", "deploy"] };
+  const principal = systemPrincipal(team);
   await createEndpoint({ db, principal, name: DEMO_MODEL, environment: "staging", description: "Demo: logistic regression with an MLP challenger", sticky: { header: "x-user-id" } });
   await requestTraffic({
     db, redisUrl, principal, endpointName: DEMO_MODEL,

@@ -1,6 +1,8 @@
 import { Nav } from "@/components/nav";
 import { requireMember, teamsOf } from "@/lib/web/page-auth";
 import { allowed } from "@/lib/auth/policy";
+import { getServices } from "@/lib/services";
+import { listAwaitingDecision } from "@/lib/governance/awaiting-decision";
 
 export const dynamic = "force-dynamic";
 
@@ -8,9 +10,10 @@ export default async function TeamLayout({ children, params }: { children: React
   const { team } = await params;
   const me = await requireMember(team);
   const teams = await teamsOf(me.id);
+  const waiting = await listAwaitingDecision({ db: getServices().db, principal: me });
   return (
     <>
-      <Nav team={team} teams={teams} role={me.role} email={me.label} canManageTokens={allowed(me, "token.manage")} canManageMembers={allowed(me, "member.manage")} canReadDeadLetters={allowed(me, "deadletter.read")} canManageChannels={allowed(me, "channel.manage")} />
+      <Nav team={team} teams={teams} role={me.role} email={me.label} canManageTokens={allowed(me, "token.manage")} canManageMembers={allowed(me, "member.manage")} canReadDeadLetters={allowed(me, "deadletter.read")} canManageChannels={allowed(me, "channel.manage")} promotionsWaiting={waiting.length} />
       <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
     </>
   );
