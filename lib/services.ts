@@ -37,6 +37,8 @@ export function webConfig(env: WebEnv) {
     /** a reverse proxy in front sets X-Forwarded-For (sign-in failures are counted per address too) */
     trustProxy: env.TRUST_PROXY,
     clusterSecret: env.CLUSTER_SECRET,
+    /** Slack approvals: off (503) without a signing secret; message updates go to this origin only */
+    slack: { signingSecret: env.SLACK_SIGNING_SECRET, responseUrlOrigin: env.SLACK_RESPONSE_URL_ORIGIN },
   };
 }
 
