@@ -13,3 +13,5 @@ process.env.NEXTAUTH_SECRET = randomBytes(32).toString("base64url");
 process.env.CLUSTER_SECRET = TEST_CLUSTER_SECRET;
 process.env.LOG_LEVEL = "silent";
 process.env.MAX_UPLOAD_BYTES = String(2 * 1024 * 1024);
+// the Slack app's signing secret the interaction tests sign with (tests/helpers/slack.ts)
+process.env.SLACK_SIGNING_SECRET = randomBytes(24).toString("hex");
