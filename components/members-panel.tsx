@@ -24,6 +24,11 @@ export function MembersPanel({ team, me }: { team: string; me: string }) {
       apiFetch(team, `/api/v1/members/${encodeURIComponent(email)}`, role ? { method: "PUT", body: { role } } : { method: "DELETE" }),
     onSettled: refresh,
   });
+  const link = useMutation({
+    mutationFn: ({ email, slackUserId }: { email: string; slackUserId: string | null }) =>
+      apiFetch(team, `/api/v1/members/${encodeURIComponent(email)}`, { method: "PUT", body: { slackUserId } }),
+    onSettled: refresh,
+  });
 
   return (
     <div className="space-y-6">
@@ -47,10 +52,11 @@ export function MembersPanel({ team, me }: { team: string; me: string }) {
       </Card>
       <Card title="Members">
         {change.error && <div className="mb-3"><ErrorBox message={change.error.message} /></div>}
+        {link.error && <div className="mb-3"><ErrorBox message={link.error.message} /></div>}
         {members.isPending ? <p className="text-sm text-slate-500">Loading…</p> : members.error ? <ErrorBox message={members.error.message} /> : (
           <TableWrap>
             <table className="w-full">
-              <thead><tr><th className={th}>Person</th><th className={th}>Role</th><th className={th}>Since</th><th className={th} /></tr></thead>
+              <thead><tr><th className={th}>Person</th><th className={th}>Role</th><th className={th} title="Their Approve / Reject clicks in Slack act as this member">Slack user id</th><th className={th}>Since</th><th className={th} /></tr></thead>
               <tbody>
                 {members.data.members.map((m) => (
                   <tr key={m.email}>
@@ -59,6 +65,9 @@ export function MembersPanel({ team, me }: { team: string; me: string }) {
                       <select aria-label={`Role of ${m.email}`} value={m.role ?? ""} onChange={(e) => change.mutate({ email: m.email, role: e.target.value })} className="rounded-md border border-slate-300 px-2 py-1 text-sm">
                         {ROLES.map((r) => <option key={r}>{r}</option>)}
                       </select>
+                    </td>
+                    <td className={td}>
+                      <SlackIdField key={m.slackUserId ?? ""} member={m} saving={link.isPending} onSave={(slackUserId) => link.mutate({ email: m.email, slackUserId })} />
                     </td>
                     <td className={td}>{when(m.since)}</td>
                     <td className={td}>
@@ -72,5 +81,21 @@ export function MembersPanel({ team, me }: { team: string; me: string }) {
         )}
       </Card>
     </div>
+  );
+}
+
+/** A member's Slack user id (Slack: their profile → ⋮ → Copy member ID); empty unlinks. */
+function SlackIdField({ member, saving, onSave }: { member: Member; saving: boolean; onSave: (slackUserId: string | null) => void }) {
+  const [value, setValue] = useState(member.slackUserId ?? "");
+  const next = value.trim().toUpperCase();
+  const changed = next !== (member.slackUserId ?? "");
+  return (
+    <form className="flex items-center gap-2" onSubmit={(e) => { e.preventDefault(); if (changed) onSave(next || null); }}>
+      <input
+        aria-label={`Slack user id of ${member.email}`} value={value} onChange={(e) => setValue(e.target.value)} placeholder="U024BE7LH"
+        title="A Slack member id: U or W, then letters and digits" className="w-32 rounded-md border border-slate-300 px-2 py-1 font-mono text-sm"
+      />
+      {changed && <button disabled={saving} className="text-sm font-medium text-indigo-700 hover:underline">{next ? "Link" : "Unlink"}</button>}
+    </form>
   );
 }

@@ -39,6 +39,8 @@ export function webConfig(env: WebEnv) {
     clusterSecret: env.CLUSTER_SECRET,
     /** outbound notifications: what the web needs to check channel URLs and send channel tests */
     notify: { secretKey: env.NEXTAUTH_SECRET, allowPrivateNetworks: env.NOTIFY_ALLOW_PRIVATE_NETWORKS, backoffBaseMs: env.NOTIFY_BACKOFF_BASE_MS, appUrl: env.NEXTAUTH_URL ?? "http://localhost:3000" },
+    /** Slack approvals: off (503) without a signing secret; message updates go to this origin only */
+    slack: { signingSecret: env.SLACK_SIGNING_SECRET, responseUrlOrigin: env.SLACK_RESPONSE_URL_ORIGIN },
   };
 }
 

@@ -80,6 +80,12 @@ describe("OpenAPI document", () => {
     const create = r.json.paths["/api/v1/models"].post;
     expect(deref(r.json, create.requestBody.content["application/json"].schema).properties.name.pattern).toBeDefined();
     expect(deref(r.json, r.json.paths["/api/v1/models/{model}/versions"].post.requestBody.content["multipart/form-data"].schema).required).toEqual(["file"]);
+    // Slack's interactions: a signed form, no credentials, 401 for a bad signature
+    const slack = r.json.paths["/api/v1/integrations/slack/interactions"].post;
+    expect(deref(r.json, slack.requestBody.content["application/x-www-form-urlencoded"].schema).required).toEqual(["payload"]);
+    expect(slack.security).toEqual([]);
+    expect(slack["x-signed"]).toMatch(/X-Slack-Signature/);
+    expect(slack.responses["401"].$ref).toBe("#/components/responses/Unauthorized");
   });
 
   it("is valid OpenAPI 3.1 with named request and response schemas under components.schemas", async () => {

@@ -16,6 +16,12 @@ export type Contract = {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /**
+   * application/x-www-form-urlencoded, handed to the handler unparsed as `rawBody` (at most `maxBytes`):
+   * a sender that signs its body (Slack) is verified over the exact bytes before anything is parsed.
+   * `fields` describe the form for the docs; `signed` names how the sender is authenticated.
+   */
+  rawForm?: { fields: Record<string, string>; maxBytes: number; signed: string };
   /** multipart/form-data: fields described for the docs; parsing is the handler's. */
   multipart?: Record<string, { type: "file" | "json"; description: string }>;
   response?: z.ZodType;

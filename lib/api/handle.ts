@@ -28,6 +28,8 @@ export type HandlerContext<C extends Contract> = {
   params: Infer<C["params"]>;
   query: Infer<C["query"]>;
   body: Infer<C["body"]>;
+  /** the exact body of a `rawForm` contract (form-encoded text), for signature checks */
+  rawBody: C["rawForm"] extends object ? string : undefined;
   services: Services;
 };
 
@@ -44,7 +46,8 @@ export function route<C extends Contract>(contract: C, handler: (ctx: HandlerCon
       const params = contract.params ? parse(contract.params, rawParams, "path") : undefined;
       const query = contract.query ? parse(contract.query, Object.fromEntries(new URL(req.url).searchParams), "query") : undefined;
       const body = contract.body ? parse(contract.body, await readJson(req, services.config.maxJsonBytes), "body") : undefined;
-      const result = await handler({ req, principal, params, query, body, services } as HandlerContext<C>);
+      const rawBody = contract.rawForm ? await readRawForm(req, contract.rawForm) : undefined;
+      const result = await handler({ req, principal, params, query, body, rawBody, services } as HandlerContext<C>);
       if (result instanceof Response) return result;
       if (result === undefined) return new Response(null, { status: 204 });
       return Response.json(result, { status: contract.status ?? 200 });
@@ -111,11 +114,11 @@ function ensureSameOriginWrite(req: Request, contract: Contract, appUrl: string 
 }
 
 /**
- * The JSON body, read while counting: a declared length over the limit is refused before reading,
- * and a body that grows past it is cancelled at once, so no body is buffered beyond the limit.
+ * The body, read while counting: a declared length over the limit is refused before reading, and a
+ * body that grows past it is cancelled at once, so no body is buffered beyond the limit.
  */
-async function readJson(req: Request, maxBytes: number): Promise<unknown> {
-  const tooLarge = () => new AppError("payload_too_large", `body is larger than the limit of ${maxBytes} bytes (API_MAX_JSON_BYTES)`);
+async function readLimited(req: Request, maxBytes: number, limitName: string): Promise<Buffer> {
+  const tooLarge = () => new AppError("payload_too_large", `body is larger than the limit of ${maxBytes} bytes (${limitName})`);
   if (Number(req.headers.get("content-length") ?? 0) > maxBytes) {
     await req.body?.cancel().catch(() => {});
     throw tooLarge();
@@ -140,7 +143,11 @@ async function readJson(req: Request, maxBytes: number): Promise<unknown> {
       chunks.push(next.value);
     }
   }
-  const bytes = Buffer.concat(chunks);
+  return Buffer.concat(chunks);
+}
+
+async function readJson(req: Request, maxBytes: number): Promise<unknown> {
+  const bytes = await readLimited(req, maxBytes, "API_MAX_JSON_BYTES");
   // no REST body nests deeply; refusing before JSON.parse keeps any recursive walk of it cheap
   if (jsonDepthExceeds(bytes, MAX_BODY_DEPTH)) throw new AppError("bad_request", `body: nests arrays and objects deeper than ${MAX_BODY_DEPTH} levels`);
   const text = bytes.toString("utf8");
@@ -149,6 +156,23 @@ async function readJson(req: Request, maxBytes: number): Promise<unknown> {
     return JSON.parse(text);
   } catch {
     throw new AppError("bad_request", "body: malformed JSON");
+  }
+}
+
+const FORM_TYPE = "application/x-www-form-urlencoded";
+
+/** The form-encoded body as sent (UTF-8 text), for a handler that verifies a signature over it before parsing. */
+async function readRawForm(req: Request, form: NonNullable<Contract["rawForm"]>): Promise<string> {
+  const type = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  if (type !== FORM_TYPE) {
+    await req.body?.cancel().catch(() => {});
+    throw new RequestError(`body: must be ${FORM_TYPE} (${Object.keys(form.fields).map((f) => `${f}=…`).join("&")}), not ${type ? type.slice(0, 100) : "no content type"}`, "body");
+  }
+  const bytes = await readLimited(req, form.maxBytes, "this route's limit");
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new RequestError("body: not UTF-8 text", "body");
   }
 }
 

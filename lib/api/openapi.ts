@@ -45,8 +45,10 @@ function parameters(c: Contract) {
 
 function errorsOf(c: Contract): ErrorResponse[] {
   const out: ErrorResponse[] = [];
-  if (c.params || c.query || c.body || c.multipart) out.push("BadRequest");
-  if (c.auth !== "public") out.push("Unauthorized", "Forbidden");
+  if (c.params || c.query || c.body || c.multipart || c.rawForm) out.push("BadRequest");
+  // a signed public route (rawForm) refuses a bad signature with 401 like a bad credential
+  if (c.auth !== "public" || c.rawForm) out.push("Unauthorized");
+  if (c.auth !== "public") out.push("Forbidden");
   if (c.params) out.push("NotFound");
   if (c.auth !== "public") out.push("RateLimited");
   return [...out, "Error"];
@@ -82,6 +84,10 @@ function operation(name: string, c: Contract, bodyName: (s: z.ZodType) => string
       },
     };
   }
+  if (c.rawForm) {
+    op.requestBody = { required: true, content: { "application/x-www-form-urlencoded": { schema: ref(`${pascal(name)}Request`) } } };
+    op["x-signed"] = c.rawForm.signed;
+  }
   if (action && rule) {
     // Who may call it, from lib/auth/policy.ts: the least role for people, the scope for tokens (none: session only).
     op["x-action"] = action;
@@ -100,6 +106,11 @@ function multipartSchema(fields: NonNullable<Contract["multipart"]>): Json {
       Object.entries(fields).map(([k, f]) => [k, f.type === "file" ? { type: "string", format: "binary", description: f.description } : { type: "string", description: `JSON: ${f.description}` }]),
     ),
   };
+}
+
+function formSchema(form: NonNullable<Contract["rawForm"]>): Json {
+  const names = Object.keys(form.fields);
+  return { type: "object", required: names, properties: Object.fromEntries(names.map((k) => [k, { type: "string", description: form.fields[k] }])) };
 }
 
 /** Names of the components a schema refers to. */
@@ -186,6 +197,7 @@ export function buildOpenApi(version: string, contracts: [string, Contract][] = 
     if (c.response) responses.add(nameOf(c.response, `${pascal(name)}Response`));
     if (c.accepted) responses.add(nameOf(c.accepted.response, `${pascal(name)}Accepted`));
     if (c.multipart) extra[`${pascal(name)}Request`] = multipartSchema(c.multipart);
+    if (c.rawForm) extra[`${pascal(name)}Request`] = formSchema(c.rawForm);
   }
   for (const [s, id] of names) registry.add(s, { id });
   const { schemas, inName } = componentSchemas(registry, requests, responses);

@@ -41,6 +41,8 @@ export const webEnv = defineEnv(
     NEXT_PHASE: text({ default: undefined, description: "set by Next.js: `phase-production-build` while `next build` runs, which leaves the production checks to `next start`" }),
     CLUSTER_SECRET,
     ...notifyFields,
+    SLACK_SIGNING_SECRET: text({ secret: true, default: undefined, description: "the Slack app's signing secret (Basic Information → App Credentials); turns on Approve / Reject buttons in Slack (`POST /api/v1/integrations/slack/interactions`), which answers 503 while it is unset" }),
+    SLACK_RESPONSE_URL_ORIGIN: url({ protocols: ["https", "http"], default: "https://hooks.slack.com", description: "the only origin the web posts Slack message updates to (a click's `response_url`); any other host in a payload is ignored. Tests point it at a local server" }),
   },
   (v, problem) => {
     const oidcSet = [v.OIDC_ISSUER, v.OIDC_CLIENT_ID, v.OIDC_CLIENT_SECRET].filter(Boolean).length;
@@ -56,6 +58,7 @@ export const webEnv = defineEnv(
       production: v.NODE_ENV === "production",
       GATEWAY_PUBLIC_URL: v.GATEWAY_PUBLIC_URL ?? `http://localhost:${v.GATEWAY_PORT}`,
       CLUSTER_SECRET: clusterSecretOf(v.CLUSTER_SECRET, runtimeEnv, problem),
+      SLACK_RESPONSE_URL_ORIGIN: new URL(v.SLACK_RESPONSE_URL_ORIGIN).origin,
       oidc: v.OIDC_ISSUER && v.OIDC_CLIENT_ID && v.OIDC_CLIENT_SECRET ? { issuer: v.OIDC_ISSUER, clientId: v.OIDC_CLIENT_ID, clientSecret: v.OIDC_CLIENT_SECRET, name: v.OIDC_NAME } : null,
     };
   },

@@ -8,7 +8,7 @@ import { AppError, notFound } from "../errors";
 // people may be members of other teams, which a team must not learn about.
 export async function listMembers(opts: { db: Db; teamId: string }) {
   const rows = await opts.db.membership.findMany({ where: { teamId: opts.teamId }, include: { user: true }, orderBy: { createdAt: "asc" } });
-  return rows.map((m) => ({ email: m.user.email, name: m.user.name, role: m.role as Role, since: m.createdAt.toISOString() }));
+  return rows.map((m) => ({ email: m.user.email, name: m.user.name, role: m.role as Role, since: m.createdAt.toISOString(), slackUserId: m.slackUserId }));
 }
 
 /**
@@ -27,20 +27,43 @@ export async function ensureAdminRemains(tx: Prisma.TransactionClient, opts: { t
   if (admins <= 1) throw new AppError("conflict", "a team needs at least one admin; make someone else admin first");
 }
 
-/** Changes a member's role, or removes them (role null). A team always keeps at least one admin. */
-export async function updateMember(opts: { db: Db; teamId: string; email: string; role: Role | null; actor: Actor }) {
+/**
+ * Changes a member's role, or removes them (role null), and/or links their Slack user id (null
+ * unlinks; unique in the team). A team always keeps at least one admin.
+ */
+export async function updateMember(opts: { db: Db; teamId: string; email: string; role?: Role | null; slackUserId?: string | null; actor: Actor }) {
   const email = opts.email.trim().toLowerCase();
   return opts.db.$transaction(async (tx) => {
     await lockTeam(tx, opts.teamId);
     const m = await tx.membership.findFirst({ where: { teamId: opts.teamId, user: { email } }, include: { user: true } });
     if (!m) throw notFound(`member "${email}"`);
-    await ensureAdminRemains(tx, { teamId: opts.teamId, from: m.role as Role, to: opts.role });
-    if (opts.role) await tx.membership.update({ where: { id: m.id }, data: { role: opts.role } });
-    else await tx.membership.delete({ where: { id: m.id } });
-    await recordAudit(tx, {
-      teamId: opts.teamId, actor: opts.actor, action: opts.role ? "member.role" : "member.remove", resourceType: "membership", resourceId: m.id,
-      before: { email: m.user.email, role: m.role }, after: opts.role ? { email: m.user.email, role: opts.role } : null,
-    });
-    return { email: m.user.email, name: m.user.name, role: opts.role, since: m.createdAt.toISOString() };
+    const audit = (action: string, before: object, after: object | null) =>
+      recordAudit(tx, { teamId: opts.teamId, actor: opts.actor, action, resourceType: "membership", resourceId: m.id, before: { email: m.user.email, ...before }, after: after && { email: m.user.email, ...after } });
+    if (opts.role === null) {
+      await ensureAdminRemains(tx, { teamId: opts.teamId, from: m.role as Role, to: null });
+      await tx.membership.delete({ where: { id: m.id } });
+      await audit("member.remove", { role: m.role }, null);
+      return { email: m.user.email, name: m.user.name, role: null, since: m.createdAt.toISOString(), slackUserId: m.slackUserId };
+    }
+    const role = opts.role ?? (m.role as Role);
+    const slackUserId = opts.slackUserId === undefined ? m.slackUserId : opts.slackUserId;
+    if (role !== m.role) {
+      await ensureAdminRemains(tx, { teamId: opts.teamId, from: m.role as Role, to: role });
+      await tx.membership.update({ where: { id: m.id }, data: { role } });
+      await audit("member.role", { role: m.role }, { role });
+    }
+    if (slackUserId !== m.slackUserId) {
+      await ensureSlackIdFree(tx, opts.teamId, slackUserId, m.id);
+      await tx.membership.update({ where: { id: m.id }, data: { slackUserId } });
+      await audit("member.slack", { slackUserId: m.slackUserId }, { slackUserId });
+    }
+    return { email: m.user.email, name: m.user.name, role, since: m.createdAt.toISOString(), slackUserId };
   });
+}
+
+/** A Slack user acts as one member of a team: another member with that id is a conflict. Call after {@link lockTeam}. */
+async function ensureSlackIdFree(tx: Prisma.TransactionClient, teamId: string, slackUserId: string | null, membershipId: string): Promise<void> {
+  if (slackUserId === null) return;
+  const other = await tx.membership.findFirst({ where: { teamId, slackUserId, id: { not: membershipId } }, include: { user: { select: { email: true } } } });
+  if (other) throw new AppError("conflict", `Slack user ${slackUserId} is already linked to ${other.user.email}; unlink it there first`, { field: "slackUserId" });
 }

@@ -14,6 +14,7 @@ import { errorResponse } from "@/lib/api/handle";
 import { AppError } from "@/lib/errors";
 import type { Contract } from "@/lib/api/contract";
 import { versionMetadataSchema } from "@/lib/registry/version-metadata";
+import { interactionPayloadSchema } from "@/lib/integrations/slack/interaction-payload";
 import { createVersion } from "@/lib/registry/create-version";
 import { collectArtifacts } from "@/lib/registry/collect-artifacts";
 import { LocalArtifactStore } from "@/lib/storage/artifact-store";
@@ -25,6 +26,7 @@ import * as models from "@/app/api/v1/models/route";
 import * as versions from "@/app/api/v1/models/[model]/versions/route";
 import * as artifact from "@/app/api/v1/models/[model]/versions/[n]/artifact/route";
 import { call, multipart } from "../helpers/call";
+import { slackForm, slackHeaders } from "../helpers/slack";
 import { makeWorld, type World } from "../helpers/world";
 import { freePort, startProcess, startRedis, stopProcess, waitFor, type Proc } from "../helpers/processes";
 
@@ -249,9 +251,9 @@ const NUL = "a\u0000b";
 const SURROGATE = "a\ud800b";
 const INT_OVER = 2 ** 31;
 
-type Where = "path" | "query" | "body" | "metadata";
+type Where = "path" | "query" | "body" | "metadata" | "payload";
 type Leaf = { path: (string | number)[]; kind: "string" | "integer" | "key" };
-type Baseline = { path?: Record<string, string>; query?: Record<string, string>; body?: unknown; metadata?: unknown };
+type Baseline = { path?: Record<string, string>; query?: Record<string, string>; body?: unknown; metadata?: unknown; payload?: unknown };
 
 const ORIGIN = "http://localhost";
 
@@ -313,6 +315,10 @@ function baselines(model: string): Record<string, Baseline | Baseline[]> {
     rejectPromotion: { path: { id: "abc" }, body: { comment: "c" } },
     cancelPromotion: { path: { id: "abc" }, body: { comment: "c" } },
     getPolicy: { path: { environment: "production" } },
+    // Slack's click, signed (the response_url is on no allowed origin: nothing is ever posted)
+    slackInteraction: {
+      payload: { type: "block_actions", user: { id: "U0HOSTILE" }, actions: [{ action_id: "promotion_approve", value: "abc" }], response_url: "https://hooks.example.test/actions/1" },
+    },
     putPolicy: {
       path: { environment: "staging" },
       body: { requiredApprovals: 1, fourEyes: true, approverRole: "approver", protectedAliases: ["champion"], requiredStrategy: "canary", expiryHours: 72, gates: { metrics: ["auc >= 0.7"], signature: true, shadow: { minRequests: 10, maxMeanAbsDiff: 0.1 } } },
@@ -403,6 +409,10 @@ function partSchemas(name: string, c: Contract): [Where, z.ZodType][] {
     if (name !== "createVersion") throw new Error(`${name}: a multipart contract this test does not know; add its metadata schema here`);
     parts.push(["metadata", versionMetadataSchema]);
   }
+  if (c.rawForm) {
+    if (name !== "slackInteraction") throw new Error(`${name}: a form contract this test does not know; add its payload schema here`);
+    parts.push(["payload", interactionPayloadSchema]);
+  }
   return parts;
 }
 
@@ -457,9 +467,12 @@ describe("API input: hostile values in any field get 400, never 500", () => {
             const auth = c.auth !== "public" && ruleOf(c.auth.action).token === false
               ? { cookie: w.people.admin.cookie, headers: { "x-switchyard-team": w.slug, origin: ORIGIN } }
               : { token: w.tokens.all };
+            const form = c.rawForm ? slackForm(req.payload) : "";
             const r = c.multipart
               ? await call(handler, c.method, url, { ...auth, params, rawBody: multipart(uniqueModel(), req.metadata) })
-              : await call(handler, c.method, url, { ...auth, params, body: req.body });
+              : c.rawForm
+                ? await call(handler, c.method, url, { params, rawBody: form, headers: slackHeaders(form) })
+                : await call(handler, c.method, url, { ...auth, params, body: req.body });
             // the error names the field (inside a record, the record: its key is the hostile value)
             const star = leaf.path.indexOf("*");
             const expected = [where, ...(star < 0 ? leaf.path : leaf.path.slice(0, star))].join(".");

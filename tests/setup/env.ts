@@ -15,3 +15,5 @@ process.env.LOG_LEVEL = "silent";
 // notification receivers in tests are local servers (127.0.0.1); metadata addresses stay refused
 process.env.NOTIFY_ALLOW_PRIVATE_NETWORKS = "1";
 process.env.MAX_UPLOAD_BYTES = String(2 * 1024 * 1024);
+// the Slack app's signing secret the interaction tests sign with (tests/helpers/slack.ts)
+process.env.SLACK_SIGNING_SECRET = randomBytes(24).toString("hex");

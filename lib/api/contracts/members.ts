@@ -2,10 +2,14 @@ import { z } from "zod";
 import { defineContract } from "../contract";
 import { dbText, named } from "./shared";
 import { ROLES } from "../../auth/roles";
+import { SLACK_USER_ID } from "../../teams/slack-user-id";
 
 // Members are keyed by email: the API never shows user ids (a session names a user by id), and
 // nothing in these answers mentions other teams.
-const memberView = named("Member", z.object({ email: z.string(), name: z.string(), role: z.enum(ROLES).nullable(), since: z.string() }));
+const memberView = named("Member", z.object({
+  email: z.string(), name: z.string(), role: z.enum(ROLES).nullable(), since: z.string(),
+  slackUserId: z.string().nullable().describe("the person's Slack user id: their Approve / Reject clicks in Slack act as this member"),
+}));
 
 /** A member's email in the path (`/api/v1/members/ana@example.com`, `@` percent-encoded or not). */
 const memberParams = z.object({
@@ -34,9 +38,14 @@ export const addMember = defineContract({
 });
 
 export const updateMember = defineContract({
-  method: "PUT", path: "/api/v1/members/{email}", summary: "Change a member's role", tag: "members",
+  method: "PUT", path: "/api/v1/members/{email}", summary: "Change a member's role, or link their Slack user id (null unlinks)", tag: "members",
   auth: { action: "member.manage" },
-  params: memberParams, body: z.object({ role: z.enum(ROLES) }).strict(), response: memberView,
+  params: memberParams,
+  body: z.object({
+    role: z.enum(ROLES).optional(),
+    slackUserId: dbText.regex(SLACK_USER_ID, "a Slack user id looks like U024BE7LH (Slack: profile → ⋮ → Copy member ID)").nullable().optional(),
+  }).strict().refine((b) => b.role !== undefined || b.slackUserId !== undefined, "give role, slackUserId or both"),
+  response: memberView,
 });
 
 export const removeMember = defineContract({

@@ -4,7 +4,7 @@ import { actorOf } from "@/lib/auth/principal";
 import { updateMember } from "@/lib/teams/members";
 
 export const PUT = route(c.updateMember, ({ principal, params, body, services }) =>
-  updateMember({ db: services.db, teamId: principal.teamId, email: params.email, role: body.role, actor: actorOf(principal) }),
+  updateMember({ db: services.db, teamId: principal.teamId, email: params.email, role: body.role, slackUserId: body.slackUserId, actor: actorOf(principal) }),
 );
 
 export const DELETE = route(c.removeMember, ({ principal, params, services }) =>
