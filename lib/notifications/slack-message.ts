@@ -1,9 +1,9 @@
-// What a Slack channel gets for an event: Block Kit, built from the envelope alone. One function per
-// event type where a type needs more than the common layout: `promotion.requested` is the seam for
-// the approval message (metrics against the champion, checks, Approve / Reject buttons): add its
-// blocks in `typeBlocks` and they are sent as they are.
+// What a Slack channel gets for an event: Block Kit, built from the envelope alone. A requested
+// promotion gets the approval message (metrics against the champion, checks, Approve / Reject
+// buttons: lib/integrations/slack/promotion-message.ts); every other event the common layout.
 import type { EventEnvelope } from "./event-types";
 import { factsOf, linkOf, summaryOf } from "./event-text";
+import { promotionRequestedMessage } from "../integrations/slack/promotion-message";
 
 export type SlackBlock = { type: string; [key: string]: unknown };
 export type SlackMessage = { text: string; blocks: SlackBlock[] };
@@ -28,23 +28,14 @@ const ICON: Partial<Record<EventEnvelope["type"], string>> = {
 };
 
 export function renderSlack(e: EventEnvelope, opts: { appUrl: string }): SlackMessage {
+  if (e.type === "promotion.requested") return promotionRequestedMessage(e, opts);
   const summary = summaryOf(e);
   const link = linkOf(e, opts.appUrl);
   const facts = factsOf(e);
   const blocks: SlackBlock[] = [
     { type: "section", text: { type: "mrkdwn", text: `${ICON[e.type] ?? ":bell:"} *${slackEscape(summary)}*` } },
     ...(facts.length ? [{ type: "section", fields: facts.slice(0, 10).map(([k, v]) => ({ type: "mrkdwn", text: `*${k}*\n${slackEscape(v.slice(0, 500))}` })) }] : []),
-    ...typeBlocks(e, opts),
     { type: "context", elements: [{ type: "mrkdwn", text: `<${link}|Open in Switchyard> · team ${slackEscape(e.team)} · ${e.type}` }] },
   ];
   return { text: summary, blocks };
-}
-
-/** Blocks a type adds between the facts and the footer. */
-function typeBlocks(e: EventEnvelope, _opts: { appUrl: string }): SlackBlock[] {
-  switch (e.type) {
-    // "promotion.requested": the approval message (evidence, checks, Approve / Reject buttons) goes here
-    default:
-      return [];
-  }
 }

@@ -40,11 +40,12 @@ let routes: {
   keys: typeof import("@/app/api/v1/endpoints/[endpoint]/keys/route");
   key: typeof import("@/app/api/v1/endpoints/[endpoint]/keys/[id]/route");
   settings: typeof import("@/app/api/v1/endpoints/[endpoint]/settings/route");
+  approve: typeof import("@/app/api/v1/promotions/[id]/approve/route");
 };
 
 const row = () => trained().testRows[0];
 
-/** A new endpoint served by v1; production ones are created and deployed by the team's admin (the policy says so). */
+/** A new endpoint served by v1; production ones are created by the team's admin, and their traffic goes through a promotion the approver approves. */
 async function servedEndpoint(prefix: string, environment: "staging" | "production", replicas = 1): Promise<string> {
   const name = `${prefix}-${randomUUID().slice(0, 8)}`;
   const auth = environment === "production" ? { cookie: w.people.admin.cookie } : { token: w.tokens.deploy };
@@ -52,8 +53,14 @@ async function servedEndpoint(prefix: string, environment: "staging" | "producti
   expect(c.status, JSON.stringify(c.json)).toBe(201);
   const r = await call(routes.traffic.PUT, "PUT", `/api/v1/endpoints/${name}/traffic`, { ...auth, body: { model: "credit", variants: [{ version: v1, weight: 100, replicas }] }, params: { endpoint: name } });
   expect(r.status, JSON.stringify(r.json)).toBe(202);
+  let deploymentId: string = r.json.id;
+  if (environment === "production") {
+    const ok = await call(routes.approve.POST, "POST", `/api/v1/promotions/${r.json.promotion.id}/approve`, { cookie: w.people.approver.cookie, body: {}, params: { id: r.json.promotion.id } });
+    expect(ok.json.status, JSON.stringify(ok.json)).toBe("deploying");
+    deploymentId = ok.json.deployment.id;
+  }
   const d = await waitFor(`deployment of ${name}`, async () => {
-    const x = await db.deployment.findUnique({ where: { id: r.json.id } });
+    const x = await db.deployment.findUnique({ where: { id: deploymentId } });
     return x && ["succeeded", "failed", "rolled_back"].includes(x.status) ? x : null;
   }, 60_000, 200).catch((err) => { throw new Error(`${err.message}\n${cluster.logs()}`); });
   expect(d.status, `${d.error ?? ""}\n${cluster.logs()}`).toBe("succeeded");
@@ -106,6 +113,7 @@ beforeAll(async () => {
     keys: await import("@/app/api/v1/endpoints/[endpoint]/keys/route"),
     key: await import("@/app/api/v1/endpoints/[endpoint]/keys/[id]/route"),
     settings: await import("@/app/api/v1/endpoints/[endpoint]/settings/route"),
+    approve: await import("@/app/api/v1/promotions/[id]/approve/route"),
   };
   w = await makeWorld("sec");
   expect((await call(routes.models.POST, "POST", "/api/v1/models", { token: w.tokens.write, body: { name: "credit" } })).status).toBe(201);

@@ -8,6 +8,8 @@ import { promotionDecidedMessage, promotionRequestedMessage, SLACK_ACTIONS } fro
 import { promotionOf, type PromotionEvent } from "@/lib/integrations/slack/promotion-event";
 import type { SlackBlock } from "@/lib/integrations/slack/block-kit";
 import { creditSignature } from "./fixtures";
+import { renderSlack } from "@/lib/notifications/slack-message";
+import type { EventEnvelope } from "@/lib/notifications/event-types";
 
 const APP = "https://switchyard.example.com";
 
@@ -46,6 +48,13 @@ const actionsOf = (blocks: SlackBlock[]) => (blocks.find((b) => b.type === "acti
 const promotion = (over: Parameters<typeof event>[0] = {}): PromotionEvent => promotionOf(event(over));
 
 describe("promotion.requested in Slack", () => {
+  it("is what a Slack channel receives for the event, buttons included", () => {
+    const e = event() as unknown as EventEnvelope;
+    const sent = renderSlack(e, { appUrl: APP });
+    expect(sent).toEqual(promotionRequestedMessage(event(), { appUrl: APP }));
+    expect(actionsOf(sent.blocks as SlackBlock[]).map((a) => a.action_id)).toEqual(expect.arrayContaining([SLACK_ACTIONS.approve, SLACK_ACTIONS.reject]));
+  });
+
   it("shows the model, target, reason, requester, metrics against the champion and every check", () => {
     const m = promotionRequestedMessage(event(), { appUrl: APP });
     expect(m.blocks[0]).toMatchObject({ type: "header", text: { type: "plain_text", text: "Promotion requested: credit v3" } });
@@ -95,7 +104,7 @@ describe("promotion.requested in Slack", () => {
   });
 
   it("refuses event data that is not a promotion's, naming the field", () => {
-    expect(() => promotionRequestedMessage({ id: "e", type: "promotion.requested", createdAt: "", team: "demo", data: { promotion: { id: 1 } } }, { appUrl: APP })).toThrow(/data\.promotion\.id/);
+    expect(() => promotionRequestedMessage({ id: "e", type: "promotion.requested", createdAt: "", team: "demo", data: { promotionId: 1 } }, { appUrl: APP })).toThrow(/data\.promotionId/);
   });
 });
 

@@ -8,7 +8,7 @@ import { resolveMember } from "../../auth/resolve-member";
 import { decidePromotion, type Decision } from "../../governance/decide-promotion";
 import { promotionEventData } from "../../governance/transition";
 import { promotionDecidedMessage, SLACK_DECISION_COMMENT, statusLine } from "./promotion-message";
-import { promotionEventSchema, type PromotionEvent } from "./promotion-event";
+import { promotionFromData, type PromotionEvent } from "./promotion-event";
 import type { SlackReply } from "./respond";
 
 type Outcome = { reply: SlackReply; updates: SlackReply[] };
@@ -54,5 +54,5 @@ async function current(db: Db, id: string): Promise<PromotionEvent> {
     where: { id },
     include: { team: { select: { slug: true } }, approvals: { where: { voidedAt: null }, orderBy: { createdAt: "asc" } } },
   });
-  return promotionEventSchema.parse(promotionEventData(row).promotion);
+  return promotionFromData(promotionEventData(row), row.team.slug);
 }
