@@ -333,7 +333,7 @@ describe("notifications", () => {
     expect(sent.map((d) => d.eventType)).toEqual(["promotion.requested", "promotion.approved"]);
     expect(sent[0].payload).toMatchObject({
       type: "promotion.requested", team: w.slug,
-      data: { promotionId: p.id, status: "pending_approval", endpoint: ep, model: MODEL, version: good, champion: `${MODEL} v${v1}`, reason: "better AUC", requestedBy: w.people.engineer.email,
+      data: { promotionId: p.id, status: "pending_approval", endpoint: ep, model: MODEL, version: good, champion: { model: MODEL, version: v1 }, reason: "better AUC", requestedBy: w.people.engineer.email,
         metrics: expect.arrayContaining([{ name: "auc", value: 0.8, champion: 0.78 }]), checks: [expect.objectContaining({ passed: true }), expect.objectContaining({ passed: true })] },
     });
     await call(channels.POST, "POST", "/api/v1/channels", { cookie: w.people.admin.cookie, body: {} }); // a bad request leaves nothing behind

@@ -338,7 +338,7 @@ describe("members", () => {
     expect(text).not.toContain(theirs.teamId);
     // the other team's slug appears only inside bob's own email and name (the test world names people after their team)
     expect(text.replaceAll(bob.email, "").replaceAll(`engineer ${theirs.slug}`, "")).not.toContain(theirs.slug);
-    for (const m of list.json.members) expect(Object.keys(m).sort()).toEqual(["email", "name", "role", "since"]);
+    for (const m of list.json.members) expect(Object.keys(m).sort()).toEqual(["email", "name", "role", "since", "slackUserId"]);
 
     const member = await memberRoute();
     const changed = await call(member.PUT, "PUT", `/api/v1/members/${encodeURIComponent(bob.email)}`, { cookie: mine.people.admin.cookie, params: { email: encodeURIComponent(bob.email) }, body: { role: "engineer" } });
