@@ -1,5 +1,6 @@
 import { Queue } from "bullmq";
 import { bullConnection } from "./queues";
+import { addedInTime } from "./added-in-time";
 import { runDeploymentJob, type RunDeploymentPayload } from "./definitions/run-deployment";
 
 let queue: Queue | null = null;
@@ -20,23 +21,13 @@ function deploymentsQueue(redisUrl: string): Queue {
 export async function enqueueDeployment(opts: { redisUrl: string; deploymentId: string; timeoutMs?: number; queue?: Queue }): Promise<boolean> {
   const payload: RunDeploymentPayload = runDeploymentJob.schema.parse({ v: runDeploymentJob.version, deploymentId: opts.deploymentId });
   const q = opts.queue ?? deploymentsQueue(opts.redisUrl);
-  const add = q.add(runDeploymentJob.name, payload, {
+  return addedInTime(() => q.add(runDeploymentJob.name, payload, {
     jobId: opts.deploymentId,
     attempts: 3,
     backoff: { type: "exponential", delay: 2_000 },
     removeOnComplete: { age: 7 * 24 * 3600 },
     removeOnFail: { age: 30 * 24 * 3600 },
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), opts.timeoutMs ?? 2_000); });
-  try {
-    return await Promise.race([add.then(() => true), timeout]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-    add.catch(() => {}); // a late failure is covered by the reconciler
-  }
+  }), opts.timeoutMs ?? 2_000);
 }
 
 /** For short-lived processes (seed, CLI scripts): lets the process exit. */

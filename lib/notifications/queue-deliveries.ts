@@ -4,6 +4,7 @@
 // (lib/jobs/definitions/reconcile-notifications.ts) queues them once Redis is back.
 import { Queue } from "bullmq";
 import { bullConnection } from "../jobs/queues";
+import { addedInTime } from "../jobs/added-in-time";
 import { sendNotificationJob } from "../jobs/definitions/send-notification";
 
 const queues = new Map<string, Queue>();
@@ -23,23 +24,11 @@ const JOB_OPTS = { removeOnComplete: true, removeOnFail: true } as const;
 
 export async function queueDeliveries(opts: { redisUrl: string; ids: string[]; delayMs?: (id: string) => number; timeoutMs?: number }): Promise<boolean> {
   if (!opts.ids.length) return true;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), opts.timeoutMs ?? 2_000); });
-  let add: Promise<unknown> = Promise.resolve();
-  try {
-    const q = notificationsQueue(opts.redisUrl);
-    add = q.addBulk(opts.ids.map((id) => ({
-      name: sendNotificationJob.name,
-      data: sendNotificationJob.schema.parse({ v: sendNotificationJob.version, deliveryId: id }),
-      opts: { ...JOB_OPTS, jobId: id, delay: Math.max(0, opts.delayMs?.(id) ?? 0) },
-    })));
-    return await Promise.race([add.then(() => true), timeout]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-    add.catch(() => {}); // a late failure is covered by the reconciler
-  }
+  return addedInTime(() => notificationsQueue(opts.redisUrl).addBulk(opts.ids.map((id) => ({
+    name: sendNotificationJob.name,
+    data: sendNotificationJob.schema.parse({ v: sendNotificationJob.version, deliveryId: id }),
+    opts: { ...JOB_OPTS, jobId: id, delay: Math.max(0, opts.delayMs?.(id) ?? 0) },
+  }))), opts.timeoutMs ?? 2_000);
 }
 
 /** For short-lived processes and tests: lets the process exit. */

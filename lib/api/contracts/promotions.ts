@@ -65,20 +65,16 @@ export const getPromotion = defineContract({
   auth: { action: "promotion.read" }, params: idParams, response: promotionDetail,
 });
 
-export const approvePromotion = defineContract({
-  method: "POST", path: "/api/v1/promotions/{id}/approve", summary: "Approve (people only, per the policy's role and four-eyes rule)", tag: "promotions",
-  auth: { action: "promotion.decide" }, params: idParams, body: decisionBody, response: promotionDetail,
-});
+/** POST /api/v1/promotions/{id}/<verb> {comment}: one shape for the three decisions on a promotion. */
+const onPromotion = <V extends string>(verb: V, summary: string, action: "promotion.decide" | "promotion.cancel") =>
+  defineContract({
+    method: "POST", path: `/api/v1/promotions/{id}/${verb}` as const, summary, tag: "promotions",
+    auth: { action }, params: idParams, body: decisionBody, response: promotionDetail,
+  });
 
-export const rejectPromotion = defineContract({
-  method: "POST", path: "/api/v1/promotions/{id}/reject", summary: "Reject: ends the promotion", tag: "promotions",
-  auth: { action: "promotion.decide" }, params: idParams, body: decisionBody, response: promotionDetail,
-});
-
-export const cancelPromotion = defineContract({
-  method: "POST", path: "/api/v1/promotions/{id}/cancel", summary: "Cancel your own promotion before it deploys", tag: "promotions",
-  auth: { action: "promotion.cancel" }, params: idParams, body: decisionBody, response: promotionDetail,
-});
+export const approvePromotion = onPromotion("approve", "Approve (people only, per the policy's role and four-eyes rule)", "promotion.decide");
+export const rejectPromotion = onPromotion("reject", "Reject: ends the promotion", "promotion.decide");
+export const cancelPromotion = onPromotion("cancel", "Cancel your own promotion before it deploys", "promotion.cancel");
 
 const policyView = named("ReleasePolicy", z.object({
   environment: z.enum(ENVIRONMENTS), rules: policyRules, revision: z.number().describe("0: the defaults, never set"), updatedBy: z.string().nullable(), updatedAt: z.string().nullable(),
