@@ -221,6 +221,27 @@ describe("evidence bound to the decision", () => {
     expect(await db.deployment.count({ where: { endpoint: { name: ep } } })).toBe(0);
   });
 
+  it("waits, approved, while another deployment holds the endpoint, and goes stale if that one changes the routing", async () => {
+    const ep = await prodEndpoint(v1);
+    const e = await db.endpoint.findUniqueOrThrow({ where: { name: ep } });
+    const p = (await putTraffic(ep, canaryTo(good), as(w.people.engineer))).json.promotion;
+    // a deployment already holds the endpoint (recorded before, still running)
+    const busy = await db.deployment.create({ data: { endpointId: e.id, strategy: "immediate", status: "running", plan: {}, steps: [], fromRouting: e.routing ?? {}, toRouting: e.routing ?? {}, createdBy: "someone" } });
+    const approved = await decide("approve", p.id, as(w.people.admin));
+    expect(approved.json).toMatchObject({ status: "approved", deployment: null });
+    await maintainPromotions({ db, redisUrl: process.env.REDIS_URL! });
+    expect((await get(p.id)).json.status).toBe("approved"); // still waiting for the endpoint
+    // that deployment ends having changed what serves
+    await serve(ep, weak);
+    await db.deployment.update({ where: { id: busy.id }, data: { status: "succeeded", finishedAt: new Date() } });
+    await maintainPromotions({ db, redisUrl: process.env.REDIS_URL! });
+    const after = (await get(p.id)).json;
+    expect(after.status).toBe("stale");
+    expect(after.statusReason).toMatch(/live routing of ".*" changed .*its approvals are void/);
+    expect(after.approvals.every((a: { voided: boolean }) => a.voided)).toBe(true);
+    expect(await db.deployment.count({ where: { endpointId: e.id } })).toBe(1);
+  });
+
   it("goes stale when a metric is edited or the policy changes while it waits", async () => {
     const ep = await prodEndpoint(v1);
     const p = (await putTraffic(ep, canaryTo(good), as(w.people.engineer))).json.promotion;
