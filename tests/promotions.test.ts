@@ -21,6 +21,7 @@ import { planTraffic } from "@/lib/serving/control/endpoints/plan-traffic";
 import { trafficRequestSchema } from "@/lib/serving/control/endpoints/traffic-request";
 import { writeRouting } from "@/lib/serving/control/deployments/switch-routing";
 import { failDeployment } from "@/lib/serving/control/deployments/run-deployment";
+import { requestTraffic } from "@/lib/serving/control/endpoints/request-traffic";
 import { maintainPromotions } from "@/lib/governance/maintain-promotions";
 import { createRedis } from "@/lib/redis";
 import { call, multipart, type CallOptions } from "./helpers/call";
@@ -189,6 +190,24 @@ describe("a production traffic change", () => {
     expect(shadowCheck.observed.meanAbsDiff).toBeCloseTo(0.02, 6);
     await log(20, 0.2);
     expect((await attempt()).statusReason).toMatch(/credit v2: mean \|Δ\| 0.11 > 0.05 over 40 requests/);
+  });
+
+  it("judges a version already serving a small share like a new one when the change gives it more", async () => {
+    const ep = await prodEndpoint(v1);
+    const e = await db.endpoint.findUniqueOrThrow({ where: { name: ep } });
+    const plan = await planTraffic({ db, teamId: w.teamId, endpoint: e, request: trafficRequestSchema.parse({ model: MODEL, variants: [{ version: v1, weight: 99 }, { version: weak, weight: 1 }] }) });
+    await db.$transaction((tx) => writeRouting(tx, e.id, plan.to)); // from before the policy had its gate
+    const r = await putTraffic(ep, { variants: [{ version: weak, weight: 100 }] }, as(w.people.engineer));
+    expect(r.json.promotion).toMatchObject({ status: "blocked", version: weak });
+    expect(r.json.promotion.statusReason).toMatch(/credit v3: auc 0.6 fails/);
+  });
+
+  it("is the only way to production: the direct deployment path refuses a production endpoint", async () => {
+    const ep = await prodEndpoint(v1);
+    const principal = { kind: "user" as const, id: w.people.admin.id, label: w.people.admin.email, teamId: w.teamId, teamSlug: w.slug, role: "admin" as const, scopes: ["read" as const, "write" as const, "deploy" as const] };
+    const direct = requestTraffic({ db, redisUrl: process.env.REDIS_URL!, principal, endpointName: ep, request: trafficRequestSchema.parse({ model: MODEL, variants: [{ version: good, weight: 100 }] }) });
+    await expect(direct).rejects.toThrow(/production endpoint: its traffic changes go through a promotion/);
+    expect(await db.deployment.count({ where: { endpoint: { name: ep } } })).toBe(0);
   });
 
   it("asks for the policy's strategy when a new version comes in", async () => {

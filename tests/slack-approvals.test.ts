@@ -180,7 +180,7 @@ describe("clicks that are refused change nothing and say why, to the clicker alo
   });
 
   it("refuses a viewer's and an engineer's linked Slack ids: approving needs the approver role", async () => {
-    const { id } = await pendingPromotion(w.people.admin);
+    const { id } = await pendingPromotion();
     const before = slack.received.length;
     for (const role of ["viewer", "engineer"] as const) {
       const r = await clickAs(SLACK_ID[role], SLACK_ACTIONS.approve, id);
@@ -197,6 +197,21 @@ describe("clicks that are refused change nothing and say why, to the clicker alo
     const r = await clickAs(SLACK_ID.approver, SLACK_ACTIONS.approve, id);
     expect(r.json.text).toMatch(/^Not done: four-eyes: you requested this promotion, so someone else must approve it/);
     await unchanged(id);
+  });
+
+  it("refuses a click through a link that the requester set, or that changed after the request: no deciding as someone else", async () => {
+    // the admin (who linked everyone) asks; the approver's Slack link came from the admin
+    const mine = await pendingPromotion(w.people.admin);
+    const r = await clickAs(SLACK_ID.approver, SLACK_ACTIONS.approve, mine.id);
+    expect(r.json.text).toBe(`Your Slack link was set by ${w.people.admin.email}, who requested this promotion: decide it in Switchyard instead. Nothing changed.`);
+    await unchanged(mine.id);
+    // an engineer asks; then the approver's link is pointed elsewhere and back
+    const theirs = await pendingPromotion();
+    expect((await linkSlack(w.people.approver, null)).status).toBe(200);
+    expect((await linkSlack(w.people.approver, SLACK_ID.approver)).status).toBe(200);
+    const late = await clickAs(SLACK_ID.approver, SLACK_ACTIONS.approve, theirs.id);
+    expect(late.json.text).toBe("Your Slack link changed after this promotion was requested: decide it in Switchyard instead. Nothing changed.");
+    await unchanged(theirs.id);
   });
 
   it("refuses a promotion gone stale, and replaces the message with why", async () => {

@@ -6,7 +6,6 @@ import { readJson } from "../db/json";
 import { signatureSchema } from "../onnx/signature";
 import { metricsSchema, paramsSchema } from "../registry/version-metadata";
 import { compareShadows } from "../serving/control/metrics/shadow-comparison";
-import { newVariants } from "../serving/control/deployments/plan";
 import type { TrafficPlan } from "../serving/control/endpoints/plan-traffic";
 import type { TrafficRequest } from "../serving/control/endpoints/traffic-request";
 import { servingVariants, variantName, type Routing } from "../serving/shared/routing";
@@ -29,7 +28,7 @@ export async function collectEvidence(opts: { db: Db; target: PromotionTarget; p
   let evidenceTarget: Evidence["target"];
   if (target.kind === "traffic") {
     const { live, to } = target.plan;
-    candidateIds = newVariants(live, to).map((v) => v.versionId);
+    candidateIds = promotedVariants(live, to).map((v) => v.versionId);
     championId = mainPrimary(live)?.versionId ?? null;
     evidenceTarget = { kind: "traffic", endpoint: target.endpoint.name, routingVersion: target.endpoint.routingVersion, live: routes(live), requested: routes(to), strategy: target.request.strategy };
   } else {
@@ -45,6 +44,15 @@ export async function collectEvidence(opts: { db: Db; target: PromotionTarget; p
     : null;
   const checks = runChecks({ rules: policy.rules, candidates, champion, shadows, variantOf: (v) => variantName(v.model, v.version) });
   return { environment: target.environment, policy: { revision: policy.revision, rules: policy.rules }, target: evidenceTarget, candidates, champion, checks };
+}
+
+/**
+ * The versions a change gives more traffic: new ones, and ones already serving whose share grows (a 1%
+ * minority taken to 100% is judged like a new version, against today's policy).
+ */
+export function promotedVariants(live: Routing, to: Routing) {
+  const before = new Map(servingVariants(live).map((v) => [v.versionId, v.weight]));
+  return servingVariants(to).filter((v) => v.weight > (before.get(v.versionId) ?? 0));
 }
 
 /** The primary serving the largest share: what a new version is compared with. */

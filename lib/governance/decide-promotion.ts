@@ -12,7 +12,7 @@ import { describeChange, evidenceSchema, hashEvidence } from "./evidence";
 import { readPolicy } from "./read-policy";
 import { transition } from "./transition";
 import { afterCommit } from "./after-commit";
-import { freshEvidence, startPromotion } from "./start-promotion";
+import { freshEvidence, startAfterApproval } from "./start-promotion";
 import { getPromotion } from "./get-promotion";
 import { recordAudit } from "../audit/record-audit";
 
@@ -65,6 +65,6 @@ export async function decidePromotion(opts: { db: Db; redisUrl: string; principa
     throw err;
   });
   await afterCommit({ redisUrl: opts.redisUrl, deliveries: approved.deliveries });
-  if (approved.start) await startPromotion({ db, redisUrl: opts.redisUrl, promotionId: p.id, actor, now });
+  if (approved.start) await startAfterApproval({ db, redisUrl: opts.redisUrl, promotionId: p.id, actor, now });
   return getPromotion({ db, teamId: principal.teamId, id: p.id });
 }

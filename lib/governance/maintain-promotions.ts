@@ -9,6 +9,9 @@ import { describeChange, evidenceSchema, hashEvidence } from "./evidence";
 import { transition } from "./transition";
 import { afterCommit } from "./after-commit";
 import { freshEvidence, startPromotion } from "./start-promotion";
+import { createLogger } from "../log";
+
+const log = createLogger("promotions");
 
 const BATCH = 50;
 
@@ -29,21 +32,37 @@ export async function maintainPromotions(opts: { db: Db; redisUrl: string; now?:
   const overdue = await db.promotion.findMany({ where: { status: "pending_approval", expiresAt: { lte: now } }, select: { id: true, expiresAt: true, createdAt: true }, take: BATCH });
   for (const p of overdue) await move(p.id, "expired", `nobody decided within ${Math.round((p.expiresAt.getTime() - p.createdAt.getTime()) / 3600_000)} h`);
 
+  // the least recently looked at first; each one looked at moves to the back (updatedAt), so more than
+  // BATCH waiting promotions are all checked in turn
   const waiting = await db.promotion.findMany({ where: { status: "pending_approval", expiresAt: { gt: now } }, orderBy: { updatedAt: "asc" }, take: BATCH });
   for (const p of waiting) {
-    const fresh = await freshEvidence(db, p);
-    if (fresh.kind === "gone") await move(p.id, "stale", `${fresh.reason}; request it again`);
-    else if (hashEvidence(fresh.evidence) !== p.evidenceHash) await move(p.id, "stale", `${describeChange(readJson(evidenceSchema, p.evidence, "evidence"), fresh.evidence)}; its approvals are void: request it again`);
+    await oneByOne(p.id, async () => {
+      const fresh = await freshEvidence(db, p);
+      if (fresh.kind === "gone") await move(p.id, "stale", `${fresh.reason}; request it again`);
+      else if (hashEvidence(fresh.evidence) !== p.evidenceHash) await move(p.id, "stale", `${describeChange(readJson(evidenceSchema, p.evidence, "evidence"), fresh.evidence)}; its approvals are void: request it again`);
+      else await db.promotion.updateMany({ where: { id: p.id, status: "pending_approval" }, data: { updatedAt: new Date() } });
+    });
   }
 
   const approved = await db.promotion.findMany({ where: { status: "approved" }, orderBy: { updatedAt: "asc" }, select: { id: true }, take: BATCH });
   for (const p of approved) {
-    const outcome = await startPromotion({ db, redisUrl: opts.redisUrl, promotionId: p.id, now }).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === "conflict") return "waiting" as const;
-      throw err;
+    await oneByOne(p.id, async () => {
+      const outcome = await startPromotion({ db, redisUrl: opts.redisUrl, promotionId: p.id, now }).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === "conflict") return "waiting" as const;
+        throw err;
+      });
+      if (outcome === "deploying" || outcome === "deployed") counts.started++;
+      if (outcome === "stale") counts.stale++;
     });
-    if (outcome === "deploying" || outcome === "deployed") counts.started++;
-    if (outcome === "stale") counts.stale++;
   }
   return counts;
+}
+
+/** One promotion's trouble (a stored value that no longer reads, a lock timeout) never stops the others. */
+async function oneByOne(id: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    log.warn({ promotion: id, err: (err as Error).message }, "promotions maintenance skipped a promotion this time");
+  }
 }

@@ -21,7 +21,8 @@ export function parseMetricGate(text: string): MetricGate | null {
   const [, metric, op, champion, sign, delta, absolute] = m;
   const value = champion ? (sign === "-" ? -1 : 1) * Number(delta ?? 0) : Number(absolute);
   if (!Number.isFinite(value)) return null;
-  return { metric: metric.toLowerCase(), op: op as MetricOp, value, relative: Boolean(champion), text: text.trim() };
+  // metric names keep their case: a gate on "AUC" reads the metric a version reports as "AUC"
+  return { metric, op: op as MetricOp, value, relative: Boolean(champion), text: text.trim() };
 }
 
 const metricGateText = z.string().max(200).superRefine((s, ctx) => {

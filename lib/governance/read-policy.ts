@@ -11,3 +11,8 @@ export async function readPolicy(db: Pick<Db, "releasePolicy"> | Prisma.Transact
   if (!row) return { environment, rules: DEFAULT_RULES, revision: 0, updatedBy: null, updatedAt: null };
   return { environment, rules: readJson(policyRulesSchema, row.rules, "policy rules"), revision: row.revision, updatedBy: row.updatedBy, updatedAt: row.updatedAt.toISOString() };
 }
+
+/** Holds the team's policy for an environment still until the transaction ends (a policy change waits). */
+export async function lockPolicy(tx: Prisma.TransactionClient, teamId: string, environment: Environment): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`policy:${teamId}:${environment}`}))`;
+}

@@ -8,7 +8,7 @@ import { ensureCan } from "../auth/policy";
 import { AppError } from "../errors";
 import { toJson } from "../db/json";
 import { newVariants } from "../serving/control/deployments/plan";
-import { collectEvidence } from "./collect-evidence";
+import { collectEvidence, promotedVariants } from "./collect-evidence";
 import { hashEvidence } from "./evidence";
 import { readPolicy } from "./read-policy";
 import { resolveTarget, targetKey, type PromotionInput } from "./resolve-target";
@@ -16,7 +16,7 @@ import { transition } from "./transition";
 import { OPEN_STATUSES } from "./promotion-status";
 import { getPromotion } from "./get-promotion";
 import { afterCommit } from "./after-commit";
-import { startPromotion } from "./start-promotion";
+import { startAfterApproval } from "./start-promotion";
 
 export async function requestPromotion(opts: { db: Db; redisUrl: string; principal: Principal; input: PromotionInput; fieldPrefix?: string; now?: Date }) {
   const { db, principal, input } = opts;
@@ -50,7 +50,7 @@ export async function requestPromotion(opts: { db: Db; redisUrl: string; princip
         endpointId: target.kind === "traffic" ? target.endpoint.id : null,
         modelId: target.kind === "alias" ? target.model.id : null,
         alias: target.kind === "alias" ? target.alias : null,
-        versionId: target.kind === "alias" ? target.version.id : (newVariants(target.plan.live, target.plan.to)[0]?.versionId ?? null),
+        versionId: target.kind === "alias" ? target.version.id : (promotedVariants(target.plan.live, target.plan.to)[0]?.versionId ?? null),
         request: toJson(target.kind === "traffic" ? target.request : { alias: target.alias, version: target.version.number }),
         reason: input.reason ?? "",
         evidence: toJson(evidence),
@@ -73,6 +73,6 @@ export async function requestPromotion(opts: { db: Db; redisUrl: string; princip
     return { id: p.id, deliveries };
   });
   await afterCommit({ redisUrl: opts.redisUrl, deliveries });
-  if (passed && rules.requiredApprovals === 0) await startPromotion({ db, redisUrl: opts.redisUrl, promotionId: id, actor, now });
+  if (passed && rules.requiredApprovals === 0) await startAfterApproval({ db, redisUrl: opts.redisUrl, promotionId: id, actor, now });
   return getPromotion({ db, teamId: principal.teamId, id });
 }

@@ -9,10 +9,13 @@ import { moveAlias } from "../registry/set-alias";
 import { createDeployment, lockEndpointForDeployment } from "../serving/control/deployments/create-deployment";
 import { collectEvidence, type PromotionTarget } from "./collect-evidence";
 import { describeChange, evidenceSchema, hashEvidence, type Evidence } from "./evidence";
-import { readPolicy } from "./read-policy";
+import { lockPolicy, readPolicy } from "./read-policy";
 import { targetOfPromotion } from "./resolve-target";
 import { transition } from "./transition";
 import { afterCommit } from "./after-commit";
+import { createLogger } from "../log";
+
+const log = createLogger("promotions");
 
 export type StartOutcome = "deploying" | "deployed" | "waiting" | "stale" | "not_approved";
 
@@ -31,8 +34,20 @@ export async function startPromotion(opts: { db: Db; redisUrl: string; promotion
   }
   const target = fresh.target;
   const requester = p.onBehalfOf ?? p.requestedBy;
+  const signed = fresh.evidence;
   const result = await db.$transaction(async (tx): Promise<{ outcome: StartOutcome; deliveries: string[]; deploymentId?: string }> => {
+    // The promotion's row first, as every other change of a promotion takes it: a cancel at the same
+    // moment waits for this (or this for it), never a deadlock between row and audit locks.
+    const [row] = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM "Promotion" WHERE id = ${p.id} FOR UPDATE`;
+    if (row?.status !== "approved") return { outcome: "not_approved", deliveries: [] };
+    // What the snapshot could not see change since it was taken, checked under the locks that stop it changing
+    await lockPolicy(tx, p.teamId, p.environment);
+    const policy = await readPolicy(tx, p.teamId, p.environment);
+    if (policy.revision !== signed.policy.revision) throw new AppError("conflict", "the policy changed while the promotion started; it is checked again shortly");
     if (target.kind === "alias") {
+      await tx.$queryRaw`SELECT id FROM "Model" WHERE id = ${target.model.id} FOR UPDATE`;
+      const now = await tx.alias.findUnique({ where: { modelId_name: { modelId: target.model.id, name: target.alias } }, select: { versionId: true } });
+      if ((now?.versionId ?? null) !== (target.current?.id ?? null)) throw new AppError("conflict", `alias "${target.alias}" moved while the promotion started; it is checked again shortly`);
       await moveAlias(tx, { teamId: p.teamId, model: target.model, version: target.version, alias: target.alias, actor, promotionId: p.id });
       const deliveries = await transition(tx, { id: p.id, from: "approved", to: "deploying", actor, now: opts.now });
       deliveries.push(...(await transition(tx, { id: p.id, from: "deploying", to: "deployed", actor, reason: `alias "${target.alias}" now points at v${target.version.number}`, now: opts.now })));
@@ -65,5 +80,19 @@ export async function freshEvidence(db: Db, p: { teamId: string; kind: string; e
   } catch (err) {
     if (err instanceof AppError) return { kind: "gone", reason: `the change cannot be made as requested any more: ${err.message}` };
     throw err;
+  }
+}
+
+/**
+ * Starts a promotion whose approval has just committed. The approval stands whatever happens here: a
+ * start that cannot go ahead now (the routing moved a moment ago, a lock timed out) is left to promotions
+ * maintenance, which tries again, and the caller still answers with the approved promotion.
+ */
+export async function startAfterApproval(opts: Parameters<typeof startPromotion>[0]): Promise<StartOutcome | "retry"> {
+  try {
+    return await startPromotion(opts);
+  } catch (err) {
+    log.warn({ promotion: opts.promotionId, err: (err as Error).message }, "promotion approved; its start is left to promotions maintenance");
+    return "retry";
   }
 }

@@ -9,15 +9,15 @@ import { AppError } from "../errors";
 import { toJson } from "../db/json";
 import type { Environment } from "../serving/shared/environments";
 import { KNOWN_METRICS, parseMetricGate, type PolicyRules } from "./policy-rules";
-import { readPolicy } from "./read-policy";
+import { lockPolicy, readPolicy } from "./read-policy";
 
 export async function updatePolicy(opts: { db: Db; principal: Principal; environment: Environment; rules: PolicyRules }) {
   const { db, principal, environment, rules } = opts;
   ensureCan(principal, "policy.manage");
   await checkMetricNames(db, principal.teamId, rules);
   return db.$transaction(async (tx) => {
-    // serialises two admins saving at once: each revision is one policy
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`policy:${principal.teamId}:${environment}`}))`;
+    // serialises two admins saving at once (each revision is one policy), and a promotion starting against it
+    await lockPolicy(tx, principal.teamId, environment);
     const before = await readPolicy(tx, principal.teamId, environment);
     const row = await tx.releasePolicy.upsert({
       where: { teamId_environment: { teamId: principal.teamId, environment } },
@@ -39,10 +39,10 @@ async function checkMetricNames(db: Db, teamId: string, rules: PolicyRules): Pro
   const rows = await db.$queryRaw<{ name: string }[]>`
     SELECT DISTINCT jsonb_object_keys(v.metrics) AS name FROM "ModelVersion" v JOIN "Model" m ON m.id = v."modelId"
     WHERE m."teamId" = ${teamId} AND jsonb_typeof(v.metrics) = 'object'`;
-  const known = new Set<string>([...KNOWN_METRICS, ...rows.map((r) => r.name.toLowerCase())]);
+  const known = new Set<string>([...KNOWN_METRICS, ...rows.map((r) => r.name)]);
   for (const [i, g] of gates.entries()) {
     if (!known.has(g.metric)) {
-      throw new AppError("bad_request", `unknown metric "${g.metric}": no version of this team reports it; known: ${[...known].sort().slice(0, 30).join(", ")}`, { field: `gates.metrics.${i}` });
+      throw new AppError("bad_request", `unknown metric "${g.metric}": no version of this team reports it (names are case-sensitive); known: ${[...known].sort().slice(0, 30).join(", ")}`, { field: `gates.metrics.${i}` });
     }
   }
 }

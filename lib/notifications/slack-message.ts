@@ -37,5 +37,6 @@ export function renderSlack(e: EventEnvelope, opts: { appUrl: string }): SlackMe
     ...(facts.length ? [{ type: "section", fields: facts.slice(0, 10).map(([k, v]) => ({ type: "mrkdwn", text: `*${k}*\n${slackEscape(v.slice(0, 500))}` })) }] : []),
     { type: "context", elements: [{ type: "mrkdwn", text: `<${link}|Open in Switchyard> · team ${slackEscape(e.team)} · ${e.type}` }] },
   ];
-  return { text: summary, blocks };
+  // the notification's text too: a reason typed as <!channel> must not ping the channel
+  return { text: slackEscape(summary), blocks };
 }

@@ -47,8 +47,9 @@ export async function seedProduction(db: Db, redisUrl: string, principal: Princi
   }
   if (await db.endpoint.findUnique({ where: { name: DEMO_PROD_ENDPOINT } })) return;
   await createEndpoint({ db, principal, name: DEMO_PROD_ENDPOINT, environment: "production", description: "Demo: production scoring; changes go through a promotion" });
+  // its first routing, as the system: the one production change that is no promotion
   await requestTraffic({
-    db, redisUrl, principal, endpointName: DEMO_PROD_ENDPOINT,
+    db, redisUrl, principal, endpointName: DEMO_PROD_ENDPOINT, bootstrap: true,
     request: { model, strategy: "immediate", variants: [{ version: 1, weight: 100, role: "primary", device: "cpu", replicas: 1 }] },
   });
   log(`created production endpoint ${DEMO_PROD_ENDPOINT} (v1 100%)`);

@@ -54,7 +54,7 @@ export async function updateMember(opts: { db: Db; teamId: string; email: string
     }
     if (slackUserId !== m.slackUserId) {
       await ensureSlackIdFree(tx, opts.teamId, slackUserId, m.id);
-      await tx.membership.update({ where: { id: m.id }, data: { slackUserId } });
+      await tx.membership.update({ where: { id: m.id }, data: { slackUserId, slackLinkedBy: slackUserId ? opts.actor.label : null, slackLinkedAt: slackUserId ? new Date() : null } });
       await audit("member.slack", { slackUserId: m.slackUserId }, { slackUserId });
     }
     return { email: m.user.email, name: m.user.name, role, since: m.createdAt.toISOString(), slackUserId };

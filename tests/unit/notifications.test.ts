@@ -113,7 +113,8 @@ describe("messages", () => {
 
   it("Slack gets a readable Block Kit summary with the facts and a link", () => {
     const m = renderSlack(e, { appUrl: "https://sy.example.com/" });
-    expect(m.text).toBe("Deployment on credit-prod rolled back: error rate 0.3 > 0.05 <b>");
+    // escaped like every text Slack renders: a reason typed as <!channel> pings nobody
+    expect(m.text).toBe("Deployment on credit-prod rolled back: error rate 0.3 &gt; 0.05 &lt;b&gt;");
     const json = JSON.stringify(m.blocks);
     expect(json).toContain("*Model*\\ncredit");
     expect(json).toContain("*Endpoint*\\ncredit-prod");

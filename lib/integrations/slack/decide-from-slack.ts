@@ -21,11 +21,19 @@ const only = (text: string): Outcome => {
 
 export async function decideFromSlack(opts: { db: Db; redisUrl: string; appUrl: string; slackUserId: string; promotionId: string; decision: Decision; now?: Date }): Promise<Outcome> {
   const { db } = opts;
-  const p = await db.promotion.findUnique({ where: { id: opts.promotionId }, select: { id: true, teamId: true, status: true, team: { select: { slug: true } } } });
+  const p = await db.promotion.findUnique({ where: { id: opts.promotionId }, select: { id: true, teamId: true, status: true, createdAt: true, requestedBy: true, onBehalfOf: true, team: { select: { slug: true } } } });
   if (!p) return only("This promotion is not in Switchyard (any more). Nothing changed.");
-  const member = await db.membership.findUnique({ where: { teamId_slackUserId: { teamId: p.teamId, slackUserId: opts.slackUserId } }, select: { userId: true } });
+  const member = await db.membership.findUnique({ where: { teamId_slackUserId: { teamId: p.teamId, slackUserId: opts.slackUserId } }, select: { userId: true, slackLinkedBy: true, slackLinkedAt: true } });
   if (!member) {
     return only(`Your Slack account is not linked to a Switchyard member of team ${p.team.slug}; ask an admin to set your Slack user id (${opts.slackUserId}) on the Members page. Nothing changed.`);
+  }
+  // An admin sets the links: one who requested a promotion must not be able to decide it as someone
+  // else by pointing that person's link at their own Slack account, before or after asking.
+  if (member.slackLinkedBy && [p.requestedBy, p.onBehalfOf].includes(member.slackLinkedBy)) {
+    return only(`Your Slack link was set by ${member.slackLinkedBy}, who requested this promotion: decide it in Switchyard instead. Nothing changed.`);
+  }
+  if (member.slackLinkedAt && member.slackLinkedAt > p.createdAt) {
+    return only("Your Slack link changed after this promotion was requested: decide it in Switchyard instead. Nothing changed.");
   }
   const principal = await resolveMember({ db, userId: member.userId, teamSlug: p.team.slug });
   if (principal.mustChangePassword) return only("Sign in to Switchyard and choose your own password first; then decide here. Nothing changed.");

@@ -4,6 +4,7 @@ import type { Db } from "../../../db/client";
 import type { Principal } from "../../../auth/principal";
 import { actorOf } from "../../../auth/principal";
 import { ensureCan } from "../../../auth/policy";
+import { AppError } from "../../../errors";
 import { findEndpoint } from "./read-endpoints";
 import { enqueueDeployment } from "../../../jobs/enqueue-deployment";
 import type { TrafficRequest } from "./traffic-request";
@@ -11,10 +12,18 @@ import { toDeploymentView } from "./views";
 import { planTraffic } from "./plan-traffic";
 import { createDeployment } from "../deployments/create-deployment";
 
-export async function requestTraffic(opts: { db: Db; redisUrl: string; principal: Principal; endpointName: string; request: TrafficRequest }) {
+/**
+ * `bootstrap`: the seed's first routing of a production endpoint. Everything else that changes what a
+ * production endpoint serves goes through a promotion (lib/governance/change-traffic.ts), and this
+ * refuses it, so no new caller can deploy to production on one person's say-so by mistake.
+ */
+export async function requestTraffic(opts: { db: Db; redisUrl: string; principal: Principal; endpointName: string; request: TrafficRequest; bootstrap?: boolean }) {
   const { db, principal, request } = opts;
   const endpoint = await findEndpoint(db, principal.teamId, opts.endpointName);
   ensureCan(principal, "traffic.change", { environment: endpoint.environment });
+  if (endpoint.environment === "production" && !opts.bootstrap) {
+    throw new AppError("forbidden", `"${endpoint.name}" is a production endpoint: its traffic changes go through a promotion (POST /api/v1/promotions)`);
+  }
   const { live, to, plan } = await planTraffic({ db, teamId: principal.teamId, endpoint, request });
   const deployment = await db.$transaction((tx) =>
     createDeployment(tx, { teamId: principal.teamId, endpoint, strategy: request.strategy, plan, live, to, reason: request.reason ?? "", actor: actorOf(principal), createdBy: principal.label }),
