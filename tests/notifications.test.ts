@@ -348,6 +348,8 @@ describe("events from the product", () => {
     const events = rx.requests.map((r) => JSON.parse(r.body)).sort((a, b) => a.data.version - b.data.version);
     expect(events[0]).toMatchObject({ type: "version.created", team: w.slug, data: { model: name, version: 1, metrics: { auc: 0.8 }, createdBy: "token:read+write", source: "upload" } });
 
+    // the receiver has both; the job workers record each as succeeded once its answer is in
+    await waitFor("both deliveries recorded", async () => (await db.delivery.count({ where: { teamId: w.teamId, eventType: "version.created", status: "succeeded", payload: { path: ["data", "model"], equals: name } } })) === 2, 15_000, 20);
     const first = await call(deliveries.GET, "GET", `/api/v1/deliveries?limit=1&status=succeeded`, admin());
     expect(first.json.deliveries).toHaveLength(1);
     expect(first.json.nextCursor).toBe(first.json.deliveries[0].id);
