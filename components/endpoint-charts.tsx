@@ -66,7 +66,7 @@ export function EndpointCharts({ team, endpoint }: { team: string; endpoint: str
       {m.error && <ErrorBox message={m.error.message} />}
       {!m.data && !m.error && <p className="text-sm text-slate-500" aria-busy="true">Loading charts…</p>}
       {m.data && (
-        <div className="space-y-6">
+        <div className={`space-y-6 ${m.isPlaceholderData ? "opacity-60" : ""}`} aria-busy={m.isPlaceholderData}>
           {m.data.variants.length === 0 && <p className="text-sm text-slate-500">No requests in this range: the charts below stay at zero until traffic arrives.</p>}
           <ChartSet m={m.data} traffic="served" />
           {hasShadow && (

@@ -2,7 +2,7 @@
 // shadow copies), one point for every time bucket from the window's start to now, zeros where there was
 // no traffic, and the totals over the whole window.
 import type { Db } from "../../../db/client";
-import { figuresOf, readRollups, type Traffic } from "./read-rollups";
+import { figuresOf, readRollups, totalsOf, type Traffic } from "./read-rollups";
 import { bucketStarts, elapsedSeconds, type TimeWindow } from "./time-window";
 
 /** The model of a variant named `<model>-v<version>` (routing.ts), for the colour of that version on every page. */
@@ -14,10 +14,8 @@ function modelOf(variant: string, version: number): string {
 export async function metricSeries(opts: { db: Db; endpointId: string; window: TimeWindow }) {
   const w = opts.window;
   const step = w.stepMinutes * 60_000;
-  const [buckets, totals] = await Promise.all([
-    readRollups({ db: opts.db, endpointId: opts.endpointId, since: w.start, stepMinutes: w.stepMinutes }),
-    readRollups({ db: opts.db, endpointId: opts.endpointId, since: w.start }),
-  ]);
+  const buckets = await readRollups({ db: opts.db, endpointId: opts.endpointId, since: w.start, stepMinutes: w.stepMinutes });
+  const totals = totalsOf(buckets, w.start.getTime());
   const starts = bucketStarts(w);
   const windowSeconds = Math.max(1, (w.end.getTime() - w.start.getTime()) / 1000);
   const lines = totals.sort((a, b) => a.variant.localeCompare(b.variant) || a.traffic.localeCompare(b.traffic));
