@@ -14,9 +14,10 @@ function modelOf(variant: string, version: number): string {
 export async function metricSeries(opts: { db: Db; endpointId: string; window: TimeWindow }) {
   const w = opts.window;
   const step = w.stepMinutes * 60_000;
-  const buckets = await readRollups({ db: opts.db, endpointId: opts.endpointId, since: w.start, stepMinutes: w.stepMinutes });
-  const totals = totalsOf(buckets, w.start.getTime());
   const starts = bucketStarts(w);
+  // rows stamped after now (a gateway's clock ahead of ours) wait until the axis reaches them
+  const buckets = (await readRollups({ db: opts.db, endpointId: opts.endpointId, since: w.start, stepMinutes: w.stepMinutes })).filter((g) => g.at <= starts[starts.length - 1]);
+  const totals = totalsOf(buckets, w.start.getTime());
   const windowSeconds = Math.max(1, (w.end.getTime() - w.start.getTime()) / 1000);
   const lines = totals.sort((a, b) => a.variant.localeCompare(b.variant) || a.traffic.localeCompare(b.traffic));
   const byKey = new Map(buckets.map((g) => [`${g.variant}|${g.traffic}|${g.at}`, g]));
