@@ -7,7 +7,8 @@ import type { endpointMetrics, getEndpoint } from "@/lib/api/contracts/endpoints
 import { Badge, Card, EmptyState, ErrorBox, PageHeader, TableWrap, td, th, when } from "./ui";
 import { StatusBadge } from "./status-badge";
 import { TrafficEditor } from "./traffic-editor";
-import { TrafficChart } from "./traffic-chart";
+import { EndpointCharts, formatMs } from "./endpoint-charts";
+import { variantColor } from "@/lib/web/version-color";
 
 type Metrics = ResponseOf<typeof endpointMetrics>;
 
@@ -25,7 +26,8 @@ export function EndpointPanel({ team, endpoint, canChangeTraffic, trafficNote, g
   if (e.isPending) return <p className="text-sm text-slate-500" aria-busy="true">Loading endpoint…</p>;
   if (e.error) return <ErrorBox message={e.error instanceof ApiFetchError && e.error.status === 404 ? `Endpoint "${endpoint}" not found.` : e.error.message} />;
   const ep = e.data;
-  const stats = new Map((m.data?.variants ?? []).map((v) => [v.variant, v]));
+  // a variant's row shows what it did in its role: answers served, or copies received as a shadow
+  const stats = new Map((m.data?.variants ?? []).map((v) => [`${v.variant}|${v.traffic}`, v]));
   const active = ep.deployments.find((d) => d.status === "pending" || d.status === "running");
 
   return (
@@ -47,13 +49,14 @@ export function EndpointPanel({ team, endpoint, canChangeTraffic, trafficNote, g
           ) : (
             <TableWrap>
               <table className="w-full" data-testid="variants-table">
-                <thead><tr><th className={th}>Variant</th><th className={th}>Role</th><th className={th}>Weight</th><th className={th}>Device</th><th className={th}>Ready</th><th className={th}>req/s</th><th className={th}>p50 ms</th><th className={th}>p95 ms</th><th className={th}>Errors</th></tr></thead>
+                <thead><tr><th className={th}>Variant</th><th className={th}>Role</th><th className={th}>Weight</th><th className={th}>Device</th><th className={th}>Ready</th><th className={th}>req/s</th><th className={th}>p50 ms</th><th className={th}>p95 ms</th><th className={th}>p99 ms</th><th className={th}>Errors</th></tr></thead>
                 <tbody>
                   {ep.variants.map((v) => {
-                    const s = stats.get(v.name);
+                    const s = stats.get(`${v.name}|${v.role === "shadow" ? "shadow" : "served"}`);
                     return (
                       <tr key={v.name}>
                         <td className={td}>
+                          <span aria-hidden="true" className="mr-1.5 inline-block h-2.5 w-2.5 rounded-full" style={{ backgroundColor: variantColor(v.name) }} />
                           <Link className="font-medium text-indigo-700 hover:underline" href={`/t/${team}/models/${v.model}/versions/${v.version}`}>{v.name}</Link>
                           {v.unbatchedReason && <p className="mt-0.5 max-w-xs text-xs text-amber-700" data-testid="unbatched-note">Batching off: {v.unbatchedReason}</p>}
                         </td>
@@ -62,8 +65,9 @@ export function EndpointPanel({ team, endpoint, canChangeTraffic, trafficNote, g
                         <td className={td}>{v.device}</td>
                         <td className={td}>{v.readyReplicas}/{v.replicas}</td>
                         <td className={`${td} tabular-nums`}>{s ? s.requestsPerSecond.toFixed(2) : "0"}</td>
-                        <td className={`${td} tabular-nums`}>{fmt(s?.p50Ms ?? null, 0)}</td>
-                        <td className={`${td} tabular-nums`}>{fmt(s?.p95Ms ?? null, 0)}</td>
+                        <td className={`${td} tabular-nums`}>{s?.p50Ms == null ? "—" : formatMs(s.p50Ms)}</td>
+                        <td className={`${td} tabular-nums`}>{s?.p95Ms == null ? "—" : formatMs(s.p95Ms)}</td>
+                        <td className={`${td} tabular-nums`}>{s?.p99Ms == null ? "—" : formatMs(s.p99Ms)}</td>
                         <td className={`${td} tabular-nums ${s && s.errorRate > 0.01 ? "font-semibold text-red-700" : ""}`}>{s ? `${(s.errorRate * 100).toFixed(1)}%` : "—"}</td>
                       </tr>
                     );
@@ -81,8 +85,8 @@ export function EndpointPanel({ team, endpoint, canChangeTraffic, trafficNote, g
               ))}
             </div>
           )}
-          {m.data && m.data.series.length > 0 && <TrafficChart series={m.data.series} />}
         </Card>
+        <EndpointCharts team={team} endpoint={ep.name} />
         {ep.environment === "production" && (
           <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm" data-testid="promotion-note">
             A production endpoint changes through a promotion: a new split waits for the approvals and checks of the <Link className="font-medium text-indigo-700 underline" href={`/t/${team}/policies`}>production policy</Link>, then rolls out by itself. <Link className="font-medium text-indigo-700 underline" href={`/t/${team}/promotions?view=open`}>Open promotions</Link>

@@ -1,39 +1,48 @@
 "use client";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
-const COLORS = ["#4f46e5", "#d97706", "#059669", "#dc2626", "#7c3aed", "#0891b2"];
-const MINUTE = 60_000;
+export type ChartLine = { key: string; label: string; color: string; dashed?: boolean; values: (number | null)[] };
+
+/** Axis labels fitted to the range: times of day up to a day, weekday and hour beyond. */
+export function timeLabel(ms: number, spanMs: number): string {
+  const d = new Date(ms);
+  if (spanMs > 26 * 3_600_000) return d.toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false });
+  return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hour12: false });
+}
 
 /**
- * Requests per minute per variant. Every minute from the first one with traffic to now is drawn, and a
- * variant without requests in a minute is drawn at 0: a gap is silence, not a line interpolated across it,
- * and a variant that served in one minute only still shows (as a point).
+ * One metric over time, one line per version. The time axis is continuous from the window's start to
+ * now (`until`), whatever the data: every bucket is a point (zeros come from the API), and a null
+ * (no requests, so no latency) breaks the line rather than joining across the silence.
  */
-export function TrafficChart({ series, now = Date.now() }: { series: { minute: string; variant: string; requests: number }[]; now?: number }) {
-  const variants = [...new Set(series.map((s) => s.variant))];
-  const counts = new Map(series.map((s) => [`${Date.parse(s.minute)}|${s.variant}`, s.requests]));
-  const times = series.map((s) => Date.parse(s.minute)).filter(Number.isFinite);
-  const rows: Record<string, number | string>[] = [];
-  if (times.length) {
-    const last = Math.max(Math.max(...times), Math.floor(now / MINUTE) * MINUTE);
-    for (let t = Math.min(...times); t <= last && rows.length < 24 * 60; t += MINUTE) {
-      const row: Record<string, number | string> = { minute: new Date(t).toISOString().slice(11, 16) };
-      for (const v of variants) row[v] = counts.get(`${t}|${v}`) ?? 0;
-      rows.push(row);
-    }
-  }
+export function TrafficChart({ title, unit, buckets, until, lines, format, testId }: {
+  title: string; unit: string; buckets: string[]; until: string; lines: ChartLine[]; format: (v: number) => string; testId?: string;
+}) {
+  const times = buckets.map((b) => Date.parse(b));
+  const end = Date.parse(until);
+  const span = times.length ? end - times[0] : 0;
+  const rows = times.map((t, i) => {
+    const row: Record<string, number | null> = { t };
+    for (const l of lines) row[l.key] = l.values[i] ?? null;
+    return row;
+  });
   return (
-    <div className="mt-4 h-56 w-full" aria-label="requests per minute by variant">
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={rows} margin={{ left: 0, right: 10 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-          <XAxis dataKey="minute" fontSize={11} />
-          <YAxis fontSize={11} allowDecimals={false} label={{ value: "req/min", angle: -90, position: "insideLeft", fontSize: 11 }} />
-          <Tooltip />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
-          {variants.map((v, i) => <Line key={v} type="linear" dataKey={v} stroke={COLORS[i % COLORS.length]} dot={rows.length <= 2 ? { r: 3 } : false} isAnimationActive={false} />)}
-        </LineChart>
-      </ResponsiveContainer>
-    </div>
+    <figure className="min-w-0" data-testid={testId}>
+      <figcaption className="mb-1 text-sm font-medium text-slate-700">{title} <span className="font-normal text-slate-500">({unit})</span></figcaption>
+      <div className="h-48 w-full" role="img" aria-label={`${title} in ${unit}, ${lines.map((l) => l.label).join(", ") || "no traffic"}`}>
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={rows} margin={{ left: 4, right: 12, top: 4, bottom: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
+            <XAxis dataKey="t" type="number" scale="time" domain={times.length ? [times[0], end] : ["auto", "auto"]} tickFormatter={(t: number) => timeLabel(t, span)} fontSize={11} minTickGap={24} />
+            <YAxis fontSize={11} width={52} tickFormatter={(v: number) => format(v)} domain={[0, "auto"]} />
+            <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} formatter={(v) => (typeof v === "number" ? `${format(v)} ${unit}` : "—")} />
+            <Legend wrapperStyle={{ fontSize: 12 }} />
+            {lines.map((l) => (
+              <Line key={l.key} name={l.label} type="linear" dataKey={l.key} stroke={l.color} strokeDasharray={l.dashed ? "5 3" : undefined} dot={rows.length <= 2 ? { r: 3 } : false} connectNulls={false} isAnimationActive={false} />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+    </figure>
   );
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { judgeGuardrails, type GuardrailVerdict } from "@/lib/serving/control/deployments/guardrails";
 import { canaryPlanSchema, DEFAULT_MAX_WAIT_SECONDS, DEFAULT_MIN_REQUESTS } from "@/lib/serving/control/deployments/plan";
 import type { VariantStats } from "@/lib/serving/control/metrics/variant-stats";
-import { addBuckets, bucketOf, LATENCY_BUCKETS_MS, quantileFromBuckets } from "@/lib/serving/shared/rollups";
+import { addBuckets, bucketOf, emptyHistogram, quantileFromBuckets, RELATIVE_ERROR_BOUND } from "@/lib/serving/shared/rollups";
 
 const plan = canaryPlanSchema.parse({}); // 5% errors, 500 ms p95, 100 requests per new variant
 
@@ -12,7 +12,7 @@ const fail = (reason: string): GuardrailVerdict => ({ status: "fail", reason });
 const reasonOf = (v: GuardrailVerdict) => (v.status === "pass" ? null : v.reason);
 
 function stats(variant: string, requests: number, errors: number, p95Ms: number | null = 20): VariantStats {
-  return { variant, requests, errors, errorRate: requests ? errors / requests : 0, p50Ms: p95Ms, p95Ms, meanMs: p95Ms };
+  return { variant, requests, errors, errorRate: requests ? errors / requests : 0, p50Ms: p95Ms, p95Ms, p99Ms: p95Ms, meanMs: p95Ms };
 }
 
 describe("judgeGuardrails", () => {
@@ -85,15 +85,27 @@ describe("judgeGuardrails", () => {
     expect(judgeGuardrails([stats("credit-v2", 4, 1)], none)).toEqual(fail("credit-v2: error rate 25.0% over 4 requests exceeds 5.0%"));
   });
 
-  it("judges p95 as read from the per-minute latency histograms", () => {
+  it("judges p95 as read from the per-minute latency histograms, close to the real value", () => {
     // two minutes of rollups for the canary: mostly fast, then a slow tail in the second minute
-    const minute1 = new Array(LATENCY_BUCKETS_MS.length + 1).fill(0);
-    const minute2 = new Array(LATENCY_BUCKETS_MS.length + 1).fill(0);
+    const minute1 = emptyHistogram();
+    const minute2 = emptyHistogram();
     for (let i = 0; i < 90; i++) minute1[bucketOf(8)]++;
     for (let i = 0; i < 4; i++) minute2[bucketOf(40)]++;
     for (let i = 0; i < 6; i++) minute2[bucketOf(700)]++;
-    const p95 = quantileFromBuckets(addBuckets(minute1, minute2), 0.95);
-    expect(p95).toBe(1000); // the 95th of 100 requests sits in the (500, 1000] bucket
-    expect(judgeGuardrails([stats("credit-v2", 100, 0, p95)], plan)).toEqual(fail("credit-v2: p95 latency 1000 ms exceeds 500 ms"));
+    const p95 = quantileFromBuckets(addBuckets(minute1, minute2), 0.95)!;
+    // the 95th of 100 requests took 700 ms; the old coarse buckets could only say 1000
+    expect(Math.abs(p95 - 700)).toBeLessThanOrEqual(700 * RELATIVE_ERROR_BOUND);
+    expect(reasonOf(judgeGuardrails([stats("credit-v2", 100, 0, p95)], plan))).toMatch(/^credit-v2: p95 latency (69\d|70\d) ms exceeds 500 ms$/);
+  });
+
+  it("passes a canary whose p95 sits just under the limit, which coarse buckets rounded up to a failure", () => {
+    // 100 requests: 95 at 450 ms, 5 at 480 ms; p95 = 450 ms, under 500 (the old (250, 500] bucket read 500,
+    // and a limit of 400 ms and 480 ms would have been judged on the same 500)
+    const h = emptyHistogram();
+    for (let i = 0; i < 95; i++) h[bucketOf(450)]++;
+    for (let i = 0; i < 5; i++) h[bucketOf(480)]++;
+    const p95 = quantileFromBuckets(h, 0.95)!;
+    expect(judgeGuardrails([stats("credit-v2", 100, 0, p95)], plan)).toEqual(PASS);
+    expect(reasonOf(judgeGuardrails([stats("credit-v2", 100, 0, p95)], canaryPlanSchema.parse({ maxP95Ms: 400 })))).toMatch(/p95 latency 4\d\d ms exceeds 400 ms/);
   });
 });

@@ -8,6 +8,7 @@ import { DEPLOYMENT_STATUSES, DEPLOYMENT_STRATEGIES } from "../../serving/shared
 import { ROLES as VARIANT_ROLES } from "../../serving/shared/routing";
 import { VARIANT_DEVICES } from "../../serving/shared/devices";
 import { ENVIRONMENTS } from "../../serving/shared/environments";
+import { METRIC_RANGES } from "../../serving/control/metrics/time-window";
 
 named("Sticky", stickySchema);
 named("VariantRequest", variantRequestSchema);
@@ -59,13 +60,30 @@ export const setTraffic = defineContract({
   response: z.union([deploymentView.extend({ queued: z.boolean() }), promotionAccepted]), status: 202,
 });
 
+const latencyNote = "read from log-linear latency histograms: within 2.93% of the exact nearest-rank value (within 0.1 ms below 0.1 ms); 60000 means at least 60 s; null without requests";
+const trafficKind = z.enum(["served", "shadow"]).describe("served: answers returned to clients; shadow: copies sent to a shadow variant, never returned");
+const figures = {
+  requests: z.number(), errors: z.number(), errorRate: z.number().describe("errors / requests; 0 without requests"),
+  requestsPerSecond: z.number(),
+  p50Ms: z.number().nullable().describe(latencyNote), p95Ms: z.number().nullable().describe(latencyNote), p99Ms: z.number().nullable().describe(latencyNote),
+  meanMs: z.number().nullable(),
+};
+
 export const endpointMetrics = defineContract({
-  method: "GET", path: "/api/v1/endpoints/{endpoint}/metrics", summary: "Per-variant requests/s, error rate and latency over a window", tag: "endpoints",
-  auth: { action: "endpoint.read" }, params: endpointParams,
-  query: z.object({ minutes: dbIntParam.min(1).max(24 * 60).default(15) }),
+  method: "GET", path: "/api/v1/endpoints/{endpoint}/metrics", tag: "endpoints",
+  summary: "Per-variant requests/s, error rate and p50/p95/p99 latency over a time range, totals and a continuous series, served traffic and shadow copies apart",
+  auth: { action: "endpoint.read" }, params: endpointParams, fieldsIn: "query",
+  query: z.object({
+    range: z.enum(METRIC_RANGES).optional().describe("time range ending now; resolution 1 min for 15m and 1h, 5 min for 24h, 1 h for 7d. Default 15m"),
+    minutes: dbIntParam.min(1).max(24 * 60).optional().describe("instead of range: the last N minutes (resolution fitted as for range)"),
+  }),
   response: z.object({
-    endpoint: z.string(), since: z.string(),
-    variants: z.array(z.object({ variant: z.string(), requests: z.number(), errors: z.number(), errorRate: z.number(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable(), meanMs: z.number().nullable(), requestsPerSecond: z.number() })),
+    endpoint: z.string(),
+    range: z.enum(METRIC_RANGES).nullable().describe("null when asked by minutes"), minutes: z.number(),
+    stepSeconds: z.number().describe("width of a series bucket"),
+    since: z.string().describe("start of the first bucket"), until: z.string().describe("now: the series' axis ends here"),
+    buckets: z.array(z.string()).describe("start of every bucket from since to now, oldest first"),
+    variants: z.array(named("VariantTotals", z.object({ variant: z.string(), model: z.string(), version: z.number(), traffic: trafficKind, ...figures }))),
     shadows: z.array(z.object({
       variant: z.string(),
       compared: z.number().describe("requests whose first output value is a number (or a string) in both the shadow's and the served answer"),
@@ -73,7 +91,9 @@ export const endpointMetrics = defineContract({
       maxAbsDiff: z.number().nullable(),
       equalShare: z.number().nullable().describe("share of compared answers that are equal (how string outputs such as labels are compared)"),
     })),
-    series: z.array(z.object({ minute: z.string(), variant: z.string(), requests: z.number(), errors: z.number(), meanMs: z.number().nullable() })),
+    series: z.array(named("SeriesPoint", z.object({
+      at: z.string().describe("bucket start"), variant: z.string(), traffic: trafficKind, ...figures,
+    }).describe("one per bucket for every variant and traffic kind in variants: zeros where there was no traffic; requestsPerSecond of the last bucket counts the seconds elapsed in it"))),
   }),
 });
 

@@ -3,7 +3,8 @@ import type { Db } from "../../../db/client";
 import { notFound } from "../../../errors";
 import { listWorkers, type WorkerInfo } from "../../shared/worker-registry";
 import { toDeploymentView, toEndpointView } from "./views";
-import { variantStats } from "../metrics/variant-stats";
+import { metricSeries } from "../metrics/metric-series";
+import { timeWindow, type MetricRange } from "../metrics/time-window";
 import { compareShadows } from "../metrics/shadow-comparison";
 
 /** Workers whose heartbeats verify: a forged one never shows as a ready replica. */
@@ -40,20 +41,16 @@ export async function getDeployment(opts: { db: Db; teamId: string; id: string }
   return toDeploymentView(d);
 }
 
-/** Per-variant totals over the window and a per-minute series for charts. */
-export async function endpointMetrics(opts: { db: Db; teamId: string; name: string; minutes: number }) {
+/**
+ * Per-variant totals over a time window and a continuous series for charts (metric-series.ts): `range`
+ * (15m, 1h, 24h, 7d) or, as before, `minutes`; the resolution is fitted to the window.
+ */
+export async function endpointMetrics(opts: { db: Db; teamId: string; name: string; range?: MetricRange; minutes?: number; now?: Date }) {
   const e = await findEndpoint(opts.db, opts.teamId, opts.name);
-  const since = new Date(Date.now() - opts.minutes * 60_000);
-  const [totals, rows, shadows] = await Promise.all([
-    variantStats({ db: opts.db, endpointId: e.id, since }),
-    opts.db.metricRollup.findMany({ where: { endpointId: e.id, minute: { gte: since } }, orderBy: { minute: "asc" } }),
-    compareShadows({ db: opts.db, endpointId: e.id, since }),
+  const window = timeWindow({ range: opts.range, minutes: opts.minutes, now: opts.now });
+  const [figures, shadows] = await Promise.all([
+    metricSeries({ db: opts.db, endpointId: e.id, window }),
+    compareShadows({ db: opts.db, endpointId: e.id, since: window.start }),
   ]);
-  return {
-    endpoint: e.name,
-    since: since.toISOString(),
-    variants: totals.map((t) => ({ ...t, requestsPerSecond: t.requests / (opts.minutes * 60) })),
-    shadows,
-    series: rows.map((r) => ({ minute: r.minute.toISOString(), variant: r.variant, requests: r.count, errors: r.errors, meanMs: r.count ? r.latencySumMs / r.count : null })),
-  };
+  return { endpoint: e.name, ...figures, shadows };
 }

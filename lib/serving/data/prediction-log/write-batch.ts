@@ -1,8 +1,10 @@
 // Writes prediction records and their per-minute rollups in one transaction. Records already
 // stored (same request id, variant and time) are skipped, and rollups count only rows actually
-// inserted, so replaying a batch after a crash changes nothing.
+// inserted, so replaying a batch after a crash changes nothing. Served answers and shadow copies get
+// rollup rows of their own, in the current histogram layout (rows of another layout are separate rows:
+// the slot-by-slot sum below only ever adds histograms of one layout).
 import type { Pool } from "pg";
-import { bucketOf, LATENCY_BUCKETS_MS } from "../../shared/rollups";
+import { bucketOf, emptyHistogram, LATENCY_LAYOUT } from "../../shared/rollups";
 import type { PredictionRecord } from "./record";
 
 const CHUNK = 1000;
@@ -28,29 +30,28 @@ export async function writePredictionBatch(pool: Pool, records: PredictionRecord
       );
       inserted.push(...rows);
     }
-    const rollups = new Map<string, { endpointId: string; variant: string; minute: Date; version: number; count: number; errors: number; shadow: number; sum: number; buckets: number[] }>();
+    const rollups = new Map<string, { endpointId: string; variant: string; minute: Date; shadow: boolean; version: number; count: number; errors: number; sum: number; buckets: number[] }>();
     for (const r of inserted) {
       const minute = new Date(Math.floor(r.time.getTime() / 60_000) * 60_000);
-      const key = `${r.endpointId}|${r.variant}|${minute.getTime()}`;
+      const key = `${r.endpointId}|${r.variant}|${minute.getTime()}|${r.shadow}`;
       let a = rollups.get(key);
-      if (!a) rollups.set(key, (a = { endpointId: r.endpointId, variant: r.variant, minute, version: r.version, count: 0, errors: 0, shadow: 0, sum: 0, buckets: new Array(LATENCY_BUCKETS_MS.length + 1).fill(0) }));
+      if (!a) rollups.set(key, (a = { endpointId: r.endpointId, variant: r.variant, minute, shadow: r.shadow, version: r.version, count: 0, errors: 0, sum: 0, buckets: emptyHistogram() }));
       a.count++;
       if (r.status >= 500) a.errors++;
-      if (r.shadow) a.shadow++;
       a.sum += r.latencyMs;
       a.buckets[bucketOf(r.latencyMs)]++;
     }
     for (const a of rollups.values()) {
       await client.query(
-        `INSERT INTO "MetricRollup" ("endpointId","variant","minute","version","count","errors","shadowCount","latencySumMs","latencyBuckets")
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
-         ON CONFLICT ("endpointId","variant","minute") DO UPDATE SET
+        `INSERT INTO "MetricRollup" ("endpointId","variant","minute","shadow","latencyLayout","version","count","errors","shadowCount","latencySumMs","latencyBuckets")
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
+         ON CONFLICT ("endpointId","variant","minute","shadow","latencyLayout") DO UPDATE SET
            "count" = "MetricRollup"."count" + EXCLUDED."count",
            "errors" = "MetricRollup"."errors" + EXCLUDED."errors",
            "shadowCount" = "MetricRollup"."shadowCount" + EXCLUDED."shadowCount",
            "latencySumMs" = "MetricRollup"."latencySumMs" + EXCLUDED."latencySumMs",
            "latencyBuckets" = ARRAY(SELECT COALESCE(x, 0) + COALESCE(y, 0) FROM unnest("MetricRollup"."latencyBuckets", EXCLUDED."latencyBuckets") AS t(x, y))`,
-        [a.endpointId, a.variant, a.minute, a.version, a.count, a.errors, a.shadow, a.sum, a.buckets],
+        [a.endpointId, a.variant, a.minute, a.shadow, LATENCY_LAYOUT, a.version, a.count, a.errors, a.shadow ? a.count : 0, a.sum, a.buckets],
       );
     }
     await client.query("COMMIT");
