@@ -155,6 +155,32 @@ describe("prediction-log explorer", () => {
     expect(got).toEqual(["micro-3", "micro-2", "micro-1", "micro-0"]);
   });
 
+  it("pages a latency filter the same whether it matches a few records or thousands", async () => {
+    const e = await newEndpoint(w, `slow-${randomUUID().slice(0, 8)}`);
+    const endpoint = (await db.endpoint.findUniqueOrThrow({ where: { id: e } })).name;
+    // 2,100 slow records (past the 2,000 the unordered path takes) and 900 fast ones, interleaved
+    const recs = Array.from({ length: 3000 }, (_, i) => rec({ id: `r-${i}`, e, t: now - 30 * MIN + Math.floor(i / 3) * 100, l: i % 10 < 7 ? 50 + (i % 7) : 2 }));
+    expect(await writePredictionBatch(pool, recs)).toBe(3000);
+    const walk = async (query: string) => {
+      const got: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const r = await list(`${query}&limit=500${cursor ? `&cursor=${cursor}` : ""}`, { token: w.tokens.read }, endpoint);
+        expect(r.status, JSON.stringify(r.json)).toBe(200);
+        got.push(...ids(r));
+        cursor = r.json.nextCursor;
+      } while (cursor);
+      return got;
+    };
+    const slow = recs.filter((r) => r.l >= 50).sort((a, b) => b.t - a.t || Number(b.id.slice(2)) - Number(a.id.slice(2))).map((r) => r.id);
+    const many = await walk("minLatencyMs=50");
+    expect(many).toHaveLength(2100);
+    expect(new Set(many).size).toBe(2100);
+    expect([...many].sort()).toEqual([...slow].sort());
+    const few = await walk("minLatencyMs=56");
+    expect(few).toEqual(recs.filter((r) => r.l >= 56).sort((a, b) => b.t - a.t).map((r) => r.id));
+  });
+
   it("answers a rarely matching filter in time, then searches on from where it stopped", async () => {
     // a budget of 0: every page searches one time slice and says where it stopped
     const filter = { from: new Date(now - 3 * DAY).toISOString(), to: new Date(now).toISOString(), feature: "age", value: "77" };
