@@ -4,7 +4,7 @@ import { createLogger } from "../log";
 
 const log = createLogger("api");
 
-export function streamAttachment(chunks: AsyncIterator<string>, opts: { contentType: string; filename: string }): Response {
+export function streamAttachment(chunks: AsyncIterator<string>, opts: { contentType: string; filename: string; headers?: Record<string, string> }): Response {
   const enc = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(ctl) {
@@ -28,6 +28,7 @@ export function streamAttachment(chunks: AsyncIterator<string>, opts: { contentT
       "content-disposition": `attachment; filename="${opts.filename}"`,
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",
+      ...opts.headers,
     },
   });
 }

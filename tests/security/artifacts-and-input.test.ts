@@ -289,6 +289,14 @@ function baselines(model: string): Record<string, Baseline | Baseline[]> {
     },
     endpointMetrics: { path: { endpoint: "e" }, query: { minutes: "15" } },
     endpointHistory: { path: { endpoint: "e" }, query: { at: "2020-01-01T00:00:00Z", limit: "10", cursor: "abc" } },
+    listPredictions: {
+      path: { endpoint: "e" },
+      query: { from: "2020-01-01T00:00:00Z", to: "2020-01-01T01:00:00Z", variant: "v", status: "ok", shadow: "all", minLatencyMs: "5", requestId: "r", feature: "age", value: "42", limit: "10", cursor: "abc" },
+    },
+    exportPredictions: {
+      path: { endpoint: "e" },
+      query: { from: "2020-01-01T00:00:00Z", to: "2020-01-01T01:00:00Z", variant: "v", status: "ok", shadow: "all", minLatencyMs: "5", requestId: "r", feature: "age", value: "42", format: "csv" },
+    },
     getDeployment: { path: { id: "abc" } },
     deploymentEvents: { path: { id: "abc" } },
     createToken: { body: { name: "t", scopes: ["read"], expiresInDays: 30 } },

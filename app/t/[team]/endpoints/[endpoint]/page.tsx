@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { EndpointPanel } from "@/components/endpoint-panel";
 import { EndpointKeysPanel } from "@/components/endpoint-keys-panel";
 import { EndpointHistory } from "@/components/endpoint-history";
+import { A } from "@/components/ui";
 
 export default async function EndpointPage({ params }: { params: Promise<{ team: string; endpoint: string }> }) {
   const { team, endpoint } = await params;
@@ -23,6 +24,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ team:
   return (
     <>
       <EndpointPanel team={team} endpoint={endpoint} canChangeTraffic={canChangeTraffic} trafficNote={trafficNote} gatewayHint={gatewayHint} />
+      {found && <p className="mt-6 text-sm"><A href={`/t/${team}/endpoints/${endpoint}/predictions`}>Prediction log →</A> <span className="text-slate-500">every request with its inputs, outputs and latency; filter and export</span></p>}
       {found && <EndpointHistory team={team} endpoint={endpoint} environment={found.environment} canRevert={canChangeTraffic} />}
       {found && <EndpointKeysPanel team={team} endpoint={endpoint} canManage={keys?.allowed === true} manageNote={keys && !keys.allowed ? `You cannot manage keys: ${keys.reason}.` : ""} gatewayHint={gatewayHint} />}
     </>
