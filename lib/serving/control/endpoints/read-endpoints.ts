@@ -57,3 +57,9 @@ export async function endpointMetrics(opts: { db: Db; teamId: string; name: stri
     series: rows.map((r) => ({ minute: r.minute.toISOString(), variant: r.variant, requests: r.count, errors: r.errors, meanMs: r.count ? r.latencySumMs / r.count : null })),
   };
 }
+
+/** The environment of a deployment's endpoint (what the policy asks about it), or null when the team has no such deployment. */
+export async function deploymentEnvironment(opts: { db: Db; teamId: string; id: string }) {
+  const d = await opts.db.deployment.findFirst({ where: { id: opts.id, endpoint: { teamId: opts.teamId } }, select: { endpoint: { select: { environment: true } } } });
+  return d?.endpoint.environment ?? null;
+}
