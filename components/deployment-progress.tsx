@@ -5,6 +5,7 @@ import type { ResponseOf } from "@/lib/api/contract";
 import type { getDeployment } from "@/lib/api/contracts/endpoints";
 import { Card, ErrorBox, PageHeader, when } from "./ui";
 import { StatusBadge } from "./status-badge";
+import { AbortDeploymentButton } from "./abort-deployment-button";
 
 type DeploymentView = ResponseOf<typeof getDeployment>;
 
@@ -13,9 +14,10 @@ const label = (s: DeploymentView["steps"][number]) =>
 
 /**
  * Live over server-sent events: the server pushes the deployment each time it changes. `embedded`: a card
- * inside another page (a promotion's), with a link to the deployment's own page.
+ * inside another page (a promotion's), with a link to the deployment's own page. `abort`: the page's
+ * answer from lib/auth/policy.ts ("deployment.abort"), and whether the endpoint is a production one.
  */
-export function DeploymentProgress({ team, id, embedded = false }: { team: string; id: string; embedded?: boolean }) {
+export function DeploymentProgress({ team, id, embedded = false, abort = null }: { team: string; id: string; embedded?: boolean; abort?: { production: boolean } | null }) {
   const [d, setD] = useState<DeploymentView | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -34,6 +36,10 @@ export function DeploymentProgress({ team, id, embedded = false }: { team: strin
   if (error) return <ErrorBox message={error} />;
   if (!d) return <p className="text-sm text-slate-500" aria-busy="true">Loading deployment…</p>;
   const steps = <Steps d={d} />;
+  const active = d.status === "pending" || d.status === "running";
+  const aborting = active && d.abortReason
+    ? <p className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm" role="status" data-testid="abort-requested">Abort requested ({d.abortReason}): rolling back to the routing from before it…</p>
+    : null;
   if (embedded) {
     return (
       <Card title={<span className="flex flex-wrap items-center gap-2">Deployment <span data-testid="deployment-status"><StatusBadge status={d.status} /></span> <Link className="normal-case text-indigo-700 hover:underline" href={`/t/${team}/deployments/${d.id}`}>open</Link></span>}>
@@ -48,8 +54,14 @@ export function DeploymentProgress({ team, id, embedded = false }: { team: strin
       <PageHeader
         title={<>Deployment to <Link className="text-indigo-700 hover:underline" href={`/t/${team}/endpoints/${d.endpoint}`}>{d.endpoint}</Link></>}
         subtitle={`${d.strategy.replace("_", "-")} · by ${d.createdBy} · ${when(d.createdAt)}`}
-        actions={<span data-testid="deployment-status"><StatusBadge status={d.status} /></span>}
+        actions={
+          <span className="flex flex-wrap items-center gap-3">
+            {abort && active && !d.abortReason && <AbortDeploymentButton team={team} id={d.id} production={abort.production} />}
+            <span data-testid="deployment-status"><StatusBadge status={d.status} /></span>
+          </span>
+        }
       />
+      {aborting}
       {d.rollbackReason && <div className="mb-4"><ErrorBox message={`Rolled back: ${d.rollbackReason}`} /></div>}
       {d.error && <div className="mb-4"><ErrorBox message={`Failed: ${d.error}`} /></div>}
       <Card title="Steps">{steps}</Card>

@@ -4,18 +4,21 @@ import Link from "next/link";
 import { apiFetch, ApiFetchError } from "@/lib/web/api-fetch";
 import type { ResponseOf } from "@/lib/api/contract";
 import type { endpointMetrics, getEndpoint } from "@/lib/api/contracts/endpoints";
-import { Badge, Card, EmptyState, ErrorBox, PageHeader, TableWrap, td, th, when } from "./ui";
-import { StatusBadge } from "./status-badge";
+import { Badge, Card, EmptyState, ErrorBox, PageHeader, TableWrap, td, th } from "./ui";
 import { TrafficEditor } from "./traffic-editor";
 import { EndpointCharts, formatMs } from "./endpoint-charts";
 import { variantColor } from "@/lib/web/version-color";
+import { DeploymentList } from "./deployment-list";
 
 type Metrics = ResponseOf<typeof endpointMetrics>;
 
 const fmt = (x: number | null, digits = 1) => (x === null ? "—" : x.toFixed(digits));
 
 /** `canChangeTraffic` and `trafficNote` (why not) come from the page, which asks lib/auth/policy.ts. */
-export function EndpointPanel({ team, endpoint, canChangeTraffic, trafficNote, gatewayHint }: { team: string; endpoint: string; canChangeTraffic: boolean; trafficNote: string; gatewayHint: string }) {
+/** `deploy`: a version to add as a canary (from a version page's "Deploy this version"). */
+export function EndpointPanel({ team, endpoint, canChangeTraffic, trafficNote, gatewayHint, deploy = null }: {
+  team: string; endpoint: string; canChangeTraffic: boolean; trafficNote: string; gatewayHint: string; deploy?: { model: string; version: number } | null;
+}) {
   const e = useQuery({
     queryKey: ["endpoint", team, endpoint],
     queryFn: () => apiFetch<ResponseOf<typeof getEndpoint>>(team, `/api/v1/endpoints/${endpoint}`),
@@ -93,31 +96,11 @@ export function EndpointPanel({ team, endpoint, canChangeTraffic, trafficNote, g
           </p>
         )}
         {canChangeTraffic ? (
-          <TrafficEditor team={team} endpoint={ep.name} current={ep.variants} disabled={Boolean(active)} />
+          <TrafficEditor team={team} endpoint={ep.name} current={ep.variants} routingVersion={ep.routingVersion} disabled={Boolean(active)} deploy={deploy} />
         ) : (
           <Card title="Traffic split"><p className="text-sm text-slate-500">{trafficNote}</p></Card>
         )}
-        <Card title="Deployments">
-          {ep.deployments.length === 0 ? <p className="text-sm text-slate-500">None yet.</p> : (
-            <TableWrap>
-              <table className="w-full">
-                <thead><tr><th className={th}>When</th><th className={th}>Strategy</th><th className={th}>Status</th><th className={th}>To</th><th className={th}>By</th><th className={th}>Why</th></tr></thead>
-                <tbody>
-                  {ep.deployments.map((d) => (
-                    <tr key={d.id}>
-                      <td className={td}><Link className="text-indigo-700 hover:underline" href={`/t/${team}/deployments/${d.id}`}>{when(d.createdAt)}</Link></td>
-                      <td className={td}>{d.strategy.replace("_", "-")}</td>
-                      <td className={td}><StatusBadge status={d.status} /></td>
-                      <td className={td}>{d.to.map((v) => `${v.name}${v.role === "shadow" ? " (shadow)" : ` ${v.weight}%`}`).join(", ")}</td>
-                      <td className={td}>{d.createdBy}</td>
-                      <td className={`${td} max-w-xs truncate`} title={d.rollbackReason ?? d.error ?? d.reason}>{d.rollbackReason ?? d.error ?? d.reason ?? ""}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
-          )}
-        </Card>
+        <DeploymentList team={team} ep={ep} canRollBack={canChangeTraffic} busy={Boolean(active)} />
       </div>
     </>
   );

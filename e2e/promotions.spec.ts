@@ -17,7 +17,7 @@ test("the admin requests v2 on production, the approver approves it, and the can
   await page.goto(`/t/demo/endpoints/${ENDPOINT}`);
   await expect(page.getByTestId("promotion-note")).toContainText("changes through a promotion");
   const row = page.getByTestId("split-row").nth(0);
-  await row.getByLabel("Version").fill("2");
+  await row.getByLabel("Version").selectOption("2");
   await page.getByLabel("Strategy").selectOption("canary");
   await page.getByLabel("Bake per step (s)").fill("1");
   await page.getByLabel("Min requests per step").fill("0");

@@ -28,6 +28,9 @@ export const POLICY = {
   "traffic.change":  { role: "engineer", token: "deploy", does: "change an endpoint's traffic (a production endpoint's through a promotion)" },
   "endpointkey.manage": { role: "engineer", token: "deploy", does: "create or revoke endpoint keys and set whether an endpoint needs one", production: "admin" },
   "deployment.read": { role: "viewer",   token: "read",   does: "read deployments" },
+  // A safety action, allowed to engineers on production too (no `production` rule, no promotion): an abort
+  // only puts back the routing that served before the deployment, so stopping a bad rollout never waits on approvals.
+  "deployment.abort": { role: "engineer", token: "deploy", does: "abort a deployment in progress (it rolls back to what served before)" },
   "audit.read":      { role: "viewer",   token: "read",   does: "read the audit log" },
   "member.read":     { role: "viewer",   token: false,    does: "list the team's members" },
   "member.manage":   { role: "admin",    token: false,    does: "manage members" },

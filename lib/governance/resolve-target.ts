@@ -41,7 +41,10 @@ export async function targetOfPromotion(db: Db, p: { teamId: string; kind: strin
   if (p.kind === "traffic") {
     const e = await db.endpoint.findUnique({ where: { id: p.endpointId! }, select: { name: true } });
     if (!e) throw notFound("the promotion's endpoint");
-    return resolveTarget(db, p.teamId, { kind: "traffic", endpoint: e.name, traffic: readJson(trafficRequestSchema, p.request, "promotion request") }, "");
+    // the routing version the requester's page saw was judged when it was asked for; from then on the
+    // evidence (which holds the live routing) says whether the endpoint changed under the promotion
+    const { expectedRoutingVersion: _seen, ...traffic } = readJson(trafficRequestSchema, p.request, "promotion request");
+    return resolveTarget(db, p.teamId, { kind: "traffic", endpoint: e.name, traffic }, "");
   }
   const m = await db.model.findUnique({ where: { id: p.modelId! }, select: { name: true } });
   if (!m) throw notFound("the promotion's model");

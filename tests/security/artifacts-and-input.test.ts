@@ -284,7 +284,7 @@ function baselines(model: string): Record<string, Baseline | Baseline[]> {
       path: { endpoint: "e" },
       body: {
         model, variants: [variant], sticky: { header: "x-user-id", field: "user" }, strategy: "canary",
-        canary: { steps: [10], bakeSeconds: 1, maxErrorRate: 0.1, maxP95Ms: 100, minRequests: 1 }, blueGreen: { rollbackWindowSeconds: 1 }, reason: "r",
+        canary: { steps: [10], bakeSeconds: 1, maxErrorRate: 0.1, maxP95Ms: 100, minRequests: 1 }, blueGreen: { rollbackWindowSeconds: 1 }, reason: "r", expectedRoutingVersion: 1,
       },
     },
     endpointMetrics: { path: { endpoint: "e" }, query: { minutes: "15" } },
@@ -299,6 +299,7 @@ function baselines(model: string): Record<string, Baseline | Baseline[]> {
     },
     getDeployment: { path: { id: "abc" } },
     deploymentEvents: { path: { id: "abc" } },
+    abortDeployment: { path: { id: "abc" }, body: { reason: "r" } },
     createToken: { body: { name: "t", scopes: ["read"], expiresInDays: 30 } },
     revokeToken: { path: { id: "abc" } },
     addMember: { body: { email: "new@example.test", name: "New", role: "viewer" } },
@@ -314,7 +315,7 @@ function baselines(model: string): Record<string, Baseline | Baseline[]> {
     changePassword: { body: { currentPassword: "the-current-password", newPassword: "a-new-password-of-some-length" } },
     // one baseline per branch of the body's union: each field is walked in the branch that has it
     requestPromotion: [
-      { body: { kind: "traffic", endpoint: "e", traffic: { model, variants: [variant], sticky: { header: "x-user-id", field: "user" }, strategy: "canary", canary: { steps: [10], bakeSeconds: 1, maxErrorRate: 0.1, maxP95Ms: 100, minRequests: 1 }, blueGreen: { rollbackWindowSeconds: 1 }, reason: "r" }, reason: "r" } },
+      { body: { kind: "traffic", endpoint: "e", traffic: { model, variants: [variant], sticky: { header: "x-user-id", field: "user" }, strategy: "canary", canary: { steps: [10], bakeSeconds: 1, maxErrorRate: 0.1, maxP95Ms: 100, minRequests: 1 }, blueGreen: { rollbackWindowSeconds: 1 }, reason: "r", expectedRoutingVersion: 1 }, reason: "r" } },
       { body: { kind: "alias", model, alias: "champion", version: 1, reason: "r" } },
     ],
     listPromotions: { query: { status: "pending_approval", endpoint: "e", limit: "10", cursor: "abc" } },

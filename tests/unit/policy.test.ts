@@ -32,6 +32,7 @@ traffic.change              -      Y        Y        Y     -        -         Y 
 endpointkey.manage staging  -      Y        Y        Y     -        -         Y          Y
 endpointkey.manage production -    -        -        Y     -        -         -          -
 deployment.read             Y      Y        Y        Y     Y        -         -          Y
+deployment.abort            -      Y        Y        Y     -        -         Y          Y
 audit.read                  Y      Y        Y        Y     Y        -         -          Y
 member.read                 Y      Y        Y        Y     -        -         -          -
 member.manage               -      -        -        Y     -        -         -          -
@@ -104,6 +105,12 @@ describe("the permission matrix", () => {
         expect(can(who, action, { environment: "production" }).allowed, action).toBe(can(who, action).allowed);
       }
     }
+  });
+
+  it("lets engineers and deploy tokens abort a production deployment (it only puts back what served before), never viewers", () => {
+    expect(can(person("engineer"), "deployment.abort", { environment: "production" }).allowed).toBe(true);
+    expect(can(token("deploy"), "deployment.abort", { environment: "production" }).allowed).toBe(true);
+    expect(can(person("viewer"), "deployment.abort", { environment: "production" }).allowed).toBe(false);
   });
 
   it("treats a token as its own role whatever its principal says", () => {

@@ -26,3 +26,12 @@ describe("revertRequest", () => {
     expect(r).toEqual({ method: "PUT", path: "/api/v1/endpoints/stage/traffic", body: { variants: past.variants, sticky: { header: "x-user-id" }, strategy: "immediate", reason: "revert to routing of 2025-03-01 10:20 UTC" } });
   });
 });
+
+describe("revertRequest from a page that saw a routing version", () => {
+  it("sends that version, so the server refuses the revert if the split changed since", () => {
+    const staging = revertRequest({ endpoint: "s", environment: "staging", routing: past, servedFrom: "2025-03-01T10:20:30.000Z", live: [v(2, 100)], requiredStrategy: null, routingVersion: 7 });
+    expect(staging.method === "PUT" && staging.body.expectedRoutingVersion).toBe(7);
+    const prod = revertRequest({ endpoint: "p", environment: "production", routing: past, servedFrom: "2025-03-01T10:20:30.000Z", live: [v(2, 100)], requiredStrategy: null, routingVersion: 7 });
+    expect(prod.method === "POST" && prod.body.traffic.expectedRoutingVersion).toBe(7);
+  });
+});

@@ -19,10 +19,15 @@ const variantView = named("LiveVariant", z.object({
   unbatchedReason: z.string().nullable().describe("why a worker runs this variant's requests one at a time (its rows are not independent), or null when it batches them"),
 }));
 const stepView = named("DeploymentStep", z.object({ kind: z.enum(STEP_KINDS), percent: z.number().optional(), seconds: z.number().optional(), status: z.enum(STEP_STATUSES), startedAt: z.string().optional(), finishedAt: z.string().optional(), detail: z.string().optional() }));
-const routeSummary = z.array(named("RouteShare", z.object({ name: z.string(), weight: z.number(), role: z.enum(VARIANT_ROLES) })));
+const routeSummary = z.array(named("RouteShare", z.object({
+  name: z.string(), model: z.string(), version: z.number(), weight: z.number(), role: z.enum(VARIANT_ROLES), device: z.enum(VARIANT_DEVICES), replicas: z.number(),
+})));
 export const deploymentView = named("Deployment", z.object({
   id: z.string(), endpoint: z.string().nullable(), strategy: z.enum(DEPLOYMENT_STRATEGIES), status: z.enum(DEPLOYMENT_STATUSES),
-  steps: z.array(stepView), currentStep: z.number(), from: routeSummary, to: routeSummary, error: z.string().nullable(), rollbackReason: z.string().nullable(),
+  steps: z.array(stepView), currentStep: z.number(), from: routeSummary, to: routeSummary,
+  toSticky: z.object({ header: z.string().optional(), field: z.string().optional() }).nullable().describe("the sticky setting of the routing it deploys"),
+  error: z.string().nullable(), rollbackReason: z.string().nullable(),
+  abortReason: z.string().nullable().describe("set once someone asked to abort it: the reason it rolls back with (\"aborted by <who>: <why>\")"),
   reason: z.string(), createdBy: z.string(), createdAt: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable(),
   promotionId: z.string().nullable().describe("the promotion this deployment carries out, if it went through one"),
 }));
@@ -100,6 +105,14 @@ export const endpointMetrics = defineContract({
 export const getDeployment = defineContract({
   method: "GET", path: "/api/v1/deployments/{id}", summary: "Deployment status, steps, timings, error and rollback reason", tag: "deployments",
   auth: { action: "deployment.read" }, params: z.object({ id: dbText.min(1) }), response: deploymentView,
+});
+
+export const abortDeployment = defineContract({
+  method: "POST", path: "/api/v1/deployments/{id}/abort",
+  summary: "Abort a pending or running deployment: it stops and the routing from before it is put back (202; a running one rolls back within about a second, its status then says rolled_back). A finished one answers 409", tag: "deployments",
+  auth: { action: "deployment.abort" }, params: z.object({ id: dbText.min(1) }),
+  body: z.object({ reason: dbText.min(1).max(500).describe("why, in words: shown on the deployment, its promotion and the notification as \"aborted by <you>: <reason>\"") }).strict(),
+  response: deploymentView, status: 202,
 });
 
 export const deploymentEvents = defineContract({

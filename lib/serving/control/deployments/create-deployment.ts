@@ -8,6 +8,7 @@ import { toJson } from "../../../db/json";
 import { ACTIVE_STATUSES, type DeploymentStrategy } from "../../shared/deployment-status";
 import type { Routing } from "../../shared/routing";
 import { buildSteps, type Plan } from "./plan";
+import { ensureSeenRouting } from "../endpoints/seen-routing";
 
 type Tx = Prisma.TransactionClient;
 
@@ -21,9 +22,14 @@ export async function lockEndpointForDeployment(tx: Tx, endpointId: string) {
 export async function createDeployment(tx: Tx, d: {
   teamId: string; endpoint: { id: string; name: string }; strategy: DeploymentStrategy; plan: Plan; live: Routing; to: Routing;
   reason: string; actor: Actor; createdBy: string; promotionId?: string;
+  /** the routingVersion the requester saw; checked again under the endpoint's lock */
+  expectedRoutingVersion?: number;
 }) {
   const active = await lockEndpointForDeployment(tx, d.endpoint.id);
   if (active) throw new AppError("conflict", `deployment ${active.id} is still ${active.status} on "${d.endpoint.name}"; wait for it to finish`);
+  if (d.expectedRoutingVersion !== undefined) {
+    ensureSeenRouting(await tx.endpoint.findUniqueOrThrow({ where: { id: d.endpoint.id }, select: { name: true, routing: true, routingVersion: true } }), d.expectedRoutingVersion);
+  }
   const row = await tx.deployment.create({
     data: {
       endpointId: d.endpoint.id,

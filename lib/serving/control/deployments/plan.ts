@@ -3,6 +3,7 @@ import { z } from "zod";
 import { dbInt } from "../../../db/stored-values";
 import type { Routing, Variant } from "../../shared/routing";
 import type { DeploymentStrategy } from "../../shared/deployment-status";
+import { addedVariants } from "../../shared/new-variants";
 
 /** Requests each new variant needs in each canary step before its guardrails are judged. */
 export const DEFAULT_MIN_REQUESTS = 100;
@@ -25,6 +26,10 @@ export const canaryPlanSchema = z.object({
     .describe("how long a step whose bake ended short of minRequests waits for traffic before it rolls back: not enough traffic to judge (n of m)"),
 });
 export const blueGreenPlanSchema = z.object({ rollbackWindowSeconds: z.number().min(0).max(24 * 3600).default(300) });
+
+/** What a canary or blue-green plan is when the request leaves a setting out (the split editor shows these). */
+export const CANARY_DEFAULTS: Readonly<z.infer<typeof canaryPlanSchema>> = canaryPlanSchema.parse({});
+export const BLUE_GREEN_DEFAULTS: Readonly<z.infer<typeof blueGreenPlanSchema>> = blueGreenPlanSchema.parse({});
 
 export type CanaryPlan = z.infer<typeof canaryPlanSchema>;
 /** The stored shape of `Deployment.plan`. */
@@ -58,8 +63,7 @@ export function buildSteps(strategy: DeploymentStrategy, plan: Plan): Step[] {
 
 /** Variants of `to` that are not already serving in `from`: the ones a canary tests. */
 export function newVariants(from: Routing, to: Routing): Variant[] {
-  const live = new Set(from.variants.filter((v) => v.role !== "shadow" && v.weight > 0).map((v) => v.versionId));
-  return to.variants.filter((v) => v.role !== "shadow" && v.weight > 0 && !live.has(v.versionId));
+  return addedVariants(from.variants, to.variants, (v) => v.versionId);
 }
 
 /** The routing with `percent` of traffic on the new variants and the rest on the old serving ones. */

@@ -3,8 +3,6 @@
 // stalled job) and finishes or rolls back: never a half state.
 import type { Redis } from "ioredis";
 import type { Db, Prisma } from "../../../db/client";
-import { recordAudit } from "../../../audit/record-audit";
-import { SYSTEM_ACTOR } from "../../../auth/principal";
 import { signatureSchema } from "../../../onnx/signature";
 import { warmupFeeds } from "../../shared/tensors";
 import { asRouting, type Routing } from "../../shared/routing";
@@ -12,9 +10,8 @@ import { checkGuardrails } from "./guardrails";
 import { canaryRouting, newVariants, planSchema, stepsSchema, type Plan, type Step } from "./plan";
 import { PlacementError, placeVariants, unloadVersions, verifyVariants } from "./placement";
 import { announceRouting, writeRouting } from "./switch-routing";
+import { closeDeployment, DeploymentAborted } from "./close-deployment";
 import { readJson, toJson } from "../../../db/json";
-import { followDeployment } from "../../../governance/follow-deployment";
-import { emitEvent } from "../../../notifications/emit-event";
 import { queueDeliveries } from "../../../notifications/queue-deliveries";
 import { ACTIVE_STATUSES, DeploymentStatus, isFinished, type FinishedStatus } from "../../shared/deployment-status";
 
@@ -33,6 +30,8 @@ export type RunnerDeps = {
   trafficPollMs?: number;
   /** Redis for queueing the notifications a finished deployment emits (unset: the reconciler queues them) */
   redisUrl?: string;
+  /** while it bakes or waits, how often it looks whether someone asked to abort it */
+  abortPollMs?: number;
 };
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -44,13 +43,41 @@ export async function runDeployment(deps: RunnerDeps, deploymentId: string): Pro
   const sleep = deps.sleep ?? realSleep;
   const d0 = await db.deployment.findUnique({ where: { id: deploymentId }, include: { endpoint: true } });
   if (!d0 || isFinished(d0.status)) return; // already finished: a repeated job is a no-op
-  if (d0.status === DeploymentStatus.pending) await db.deployment.update({ where: { id: d0.id }, data: { status: "running", startedAt: new Date() } });
+  if (d0.status === DeploymentStatus.pending) {
+    // only from pending: an abort of a deployment that never started marks it finished under the same row
+    const started = await db.deployment.updateMany({ where: { id: d0.id, status: DeploymentStatus.pending }, data: { status: "running", startedAt: new Date() } });
+    if (!started.count) {
+      const now = await db.deployment.findUnique({ where: { id: d0.id }, select: { status: true } });
+      if (!now || isFinished(now.status)) return;
+    }
+  }
 
   const from = asRouting(d0.fromRouting);
   const to = asRouting(d0.toRouting);
   const plan = readJson(planSchema, d0.plan, "plan");
   const steps = readJson(stepsSchema, d0.steps, "steps");
   const save = (data: Prisma.DeploymentUpdateInput) => db.deployment.update({ where: { id: d0.id }, data: { ...data, steps: toJson(steps) } });
+  // An abort is a column the runner reads before each step and all through its sleeps (bakes, waits).
+  const checkAbort = async () => {
+    const row = await db.deployment.findUnique({ where: { id: d0.id }, select: { abortReason: true } });
+    if (row?.abortReason) throw new DeploymentAborted(row.abortReason);
+  };
+  const watchfulSleep = async (ms: number) => {
+    const until = Date.now() + ms;
+    for (;;) {
+      await checkAbort();
+      const left = until - Date.now();
+      if (left <= 0) return;
+      await sleep(Math.min(left, deps.abortPollMs ?? 1_000));
+    }
+  };
+  const rollBack = async (reason: string) => {
+    // after cleanup started, what served before may be unloaded: load it again before routing back to it
+    if (steps.some((s) => s.kind === "cleanup" && s.status !== "pending")) {
+      await placeVariants({ redis: deps.redis, clusterSecret: deps.clusterSecret, variants: from.variants }).catch((err) => deps.log?.(`deployment ${d0.id}: reloading what served before: ${(err as Error).message}`));
+    }
+    return finish(deps, d0.id, d0.endpoint.teamId, steps, "rolled_back", { rollbackReason: reason }, from);
+  };
 
   for (let i = d0.currentStep; i < steps.length; i++) {
     const step = steps[i];
@@ -60,17 +87,19 @@ export async function runDeployment(deps: RunnerDeps, deploymentId: string): Pro
       await save({});
     }
     try {
+      await checkAbort();
       const progress = async (detail: string) => {
         step.detail = detail;
         await save({});
       };
-      step.detail = await execute(deps, sleep, { endpointId: d0.endpointId, from, to, plan, step, progress });
+      step.detail = await execute(deps, watchfulSleep, { endpointId: d0.endpointId, from, to, plan, step, progress });
     } catch (err) {
       step.status = "failed";
       step.finishedAt = new Date().toISOString();
       step.detail = (err as Error).message;
       if (err instanceof PlacementError) return finish(deps, d0.id, d0.endpoint.teamId, steps, "failed", { error: (err as Error).message }, null);
       if (err instanceof GuardrailTripped) return finish(deps, d0.id, d0.endpoint.teamId, steps, "rolled_back", { rollbackReason: err.message }, from);
+      if (err instanceof DeploymentAborted) return rollBack(err.message);
       await save({}); // unexpected: let the queue retry the job from this step
       throw err;
     }
@@ -85,7 +114,13 @@ export async function runDeployment(deps: RunnerDeps, deploymentId: string): Pro
     if (step.kind === "shift" || step.kind === "switch") await announceRouting(deps.redis, d0.endpointId);
     deps.log?.(`deployment ${d0.id}: ${step.kind}${step.percent ? ` ${step.percent}%` : ""} done`);
   }
-  await finish(deps, d0.id, d0.endpoint.teamId, steps, "succeeded", {}, null);
+  try {
+    await finish(deps, d0.id, d0.endpoint.teamId, steps, "succeeded", {}, null);
+  } catch (err) {
+    // asked to abort after its last step: what served before comes back all the same
+    if (err instanceof DeploymentAborted) return rollBack(err.message);
+    throw err;
+  }
 }
 
 async function execute(deps: RunnerDeps, sleep: (ms: number) => Promise<void>, ctx: { endpointId: string; from: Routing; to: Routing; plan: Plan; step: Step; progress: (detail: string) => Promise<void> }): Promise<string | undefined> {
@@ -154,31 +189,7 @@ async function finish(
   deps: RunnerDeps, id: string, teamId: string, steps: Step[], status: FinishedStatus,
   extra: { error?: string; rollbackReason?: string }, restore: Routing | null,
 ): Promise<void> {
-  const { d, deliveries } = await deps.db.$transaction(async (tx) => {
-    const d = await tx.deployment.update({
-      where: { id },
-      data: { status, finishedAt: new Date(), steps: toJson(steps), ...extra },
-      include: { endpoint: { select: { name: true, environment: true } } },
-    });
-    if (restore) await writeRouting(tx, d.endpointId, restore);
-    await recordAudit(tx, { teamId, actor: SYSTEM_ACTOR, action: `deployment.${status}`, resourceType: "deployment", resourceId: id, after: { endpoint: d.endpoint.name, status, ...extra } });
-    // the notification is part of the outcome: written with it, sent once it is committed
-    const variants = asRouting(d.toRouting).variants;
-    const primary = variants.find((v) => v.role === "primary") ?? variants[0];
-    const deliveries = await emitEvent(tx, {
-      teamId,
-      type: `deployment.${status}`,
-      data: {
-        deploymentId: id, endpoint: d.endpoint.name, environment: d.endpoint.environment, status, strategy: d.strategy,
-        model: primary?.model, version: primary?.version,
-        routing: variants.map((v) => `${v.model} v${v.version} ${v.role} ${v.weight}%`).join(", "),
-        reason: extra.error ?? extra.rollbackReason ?? (d.reason || undefined), createdBy: d.createdBy,
-      },
-    });
-    // a promotion carried by this deployment follows its outcome, in the same transaction
-    deliveries.push(...(await followDeployment(tx, { id, status, ...extra })));
-    return { d, deliveries };
-  });
+  const { d, deliveries } = await deps.db.$transaction((tx) => closeDeployment(tx, { id, teamId, steps, status, extra, restore }));
   if (deps.redisUrl) await queueDeliveries({ redisUrl: deps.redisUrl, ids: deliveries });
   if (restore) await announceRouting(deps.redis, d.endpointId);
   if (status !== "succeeded") {

@@ -5,12 +5,14 @@ import { AppError } from "../../../errors";
 import { asRouting, type Routing } from "../../shared/routing";
 import { blueGreenPlanSchema, canaryPlanSchema, newVariants, type Plan } from "../deployments/plan";
 import { resolveRouting } from "./resolve-routing";
+import { ensureSeenRouting } from "./seen-routing";
 import type { TrafficRequest } from "./traffic-request";
 
 export type TrafficPlan = { live: Routing; to: Routing; plan: Plan };
 
-export async function planTraffic(opts: { db: Db; teamId: string; endpoint: { routing: unknown }; request: TrafficRequest }): Promise<TrafficPlan> {
+export async function planTraffic(opts: { db: Db; teamId: string; endpoint: { name: string; routing: unknown; routingVersion: number }; request: TrafficRequest }): Promise<TrafficPlan> {
   const { request } = opts;
+  ensureSeenRouting(opts.endpoint, request.expectedRoutingVersion);
   const live = asRouting(opts.endpoint.routing);
   const to = await resolveRouting({ db: opts.db, teamId: opts.teamId, live, request });
   const plan: Plan = {};

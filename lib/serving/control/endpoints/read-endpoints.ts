@@ -54,3 +54,9 @@ export async function endpointMetrics(opts: { db: Db; teamId: string; name: stri
   ]);
   return { endpoint: e.name, ...figures, shadows };
 }
+
+/** The environment of a deployment's endpoint (what the policy asks about it), or null when the team has no such deployment. */
+export async function deploymentEnvironment(opts: { db: Db; teamId: string; id: string }) {
+  const d = await opts.db.deployment.findFirst({ where: { id: opts.id, endpoint: { teamId: opts.teamId } }, select: { endpoint: { select: { environment: true } } } });
+  return d?.endpoint.environment ?? null;
+}

@@ -26,7 +26,7 @@ export async function requestTraffic(opts: { db: Db; redisUrl: string; principal
   }
   const { live, to, plan } = await planTraffic({ db, teamId: principal.teamId, endpoint, request });
   const deployment = await db.$transaction((tx) =>
-    createDeployment(tx, { teamId: principal.teamId, endpoint, strategy: request.strategy, plan, live, to, reason: request.reason ?? "", actor: actorOf(principal), createdBy: principal.label }),
+    createDeployment(tx, { teamId: principal.teamId, endpoint, strategy: request.strategy, plan, live, to, reason: request.reason ?? "", actor: actorOf(principal), createdBy: principal.label, expectedRoutingVersion: request.expectedRoutingVersion }),
   );
   const queued = await enqueueDeployment({ redisUrl: opts.redisUrl, deploymentId: deployment.id });
   return { ...toDeploymentView(deployment), queued };

@@ -29,6 +29,9 @@ export const trafficRequestSchema = z
     canary: canaryPlanSchema.optional(),
     blueGreen: blueGreenPlanSchema.optional(),
     reason: dbText.max(500).optional(),
+    /** the endpoint's routingVersion the caller saw: when it has changed since, the change is refused (409) */
+    expectedRoutingVersion: dbInt.min(0).optional()
+      .describe("the endpoint's routingVersion your split was based on (GET /endpoints/{endpoint}); if the live split has changed since, 409 with the split serving now"),
   })
   .strict();
 

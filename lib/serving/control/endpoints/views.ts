@@ -1,12 +1,14 @@
 import type { WorkerInfo } from "../../shared/worker-registry";
-import { asRouting } from "../../shared/routing";
+import { asRouting, type Variant } from "../../shared/routing";
 
 type DeploymentRow = {
   id: string; strategy: string; status: string; steps: unknown; currentStep: number; fromRouting: unknown; toRouting: unknown;
-  error: string | null; rollbackReason: string | null; reason: string; createdBy: string; createdAt: Date; startedAt: Date | null; finishedAt: Date | null;
+  error: string | null; rollbackReason: string | null; abortReason?: string | null; reason: string; createdBy: string; createdAt: Date; startedAt: Date | null; finishedAt: Date | null;
   endpoint?: { name: string };
   promotion?: { id: string } | null;
 };
+
+const share = (v: Variant) => ({ name: v.name, model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device, replicas: v.replicas });
 
 export function toDeploymentView(d: DeploymentRow) {
   return {
@@ -16,10 +18,12 @@ export function toDeploymentView(d: DeploymentRow) {
     status: d.status,
     steps: d.steps as { kind: string; percent?: number; seconds?: number; status: string; startedAt?: string; finishedAt?: string; detail?: string }[],
     currentStep: d.currentStep,
-    from: asRouting(d.fromRouting).variants.map((v) => ({ name: v.name, weight: v.weight, role: v.role })),
-    to: asRouting(d.toRouting).variants.map((v) => ({ name: v.name, weight: v.weight, role: v.role })),
+    from: asRouting(d.fromRouting).variants.map(share),
+    to: asRouting(d.toRouting).variants.map(share),
+    toSticky: asRouting(d.toRouting).sticky,
     error: d.error,
     rollbackReason: d.rollbackReason,
+    abortReason: d.abortReason ?? null,
     reason: d.reason,
     createdBy: d.createdBy,
     createdAt: d.createdAt.toISOString(),

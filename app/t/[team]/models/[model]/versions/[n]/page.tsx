@@ -5,6 +5,8 @@ import { getVersion } from "@/lib/registry/list-versions";
 import { AppError } from "@/lib/errors";
 import { A, Badge, Card, PageHeader, when } from "@/components/ui";
 import { SignatureTable } from "@/components/signature-table";
+import { DeployVersionButton } from "@/components/deploy-version-button";
+import { allowed } from "@/lib/auth/policy";
 
 export default async function VersionPage({ params }: { params: Promise<{ team: string; model: string; n: string }> }) {
   const { team, model, n } = await params;
@@ -22,7 +24,10 @@ export default async function VersionPage({ params }: { params: Promise<{ team: 
       <PageHeader
         title={<><A href={`/t/${team}/models/${model}`}>{model}</A> <span className="text-slate-400">/</span> v{v.number}</>}
         subtitle={`${v.description || "No description"} · pushed by ${v.createdBy} on ${when(v.createdAt)}`}
-        actions={<a href={`/api/v1/models/${model}/versions/${v.number}/artifact?team=${team}`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">Download ONNX</a>}
+        actions={<>
+          {allowed(me, "traffic.change") && <DeployVersionButton team={team} model={model} version={v.number} />}
+          <a href={`/api/v1/models/${model}/versions/${v.number}/artifact?team=${team}`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">Download ONNX</a>
+        </>}
       />
       <div className="grid gap-6 md:grid-cols-2">
         <Card title="Metrics">
