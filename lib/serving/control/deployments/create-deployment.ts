@@ -8,6 +8,7 @@ import { toJson } from "../../../db/json";
 import { ACTIVE_STATUSES, type DeploymentStrategy } from "../../shared/deployment-status";
 import type { Routing } from "../../shared/routing";
 import { buildSteps, type Plan } from "./plan";
+import { archivedMessage } from "../../../registry/archived";
 
 type Tx = Prisma.TransactionClient;
 
@@ -24,6 +25,7 @@ export async function createDeployment(tx: Tx, d: {
 }) {
   const active = await lockEndpointForDeployment(tx, d.endpoint.id);
   if (active) throw new AppError("conflict", `deployment ${active.id} is still ${active.status} on "${d.endpoint.name}"; wait for it to finish`);
+  await ensureNotArchived(tx, d.to);
   const row = await tx.deployment.create({
     data: {
       endpointId: d.endpoint.id,
@@ -46,4 +48,17 @@ export async function createDeployment(tx: Tx, d: {
     },
   });
   return row;
+}
+
+/**
+ * The routing's versions, read FOR SHARE: archiving one (which takes its row FOR UPDATE) waits for this
+ * transaction and then sees the deployment, or this one sees it archived — never both missing each other.
+ */
+async function ensureNotArchived(tx: Tx, to: Routing) {
+  const ids = to.variants.map((v) => v.versionId);
+  if (!ids.length) return;
+  // every row is locked, not only archived ones: a row this query skipped could be archived before this commits
+  const rows = await tx.$queryRaw<{ id: string; archived: boolean }[]>`SELECT id, "archivedAt" IS NOT NULL AS archived FROM "ModelVersion" WHERE id = ANY(${ids}::text[]) FOR SHARE`;
+  const v = to.variants.find((x) => rows.some((r) => r.id === x.versionId && r.archived));
+  if (v) throw new AppError("unprocessable", archivedMessage(v.model, v.version), { field: "variants" });
 }
