@@ -3,6 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { useHydrated } from "@/lib/web/use-hydrated";
 import { apiFetch } from "@/lib/web/api-fetch";
 import type { ResponseOf } from "@/lib/api/contract";
 import type { setAlias } from "@/lib/api/contracts/models";
@@ -19,6 +20,7 @@ type Requested = { promotion: { id: string; status: string } };
 export function AliasControl({ team, model, number, modelAliases, canSet, archived }: { team: string; model: string; number: number; modelAliases: Record<string, number>; canSet: boolean; archived: boolean }) {
   const router = useRouter();
   const [alias, setAliasName] = useState("");
+  const hydrated = useHydrated();
   const move = useMutation({
     mutationFn: (name: string) => apiFetch<Moved | Requested>(team, `/api/v1/models/${encodeURIComponent(model)}/aliases/${encodeURIComponent(name)}`, { method: "PUT", body: { version: number } }),
     onSuccess: (r) => { if (!("promotion" in r)) router.refresh(); },
@@ -38,7 +40,7 @@ export function AliasControl({ team, model, number, modelAliases, canSet, archiv
             <div className="mt-3 flex flex-wrap items-center gap-2 text-sm">
               <span className="text-slate-500">Move here:</span>
               {elsewhere.map(([a, v]) => (
-                <button key={a} type="button" disabled={move.isPending} onClick={() => move.mutate(a)} className="rounded-md border border-slate-300 px-2 py-1 text-xs font-medium hover:bg-slate-50 disabled:opacity-50">
+                <button key={a} type="button" disabled={!hydrated || move.isPending} onClick={() => move.mutate(a)} className="rounded-md border border-slate-300 px-2 py-1 text-xs font-medium hover:bg-slate-50 disabled:opacity-50">
                   {a} (now v{v})
                 </button>
               ))}
@@ -49,7 +51,7 @@ export function AliasControl({ team, model, number, modelAliases, canSet, archiv
               <input value={alias} onChange={(e) => setAliasName(e.target.value)} placeholder="challenger" pattern="[a-z0-9][a-z0-9\-_.]*" aria-invalid={Boolean(aliasError)} aria-describedby="alias-error" className={inputClass} />
               <FieldError id="alias-error" message={aliasError} />
             </label>
-            <button type="submit" disabled={move.isPending} className="mt-6 rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60">Point at v{number}</button>
+            <button type="submit" disabled={!hydrated || move.isPending} className="mt-6 rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60">Point at v{number}</button>
           </form>
         </>
       )}

@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { useHydrated } from "@/lib/web/use-hydrated";
 
 export const MAX_COMPARE = 4;
 
@@ -11,6 +12,7 @@ export const MAX_COMPARE = 4;
 export function CompareSelection({ action, children }: { action: string; children: React.ReactNode }) {
   const router = useRouter();
   const [picked, setPicked] = useState<string[]>([]);
+  const hydrated = useHydrated();
   function onChange(ev: React.ChangeEvent<HTMLFormElement>) {
     const box = ev.target as unknown as HTMLInputElement;
     if (box.name !== "v") return;
@@ -29,7 +31,8 @@ export function CompareSelection({ action, children }: { action: string; childre
         </button>
         <span className="text-slate-500">{picked.length < 2 ? "Tick 2 to 4 versions to compare them." : picked.length >= MAX_COMPARE ? `At most ${MAX_COMPARE} at once.` : ""}</span>
       </div>
-      {children}
+      {/* the boxes wait for scripts: a tick before them would not be counted */}
+      <fieldset disabled={!hydrated} className="contents">{children}</fieldset>
     </form>
   );
 }

@@ -1,7 +1,8 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useHydrated } from "@/lib/web/use-hydrated";
 import { apiFetch } from "@/lib/web/api-fetch";
 import type { ResponseOf } from "@/lib/api/contract";
 import type { createModel } from "@/lib/api/contracts/models";
@@ -11,16 +12,19 @@ import { errorFor, FieldError, formError, inputClass } from "./field";
 const FIELDS = ["name", "task", "description"];
 const TASKS = ["binary_classification", "multiclass_classification", "regression", "ranking", "other"];
 
-/** Registers a model; the server's answer for a field shows under it, and what was typed stays. */
-export function CreateModelForm({ team, open: startOpen = false }: { team: string; open?: boolean }) {
+/**
+ * Registers a model; the server's answer for a field shows under it, and what was typed stays.
+ * Opened by `?new=1` (a plain link, so it opens before scripts load and can be shared).
+ */
+export function CreateModelForm({ team, open, closeHref, openHref }: { team: string; open: boolean; openHref: string; closeHref: string }) {
   const router = useRouter();
-  const [open, setOpen] = useState(startOpen);
+  const hydrated = useHydrated();
   const create = useMutation({
     mutationFn: (body: { name: string; task: string; description?: string }) => apiFetch<ResponseOf<typeof createModel>>(team, "/api/v1/models", { method: "POST", body }),
     onSuccess: (m) => router.push(`/t/${team}/models/${m.name}`),
   });
   if (!open) {
-    return <button type="button" onClick={() => setOpen(true)} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white">New model</button>;
+    return <Link href={openHref} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white">New model</Link>;
   }
   const err = create.error;
   const nameError = errorFor(err, "name") ?? (err && /already exists/.test(err.message) ? err.message : null);
@@ -48,8 +52,8 @@ export function CreateModelForm({ team, open: startOpen = false }: { team: strin
           <FieldError id="model-description-error" message={errorFor(err, "description")} />
         </label>
         <div className="flex gap-2 md:mt-6">
-          <button type="submit" disabled={create.isPending} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60">{create.isPending ? "Creating…" : "Create model"}</button>
-          <button type="button" onClick={() => { setOpen(false); create.reset(); }} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm">Cancel</button>
+          <button type="submit" disabled={!hydrated || create.isPending} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60">{create.isPending ? "Creating…" : "Create model"}</button>
+          <Link href={closeHref} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm">Cancel</Link>
         </div>
       </form>
       {!nameError && formError(err, FIELDS) && <div className="mt-3"><ErrorBox message={formError(err, FIELDS)!} /></div>}

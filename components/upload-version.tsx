@@ -5,7 +5,9 @@
 // that does not parse, a ragged CSV), then the server's validation is shown next to the part it names.
 // A failed or cancelled upload stores nothing: the server removes its temp file.
 import { useRouter } from "next/navigation";
+import Link from "next/link";
 import { useRef, useState } from "react";
+import { useHydrated } from "@/lib/web/use-hydrated";
 import type { ResponseOf } from "@/lib/api/contract";
 import type { createVersion } from "@/lib/api/contracts/models";
 import { ApiFetchError } from "@/lib/web/api-fetch";
@@ -45,9 +47,10 @@ async function readJsonObject(file: File): Promise<Record<string, unknown>> {
 
 type Progress = { sent: number; total: number } | null;
 
-export function UploadVersion({ team, model }: { team: string; model: string }) {
+/** Opened by `?upload=1` (a plain link: it opens before scripts load); every control waits for them. */
+export function UploadVersion({ team, model, open, openHref, closeHref }: { team: string; model: string; open: boolean; openHref: string; closeHref: string }) {
   const router = useRouter();
-  const [open, setOpen] = useState(false);
+  const hydrated = useHydrated();
   const [files, setFiles] = useState<Partial<Record<Slot, File>>>({});
   const [local, setLocal] = useState<Partial<Record<Slot | "form", string>>>({});
   const [error, setError] = useState<unknown>(null);
@@ -117,7 +120,7 @@ export function UploadVersion({ team, model }: { team: string; model: string }) 
     }
   }
 
-  if (!open) return <button type="button" onClick={() => setOpen(true)} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white">Upload version</button>;
+  if (!open) return <Link href={openHref} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white">Upload version</Link>;
 
   // the server's answer, next to the part it concerns: metadata fields by name, the file's own checks under the file
   const serverFor = (slot: Slot) => {
@@ -133,6 +136,7 @@ export function UploadVersion({ team, model }: { team: string; model: string }) 
   return (
     <Card title={`Upload a version of ${model}`} className="mb-6 w-full">
       <form onSubmit={onSubmit} aria-label="Upload version" className="space-y-4">
+        <fieldset disabled={!hydrated} className="space-y-4">
         <div
           data-testid="drop-zone"
           onDragOver={(e) => { e.preventDefault(); setDragging(true); }}
@@ -185,12 +189,13 @@ export function UploadVersion({ team, model }: { team: string; model: string }) 
             <p className="text-xs text-slate-600">{percent < 100 ? `Uploading… ${percent}%` : "Uploaded; the server is checking the model (static checks, then a test load)…"}</p>
           </div>
         )}
+        </fieldset>
         {unplaced && <ErrorBox message={unplaced} />}
         <div className="flex gap-2">
-          <button type="submit" disabled={busy} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60">{busy ? "Uploading…" : "Upload"}</button>
+          <button type="submit" disabled={!hydrated || busy} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60">{busy ? "Uploading…" : "Upload"}</button>
           {busy
             ? <button type="button" onClick={() => abort.current?.()} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm">Cancel upload</button>
-            : <button type="button" onClick={() => { setOpen(false); setFiles({}); setLocal({}); setError(null); }} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm">Close</button>}
+            : <Link href={closeHref} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm">Close</Link>}
         </div>
       </form>
     </Card>

@@ -2,6 +2,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { useHydrated } from "@/lib/web/use-hydrated";
 import { apiFetch } from "@/lib/web/api-fetch";
 import type { BodyOf, ResponseOf } from "@/lib/api/contract";
 import type { updateVersion } from "@/lib/api/contracts/models";
@@ -14,6 +15,7 @@ type Version = ResponseOf<typeof updateVersion>;
 export function VersionDetailsEditor({ team, model, version, canEdit }: { team: string; model: string; version: Pick<Version, "number" | "description" | "tags">; canEdit: boolean }) {
   const router = useRouter();
   const [editing, setEditing] = useState(false);
+  const hydrated = useHydrated();
   const [description, setDescription] = useState(version.description);
   const [tags, setTags] = useState(version.tags.join(", "));
   const save = useMutation({
@@ -26,7 +28,7 @@ export function VersionDetailsEditor({ team, model, version, canEdit }: { team: 
       <Card title="Description and tags">
         <p className="whitespace-pre-wrap text-sm" data-testid="version-description">{version.description || <span className="text-slate-500">No description</span>}</p>
         <div className="mt-3 flex flex-wrap gap-1" data-testid="version-tags">{version.tags.length ? version.tags.map((t) => <Badge key={t}>{t}</Badge>) : <span className="text-sm text-slate-500">no tags</span>}</div>
-        {canEdit && <button type="button" onClick={() => setEditing(true)} className="mt-3 rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50">Edit</button>}
+        {canEdit && <button type="button" disabled={!hydrated} onClick={() => setEditing(true)} className="mt-3 rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50">Edit</button>}
       </Card>
     );
   }

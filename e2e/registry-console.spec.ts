@@ -17,8 +17,9 @@ async function createModel(page: Page, prefix: string): Promise<{ team: string; 
   await signIn(page);
   const team = /\/t\/([^/]+)\/models$/.exec(page.url())![1];
   const model = `${prefix}-${randomUUID().slice(0, 6)}`;
-  await page.getByRole("button", { name: "New model" }).click();
+  await page.getByRole("link", { name: "New model" }).click();
   const form = page.getByRole("form", { name: "New model" });
+  await expect(form.getByRole("button", { name: "Create model" })).toBeEnabled(); // scripts loaded
   await form.getByLabel("Name").fill(model);
   await form.getByLabel("Description").fill("scores loan applications");
   await form.getByRole("button", { name: "Create model" }).click();
@@ -37,10 +38,16 @@ async function dropFiles(page: Page, files: { name: string; type: string; body: 
   await page.getByTestId("drop-zone").dispatchEvent("drop", { dataTransfer: transfer });
 }
 
+/** Opens the upload form and waits until its controls work (they are disabled until scripts load). */
+async function openUpload(page: Page) {
+  await page.getByRole("link", { name: "Upload version" }).click();
+  await expect(page.getByRole("form", { name: "Upload version" }).getByRole("button", { name: "Upload", exact: true })).toBeEnabled();
+}
+
 /** Uploads one version through the form (ONNX by the file chooser, metrics and params dropped) and waits for its page. */
 async function uploadVersion(page: Page, model: string, metrics: object, params: object, tags = "") {
   await page.goto(page.url().replace(/\/models\/.*$/, `/models/${model}`));
-  await page.getByRole("button", { name: "Upload version" }).click();
+  await openUpload(page);
   const form = page.getByRole("form", { name: "Upload version" });
   await form.getByLabel(/ONNX model/).setInputFiles({ name: "model.onnx", mimeType: "application/octet-stream", buffer: onnx });
   await dropFiles(page, [{ name: "metrics.json", type: "application/json", body: json(metrics) }, { name: "params.json", type: "application/json", body: json(params) }]);
@@ -54,7 +61,7 @@ async function uploadVersion(page: Page, model: string, metrics: object, params:
 
 test("create a model and upload a version by the file chooser and drag and drop; a refused upload says why next to the field and stores nothing", async ({ page }) => {
   const { model } = await createModel(page, "console-upload");
-  await page.getByRole("button", { name: "Upload version" }).click();
+  await openUpload(page);
   const form = page.getByRole("form", { name: "Upload version" });
 
   // a metric that is not a number: the API's answer under the metrics file, and no version
@@ -62,11 +69,11 @@ test("create a model and upload a version by the file chooser and drag and drop;
   await dropFiles(page, [{ name: "metrics.json", type: "application/json", body: json({ auc: "high" }) }]);
   await form.getByRole("button", { name: "Upload", exact: true }).click();
   await expect(page.locator("#upload-metrics-error")).toContainText(/number/i);
-  await page.reload();
+  await page.reload(); // ?upload=1: the form opens again, empty
   await expect(page.getByText("No versions yet")).toBeVisible();
+  await expect(form.getByRole("button", { name: "Upload", exact: true })).toBeEnabled();
 
   // a ragged CSV is caught in the browser, before anything is sent
-  await page.getByRole("button", { name: "Upload version" }).click();
   await form.getByLabel(/ONNX model/).setInputFiles({ name: "model.onnx", mimeType: "application/octet-stream", buffer: onnx });
   await form.getByLabel(/Reference CSV/).setInputFiles({ name: "ref.csv", mimeType: "text/csv", buffer: Buffer.from("a,b\n1,2,3\n") });
   await form.getByRole("button", { name: "Upload", exact: true }).click();

@@ -28,7 +28,7 @@ export default async function ModelsPage({ params, searchParams }: { params: Pro
   const header = (field: string, label: string) => <SortHeader label={label} dir={sortDir(sort, field)} href={hrefWith(base, { ...state, sort: toggledSort(sort, field, field === "createdAt") })} />;
   return (
     <>
-      <PageHeader title="Models" subtitle="Every model the team has registered, with its latest version and aliases." actions={canCreate ? <CreateModelForm team={team} /> : undefined} />
+      <PageHeader title="Models" subtitle="Every model the team has registered, with its latest version and aliases." actions={canCreate ? <CreateModelForm team={team} open={param(sp, "new") === "1"} openHref={hrefWith(base, { ...state, new: "1" })} closeHref={hrefWith(base, state)} /> : undefined} />
       <ListSearch action={base} keep={{ sort: state.sort }} fields={[
         { name: "q", label: "Search", value: state.q, placeholder: "name or description", wide: true },
         { name: "tag", label: "Version tag", value: state.tag, placeholder: "nightly" },

@@ -54,7 +54,7 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
         actions={
           <div className="flex flex-wrap items-center gap-2">
             {Object.entries(model.aliases).map(([a, v]) => <Badge key={a} tone="indigo">{a} → v{v}</Badge>)}
-            {allowed(me, "version.push") && <UploadVersion team={team} model={model.name} />}
+            {allowed(me, "version.push") && <UploadVersion team={team} model={model.name} open={param(sp, "upload") === "1"} openHref={hrefWith(base, { ...state, upload: "1" })} closeHref={hrefWith(base, state)} />}
           </div>
         }
       />
