@@ -152,7 +152,7 @@ test("search and filter the models and versions lists; the URL keeps the filters
   await page.getByRole("search").getByLabel("Search").fill(model);
   await page.getByRole("search").getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(new RegExp(`q=${model}`));
-  await expect(page.getByTestId("models-table").getByRole("link")).toHaveText([model]);
+  await expect(page.getByTestId("models-table").locator("tbody").getByRole("link")).toHaveText([model]);
   await page.getByRole("search").getByLabel("Search").fill("no-model-is-called-this");
   await page.getByRole("search").getByRole("button", { name: "Apply" }).click();
   await expect(page.getByText("No model matches")).toBeVisible();
