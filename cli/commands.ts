@@ -73,7 +73,7 @@ export async function versionsPush(api: Client, [file]: string[], f: Flags, out:
 }
 
 export async function versionsList(api: Client, [model]: string[], f: Flags, out: Out) {
-  if (!model) throw new UsageError('usage: versions list <model> [--tag t] [--metric "auc>0.77"] [--sort -metrics.auc] [--archived]');
+  if (!model) throw new UsageError('usage: versions list <model> [--tag t] [--metric "auc>0.77"] [--sort=-metrics.auc] [--archived]');
   const versions = await allPages<"versions", ResponseOf<typeof contracts.listVersions>["versions"][number]>(api, `/api/v1/models/${encodeURIComponent(model)}/versions`, "versions", {
     tag: stringFlag(f, "tag"), metric: stringFlag(f, "metric"), sort: stringFlag(f, "sort"), archived: f.archived ? "true" : undefined,
   });

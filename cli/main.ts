@@ -11,7 +11,7 @@ import * as promotion from "./promotion-commands";
 const API_USAGE = `  models create <name> [--task t] [--description d]
   models list [--q text] [--tag t]
   versions push <model.onnx> --model <name> [--metrics m.json] [--params p.json] [--metadata meta.json] [--tags a,b] [--dataset d] [--parent n]
-  versions list <model> [--tag t] [--metric "auc>0.77,logloss<0.5"] [--sort -metrics.auc|number|createdAt] [--archived]
+  versions list <model> [--tag t] [--metric "auc>0.77,logloss<0.5"] [--sort=-metrics.auc|number|createdAt] [--archived]
   alias set <model> <alias> <version>
   endpoints create <name> [--environment staging|production] [--sticky-header h | --sticky-field f]
   endpoints list
