@@ -26,8 +26,23 @@ export async function modelsCreate(api: Client, [name]: string[], f: Flags, out:
   return m;
 }
 
-export async function modelsList(api: Client, _a: string[], _f: Flags, out: Out) {
-  const { models } = await api.request<ResponseOf<typeof contracts.listModels>>("GET", "/api/v1/models");
+/** Every page of a list, following `nextCursor` (the API answers at most 200 rows a page). */
+async function allPages<K extends string, T>(api: Client, path: string, key: K, query: Record<string, string | undefined> = {}): Promise<T[]> {
+  const rows: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const params = new URLSearchParams(Object.entries({ ...query, limit: "200", cursor: cursor ?? undefined }).filter((e): e is [string, string] => e[1] !== undefined));
+    const page: { nextCursor: string | null } & Record<K, T[]> = await api.request("GET", `${path}?${params}`);
+    rows.push(...page[key]);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return rows;
+}
+
+const stringFlag = (f: Flags, name: string) => (f[name] === undefined ? undefined : String(f[name]));
+
+export async function modelsList(api: Client, _a: string[], f: Flags, out: Out) {
+  const models = await allPages<"models", ResponseOf<typeof contracts.listModels>["models"][number]>(api, "/api/v1/models", "models", { q: stringFlag(f, "q"), tag: stringFlag(f, "tag") });
   for (const m of models) out(`${m.name}\tlatest v${m.latestVersion ?? "-"}\t${Object.entries(m.aliases).map(([a, v]) => `${a}=v${v}`).join(" ")}`);
   return models;
 }
@@ -57,9 +72,11 @@ export async function versionsPush(api: Client, [file]: string[], f: Flags, out:
   return v;
 }
 
-export async function versionsList(api: Client, [model]: string[], _f: Flags, out: Out) {
-  if (!model) throw new UsageError("usage: versions list <model>");
-  const { versions } = await api.request<ResponseOf<typeof contracts.listVersions>>("GET", `/api/v1/models/${encodeURIComponent(model)}/versions`);
+export async function versionsList(api: Client, [model]: string[], f: Flags, out: Out) {
+  if (!model) throw new UsageError('usage: versions list <model> [--tag t] [--metric "auc>0.77"] [--sort=-metrics.auc] [--archived]');
+  const versions = await allPages<"versions", ResponseOf<typeof contracts.listVersions>["versions"][number]>(api, `/api/v1/models/${encodeURIComponent(model)}/versions`, "versions", {
+    tag: stringFlag(f, "tag"), metric: stringFlag(f, "metric"), sort: stringFlag(f, "sort"), archived: f.archived ? "true" : undefined,
+  });
   for (const v of versions) out(`v${v.number}\t${Object.entries(v.metrics).map(([k, x]) => `${k}=${x}`).join(" ")}\t${v.aliases.join(",")}\t${v.createdAt}`);
   return versions;
 }

@@ -9,9 +9,9 @@ import * as serving from "./serving-commands";
 import * as promotion from "./promotion-commands";
 
 const API_USAGE = `  models create <name> [--task t] [--description d]
-  models list
+  models list [--q text] [--tag t]
   versions push <model.onnx> --model <name> [--metrics m.json] [--params p.json] [--metadata meta.json] [--tags a,b] [--dataset d] [--parent n]
-  versions list <model>
+  versions list <model> [--tag t] [--metric "auc>0.77,logloss<0.5"] [--sort=-metrics.auc|number|createdAt] [--archived]
   alias set <model> <alias> <version>
   endpoints create <name> [--environment staging|production] [--sticky-header h | --sticky-field f]
   endpoints list
@@ -48,7 +48,7 @@ const OPTIONS = {
   environment: str, "sticky-header": str, "sticky-field": str, variant: { type: "string", multiple: true }, strategy: str, steps: str,
   "bake-seconds": str, "min-requests": str, "max-wait-seconds": str, reason: str, wait: { type: "boolean" }, "timeout-seconds": str,
   team: str, name: str, scopes: str, "expires-days": str, "no-expiry": { type: "boolean" }, email: str, role: str, password: str, accounts: { type: "boolean" },
-  endpoint: str, alias: str, comment: str,
+  endpoint: str, alias: str, comment: str, q: str, tag: str, metric: str, sort: str, archived: { type: "boolean" },
   json: { type: "boolean" }, help: { type: "boolean", short: "h" },
 } as const;
 

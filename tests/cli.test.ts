@@ -234,6 +234,14 @@ describe("the bundled CLI, outside the repository", () => {
     const json = await bundled(["models", "list", "--json"], readOnly);
     expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ name: "credit", latestVersion: 1 })]);
 
+    const versionsListed = await bundled(["versions", "list", "credit", "--metric", "auc>0.7", "--tag", "nightly", "--sort=-metrics.auc"], readOnly);
+    expect(versionsListed).toMatchObject({ code: 0, stderr: "" });
+    expect(versionsListed.stdout).toMatch(/^v1\tauc=0\.75\tchallenger\t/);
+    expect((await bundled(["versions", "list", "credit", "--metric", "auc>0.8"], readOnly)).stdout).toBe("");
+    const badFilter = await bundled(["versions", "list", "credit", "--metric", "auc >> 1"], readOnly);
+    expect(badFilter.code).toBe(1);
+    expect(badFilter.stderr).toContain("is not a metric filter");
+
     const forbidden = await bundled(["models", "create", "other"], readOnly);
     expect(forbidden.code).toBe(1);
     expect(forbidden.stderr).toContain("HTTP 403");

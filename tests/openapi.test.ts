@@ -73,7 +73,7 @@ describe("OpenAPI document", () => {
     const root = path.resolve("app");
     for (const file of routeFiles(path.join(root, "api/v1"))) {
       const urlPath = "/" + path.relative(root, path.dirname(file)).replace(/\[(\w+)\]/g, "{$1}");
-      const verbs = [...readFileSync(file, "utf8").matchAll(/export const (GET|POST|PUT|DELETE)\b/g)].map((m) => m[1].toLowerCase());
+      const verbs = [...readFileSync(file, "utf8").matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1].toLowerCase());
       expect(verbs.length, file).toBeGreaterThan(0);
       for (const verb of verbs) expect(r.json.paths[urlPath]?.[verb], `${verb} ${urlPath}`).toBeDefined();
     }

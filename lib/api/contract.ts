@@ -6,7 +6,7 @@ import type { Action } from "../auth/policy";
  * The route wrapper parses with these schemas and the OpenAPI document is generated from them.
  */
 export type Contract = {
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** OpenAPI-style path, e.g. /api/v1/models/{model} */
   path: string;
   summary: string;

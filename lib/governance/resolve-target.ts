@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import { AppError, notFound } from "../errors";
 import { readJson } from "../db/json";
 import { findVersion } from "../registry/find-model";
+import { archivedMessage } from "../registry/archived";
 import { findEndpoint } from "../serving/control/endpoints/read-endpoints";
 import { planTraffic } from "../serving/control/endpoints/plan-traffic";
 import { trafficRequestSchema, type TrafficRequest } from "../serving/control/endpoints/traffic-request";
@@ -30,6 +31,7 @@ export async function resolveTarget(db: Db, teamId: string, input: PromotionInpu
     return { kind: "traffic", environment: endpoint.environment, endpoint, request: input.traffic, plan };
   }
   const { model, version } = await findVersion(db, teamId, input.model, input.version);
+  if (version.archivedAt) throw new AppError("unprocessable", archivedMessage(model.name, version.number), { field: "version" });
   const current = await db.alias.findUnique({ where: { modelId_name: { modelId: model.id, name: input.alias } }, include: { version: { select: { id: true, number: true } } } });
   return { kind: "alias", environment: ALIAS_ENVIRONMENT, model, alias: input.alias, version, current: current?.version ?? null };
 }

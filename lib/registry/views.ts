@@ -5,6 +5,7 @@ import { metricsSchema, paramsSchema } from "./version-metadata";
 type VersionRow = {
   id: string; number: number; sha256: string; sizeBytes: number; signature: unknown; metrics: unknown; params: unknown;
   tags: string[]; dataset: string | null; description: string; source: string; createdBy: string; createdAt: Date;
+  archivedAt: Date | null; archivedBy: string | null;
   parent?: { number: number } | null; aliases?: { name: string }[]; referenceProfile?: unknown;
 };
 
@@ -25,6 +26,8 @@ export function toVersionView(v: VersionRow) {
     hasReferenceProfile: v.referenceProfile != null,
     createdBy: v.createdBy,
     createdAt: v.createdAt.toISOString(),
+    archivedAt: v.archivedAt?.toISOString() ?? null,
+    archivedBy: v.archivedBy,
   };
 }
 export type VersionView = ReturnType<typeof toVersionView>;

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { defineContract } from "../contract";
 import { promotionAccepted } from "./promotions";
-import { dbInt, dbText, modelParams, named, signatureSchema, slugName, versionParams } from "./shared";
+import { dbInt, dbIntParam, dbText, modelParams, named, signatureSchema, slugName, versionParams } from "./shared";
+import { DEFAULT_VERSION_SORT, MODEL_SORTS, VERSION_SORT } from "../../registry/list-sorts";
+import { parseMetricFilters } from "../../registry/metric-filter";
 
 export const modelView = named("Model", z.object({
   name: z.string(),
@@ -29,7 +31,15 @@ export const versionView = named("ModelVersion", z.object({
   hasReferenceProfile: z.boolean(),
   createdBy: z.string(),
   createdAt: z.string(),
+  archivedAt: z.string().nullable().describe("when the version was archived: it can no longer be routed or promoted"),
+  archivedBy: z.string().nullable(),
 }));
+
+const tagParam = dbText.min(1).max(64);
+const pageParams = {
+  cursor: dbText.max(500).optional().describe("`nextCursor` of the page before (opaque; keep the same sort and filters)"),
+  limit: dbIntParam.min(1).max(200).default(50),
+};
 
 export const createModel = defineContract({
   method: "POST",
@@ -48,7 +58,14 @@ export const listModels = defineContract({
   summary: "List the team's models",
   tag: "models",
   auth: { action: "model.read" },
-  response: z.object({ models: z.array(modelView) }),
+  query: z.object({
+    q: dbText.max(100).optional().describe("part of the name or description, any case"),
+    tag: tagParam.optional().describe("models with an unarchived version carrying this tag"),
+    sort: z.enum(MODEL_SORTS).default("name").describe("a leading - sorts descending"),
+    ...pageParams,
+  }),
+  response: z.object({ models: z.array(modelView), nextCursor: z.string().nullable().describe("null on the last page") }),
+  fieldsIn: "query",
 });
 
 export const getModel = defineContract({
@@ -80,11 +97,26 @@ export const createVersion = defineContract({
 export const listVersions = defineContract({
   method: "GET",
   path: "/api/v1/models/{model}/versions",
-  summary: "List a model's versions, newest first",
+  summary: "List a model's versions, newest first unless sorted otherwise",
   tag: "versions",
   auth: { action: "model.read" },
   params: modelParams,
-  response: z.object({ versions: z.array(versionView) }),
+  query: z.object({
+    tag: tagParam.optional(),
+    metric: dbText.max(1000).optional()
+      .describe('metric filters, all of which must hold, separated by commas: "auc>0.77,logloss<=0.5" (operators > >= < <= =)')
+      .transform((text, ctx) => {
+        if (text === undefined) return undefined;
+        const r = parseMetricFilters(text);
+        if ("error" in r) { ctx.addIssue({ code: "custom", message: r.error }); return z.NEVER; }
+        return r.filters;
+      }),
+    sort: dbText.max(120).regex(VERSION_SORT, 'sort by number, createdAt or metrics.<name>, with a leading - for descending (e.g. "-metrics.auc")').default(DEFAULT_VERSION_SORT),
+    archived: z.enum(["true", "false"]).optional().describe("true: archived versions are listed too").transform((v) => v === "true"),
+    ...pageParams,
+  }),
+  response: z.object({ versions: z.array(versionView), nextCursor: z.string().nullable().describe("null on the last page") }),
+  fieldsIn: "query",
 });
 
 export const getVersion = defineContract({
@@ -96,6 +128,33 @@ export const getVersion = defineContract({
   params: versionParams,
   response: versionView,
 });
+
+export const updateVersion = defineContract({
+  method: "PATCH",
+  path: "/api/v1/models/{model}/versions/{n}",
+  summary: "Change a version's description or tags (what was pushed — file, metrics, params, lineage — stays)",
+  tag: "versions",
+  auth: { action: "version.push" },
+  params: versionParams,
+  body: z.object({
+    description: dbText.max(2000).optional(),
+    tags: z.array(tagParam).max(50).optional().describe("replaces the version's tags"),
+  }).strict().refine((b) => b.description !== undefined || b.tags !== undefined, { message: "give description, tags or both" }),
+  response: versionView,
+});
+
+const archiveState = (verb: "archive" | "unarchive", summary: string) => defineContract({
+  method: "POST",
+  path: `/api/v1/models/{model}/versions/{n}/${verb}` as const,
+  summary,
+  tag: "versions",
+  auth: { action: "version.push" },
+  params: versionParams,
+  response: versionView,
+});
+
+export const archiveVersion = archiveState("archive", "Archive a version: it stays (artifact included) but can no longer be routed or promoted; 409 while an endpoint routes it");
+export const unarchiveVersion = archiveState("unarchive", "Unarchive a version: it can be routed and promoted again");
 
 export const downloadArtifact = defineContract({
   method: "GET",

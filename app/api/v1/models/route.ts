@@ -8,6 +8,6 @@ export const POST = route(c.createModel, ({ principal, body, services }) =>
   createModel({ db: services.db, teamId: principal.teamId, ...body, actor: actorOf(principal) }),
 );
 
-export const GET = route(c.listModels, async ({ principal, services }) => ({
-  models: await listModels({ db: services.db, teamId: principal.teamId }),
-}));
+export const GET = route(c.listModels, ({ principal, query, services }) =>
+  listModels({ db: services.db, teamId: principal.teamId, ...query }),
+);

@@ -9,6 +9,7 @@ import { ACTIVE_STATUSES, type DeploymentStrategy } from "../../shared/deploymen
 import type { Routing } from "../../shared/routing";
 import { buildSteps, type Plan } from "./plan";
 import { ensureSeenRouting } from "../endpoints/seen-routing";
+import { archivedMessage } from "../../../registry/archived";
 
 type Tx = Prisma.TransactionClient;
 
@@ -30,6 +31,7 @@ export async function createDeployment(tx: Tx, d: {
   if (d.expectedRoutingVersion !== undefined) {
     ensureSeenRouting(await tx.endpoint.findUniqueOrThrow({ where: { id: d.endpoint.id }, select: { name: true, routing: true, routingVersion: true } }), d.expectedRoutingVersion);
   }
+  await ensureNotArchived(tx, d.to);
   const row = await tx.deployment.create({
     data: {
       endpointId: d.endpoint.id,
@@ -52,4 +54,17 @@ export async function createDeployment(tx: Tx, d: {
     },
   });
   return row;
+}
+
+/**
+ * The routing's versions, read FOR SHARE: archiving one (which takes its row FOR UPDATE) waits for this
+ * transaction and then sees the deployment, or this one sees it archived — never both missing each other.
+ */
+async function ensureNotArchived(tx: Tx, to: Routing) {
+  const ids = to.variants.map((v) => v.versionId);
+  if (!ids.length) return;
+  // every row is locked, not only archived ones: a row this query skipped could be archived before this commits
+  const rows = await tx.$queryRaw<{ id: string; archived: boolean }[]>`SELECT id, "archivedAt" IS NOT NULL AS archived FROM "ModelVersion" WHERE id = ANY(${ids}::text[]) FOR SHARE`;
+  const v = to.variants.find((x) => rows.some((r) => r.id === x.versionId && r.archived));
+  if (v) throw new AppError("unprocessable", archivedMessage(v.model, v.version), { field: "variants" });
 }

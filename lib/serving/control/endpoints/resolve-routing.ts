@@ -6,6 +6,7 @@ import { AppError } from "../../../errors";
 import { DEFAULT_BATCHING, variantName, type Routing, type Variant } from "../../shared/routing";
 import type { TrafficRequest } from "./traffic-request";
 import { readJson } from "../../../db/json";
+import { archivedMessage } from "../../../registry/archived";
 
 /** What a signature accepts: input names and types, in any order (shapes may differ). */
 export const inputKey = (s: Signature) => JSON.stringify([...s.inputs].map((i) => [i.name, i.type]).sort());
@@ -24,6 +25,7 @@ export async function resolveRouting(opts: { db: Db; teamId: string; live: Routi
     if (!modelName) throw new AppError("bad_request", `name the model here or in the request's "model"`, { field: `variants.${i}.model` });
     const version = await opts.db.modelVersion.findFirst({ where: { number: r.version, model: { name: modelName, teamId: opts.teamId } } });
     if (!version) throw new AppError("unprocessable", `model "${modelName}" has no version ${r.version}`, { field: `variants.${i}.version` });
+    if (version.archivedAt) throw new AppError("unprocessable", archivedMessage(modelName, r.version), { field: `variants.${i}.version` });
     const name = variantName(modelName, r.version);
     if (variants.some((v) => v.name === name)) throw new AppError("bad_request", `${name} is listed twice`, { field: `variants.${i}` });
     variants.push({

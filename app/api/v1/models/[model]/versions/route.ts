@@ -21,6 +21,6 @@ export const POST = route(c.createVersion, async ({ req, principal, params, serv
   return createVersion({ db: services.db, store: services.store, teamId: principal.teamId, modelName: params.model, upload, metadata, actor: actorOf(principal), limits: services.config.modelLimits, redisUrl: services.config.redisUrl });
 });
 
-export const GET = route(c.listVersions, async ({ principal, params, services }) => ({
-  versions: await listVersions({ db: services.db, teamId: principal.teamId, modelName: params.model }),
-}));
+export const GET = route(c.listVersions, ({ principal, params, query: { metric, ...query }, services }) =>
+  listVersions({ db: services.db, teamId: principal.teamId, modelName: params.model, metrics: metric, ...query }),
+);

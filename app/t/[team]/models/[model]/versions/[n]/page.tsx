@@ -2,11 +2,15 @@ import { notFound } from "next/navigation";
 import { requireMember } from "@/lib/web/page-auth";
 import { getServices } from "@/lib/services";
 import { getVersion } from "@/lib/registry/list-versions";
+import { getModel } from "@/lib/registry/list-models";
+import { allowed } from "@/lib/auth/policy";
 import { AppError } from "@/lib/errors";
 import { A, Badge, Card, PageHeader, when } from "@/components/ui";
 import { SignatureTable } from "@/components/signature-table";
 import { DeployVersionButton } from "@/components/deploy-version-button";
-import { allowed } from "@/lib/auth/policy";
+import { VersionDetailsEditor } from "@/components/version-details-editor";
+import { AliasControl } from "@/components/alias-control";
+import { ArchiveControl } from "@/components/archive-control";
 
 export default async function VersionPage({ params }: { params: Promise<{ team: string; model: string; n: string }> }) {
   const { team, model, n } = await params;
@@ -14,20 +18,24 @@ export default async function VersionPage({ params }: { params: Promise<{ team: 
   const number = Number(n);
   if (!Number.isInteger(number) || number < 1) notFound();
   const { db } = getServices();
-  const v = await getVersion({ db, teamId: me.teamId, modelName: model, number }).catch((err) => {
+  const [v, m] = await Promise.all([getVersion({ db, teamId: me.teamId, modelName: model, number }), getModel({ db, teamId: me.teamId, name: model })]).catch((err) => {
     if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;
   });
+  const canPush = allowed(me, "version.push");
   const children = await db.modelVersion.findMany({ where: { parent: { number, model: { name: model, teamId: me.teamId } } }, select: { number: true } });
   return (
     <>
       <PageHeader
         title={<><A href={`/t/${team}/models/${model}`}>{model}</A> <span className="text-slate-400">/</span> v{v.number}</>}
-        subtitle={`${v.description || "No description"} · pushed by ${v.createdBy} on ${when(v.createdAt)}`}
-        actions={<>
-          {allowed(me, "traffic.change") && <DeployVersionButton team={team} model={model} version={v.number} />}
-          <a href={`/api/v1/models/${model}/versions/${v.number}/artifact?team=${team}`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">Download ONNX</a>
-        </>}
+        subtitle={<>pushed by {v.createdBy} on {when(v.createdAt)}{v.archivedAt && <> · <Badge tone="amber">archived</Badge> by {v.archivedBy} on {when(v.archivedAt)}: it can no longer be routed or promoted</>}</>}
+        actions={
+          <div className="flex flex-wrap items-start gap-2">
+            <a href={`/api/v1/models/${model}/versions/${v.number}/artifact?team=${team}`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">Download ONNX</a>
+            {allowed(me, "traffic.change") && !v.archivedAt && <DeployVersionButton team={team} model={model} version={v.number} />}
+            {canPush && <ArchiveControl team={team} model={model} number={v.number} archived={Boolean(v.archivedAt)} />}
+          </div>
+        }
       />
       <div className="grid gap-6 md:grid-cols-2">
         <Card title="Metrics">
@@ -52,7 +60,8 @@ export default async function VersionPage({ params }: { params: Promise<{ team: 
             {Object.entries(v.params).map(([k, x]) => (<div key={k} className="contents"><dt className="text-slate-500">{k}</dt><dd className="font-mono">{String(x)}</dd></div>))}
           </dl>
         </Card>
-        <Card title="Tags"><div className="flex flex-wrap gap-1">{v.tags.length ? v.tags.map((t) => <Badge key={t}>{t}</Badge>) : <span className="text-sm text-slate-500">none</span>}</div></Card>
+        <VersionDetailsEditor team={team} model={model} version={v} canEdit={canPush} />
+        <AliasControl team={team} model={model} number={v.number} modelAliases={m.aliases} canSet={allowed(me, "alias.set")} archived={Boolean(v.archivedAt)} />
         <Card title="Signature" className="md:col-span-2"><SignatureTable signature={v.signature} /></Card>
       </div>
     </>

@@ -1,0 +1,187 @@
+// The registry in the browser: create a model, upload versions (file chooser and drag and drop, a
+// refused upload shown next to its field and leaving nothing), compare three versions, and search and
+// filter the lists with the state in the URL. Each journey makes its own model.
+import { expect, test, type Page } from "@playwright/test";
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { signIn } from "./helpers";
+import { loadGermanCredit } from "../lib/training/german-credit";
+import { trainClassifier } from "../lib/training/train-classifier";
+
+const trained = trainClassifier({ name: "console", data: loadGermanCredit(), kind: "logistic_regression", epochs: 20 });
+const onnx = Buffer.from(trained.onnx);
+const referenceCsv = readFileSync("fixtures/german_credit.csv", "utf8").split("\n").slice(0, 101).join("\n");
+const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+
+async function createModel(page: Page, prefix: string): Promise<{ team: string; model: string }> {
+  await signIn(page);
+  const team = /\/t\/([^/]+)\/models$/.exec(page.url())![1];
+  const model = `${prefix}-${randomUUID().slice(0, 6)}`;
+  await page.getByRole("link", { name: "New model" }).click();
+  const form = page.getByRole("form", { name: "New model" });
+  await expect(form.getByRole("button", { name: "Create model" })).toBeEnabled(); // scripts loaded
+  await form.getByLabel("Name").fill(model);
+  await form.getByLabel("Description").fill("scores loan applications");
+  await form.getByRole("button", { name: "Create model" }).click();
+  await expect(page).toHaveURL(new RegExp(`/t/${team}/models/${model}$`));
+  await expect(page.getByText("No versions yet")).toBeVisible();
+  return { team, model };
+}
+
+/** Drops files on the upload's drop zone, as a person dragging them from their desktop would. */
+async function dropFiles(page: Page, files: { name: string; type: string; body: Buffer }[]) {
+  const transfer = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) dt.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: f.type }));
+    return dt;
+  }, files.map((f) => ({ name: f.name, type: f.type, bytes: [...f.body] })));
+  await page.getByTestId("drop-zone").dispatchEvent("drop", { dataTransfer: transfer });
+}
+
+/** Opens the upload form and waits until its controls work (they are disabled until scripts load). */
+async function openUpload(page: Page) {
+  await page.getByRole("link", { name: "Upload version" }).click();
+  await expect(page.getByRole("form", { name: "Upload version" }).getByRole("button", { name: "Upload", exact: true })).toBeEnabled();
+}
+
+/** Uploads one version through the form (ONNX by the file chooser, metrics and params dropped) and waits for its page. */
+async function uploadVersion(page: Page, model: string, metrics: object, params: object, tags = "") {
+  await page.goto(page.url().replace(/\/models\/.*$/, `/models/${model}`));
+  await openUpload(page);
+  const form = page.getByRole("form", { name: "Upload version" });
+  await form.getByLabel(/ONNX model/).setInputFiles({ name: "model.onnx", mimeType: "application/octet-stream", buffer: onnx });
+  await dropFiles(page, [{ name: "metrics.json", type: "application/json", body: json(metrics) }, { name: "params.json", type: "application/json", body: json(params) }]);
+  await expect(page.getByTestId("upload-metrics-name")).toContainText("metrics.json");
+  await expect(page.getByTestId("upload-params-name")).toContainText("params.json");
+  if (tags) await form.getByLabel(/Tags/).fill(tags);
+  await form.getByRole("button", { name: "Upload", exact: true }).click();
+  await expect(page).toHaveURL(/\/versions\/\d+$/, { timeout: 30_000 });
+  return Number(/\/versions\/(\d+)$/.exec(page.url())![1]);
+}
+
+test("create a model and upload a version by the file chooser and drag and drop; a refused upload says why next to the field and stores nothing", async ({ page }) => {
+  const { model } = await createModel(page, "console-upload");
+  await openUpload(page);
+  const form = page.getByRole("form", { name: "Upload version" });
+
+  // a metric that is not a number: the API's answer under the metrics file, and no version
+  await form.getByLabel(/ONNX model/).setInputFiles({ name: "model.onnx", mimeType: "application/octet-stream", buffer: onnx });
+  await dropFiles(page, [{ name: "metrics.json", type: "application/json", body: json({ auc: "high" }) }]);
+  await form.getByRole("button", { name: "Upload", exact: true }).click();
+  await expect(page.locator("#upload-metrics-error")).toContainText(/number/i);
+  await page.reload(); // ?upload=1: the form opens again, empty
+  await expect(page.getByText("No versions yet")).toBeVisible();
+  await expect(form.getByRole("button", { name: "Upload", exact: true })).toBeEnabled();
+
+  // a ragged CSV is caught in the browser, before anything is sent
+  await form.getByLabel(/ONNX model/).setInputFiles({ name: "model.onnx", mimeType: "application/octet-stream", buffer: onnx });
+  await form.getByLabel(/Reference CSV/).setInputFiles({ name: "ref.csv", mimeType: "text/csv", buffer: Buffer.from("a,b\n1,2,3\n") });
+  await form.getByRole("button", { name: "Upload", exact: true }).click();
+  await expect(page.locator("#upload-referenceData-error")).toContainText("row 2: 3 fields where the header has 2");
+
+  // the real thing: model, metrics and params dropped, a reference sample chosen, with progress
+  await dropFiles(page, [
+    { name: "model.onnx", type: "application/octet-stream", body: onnx },
+    { name: "metrics.json", type: "application/json", body: json(trained.metrics) },
+    { name: "params.json", type: "application/json", body: json(trained.params) },
+  ]);
+  await form.getByLabel(/Reference CSV/).setInputFiles({ name: "german_credit.csv", mimeType: "text/csv", buffer: Buffer.from(referenceCsv) });
+  await form.getByLabel("Description").fill("first upload from the browser");
+  await form.getByLabel(/Tags/).fill("browser, candidate");
+  await form.getByRole("button", { name: "Upload", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/models/${model}/versions/1$`), { timeout: 30_000 });
+  await expect(page.getByText("stored (for drift reports)")).toBeVisible();
+  await expect(page.getByTestId("version-description")).toHaveText("first upload from the browser");
+  await expect(page.getByTestId("version-tags")).toContainText("candidate");
+
+  // edit description and tags in place; point an alias here
+  await page.getByRole("button", { name: "Edit", exact: true }).click();
+  const edit = page.getByRole("form", { name: "Edit description and tags" });
+  await edit.getByLabel("Description").fill("logistic regression, 20 epochs");
+  await edit.getByLabel(/Tags/).fill("nightly");
+  await edit.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("version-description")).toHaveText("logistic regression, 20 epochs");
+  await expect(page.getByTestId("version-tags")).toHaveText("nightly");
+  const alias = page.getByRole("form", { name: "Set an alias" });
+  await alias.getByLabel("Alias").fill("challenger");
+  await alias.getByRole("button", { name: "Point at v1" }).click();
+  await expect(page.getByTestId("version-aliases")).toContainText("challenger");
+
+  // archive, then unarchive
+  await page.getByRole("button", { name: "Archive", exact: true }).click();
+  await expect(page.getByText(/it can no longer be routed or promoted/)).toBeVisible();
+  await page.getByRole("button", { name: "Unarchive", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Archive", exact: true })).toBeVisible();
+  await page.screenshot({ path: "test-results/version-console.png", fullPage: true });
+});
+
+test("compare three versions: metric deltas, params diff and lineage side by side", async ({ page }) => {
+  const { model } = await createModel(page, "console-compare");
+  const v1 = await uploadVersion(page, model, { auc: 0.71, logloss: 0.55 }, { lr: 0.1, depth: 4 });
+  const v2 = await uploadVersion(page, model, { auc: 0.78, logloss: 0.5 }, { lr: 0.05, depth: 4 });
+  const v3 = await uploadVersion(page, model, { auc: 0.75 }, { lr: 0.1, depth: 4, trees: 200 });
+
+  await page.goto(page.url().replace(/\/versions\/\d+$/, ""));
+  const table = page.getByTestId("versions-table");
+  for (const n of [v1, v2, v3]) await table.getByLabel(`Compare v${n}`).check();
+  await page.getByRole("button", { name: /^Compare v/ }).click();
+  await expect(page).toHaveURL(new RegExp(`/models/${model}/compare\\?v=${v1}(,|%2C)${v2}(,|%2C)${v3}$`));
+
+  const metrics = page.getByTestId("compare-metrics");
+  const auc = metrics.getByRole("row", { name: /^auc/ });
+  await expect(auc).toContainText("+0.07");
+  await expect(auc).toContainText("+0.04");
+  await expect(metrics.getByRole("row", { name: /^logloss/ })).toContainText("−0.05");
+  const params = page.getByTestId("compare-params");
+  await expect(params.getByRole("row", { name: /^lr/ })).toContainText("changed");
+  await expect(params.getByRole("row", { name: /^trees/ })).toContainText("added");
+  await expect(page.getByTestId("compare-signature")).toContainText(`v${v2} takes and gives the same tensors as v${v1}`);
+  await expect(page.getByTestId("compare-lineage")).toContainText("Pushed by");
+  await expect(page.getByText("None of these versions is routed by an endpoint now")).toBeVisible();
+  await page.screenshot({ path: "test-results/compare.png", fullPage: true });
+});
+
+test("search and filter the models and versions lists; the URL keeps the filters", async ({ page }) => {
+  const { team, model } = await createModel(page, "console-search");
+  await uploadVersion(page, model, { auc: 0.7 }, {}, "baseline");
+  const b = await uploadVersion(page, model, { auc: 0.8 }, {}, "nightly");
+  const c = await uploadVersion(page, model, { auc: 0.9 }, {}, "nightly");
+
+  // models: search by name
+  await page.goto(`/t/${team}/models`);
+  await page.getByRole("search").getByLabel("Search").fill(model);
+  await page.getByRole("search").getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(new RegExp(`q=${model}`));
+  await expect(page.getByTestId("models-table").locator("tbody").getByRole("link")).toHaveText([model]);
+  await page.getByRole("search").getByLabel("Search").fill("no-model-is-called-this");
+  await page.getByRole("search").getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByText("No model matches")).toBeVisible();
+
+  // versions: metric filter, tag, sort by a metric column; a shared URL shows the same
+  await page.goto(`/t/${team}/models/${model}`);
+  const search = page.getByRole("search");
+  await search.getByLabel("Metric filter").fill("auc > 0.75");
+  await search.getByRole("button", { name: "Apply" }).click();
+  const links = () => page.getByTestId("versions-table").getByRole("link", { name: /^v\d+$/ });
+  await expect(links()).toHaveText([`v${c}`, `v${b}`]);
+  await page.getByRole("link", { name: /^auc/ }).click(); // higher is better: best first
+  await expect(page).toHaveURL(/sort=-metrics.auc/);
+  await page.getByRole("link", { name: /^auc/ }).click();
+  await expect(page).toHaveURL(/sort=metrics.auc/);
+  await expect(links()).toHaveText([`v${b}`, `v${c}`]);
+  const shared = page.url();
+  await page.goto(shared);
+  await expect(links()).toHaveText([`v${b}`, `v${c}`]);
+  await expect(page.getByRole("search").getByLabel("Metric filter")).toHaveValue("auc > 0.75");
+
+  await search.getByLabel("Metric filter").fill("");
+  await search.getByLabel("Tag").fill("nightly");
+  await search.getByRole("button", { name: "Apply" }).click();
+  await expect(links()).toHaveText([`v${b}`, `v${c}`]);
+
+  // a filter that is not one: said next to the field, in words
+  await search.getByLabel("Metric filter").fill("auc >> 0.7");
+  await search.getByRole("button", { name: "Apply" }).click();
+  await expect(page.locator("#metric-error")).toContainText("is not a metric filter");
+  await page.screenshot({ path: "test-results/versions-filtered.png", fullPage: true });
+});

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ModelVersion" ADD COLUMN     "archivedAt" TIMESTAMP(3),
+ADD COLUMN     "archivedBy" TEXT;
