@@ -376,8 +376,12 @@ describe("members", () => {
     const short = await change({ currentPassword: add.json.initialPassword, newPassword: "short" });
     expect(short.status).toBe(400);
     expect(short.json.error.message).toMatch(/^body\.newPassword: /);
-    expect((await change({ currentPassword: add.json.initialPassword, newPassword: "my-own-password-1" })).status).toBe(204);
-    expect((await call(models.GET, "GET", "/api/v1/models", { cookie })).status).toBe(200);
+    const changed = await change({ currentPassword: add.json.initialPassword, newPassword: "my-own-password-1" });
+    expect(changed.status).toBe(204);
+    // the answer re-issues this browser's cookie under the new session version; the old one has ended
+    const renewed = (changed.headers.get("set-cookie") ?? "").split(";")[0];
+    expect((await call(models.GET, "GET", "/api/v1/models", { cookie: renewed })).status).toBe(200);
+    expect((await call(models.GET, "GET", "/api/v1/models", { cookie })).status).toBe(401);
     const audit = await db.auditEvent.findMany({ where: { action: "user.password", resourceId: email } });
     expect(audit).toHaveLength(1);
 
