@@ -70,7 +70,7 @@ function Steps({ d }: { d: DeploymentView }) {
           <div className="min-w-0">
             <p className="text-sm font-medium">{label(s)}</p>
             {s.detail && <p className="break-words text-xs text-slate-500">{s.detail}</p>}
-            {s.startedAt && <p className="text-xs text-slate-400">{when(s.startedAt)}{s.finishedAt ? ` → ${s.finishedAt.slice(11, 19)}` : ""}</p>}
+            {s.startedAt && <p className="text-xs text-slate-500">{when(s.startedAt)}{s.finishedAt ? ` → ${s.finishedAt.slice(11, 19)}` : ""}</p>}
           </div>
         </li>
       ))}

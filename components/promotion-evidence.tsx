@@ -71,7 +71,7 @@ function Metrics({ candidate, champion }: { candidate: VersionFacts; champion: V
             <tbody>
               {rows.map((r) => (
                 <tr key={r.name} data-better={r.better ?? ""}>
-                  <td className={td}>{r.name} <span className="text-xs text-slate-400">{r.lowerIsBetter ? "lower is better" : "higher is better"}</span></td>
+                  <td className={td}>{r.name} <span className="text-xs text-slate-500">{r.lowerIsBetter ? "lower is better" : "higher is better"}</span></td>
                   {cell(r.candidate, r.better === "candidate")}
                   {cell(r.champion, r.better === "champion")}
                 </tr>
@@ -107,7 +107,7 @@ function Params({ candidate, champion }: { candidate: VersionFacts; champion: Ve
   const rows = diffParams(candidate.params, champion?.params ?? null);
   const differ = rows.filter((r) => r.change !== "same");
   const row = (r: ParamRow) => (
-    <tr key={r.name} className={r.change === "same" ? "text-slate-400" : ""}>
+    <tr key={r.name} className={r.change === "same" ? "text-slate-500" : ""}>
       <td className={`${td} font-mono`}>{r.name}</td>
       <td className={`${td} font-mono`}>{val(r.candidate)}</td>
       <td className={`${td} font-mono`}>{val(r.champion)}</td>
@@ -167,8 +167,8 @@ function Shadow({ evidence }: { evidence: Evidence }) {
         <p className="text-sm text-slate-500">{check?.detail ?? "No shadow traffic was judged."}</p>
       ) : (
         <dl className="grid grid-cols-[minmax(0,14rem)_minmax(0,1fr)] gap-x-4 gap-y-2 text-sm" data-testid="shadow-comparison">
-          <dt className="text-slate-500">Requests compared</dt><dd className="tabular-nums">{num(o.compared ?? null)} <span className="text-slate-400">(needs ≥ {gate.minRequests})</span></dd>
-          <dt className="text-slate-500">Mean |shadow − served|</dt><dd className="tabular-nums">{num(o.meanAbsDiff ?? null)} <span className="text-slate-400">(needs ≤ {gate.maxMeanAbsDiff})</span></dd>
+          <dt className="text-slate-500">Requests compared</dt><dd className="tabular-nums">{num(o.compared ?? null)} <span className="text-slate-500">(needs ≥ {gate.minRequests})</span></dd>
+          <dt className="text-slate-500">Mean |shadow − served|</dt><dd className="tabular-nums">{num(o.meanAbsDiff ?? null)} <span className="text-slate-500">(needs ≤ {gate.maxMeanAbsDiff})</span></dd>
           <dt className="text-slate-500">Max |shadow − served|</dt><dd className="tabular-nums">{num(o.maxAbsDiff ?? null)}</dd>
           <dt className="text-slate-500">Verdict</dt><dd><Badge tone={check!.passed ? "green" : "red"}>{check!.passed ? "pass" : "fail"}</Badge> <span className="text-xs text-slate-500">{check!.detail}</span></dd>
         </dl>

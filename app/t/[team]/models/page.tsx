@@ -28,7 +28,7 @@ export default async function ModelsPage({ params }: { params: Promise<{ team: s
                   <tr key={m.name}>
                     <td className={td}><A href={`/t/${team}/models/${m.name}`}>{m.name}</A></td>
                     <td className={td}>{m.task}</td>
-                    <td className={td}>{m.latestVersion ? `v${m.latestVersion}` : <span className="text-slate-400">no versions</span>}</td>
+                    <td className={td}>{m.latestVersion ? `v${m.latestVersion}` : <span className="text-slate-500">no versions</span>}</td>
                     <td className={td}>
                       <div className="flex gap-1">{Object.entries(m.aliases).map(([a, v]) => <Badge key={a} tone="indigo">{a} → v{v}</Badge>)}</div>
                     </td>

@@ -1,8 +1,18 @@
+import { notFound } from "next/navigation";
 import { requireMember } from "@/lib/web/page-auth";
+import { idOr404 } from "@/lib/web/url-params";
+import { getServices } from "@/lib/services";
+import { AppError } from "@/lib/errors";
+import { getDeployment } from "@/lib/serving/control/endpoints/read-endpoints";
 import { DeploymentProgress } from "@/components/deployment-progress";
 
 export default async function DeploymentPage({ params }: { params: Promise<{ team: string; id: string }> }) {
   const { team, id } = await params;
-  await requireMember(team, "deployment.read");
+  const me = await requireMember(team, "deployment.read");
+  // an unknown deployment is the 404 page (status 404) before the live view starts listening
+  await getDeployment({ db: getServices().db, teamId: me.teamId, id: idOr404(id) }).catch((err) => {
+    if (err instanceof AppError && err.code === "not_found") notFound();
+    throw err;
+  });
   return <DeploymentProgress team={team} id={id} />;
 }

@@ -1,5 +1,6 @@
 import { notFound } from "next/navigation";
 import { requireMember } from "@/lib/web/page-auth";
+import { nameOr404 } from "@/lib/web/url-params";
 import { getServices } from "@/lib/services";
 import { getModel } from "@/lib/registry/list-models";
 import { listVersions } from "@/lib/registry/list-versions";
@@ -10,8 +11,9 @@ import { A, Badge, Card, EmptyState, PageHeader, TableWrap, td, th, when } from 
 import { SignatureTable } from "@/components/signature-table";
 
 export default async function ModelPage({ params }: { params: Promise<{ team: string; model: string }> }) {
-  const { team, model: name } = await params;
+  const { team, model: raw } = await params;
   const me = await requireMember(team, "model.read");
+  const name = nameOr404(raw);
   const { db } = getServices();
   const [model, versions] = await Promise.all([getModel({ db, teamId: me.teamId, name }), listVersions({ db, teamId: me.teamId, modelName: name })]).catch((err) => {
     if (err instanceof AppError && err.code === "not_found") notFound();

@@ -1,5 +1,6 @@
 import { notFound } from "next/navigation";
 import { requireMember } from "@/lib/web/page-auth";
+import { nameOr404 } from "@/lib/web/url-params";
 import { getServices } from "@/lib/services";
 import { getVersion } from "@/lib/registry/list-versions";
 import { AppError } from "@/lib/errors";
@@ -7,10 +8,11 @@ import { A, Badge, Card, PageHeader, when } from "@/components/ui";
 import { SignatureTable } from "@/components/signature-table";
 
 export default async function VersionPage({ params }: { params: Promise<{ team: string; model: string; n: string }> }) {
-  const { team, model, n } = await params;
+  const { team, model: raw, n } = await params;
   const me = await requireMember(team, "model.read");
+  const model = nameOr404(raw);
   const number = Number(n);
-  if (!Number.isInteger(number) || number < 1) notFound();
+  if (!/^\d{1,9}$/.test(n) || number < 1) notFound(); // also keeps 2^31 and "1e3" from the query
   const { db } = getServices();
   const v = await getVersion({ db, teamId: me.teamId, modelName: model, number }).catch((err) => {
     if (err instanceof AppError && err.code === "not_found") notFound();
@@ -20,7 +22,7 @@ export default async function VersionPage({ params }: { params: Promise<{ team: 
   return (
     <>
       <PageHeader
-        title={<><A href={`/t/${team}/models/${model}`}>{model}</A> <span className="text-slate-400">/</span> v{v.number}</>}
+        title={<><A href={`/t/${team}/models/${model}`}>{model}</A> <span className="text-slate-500">/</span> v{v.number}</>}
         subtitle={`${v.description || "No description"} · pushed by ${v.createdBy} on ${when(v.createdAt)}`}
         actions={<a href={`/api/v1/models/${model}/versions/${v.number}/artifact?team=${team}`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">Download ONNX</a>}
       />
