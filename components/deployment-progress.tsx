@@ -36,7 +36,7 @@ export function DeploymentProgress({ team, id, embedded = false }: { team: strin
   const steps = <Steps d={d} />;
   if (embedded) {
     return (
-      <Card title={<span className="flex flex-wrap items-center gap-2">Deployment <span data-testid="deployment-status"><StatusBadge status={d.status} /></span> <Link className="normal-case text-indigo-700 hover:underline" href={`/t/${team}/deployments/${d.id}`}>open</Link></span>}>
+      <Card title={<span className="flex flex-wrap items-center gap-2">Deployment <span data-testid="deployment-status"><StatusBadge status={d.status} /></span> <Link className="normal-case text-indigo-700 underline underline-offset-2" href={`/t/${team}/deployments/${d.id}`}>open</Link></span>}>
         {d.rollbackReason && <div className="mb-3"><ErrorBox message={`Rolled back: ${d.rollbackReason}`} /></div>}
         {d.error && <div className="mb-3"><ErrorBox message={`Failed: ${d.error}`} /></div>}
         {steps}
@@ -46,7 +46,7 @@ export function DeploymentProgress({ team, id, embedded = false }: { team: strin
   return (
     <>
       <PageHeader
-        title={<>Deployment to <Link className="text-indigo-700 hover:underline" href={`/t/${team}/endpoints/${d.endpoint}`}>{d.endpoint}</Link></>}
+        title={<>Deployment to <Link className="text-indigo-700 underline underline-offset-2" href={`/t/${team}/endpoints/${d.endpoint}`}>{d.endpoint}</Link></>}
         subtitle={`${d.strategy.replace("_", "-")} · by ${d.createdBy} · ${when(d.createdAt)}`}
         actions={<span data-testid="deployment-status"><StatusBadge status={d.status} /></span>}
       />

@@ -45,7 +45,7 @@ function Versions({ team, candidate, champion }: { team: string; candidate: Vers
     <Card title="Candidate and champion">
       <TableWrap>
         <table className="w-full">
-          <thead><tr><th className={th} /><th className={th}>Candidate</th><th className={th}>Champion (serving now)</th></tr></thead>
+          <thead><tr><th className={th}><span className="sr-only">Field</span></th><th className={th}>Candidate</th><th className={th}>Champion (serving now)</th></tr></thead>
           <tbody>
             {rows.map(([k, f]) => (
               <tr key={k}><td className={`${td} text-slate-500`}>{k}</td><td className={td}>{f(candidate)}</td><td className={td}>{champion ? f(champion) : k === "Version" ? "nothing serves yet" : "—"}</td></tr>
@@ -119,7 +119,7 @@ function Params({ candidate, champion }: { candidate: VersionFacts; champion: Ve
       {rows.length === 0 ? <p className="text-sm text-slate-500">Neither version reports parameters.</p> : (
         <TableWrap>
           <table className="w-full" data-testid="params-diff">
-            <thead><tr><th className={th}>Param</th><th className={th}>v{candidate.version}</th><th className={th}>{champion ? `v${champion.version}` : "champion"}</th><th className={th} /></tr></thead>
+            <thead><tr><th className={th}>Param</th><th className={th}>v{candidate.version}</th><th className={th}>{champion ? `v${champion.version}` : "champion"}</th><th className={th}><span className="sr-only">Change</span></th></tr></thead>
             <tbody>{[...differ, ...rows.filter((r) => r.change === "same")].map(row)}</tbody>
           </table>
         </TableWrap>
@@ -137,7 +137,7 @@ function SignatureDiff({ candidate, champion }: { candidate: VersionFacts; champ
     <Card title={champion ? `Signature (${bad ? `${bad} difference${bad > 1 ? "s" : ""}` : "identical"})` : "Signature"}>
       <TableWrap>
         <table className="w-full" data-testid="signature-diff">
-          <thead><tr><th className={th}>Direction</th><th className={th}>Name</th><th className={th}>v{candidate.version}</th><th className={th}>{champion ? `v${champion.version}` : "champion"}</th><th className={th} /></tr></thead>
+          <thead><tr><th className={th}>Direction</th><th className={th}>Name</th><th className={th}>v{candidate.version}</th><th className={th}>{champion ? `v${champion.version}` : "champion"}</th><th className={th}><span className="sr-only">Change</span></th></tr></thead>
           <tbody>
             {rows.map((r) => (
               <tr key={`${r.direction}-${r.name}`} className={r.mismatches.length ? "bg-red-50" : ""}>
