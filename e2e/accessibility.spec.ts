@@ -132,14 +132,18 @@ test("unknown pages and resources answer 404 with the team's page, inside its la
 test("keyboard: / focuses the page's search box, g m and g e go to models and endpoints, not while typing", async ({ page }) => {
   await signIn(page);
   await page.goto(`/t/${TEAM}/audit`);
-  await page.keyboard.press("/");
-  await expect(page.getByLabel("Action (starts with)")).toBeFocused();
-  await expect(page.getByLabel("Action (starts with)")).toHaveValue("");
+  const search = page.getByLabel("Action (starts with)");
+  // the shortcuts listen once the page is interactive (hydrated), which can follow the load event: press until they answer
+  await expect(async () => {
+    await page.keyboard.press("/");
+    await expect(search).toBeFocused({ timeout: 250 });
+  }).toPass({ timeout: 10_000 });
+  await expect(search).toHaveValue("");
   // typing g e into the box is text, not a shortcut
   await page.keyboard.type("ge");
-  await expect(page.getByLabel("Action (starts with)")).toHaveValue("ge");
+  await expect(search).toHaveValue("ge");
   await expect(page).toHaveURL(/\/audit$/);
-  await page.getByLabel("Action (starts with)").blur();
+  await search.blur();
   await page.keyboard.press("g");
   await page.keyboard.press("e");
   await expect(page).toHaveURL(new RegExp(`/t/${TEAM}/endpoints$`));
