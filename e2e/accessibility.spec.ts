@@ -137,7 +137,7 @@ test("keyboard: / focuses the page's search box, g m and g e go to models and en
   await expect(async () => {
     await page.keyboard.press("/");
     await expect(search).toBeFocused({ timeout: 250 });
-  }).toPass({ timeout: 10_000 });
+  }).toPass({ timeout: 20_000 });
   await expect(search).toHaveValue("");
   // typing g e into the box is text, not a shortcut
   await page.keyboard.type("ge");
