@@ -7,7 +7,11 @@ export const metadata: Metadata = {
   description: "Ship ONNX models to production and keep them healthy",
   icons: { icon: { url: "/favicon.svg", type: "image/svg+xml" } },
 };
-export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+// light or dark follows the system setting (app/dark-palette.css); the browser's own parts follow too
+export const viewport: Viewport = {
+  width: "device-width", initialScale: 1, colorScheme: "light dark",
+  themeColor: [{ media: "(prefers-color-scheme: light)", color: "#ffffff" }, { media: "(prefers-color-scheme: dark)", color: "#0f172b" }],
+};
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (

@@ -26,11 +26,11 @@ export function AuditPanel({ team }: { team: string }) {
   return (
     <Card>
       <form
-        className="mb-4 flex flex-wrap gap-3"
+        className="mb-4 flex flex-wrap gap-3" role="search" aria-label="Filter the audit log"
         onSubmit={(e) => { e.preventDefault(); const f = new FormData(e.currentTarget); setFilters({ action: String(f.get("action") ?? ""), actor: String(f.get("actor") ?? "") }); }}
       >
-        <input name="action" placeholder="action, e.g. version." className="rounded-md border border-slate-300 px-3 py-1.5 text-sm" />
-        <input name="actor" placeholder="actor" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm" />
+        <input name="action" type="search" data-search aria-label="Action (starts with)" placeholder="action, e.g. version." className="rounded-md border border-slate-300 px-3 py-1.5 text-sm" />
+        <input name="actor" type="search" aria-label="Actor" placeholder="actor" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm" />
         <button className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium">Filter</button>
         {/* the whole audit with its hash chain, for auditors (README "Audit") */}
         <span className="ml-auto flex items-center gap-3 text-sm">

@@ -93,7 +93,7 @@ export function ChannelsPanel({ team }: { team: string }) {
         ) : (
           <TableWrap>
             <table className="w-full">
-              <thead><tr><th className={th}>Name</th><th className={th}>Kind</th><th className={th}>Sends to</th><th className={th}>Events</th><th className={th}>Created</th><th className={th} /></tr></thead>
+              <thead><tr><th className={th}>Name</th><th className={th}>Kind</th><th className={th}>Sends to</th><th className={th}>Events</th><th className={th}>Created</th><th className={th}><span className="sr-only">Actions</span></th></tr></thead>
               <tbody>
                 {channels.data.channels.map((c) => {
                   const t = tested[c.id];

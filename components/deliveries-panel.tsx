@@ -42,7 +42,7 @@ export function DeliveriesPanel({ team }: { team: string }) {
       ) : (
         <TableWrap>
           <table className="w-full" data-testid="deliveries">
-            <thead><tr><th className={th}>Event</th><th className={th}>Channel</th><th className={th}>Status</th><th className={th}>Attempts</th><th className={th}>Last code</th><th className={th}>Last answer</th><th className={th}>Created</th><th className={th} /></tr></thead>
+            <thead><tr><th className={th}>Event</th><th className={th}>Channel</th><th className={th}>Status</th><th className={th}>Attempts</th><th className={th}>Last code</th><th className={th}>Last answer</th><th className={th}>Created</th><th className={th}><span className="sr-only">Actions</span></th></tr></thead>
             <tbody>
               {page.data.deliveries.map((d) => (
                 <tr key={d.id} className="align-top">

@@ -42,7 +42,7 @@ export function DeploymentProgress({ team, id, embedded = false, abort = null }:
     : null;
   if (embedded) {
     return (
-      <Card title={<span className="flex flex-wrap items-center gap-2">Deployment <span data-testid="deployment-status"><StatusBadge status={d.status} /></span> <Link className="normal-case text-indigo-700 hover:underline" href={`/t/${team}/deployments/${d.id}`}>open</Link></span>}>
+      <Card title={<span className="flex flex-wrap items-center gap-2">Deployment <span data-testid="deployment-status"><StatusBadge status={d.status} /></span> <Link className="normal-case text-indigo-700 underline underline-offset-2" href={`/t/${team}/deployments/${d.id}`}>open</Link></span>}>
         {d.rollbackReason && <div className="mb-3"><ErrorBox message={`Rolled back: ${d.rollbackReason}`} /></div>}
         {d.error && <div className="mb-3"><ErrorBox message={`Failed: ${d.error}`} /></div>}
         {steps}
@@ -52,7 +52,7 @@ export function DeploymentProgress({ team, id, embedded = false, abort = null }:
   return (
     <>
       <PageHeader
-        title={<>Deployment to <Link className="text-indigo-700 hover:underline" href={`/t/${team}/endpoints/${d.endpoint}`}>{d.endpoint}</Link></>}
+        title={<>Deployment to <Link className="text-indigo-700 underline underline-offset-2" href={`/t/${team}/endpoints/${d.endpoint}`}>{d.endpoint}</Link></>}
         subtitle={`${d.strategy.replace("_", "-")} · by ${d.createdBy} · ${when(d.createdAt)}`}
         actions={
           <span className="flex flex-wrap items-center gap-3">
@@ -82,7 +82,7 @@ function Steps({ d }: { d: DeploymentView }) {
           <div className="min-w-0">
             <p className="text-sm font-medium">{label(s)}</p>
             {s.detail && <p className="break-words text-xs text-slate-500">{s.detail}</p>}
-            {s.startedAt && <p className="text-xs text-slate-400">{when(s.startedAt)}{s.finishedAt ? ` → ${s.finishedAt.slice(11, 19)}` : ""}</p>}
+            {s.startedAt && <p className="text-xs text-slate-500">{when(s.startedAt)}{s.finishedAt ? ` → ${s.finishedAt.slice(11, 19)}` : ""}</p>}
           </div>
         </li>
       ))}

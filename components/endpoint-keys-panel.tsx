@@ -65,7 +65,7 @@ export function EndpointKeysPanel({ team, endpoint, canManage, manageNote, gatew
             {keys.data.keys.length > 0 && (
               <TableWrap>
                 <table className="w-full" data-testid="endpoint-keys">
-                  <thead><tr><th className={th}>Name</th><th className={th}>Key</th><th className={th}>Created</th><th className={th}>By</th><th className={th}>Status</th><th className={th} /></tr></thead>
+                  <thead><tr><th className={th}>Name</th><th className={th}>Key</th><th className={th}>Created</th><th className={th}>By</th><th className={th}>Status</th><th className={th}><span className="sr-only">Actions</span></th></tr></thead>
                   <tbody>
                     {keys.data.keys.map((k) => (
                       <tr key={k.id}>

@@ -12,6 +12,10 @@ import { DeploymentList } from "./deployment-list";
 
 type Metrics = ResponseOf<typeof endpointMetrics>;
 
+// An endpoint that is gone (deleted while the page is open) stays gone: no retries, no more polling.
+const gone = (err: Error | null) => err instanceof ApiFetchError && err.status === 404;
+const polling = { retry: (failures: number, err: Error) => !gone(err) && failures < 1, refetchInterval: (q: { state: { error: Error | null } }) => (gone(q.state.error) ? false : 5_000) } as const;
+
 const fmt = (x: number | null, digits = 1) => (x === null ? "—" : x.toFixed(digits));
 
 /** `canChangeTraffic` and `trafficNote` (why not) come from the page, which asks lib/auth/policy.ts. */
@@ -22,9 +26,9 @@ export function EndpointPanel({ team, endpoint, canChangeTraffic, trafficNote, g
   const e = useQuery({
     queryKey: ["endpoint", team, endpoint],
     queryFn: () => apiFetch<ResponseOf<typeof getEndpoint>>(team, `/api/v1/endpoints/${endpoint}`),
-    refetchInterval: 5_000,
+    ...polling,
   });
-  const m = useQuery({ queryKey: ["endpoint-metrics", team, endpoint], queryFn: () => apiFetch<Metrics>(team, `/api/v1/endpoints/${endpoint}/metrics?minutes=15`), refetchInterval: 5_000 });
+  const m = useQuery({ queryKey: ["endpoint-metrics", team, endpoint], queryFn: () => apiFetch<Metrics>(team, `/api/v1/endpoints/${endpoint}/metrics?minutes=15`), ...polling, enabled: !gone(e.error) });
 
   if (e.isPending) return <p className="text-sm text-slate-500" aria-busy="true">Loading endpoint…</p>;
   if (e.error) return <ErrorBox message={e.error instanceof ApiFetchError && e.error.status === 404 ? `Endpoint "${endpoint}" not found.` : e.error.message} />;

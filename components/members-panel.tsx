@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { apiFetch } from "@/lib/web/api-fetch";
 import type { ResponseOf } from "@/lib/api/contract";
-import type { addMember, listMembers } from "@/lib/api/contracts/members";
+import type { addMember, listMembers, resetMemberPassword } from "@/lib/api/contracts/members";
 import { ROLES } from "@/lib/auth/roles";
 import { Card, ErrorBox, TableWrap, td, th, when } from "./ui";
 
@@ -23,6 +23,13 @@ export function MembersPanel({ team, me }: { team: string; me: string }) {
     mutationFn: ({ email, role }: { email: string; role: string | null }) =>
       apiFetch(team, `/api/v1/members/${encodeURIComponent(email)}`, role ? { method: "PUT", body: { role } } : { method: "DELETE" }),
     onSettled: refresh,
+  });
+  // a reset's generated password is shown here once, like a new member's
+  const [reset, setReset] = useState<ResponseOf<typeof resetMemberPassword> | null>(null);
+  const resetPassword = useMutation({
+    mutationFn: (email: string) => apiFetch<ResponseOf<typeof resetMemberPassword>>(team, `/api/v1/members/${encodeURIComponent(email)}/reset-password`, { method: "POST" }),
+    onMutate: () => setReset(null),
+    onSuccess: setReset,
   });
   const link = useMutation({
     mutationFn: ({ email, slackUserId }: { email: string; slackUserId: string | null }) =>
@@ -53,10 +60,16 @@ export function MembersPanel({ team, me }: { team: string; me: string }) {
       <Card title="Members">
         {change.error && <div className="mb-3"><ErrorBox message={change.error.message} /></div>}
         {link.error && <div className="mb-3"><ErrorBox message={link.error.message} /></div>}
+        {resetPassword.error && <div className="mb-3"><ErrorBox message={resetPassword.error.message} /></div>}
+        {reset && (
+          <p role="status" className="mb-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
+            {reset.email}&apos;s sessions have ended. New password (shown once; they choose their own at the next sign-in): <code data-testid="reset-password" className="font-mono">{reset.initialPassword}</code>
+          </p>
+        )}
         {members.isPending ? <p className="text-sm text-slate-500">Loading…</p> : members.error ? <ErrorBox message={members.error.message} /> : (
           <TableWrap>
             <table className="w-full">
-              <thead><tr><th className={th}>Person</th><th className={th}>Role</th><th className={th} title="Their Approve / Reject clicks in Slack act as this member">Slack user id</th><th className={th}>Since</th><th className={th} /></tr></thead>
+              <thead><tr><th className={th}>Person</th><th className={th}>Role</th><th className={th} title="Their Approve / Reject clicks in Slack act as this member">Slack user id</th><th className={th}>Since</th><th className={th}><span className="sr-only">Actions</span></th></tr></thead>
               <tbody>
                 {members.data.members.map((m) => (
                   <tr key={m.email}>
@@ -70,7 +83,10 @@ export function MembersPanel({ team, me }: { team: string; me: string }) {
                       <SlackIdField key={m.slackUserId ?? ""} member={m} saving={link.isPending} onSave={(slackUserId) => link.mutate({ email: m.email, slackUserId })} />
                     </td>
                     <td className={td}>{when(m.since)}</td>
-                    <td className={td}>
+                    <td className={`${td} space-x-3`}>
+                      {m.email !== me && (
+                        <button onClick={() => confirm(`Give ${m.email} a new generated password? Their open sessions end and they must choose a new one at the next sign-in.`) && resetPassword.mutate(m.email)} disabled={resetPassword.isPending} className="text-sm font-medium text-indigo-700 hover:underline">Reset password</button>
+                      )}
                       <button onClick={() => confirm(`Remove ${m.email} from the team?`) && change.mutate({ email: m.email, role: null })} className="text-sm font-medium text-red-700 hover:underline">Remove</button>
                     </td>
                   </tr>

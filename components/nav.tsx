@@ -18,22 +18,23 @@ export function Nav({ team, teams, role, email, canManageTokens, canManageMember
   ];
   return (
     <header className="border-b border-slate-200 bg-white">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2">Skip to content</a>
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
         <Link href={`/t/${team}/models`} className="flex items-center gap-2 text-lg font-bold text-indigo-700">
           <img src="/logo.svg" alt="" width={24} height={24} />
           Switchyard
         </Link>
-        <nav className="flex flex-wrap gap-4 text-sm font-medium text-slate-600">
+        <nav aria-label="Main" className="flex flex-wrap gap-4 text-sm font-medium text-slate-600">
           {links.map((l) => (
             <Link key={l.href} href={l.href} className="hover:text-indigo-700">
               {l.label}
-              {l.badge ? <span data-testid="promotions-waiting" title={`${l.badge} waiting for your decision`} className="ml-1 rounded-full bg-amber-500 px-1.5 py-0.5 text-xs font-semibold text-white">{l.badge}</span> : null}
+              {l.badge ? <span data-testid="promotions-waiting" title={`${l.badge} waiting for your decision`} className="ml-1 rounded-full bg-amber-700 px-1.5 py-0.5 text-xs font-semibold text-white">{l.badge}</span> : null}
             </Link>
           ))}
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm">
           <TeamSwitcher current={team} teams={teams} />
-          <span className="hidden text-slate-500 sm:inline" title={`role: ${role}`}>{email} · {role}</span>
+          <Link href={`/t/${team}/profile`} className="hidden text-slate-500 hover:text-indigo-700 sm:inline" title={`Your profile (role: ${role})`}>{email} · {role}</Link>
           <SignOutButton />
         </div>
       </div>

@@ -45,7 +45,7 @@ function Versions({ team, candidate, champion }: { team: string; candidate: Vers
     <Card title="Candidate and champion">
       <TableWrap>
         <table className="w-full">
-          <thead><tr><th className={th} /><th className={th}>Candidate</th><th className={th}>Champion (serving now)</th></tr></thead>
+          <thead><tr><th className={th}><span className="sr-only">Field</span></th><th className={th}>Candidate</th><th className={th}>Champion (serving now)</th></tr></thead>
           <tbody>
             {rows.map(([k, f]) => (
               <tr key={k}><td className={`${td} text-slate-500`}>{k}</td><td className={td}>{f(candidate)}</td><td className={td}>{champion ? f(champion) : k === "Version" ? "nothing serves yet" : "—"}</td></tr>
@@ -71,7 +71,7 @@ function Metrics({ candidate, champion }: { candidate: VersionFacts; champion: V
             <tbody>
               {rows.map((r) => (
                 <tr key={r.name} data-better={r.better ?? ""}>
-                  <td className={td}>{r.name} <span className="text-xs text-slate-400">{r.lowerIsBetter ? "lower is better" : "higher is better"}</span></td>
+                  <td className={td}>{r.name} <span className="text-xs text-slate-500">{r.lowerIsBetter ? "lower is better" : "higher is better"}</span></td>
                   {cell(r.candidate, r.better === "candidate")}
                   {cell(r.champion, r.better === "champion")}
                 </tr>
@@ -107,7 +107,7 @@ function Params({ candidate, champion }: { candidate: VersionFacts; champion: Ve
   const rows = diffParams(candidate.params, champion?.params ?? null);
   const differ = rows.filter((r) => r.change !== "same");
   const row = (r: ParamRow) => (
-    <tr key={r.name} className={r.change === "same" ? "text-slate-400" : ""}>
+    <tr key={r.name} className={r.change === "same" ? "text-slate-500" : ""}>
       <td className={`${td} font-mono`}>{r.name}</td>
       <td className={`${td} font-mono`}>{val(r.candidate)}</td>
       <td className={`${td} font-mono`}>{val(r.champion)}</td>
@@ -119,7 +119,7 @@ function Params({ candidate, champion }: { candidate: VersionFacts; champion: Ve
       {rows.length === 0 ? <p className="text-sm text-slate-500">Neither version reports parameters.</p> : (
         <TableWrap>
           <table className="w-full" data-testid="params-diff">
-            <thead><tr><th className={th}>Param</th><th className={th}>v{candidate.version}</th><th className={th}>{champion ? `v${champion.version}` : "champion"}</th><th className={th} /></tr></thead>
+            <thead><tr><th className={th}>Param</th><th className={th}>v{candidate.version}</th><th className={th}>{champion ? `v${champion.version}` : "champion"}</th><th className={th}><span className="sr-only">Change</span></th></tr></thead>
             <tbody>{[...differ, ...rows.filter((r) => r.change === "same")].map(row)}</tbody>
           </table>
         </TableWrap>
@@ -137,7 +137,7 @@ function SignatureDiff({ candidate, champion }: { candidate: VersionFacts; champ
     <Card title={champion ? `Signature (${bad ? `${bad} difference${bad > 1 ? "s" : ""}` : "identical"})` : "Signature"}>
       <TableWrap>
         <table className="w-full" data-testid="signature-diff">
-          <thead><tr><th className={th}>Direction</th><th className={th}>Name</th><th className={th}>v{candidate.version}</th><th className={th}>{champion ? `v${champion.version}` : "champion"}</th><th className={th} /></tr></thead>
+          <thead><tr><th className={th}>Direction</th><th className={th}>Name</th><th className={th}>v{candidate.version}</th><th className={th}>{champion ? `v${champion.version}` : "champion"}</th><th className={th}><span className="sr-only">Change</span></th></tr></thead>
           <tbody>
             {rows.map((r) => (
               <tr key={`${r.direction}-${r.name}`} className={r.mismatches.length ? "bg-red-50" : ""}>
@@ -167,8 +167,8 @@ function Shadow({ evidence }: { evidence: Evidence }) {
         <p className="text-sm text-slate-500">{check?.detail ?? "No shadow traffic was judged."}</p>
       ) : (
         <dl className="grid grid-cols-[minmax(0,14rem)_minmax(0,1fr)] gap-x-4 gap-y-2 text-sm" data-testid="shadow-comparison">
-          <dt className="text-slate-500">Requests compared</dt><dd className="tabular-nums">{num(o.compared ?? null)} <span className="text-slate-400">(needs ≥ {gate.minRequests})</span></dd>
-          <dt className="text-slate-500">Mean |shadow − served|</dt><dd className="tabular-nums">{num(o.meanAbsDiff ?? null)} <span className="text-slate-400">(needs ≤ {gate.maxMeanAbsDiff})</span></dd>
+          <dt className="text-slate-500">Requests compared</dt><dd className="tabular-nums">{num(o.compared ?? null)} <span className="text-slate-500">(needs ≥ {gate.minRequests})</span></dd>
+          <dt className="text-slate-500">Mean |shadow − served|</dt><dd className="tabular-nums">{num(o.meanAbsDiff ?? null)} <span className="text-slate-500">(needs ≤ {gate.maxMeanAbsDiff})</span></dd>
           <dt className="text-slate-500">Max |shadow − served|</dt><dd className="tabular-nums">{num(o.maxAbsDiff ?? null)}</dd>
           <dt className="text-slate-500">Verdict</dt><dd><Badge tone={check!.passed ? "green" : "red"}>{check!.passed ? "pass" : "fail"}</Badge> <span className="text-xs text-slate-500">{check!.detail}</span></dd>
         </dl>

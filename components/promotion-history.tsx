@@ -14,11 +14,11 @@ export function PromotionHistory({ promotion: p }: { promotion: PromotionDetail 
                 <p className="flex flex-wrap items-center gap-2 text-sm">
                   <Badge tone={a.decision === "approve" ? "green" : "red"}>{a.decision === "approve" ? "approved" : "rejected"}</Badge>
                   <span className="font-medium">{a.by}</span>
-                  <span className="text-xs text-slate-400">{when(a.at)} · via {a.via}</span>
+                  <span className="text-xs text-slate-500">{when(a.at)} · via {a.via}</span>
                   {a.voided && <Badge tone="amber">void: the evidence changed</Badge>}
                 </p>
                 {a.comment && <p className="mt-1 whitespace-pre-wrap break-words text-sm text-slate-700">{a.comment}</p>}
-                <p className="mt-0.5 font-mono text-xs text-slate-400" title="the evidence hash this decision signed">signed {a.evidenceHash.slice(0, 12)}…</p>
+                <p className="mt-0.5 font-mono text-xs text-slate-500" title="the evidence hash this decision signed">signed {a.evidenceHash.slice(0, 12)}…</p>
               </li>
             ))}
           </ul>
@@ -28,7 +28,7 @@ export function PromotionHistory({ promotion: p }: { promotion: PromotionDetail 
         <ol className="space-y-2" data-testid="timeline">
           {p.timeline.map((e, i) => (
             <li key={i} className="text-sm">
-              <span className="text-xs text-slate-400">{when(e.at)}</span>{" "}
+              <span className="text-xs text-slate-500">{when(e.at)}</span>{" "}
               {e.status ? <PromotionStatusBadge status={e.status} /> : <span className="font-mono text-xs">{e.action}</span>}{" "}
               <span className="text-slate-600">by {e.by}</span>
               {e.detail && <p className="break-words text-xs text-slate-500">{e.detail}</p>}

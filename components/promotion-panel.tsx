@@ -33,7 +33,7 @@ export function PromotionPanel({ team, initial, rights, mine, canCancel, childre
   return (
     <>
       <PageHeader
-        title={<>{p.model && p.version ? `${p.model} v${p.version}` : "Routing change"} <span className="text-slate-400">→</span> {targetLabel(p)}</>}
+        title={<>{p.model && p.version ? `${p.model} v${p.version}` : "Routing change"} <span className="text-slate-500">→</span> {targetLabel(p)}</>}
         subtitle={`${p.environment} · requested by ${requester(p)} · ${when(p.createdAt)}`}
         actions={<span data-testid="promotion-status"><PromotionStatusBadge status={p.status} /></span>}
       />
@@ -47,10 +47,10 @@ export function PromotionPanel({ team, initial, rights, mine, canCancel, childre
               <dt className="text-slate-500">Change</dt>
               <dd data-testid="promotion-change">
                 {t.kind === "traffic"
-                  ? <>{t.live.map((r) => `${r.name} ${r.role === "shadow" ? "shadow" : `${r.weight}%`}`).join(", ") || "no traffic"} <span className="text-slate-400">→</span> {t.requested.map((r) => `${r.name} ${r.role === "shadow" ? "shadow" : `${r.weight}%`}`).join(", ")} <span className="text-slate-500">({t.strategy.replace("_", "-")})</span></>
-                  : <>{t.alias}: {t.current ? `v${t.current}` : "unset"} <span className="text-slate-400">→</span> v{t.requested}</>}
+                  ? <>{t.live.map((r) => `${r.name} ${r.role === "shadow" ? "shadow" : `${r.weight}%`}`).join(", ") || "no traffic"} <span className="text-slate-500">→</span> {t.requested.map((r) => `${r.name} ${r.role === "shadow" ? "shadow" : `${r.weight}%`}`).join(", ")} <span className="text-slate-500">({t.strategy.replace("_", "-")})</span></>
+                  : <>{t.alias}: {t.current ? `v${t.current}` : "unset"} <span className="text-slate-500">→</span> v{t.requested}</>}
               </dd>
-              <dt className="text-slate-500">Reason</dt><dd>{p.reason || <span className="text-slate-400">none given</span>}</dd>
+              <dt className="text-slate-500">Reason</dt><dd>{p.reason || <span className="text-slate-500">none given</span>}</dd>
               <dt className="text-slate-500">Approvals</dt><dd>{approvals} of {p.requiredApprovals} needed</dd>
               <dt className="text-slate-500">{p.status === "pending_approval" ? "Expires" : "Expiry"}</dt><dd>{when(p.expiresAt)}</dd>
               {p.finishedAt && <><dt className="text-slate-500">Finished</dt><dd>{when(p.finishedAt)}</dd></>}

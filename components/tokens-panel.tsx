@@ -57,7 +57,7 @@ export function TokensPanel({ team }: { team: string }) {
         ) : (
           <TableWrap>
             <table className="w-full">
-              <thead><tr><th className={th}>Name</th><th className={th}>Token</th><th className={th}>Scopes</th><th className={th}>Expires</th><th className={th}>Last used</th><th className={th}>Status</th><th className={th} /></tr></thead>
+              <thead><tr><th className={th}>Name</th><th className={th}>Token</th><th className={th}>Scopes</th><th className={th}>Expires</th><th className={th}>Last used</th><th className={th}>Status</th><th className={th}><span className="sr-only">Actions</span></th></tr></thead>
               <tbody>
                 {tokens.data.tokens.map((t) => {
                   const expired = t.expiresAt && new Date(t.expiresAt) < new Date();

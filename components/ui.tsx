@@ -41,6 +41,14 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
+/** A server's validation message under the input it concerns (give the input `aria-describedby={id}`). */
+export function FieldError({ id, message }: { id: string; message: string }) {
+  return <p id={id} role="alert" className="mt-1 text-sm text-red-700">{message}</p>;
+}
+
+/** Text inputs and selects: one look everywhere, readable in both colour schemes. */
+export const inputClass = "rounded-md border border-slate-300 bg-white px-3 py-2 text-slate-900";
+
 export function ErrorBox({ message }: { message: string }) {
   return <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{message}</p>;
 }

@@ -8,7 +8,7 @@ import { ensureCan } from "../auth/policy";
 import { AppError } from "../errors";
 import { ERROR_STATUS } from "./error-status";
 import { authenticateToken } from "../tokens/authenticate-token";
-import { sessionUserId, readCookie } from "../auth/session-cookie";
+import { readSession, readCookie } from "../auth/session-cookie";
 import { resolveMember } from "../auth/resolve-member";
 import { getServices, type Services } from "../services";
 import { createLogger } from "../log";
@@ -72,11 +72,12 @@ async function authorize(req: Request, contract: Contract, services: Services): 
     const askedTeam = req.headers.get(TEAM_HEADER);
     if (askedTeam && askedTeam !== principal.teamSlug) throw new AppError("forbidden", `this token belongs to team "${principal.teamSlug}", not "${askedTeam}"`);
   } else {
-    const userId = await sessionUserId(req.headers.get("cookie"), services.config.authSecret);
-    if (!userId) throw new AppError("unauthorized", "sign in or send 'Authorization: Bearer <token>'");
+    const session = await readSession(req.headers.get("cookie"), services.config.authSecret);
+    if (!session) throw new AppError("unauthorized", "sign in or send 'Authorization: Bearer <token>'");
     ensureSameOriginWrite(req, contract, services.config.appUrl);
     const teamSlug = req.headers.get(TEAM_HEADER) ?? new URL(req.url).searchParams.get("team") ?? readCookie(req.headers.get("cookie"), "sy_team");
-    const member = await resolveMember({ db: services.db, userId, teamSlug });
+    // a cookie from before the user's last password change or reset is refused here (401)
+    const member = await resolveMember({ db: services.db, userId: session.userId, teamSlug, sessionVersion: session.version });
     if (member.mustChangePassword && contract.auth.action !== "password.change") {
       throw new AppError("forbidden", `change your first password before anything else: POST ${changePassword.path} with {"currentPassword", "newPassword"} (in the browser: /change-password)`);
     }

@@ -4,6 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "../db/client";
 import { getServices, type Config } from "../services";
 import { checkPassword } from "./password";
+import { SESSION_MAX_AGE_SECONDS, SESSION_VERSION_CLAIM } from "./session-cookie";
 
 function oidcProvider(oidc: Config["oidc"]) {
   if (!oidc) return [];
@@ -27,7 +28,7 @@ export function authOptions(): NextAuthOptions {
   const { config } = getServices();
   return {
     secret: config.authSecret,
-    session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/signin" },
     providers: [
       CredentialsProvider({
@@ -39,7 +40,8 @@ export function authOptions(): NextAuthOptions {
           const user = await getDb().user.findUnique({ where: { email } });
           // compared also when there is no such user (against a dummy hash): the answer takes as long either way
           if (!(await checkPassword(credentials.password, user?.passwordHash)) || !user) return null;
-          return { id: user.id, email: user.email, name: user.name };
+          // the version read with the hash that matched: a change that lands meanwhile ends this session too
+          return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
         },
       }),
       ...oidcProvider(config.oidc),
@@ -51,10 +53,17 @@ export function authOptions(): NextAuthOptions {
         const known = user.email ? await getDb().user.findUnique({ where: { email: user.email.toLowerCase() } }) : null;
         return Boolean(known);
       },
+      // `user` is set only at sign-in: the session version is stamped into the JWT then, and every
+      // request compares it with the user's current one (lib/auth/session-cookie.ts).
       async jwt({ token, user, account }) {
         if (user && account?.provider === "oidc" && user.email) {
           const known = await getDb().user.findUnique({ where: { email: user.email.toLowerCase() } });
-          if (known) token.sub = known.id;
+          if (known) {
+            token.sub = known.id;
+            token[SESSION_VERSION_CLAIM] = known.sessionVersion;
+          }
+        } else if (user) {
+          token[SESSION_VERSION_CLAIM] = (user as { sessionVersion?: number }).sessionVersion ?? 0;
         }
         return token;
       },

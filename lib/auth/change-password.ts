@@ -24,8 +24,10 @@ export function newPasswordProblem(password: string, current: string): string | 
  * A wrong current password counts against the account's sign-in throttle (lib/auth/throttle-sign-in.ts)
  * and is audited like a failed sign-in, so a stolen session cannot guess it past the sign-in limit;
  * over the limit the attempt is refused (rate_limited, with the seconds to wait) before any check.
+ * The user's session version moves on, which ends every session opened before; the answer is the new
+ * version, for the caller to re-issue the session it came with.
  */
-export async function changePassword(opts: { db: Db; redis: Redis; userId: string; currentPassword: string; newPassword: string; actor: Actor }): Promise<void> {
+export async function changePassword(opts: { db: Db; redis: Redis; userId: string; currentPassword: string; newPassword: string; actor: Actor }): Promise<{ sessionVersion: number }> {
   const user = await opts.db.user.findUnique({ where: { id: opts.userId } });
   if (!user) throw new AppError("forbidden", "the current password is wrong", { field: "currentPassword" });
   const attempt = { email: user.email, address: null };
@@ -43,11 +45,12 @@ export async function changePassword(opts: { db: Db; redis: Redis; userId: strin
   const problem = newPasswordProblem(opts.newPassword, opts.currentPassword);
   if (problem) throw new AppError("bad_request", problem, { field: "newPassword" });
   const passwordHash = await hashPassword(opts.newPassword);
-  await opts.db.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: user.id }, data: { passwordHash, mustChangePassword: false } });
+  return opts.db.$transaction(async (tx) => {
+    const updated = await tx.user.update({ where: { id: user.id }, data: { passwordHash, mustChangePassword: false, sessionVersion: { increment: 1 } } });
     await recordAudit(tx, {
       teamId: null, actor: opts.actor, action: "user.password", resourceType: "user", resourceId: user.email,
-      before: { mustChangePassword: user.mustChangePassword }, after: { mustChangePassword: false },
+      before: { mustChangePassword: user.mustChangePassword }, after: { mustChangePassword: false, otherSessionsEnded: true },
     });
+    return { sessionVersion: updated.sessionVersion };
   });
 }

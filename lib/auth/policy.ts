@@ -38,6 +38,7 @@ export const POLICY = {
   "token.manage":    { role: "admin",    token: false,    does: "create or revoke API tokens" },
   "deadletter.read":  { role: "admin",    token: false,    does: "read the team's dead-lettered prediction records" },
   "password.change": { role: "viewer",   token: false,    does: "change your own password" },
+  "profile.update":  { role: "viewer",   token: false,    does: "change your own name" },
   "promotion.read":    { role: "viewer",   token: "read",   does: "read promotions and their evidence" },
   "promotion.request": { role: "engineer", token: "deploy", does: "request promotions" },
   "promotion.cancel":  { role: "engineer", token: "deploy", does: "cancel promotions" },

@@ -2,7 +2,7 @@
 // Pages ask lib/auth/policy.ts (here or with `can`) and hand components booleans, never roles.
 import { cookies } from "next/headers";
 import { redirect, notFound } from "next/navigation";
-import { sessionUserId } from "../auth/session-cookie";
+import { readSession, sessionUserId } from "../auth/session-cookie";
 import { resolveMember } from "../auth/resolve-member";
 import { allowed, ruleOf, type Action } from "../auth/policy";
 import { getServices } from "../services";
@@ -12,9 +12,10 @@ import type { Principal } from "../auth/principal";
 /** Where people with a generated first password are sent until they change it (the API refuses them everything else). */
 export const CHANGE_PASSWORD_PAGE = "/change-password";
 
+/** The signed-in user's id; null when signed out or when the session ended (password changed or reset since). */
 export async function currentUserId(): Promise<string | null> {
-  const { config } = getServices();
-  return sessionUserId((await cookies()).toString(), config.authSecret);
+  const { config, db } = getServices();
+  return sessionUserId((await cookies()).toString(), config.authSecret, db);
 }
 
 /**
@@ -22,12 +23,15 @@ export async function currentUserId(): Promise<string | null> {
  * and shows the forbidden page when the policy refuses them `action` (when given).
  */
 export async function requireMember(teamSlug: string, action?: Action): Promise<Principal> {
-  const userId = await currentUserId();
-  if (!userId) redirect("/signin");
+  const { config, db } = getServices();
+  const session = await readSession((await cookies()).toString(), config.authSecret);
+  if (!session) redirect("/signin");
   let p: Awaited<ReturnType<typeof resolveMember>>;
   try {
-    p = await resolveMember({ db: getServices().db, userId, teamSlug });
+    // the session version is checked on the user row resolveMember loads: an ended session signs in again
+    p = await resolveMember({ db, userId: session.userId, teamSlug, sessionVersion: session.version });
   } catch (err) {
+    if (err instanceof AppError && err.code === "unauthorized") redirect("/signin");
     if (err instanceof AppError) notFound();
     throw err;
   }

@@ -317,6 +317,8 @@ function baselines(model: string): Record<string, Baseline | Baseline[]> {
     revokeEndpointKey: { path: { endpoint: "e", id: "abc" } },
     updateEndpointSettings: { path: { endpoint: "e" }, body: { requireKey: true } },
     changePassword: { body: { currentPassword: "the-current-password", newPassword: "a-new-password-of-some-length" } },
+    updateProfile: { body: { name: "A Name" } },
+    resetMemberPassword: { path: { email: "someone@example.test" } },
     // one baseline per branch of the body's union: each field is walked in the branch that has it
     requestPromotion: [
       { body: { kind: "traffic", endpoint: "e", traffic: { model, variants: [variant], sticky: { header: "x-user-id", field: "user" }, strategy: "canary", canary: { steps: [10], bakeSeconds: 1, maxErrorRate: 0.1, maxP95Ms: 100, minRequests: 1 }, blueGreen: { rollbackWindowSeconds: 1 }, reason: "r", expectedRoutingVersion: 1 }, reason: "r" } },

@@ -14,9 +14,16 @@ const db = getDb();
 // a member of a team of their own (makeWorld's people have the password "password-123")
 async function person() {
   const w = await makeWorld("pw");
-  const { id, email, cookie } = w.people.viewer;
+  const { id, email } = w.people.viewer;
+  let cookie = w.people.viewer.cookie;
   const user = await db.user.findUniqueOrThrow({ where: { id } });
-  const change = (body: object) => call(me.POST, "POST", "/api/v1/me/password", { cookie, body });
+  // like a browser, keeps the session cookie a successful change re-issues (the old one has ended then)
+  const change = async (body: object) => {
+    const r = await call(me.POST, "POST", "/api/v1/me/password", { cookie, body });
+    const renewed = r.headers.get("set-cookie");
+    if (renewed) cookie = renewed.split(";")[0];
+    return r;
+  };
   return { user, email, change };
 }
 

@@ -233,8 +233,14 @@ describe("the seeded admin", () => {
     const change = (body: object) => fetch(`${web.url}/api/v1/me/password`, { method: "POST", headers: { cookie, origin: web.url, "content-type": "application/json" }, body: JSON.stringify(body) });
     expect((await change({ currentPassword: printed, newPassword: "short" })).status).toBe(400);
     expect((await change({ currentPassword: "not-it-at-all", newPassword: "a-long-new-password-1" })).status).toBe(403);
-    expect((await change({ currentPassword: printed, newPassword: "a-long-new-password-1" })).status).toBe(204);
-    expect((await fetch(`${web.url}/api/v1/models`, { headers: { cookie } })).status).toBe(200);
+    const changed = await change({ currentPassword: printed, newPassword: "a-long-new-password-1" });
+    expect(changed.status).toBe(204);
+    // this browser's cookie is re-issued under the new session version; the one it had has ended
+    const renewed = (changed.headers.get("set-cookie") ?? "").split(";")[0];
+    expect((await fetch(`${web.url}/api/v1/models`, { headers: { cookie: renewed } })).status).toBe(200);
+    expect((await fetch(`${web.url}/api/v1/models`, { headers: { cookie } })).status).toBe(401);
+    const ended = await fetch(`${web.url}/t/demo/models`, { headers: { cookie }, redirect: "manual" });
+    expect(ended.headers.get("location") ?? "").toContain("/signin");
     expect((await signIn(SEEDED_ADMIN, printed!, "203.0.113.11")).status).toBe(401);
     expect((await signIn(SEEDED_ADMIN, "a-long-new-password-1", "203.0.113.12")).status).toBe(200);
 
@@ -376,8 +382,12 @@ describe("members", () => {
     const short = await change({ currentPassword: add.json.initialPassword, newPassword: "short" });
     expect(short.status).toBe(400);
     expect(short.json.error.message).toMatch(/^body\.newPassword: /);
-    expect((await change({ currentPassword: add.json.initialPassword, newPassword: "my-own-password-1" })).status).toBe(204);
-    expect((await call(models.GET, "GET", "/api/v1/models", { cookie })).status).toBe(200);
+    const changed = await change({ currentPassword: add.json.initialPassword, newPassword: "my-own-password-1" });
+    expect(changed.status).toBe(204);
+    // the answer re-issues this browser's cookie under the new session version; the old one has ended
+    const renewed = (changed.headers.get("set-cookie") ?? "").split(";")[0];
+    expect((await call(models.GET, "GET", "/api/v1/models", { cookie: renewed })).status).toBe(200);
+    expect((await call(models.GET, "GET", "/api/v1/models", { cookie })).status).toBe(401);
     const audit = await db.auditEvent.findMany({ where: { action: "user.password", resourceId: email } });
     expect(audit).toHaveLength(1);
 

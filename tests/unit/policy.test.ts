@@ -40,6 +40,7 @@ token.read                  -      -        -        Y     -        -         - 
 token.manage                -      -        -        Y     -        -         -          -
 deadletter.read             -      -        -        Y     -        -         -          -
 password.change             Y      Y        Y        Y     -        -         -          -
+profile.update              Y      Y        Y        Y     -        -         -          -
 promotion.read              Y      Y        Y        Y     Y        -         -          Y
 promotion.request           -      Y        Y        Y     -        -         Y          Y
 promotion.cancel            -      Y        Y        Y     -        -         Y          Y

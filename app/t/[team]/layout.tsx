@@ -1,4 +1,5 @@
 import { Nav } from "@/components/nav";
+import { KeyboardShortcuts } from "@/components/keyboard-shortcuts";
 import { requireMember, teamsOf } from "@/lib/web/page-auth";
 import { allowed } from "@/lib/auth/policy";
 import { getServices } from "@/lib/services";
@@ -14,7 +15,8 @@ export default async function TeamLayout({ children, params }: { children: React
   return (
     <>
       <Nav team={team} teams={teams} role={me.role} email={me.label} canManageTokens={allowed(me, "token.manage")} canManageMembers={allowed(me, "member.manage")} canReadDeadLetters={allowed(me, "deadletter.read")} canManageChannels={allowed(me, "channel.manage")} promotionsWaiting={waiting.length} />
-      <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+      <KeyboardShortcuts team={team} />
+      <main id="main" className="mx-auto max-w-6xl px-4 py-6">{children}</main>
     </>
   );
 }

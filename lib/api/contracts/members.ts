@@ -52,3 +52,11 @@ export const removeMember = defineContract({
   method: "DELETE", path: "/api/v1/members/{email}", summary: "Remove a member from the team", tag: "members",
   auth: { action: "member.manage" }, params: memberParams, response: memberView,
 });
+
+export const resetMemberPassword = defineContract({
+  method: "POST", path: "/api/v1/members/{email}/reset-password",
+  summary: "Give a member a new generated password, shown in this answer only: their open sessions end and they must change it at their next sign-in. Not for your own password, nor for someone who is also in a team you do not administer",
+  tag: "members",
+  auth: { action: "member.manage" }, params: memberParams,
+  response: z.object({ email: z.string(), initialPassword: z.string().describe("shown once; hand it over privately"), mustChangePassword: z.literal(true) }),
+});

@@ -60,7 +60,7 @@ export default async function PromotionsPage({ params, searchParams }: { params:
         <Card>
           <TableWrap>
             <table className="w-full" data-testid="promotions-table">
-              <thead><tr><th className={th}>Target</th><th className={th}>Version</th><th className={th}>Requested by</th><th className={th}>Status</th><th className={th}>Age</th><th className={th}>Expires</th><th className={th} /></tr></thead>
+              <thead><tr><th className={th}>Target</th><th className={th}>Version</th><th className={th}>Requested by</th><th className={th}>Status</th><th className={th}>Age</th><th className={th}>Expires</th><th className={th}><span className="sr-only">Actions</span></th></tr></thead>
               <tbody>
                 {rows.map((p) => (
                   <tr key={p.id}>

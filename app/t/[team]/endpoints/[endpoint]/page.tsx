@@ -1,4 +1,6 @@
+import { notFound } from "next/navigation";
 import { requireMember } from "@/lib/web/page-auth";
+import { nameOr404 } from "@/lib/web/url-params";
 import { can } from "@/lib/auth/policy";
 import { getServices } from "@/lib/services";
 import { findEndpoint } from "@/lib/serving/control/endpoints/read-endpoints";
@@ -14,22 +16,23 @@ import { A } from "@/components/ui";
 import { PredictSnippets } from "@/components/predict-snippets";
 
 export default async function EndpointPage({ params, searchParams }: { params: Promise<{ team: string; endpoint: string }>; searchParams: Promise<{ deploy?: string | string[] }> }) {
-  const { team, endpoint } = await params;
+  const { team, endpoint: raw } = await params;
   const { deploy } = await searchParams;
   const me = await requireMember(team, "endpoint.read");
+  const endpoint = nameOr404(raw);
   const { db, config } = getServices();
-  // The panel shows its own "not found"; the policy needs the endpoint's environment to answer.
+  // an unknown endpoint is the 404 page at once (status 404), never a page that polls for it
   const found = await findEndpoint(db, me.teamId, endpoint).catch((err) => {
-    if (err instanceof AppError && err.code === "not_found") return null;
+    if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;
   });
-  const traffic = found ? can(me, "traffic.change", { environment: found.environment }) : null;
-  const canChangeTraffic = traffic?.allowed === true;
-  const trafficNote = traffic && !traffic.allowed ? `You cannot change the split: ${traffic.reason}.` : "";
-  const keys = found ? can(me, "endpointkey.manage", { environment: found.environment }) : null;
+  const traffic = can(me, "traffic.change", { environment: found.environment });
+  const canChangeTraffic = traffic.allowed;
+  const trafficNote = !traffic.allowed ? `You cannot change the split: ${traffic.reason}.` : "";
+  const keys = can(me, "endpointkey.manage", { environment: found.environment });
   const gatewayHint = config.gatewayPublicUrl;
-  const serving = found ? await servingSignature(db, found.routing) : null;
-  const snippets = found && serving
+  const serving = await servingSignature(db, found.routing);
+  const snippets = serving
     ? buildSnippets({ gatewayUrl: gatewayHint, endpoint: found.name, signature: serving.signature, profile: serving.profile, requireKey: found.requireKey, sticky: asRouting(found.routing).sticky })
     : null;
   return (
@@ -38,14 +41,14 @@ export default async function EndpointPage({ params, searchParams }: { params: P
         team={team} endpoint={endpoint} canChangeTraffic={canChangeTraffic} trafficNote={trafficNote} gatewayHint={gatewayHint}
         deploy={parseDeploy(typeof deploy === "string" ? deploy : null)}
       />
-      {found && snippets && serving && (
+      {snippets && serving && (
         <div className="mt-6">
           <PredictSnippets gatewayUrl={gatewayHint} set={snippets} basis={serving.profile ? `${serving.name}'s reference profile (typical values)` : `${serving.name}'s signature (zeros and empty strings: it has no reference profile)`} />
         </div>
       )}
-      {found && <p className="mt-6 text-sm"><A href={`/t/${team}/endpoints/${endpoint}/predictions`}>Prediction log →</A> <span className="text-slate-500">every request with its inputs, outputs and latency; filter and export</span></p>}
-      {found && <EndpointHistory team={team} endpoint={endpoint} environment={found.environment} canRevert={canChangeTraffic} />}
-      {found && <EndpointKeysPanel team={team} endpoint={endpoint} canManage={keys?.allowed === true} manageNote={keys && !keys.allowed ? `You cannot manage keys: ${keys.reason}.` : ""} gatewayHint={gatewayHint} />}
+      <p className="mt-6 text-sm"><A href={`/t/${team}/endpoints/${endpoint}/predictions`}>Prediction log →</A> <span className="text-slate-600">every request with its inputs, outputs and latency; filter and export</span></p>
+      <EndpointHistory team={team} endpoint={endpoint} environment={found.environment} canRevert={canChangeTraffic} />
+      <EndpointKeysPanel team={team} endpoint={endpoint} canManage={keys.allowed} manageNote={!keys.allowed ? `You cannot manage keys: ${keys.reason}.` : ""} gatewayHint={gatewayHint} />
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { notFound } from "next/navigation";
 import { requireMember } from "@/lib/web/page-auth";
 import { allowed } from "@/lib/auth/policy";
+import { nameOr404 } from "@/lib/web/url-params";
 import { getServices } from "@/lib/services";
 import { getModel } from "@/lib/registry/list-models";
 import { listVersions } from "@/lib/registry/list-versions";
@@ -18,9 +19,10 @@ import { CompareSelection } from "@/components/compare-selection";
 import { UploadVersion } from "@/components/upload-version";
 
 export default async function ModelPage({ params, searchParams }: { params: Promise<{ team: string; model: string }>; searchParams: Promise<SearchParams> }) {
-  const { team, model: name } = await params;
+  const { team, model: raw } = await params;
   const sp = await searchParams;
   const me = await requireMember(team, "model.read");
+  const name = nameOr404(raw);
   const { db } = getServices();
   const base = `/t/${team}/models/${name}`;
   const state = { tag: param(sp, "tag"), metric: param(sp, "metric"), sort: param(sp, "sort"), archived: param(sp, "archived") === "true" ? "true" : undefined };

@@ -1,5 +1,6 @@
 import { notFound } from "next/navigation";
 import { requireMember } from "@/lib/web/page-auth";
+import { idOr404 } from "@/lib/web/url-params";
 import { getServices } from "@/lib/services";
 import { allowed } from "@/lib/auth/policy";
 import { AppError } from "@/lib/errors";
@@ -12,7 +13,7 @@ export default async function PromotionPage({ params }: { params: Promise<{ team
   const { team, id } = await params;
   const me = await requireMember(team, "promotion.read");
   const { db } = getServices();
-  const p = await getPromotion({ db, teamId: me.teamId, id: id.slice(0, 64) }).catch((err) => {
+  const p = await getPromotion({ db, teamId: me.teamId, id: idOr404(id) }).catch((err) => {
     if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;
   });

@@ -1,5 +1,6 @@
 import { notFound } from "next/navigation";
 import { requireMember } from "@/lib/web/page-auth";
+import { nameOr404 } from "@/lib/web/url-params";
 import { getServices } from "@/lib/services";
 import { getVersion } from "@/lib/registry/list-versions";
 import { getModel } from "@/lib/registry/list-models";
@@ -13,10 +14,11 @@ import { AliasControl } from "@/components/alias-control";
 import { ArchiveControl } from "@/components/archive-control";
 
 export default async function VersionPage({ params }: { params: Promise<{ team: string; model: string; n: string }> }) {
-  const { team, model, n } = await params;
+  const { team, model: raw, n } = await params;
   const me = await requireMember(team, "model.read");
+  const model = nameOr404(raw);
   const number = Number(n);
-  if (!Number.isInteger(number) || number < 1) notFound();
+  if (!/^\d{1,9}$/.test(n) || number < 1) notFound(); // also keeps 2^31 and "1e3" from the query
   const { db } = getServices();
   const [v, m] = await Promise.all([getVersion({ db, teamId: me.teamId, modelName: model, number }), getModel({ db, teamId: me.teamId, name: model })]).catch((err) => {
     if (err instanceof AppError && err.code === "not_found") notFound();
@@ -27,7 +29,7 @@ export default async function VersionPage({ params }: { params: Promise<{ team: 
   return (
     <>
       <PageHeader
-        title={<><A href={`/t/${team}/models/${model}`}>{model}</A> <span className="text-slate-400">/</span> v{v.number}</>}
+        title={<><A href={`/t/${team}/models/${model}`}>{model}</A> <span className="text-slate-500">/</span> v{v.number}</>}
         subtitle={<>pushed by {v.createdBy} on {when(v.createdAt)}{v.archivedAt && <> · <Badge tone="amber">archived</Badge> by {v.archivedBy} on {when(v.archivedAt)}: it can no longer be routed or promoted</>}</>}
         actions={
           <div className="flex flex-wrap items-start gap-2">
