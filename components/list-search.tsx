@@ -29,7 +29,7 @@ export function SortHeader({ label, href, dir }: { label: string; href: string; 
   return (
     <th className={th} aria-sort={dir === "asc" ? "ascending" : dir === "desc" ? "descending" : undefined}>
       <Link href={href} className="inline-flex items-center gap-1 hover:text-slate-800">
-        {label}<span aria-hidden className="text-slate-400">{dir === "asc" ? "▲" : dir === "desc" ? "▼" : "↕"}</span>
+        {label}<span aria-hidden className="text-slate-500">{dir === "asc" ? "▲" : dir === "desc" ? "▼" : "↕"}</span>
       </Link>
     </th>
   );

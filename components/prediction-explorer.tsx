@@ -156,7 +156,7 @@ export function PredictionExplorer({ team, endpoint }: { team: string; endpoint:
                         <button type="button" aria-expanded={isOpen} aria-label={`${isOpen ? "Hide" : "Show"} request ${p.requestId}`} onClick={(e) => { e.stopPropagation(); toggle(key); }} className="text-slate-500">{isOpen ? "▾" : "▸"}</button>
                       </td>
                       <td className={`${td} py-1 font-mono text-xs tabular-nums`}>{timeOf(p.time)}</td>
-                      <td className={`${td} py-1`}>{p.variant} <span className="text-slate-400">v{p.version}</span>{p.shadow && <> <Badge tone="indigo">shadow</Badge></>}</td>
+                      <td className={`${td} py-1`}>{p.variant} <span className="text-slate-500">v{p.version}</span>{p.shadow && <> <Badge tone="indigo">shadow</Badge></>}</td>
                       <td className={`${td} py-1`}><StatusCell status={p.status} /></td>
                       <td className={`${td} py-1 text-right tabular-nums`}>{p.latencyMs.toFixed(1)} ms</td>
                       <td className={`${td} py-1 font-mono text-xs`}>{p.requestId}</td>

@@ -29,7 +29,7 @@ export default async function EndpointsPage({ params }: { params: Promise<{ team
                     <td className={td}><Badge tone={e.environment === "production" ? "amber" : "slate"}>{e.environment}</Badge></td>
                     <td className={td}>
                       <div className="flex flex-wrap gap-1">
-                        {e.variants.length ? e.variants.map((v) => <Badge key={v.name} tone={v.role === "shadow" ? "slate" : "indigo"}>{v.name} {v.role === "shadow" ? "shadow" : `${v.weight}%`}</Badge>) : <span className="text-slate-400">no traffic</span>}
+                        {e.variants.length ? e.variants.map((v) => <Badge key={v.name} tone={v.role === "shadow" ? "slate" : "indigo"}>{v.name} {v.role === "shadow" ? "shadow" : `${v.weight}%`}</Badge>) : <span className="text-slate-500">no traffic</span>}
                       </div>
                     </td>
                     <td className={td}>{e.latestDeployment ? <StatusBadge status={e.latestDeployment.status} /> : "—"}</td>

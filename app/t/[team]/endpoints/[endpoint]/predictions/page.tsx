@@ -9,7 +9,7 @@ export default async function PredictionsPage({ params }: { params: Promise<{ te
   return (
     <>
       <PageHeader
-        title={<>Prediction log <span className="text-slate-400">·</span> {endpoint}</>}
+        title={<>Prediction log <span className="text-slate-500">·</span> {endpoint}</>}
         subtitle="Every request the endpoint answered, with its inputs, outputs and latency. Filter, open a row, or export what you filtered."
         actions={<A href={`/t/${team}/endpoints/${endpoint}`}>← Back to the endpoint</A>}
       />

@@ -26,7 +26,7 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
     throw err;
   });
   const base = `/t/${team}/models/${name}`;
-  const header = (subtitle: React.ReactNode) => <PageHeader title={<><A href={base}>{model.name}</A> <span className="text-slate-400">/</span> compare</>} subtitle={subtitle} />;
+  const header = (subtitle: React.ReactNode) => <PageHeader title={<><A href={base}>{model.name}</A> <span className="text-slate-500">/</span> compare</>} subtitle={subtitle} />;
   const numbers = compareNumbers(sp.v);
   if ("error" in numbers) {
     return <>{header(null)}<EmptyState title="Nothing to compare">{`Tick 2 to 4 versions on the model's page, then Compare (${numbers.error}).`} <A href={base}>Back to the versions</A></EmptyState></>;
