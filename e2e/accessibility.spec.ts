@@ -90,6 +90,11 @@ for (const scheme of SCHEMES) {
         findings.push(...(await audit(page, label, scheme)));
       });
     }
+    // the promotion it asked for to have one to look at is withdrawn: other journeys count what waits
+    const open = (await (await page.request.get(`/api/v1/promotions?team=${TEAM}&status=pending_approval`)).json()).promotions as { id: string; reason: string }[];
+    for (const p of open.filter((x) => x.reason === "accessibility check")) {
+      await page.request.post(`/api/v1/promotions/${p.id}/cancel?team=${TEAM}`, { headers: { origin: new URL(page.url()).origin }, data: {} });
+    }
     judge(findings, `signed-in-${scheme}`);
   });
 
