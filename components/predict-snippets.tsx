@@ -30,7 +30,7 @@ export function PredictSnippets({ gatewayUrl, set, basis }: { gatewayUrl: string
       </div>
       {s && (
         <div className="relative mt-2" role="tabpanel">
-          <pre className="max-h-80 overflow-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100" data-testid="predict-snippet"><code>{s.code}</code></pre>
+          <pre tabIndex={0} aria-label={`${LANGUAGES[s.language]}, ${PROTOCOLS[s.protocol]}: example request`} className="max-h-80 max-w-full overflow-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100" data-testid="predict-snippet"><code>{s.code}</code></pre>
           <button type="button" onClick={copy} className="absolute right-2 top-2 rounded bg-white/90 px-2 py-0.5 text-xs font-medium text-slate-800 hover:bg-white">
             {copied === pick ? "Copied" : "Copy"}
           </button>

@@ -55,7 +55,8 @@ export function ErrorBox({ message }: { message: string }) {
 
 /** Wide tables scroll inside their card, so the page itself never scrolls sideways on a phone. */
 export function TableWrap({ children }: { children: React.ReactNode }) {
-  return <div className="-mx-4 overflow-x-auto px-4">{children}</div>;
+  // relative: positioned children (screen-reader-only header text) stay inside the scroll box, not out on the page
+  return <div className="relative -mx-4 overflow-x-auto px-4">{children}</div>;
 }
 
 export const th = "whitespace-nowrap border-b border-slate-200 px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500";

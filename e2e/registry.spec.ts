@@ -84,7 +84,24 @@ test("pages fit a phone screen without sideways scrolling", async ({ page }) => 
     await page.goto(p);
     await page.waitForLoadState("networkidle");
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow, p).toBeLessThanOrEqual(0);
+    // when it fails, say which elements stick out (the outermost ones), not just by how much
+    const wide = overflow > 0 ? await page.evaluate(() => {
+      const limit = document.documentElement.clientWidth;
+      const clipped = (el: Element) => {
+        for (let a = el.parentElement; a; a = a.parentElement) if (["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(a).overflowX)) return true;
+        return false;
+      };
+      const out = (el: Element | null) => Boolean(el && el.getBoundingClientRect().right > limit + 1 && !clipped(el));
+      const found = [...document.querySelectorAll("body *")].filter((el) => out(el) && !out(el.parentElement));
+      if (!found.length) {
+        // nothing in the flow: look at what is positioned or transformed out of it
+        return [...document.querySelectorAll("body *")].filter((el) => el.getBoundingClientRect().right > limit + 1 && getComputedStyle(el).position !== "static")
+          .slice(0, 5).map((el) => `<${el.tagName.toLowerCase()} position=${getComputedStyle(el).position} class="${el.getAttribute("class") ?? ""}" right=${Math.round(el.getBoundingClientRect().right)}>`);
+      }
+      return found
+        .slice(0, 5).map((el) => `<${el.tagName.toLowerCase()} class="${el.getAttribute("class") ?? ""}"> ${(el.textContent ?? "").slice(0, 60)}`);
+    }) : [];
+    expect(overflow, `${p}: ${wide.join(" | ")}`).toBeLessThanOrEqual(0);
   }
   await page.goto("/t/demo/models/credit-risk");
   await page.screenshot({ path: "test-results/phone-model-page.png", fullPage: true });

@@ -18,6 +18,8 @@ async function endpointServingV1(page: Page, name: string) {
   await page.getByRole("button", { name: "Create endpoint" }).click();
   await expect(page).toHaveURL(new RegExp(`/endpoints/${name}$`));
   await page.getByRole("button", { name: "+ Add variant" }).click();
+  // the team has other models (other journeys make their own): pick this one's
+  await page.getByTestId("split-row").nth(0).getByLabel("Model").selectOption("credit-risk");
   await page.getByTestId("split-row").nth(0).getByLabel("Version").selectOption("1");
   // nothing serves yet, so every strategy is offered; immediate is the default
   await page.getByRole("button", { name: "Apply" }).click();

@@ -36,8 +36,11 @@ test("an engineer creates an endpoint, sets a split (Apply only at 100%) and wat
   await page.getByRole("button", { name: "+ Add variant" }).click();
   await page.getByRole("button", { name: "+ Add variant" }).click();
   const rows = page.getByTestId("split-row");
+  // the team has other models (other journeys make their own): pick this one's
+  await rows.nth(0).getByLabel("Model").selectOption("credit-risk");
   await rows.nth(0).getByLabel("Version").selectOption("1");
   await rows.nth(0).getByLabel("Weight").fill("70");
+  await rows.nth(1).getByLabel("Model").selectOption("credit-risk");
   await rows.nth(1).getByLabel("Version").selectOption("2");
   await rows.nth(1).getByLabel("Weight").fill("20");
   await expect(page.getByTestId("weight-total")).toContainText("90%");
