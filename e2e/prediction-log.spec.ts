@@ -73,6 +73,7 @@ test("browse and export the prediction log: filter by variant and request id, op
   await expect(details).toContainText("Inputs");
   await expect(details).toContainText('"duration"');
   await expect(details).toContainText("Outputs");
+  await expect(details).toContainText('"probability"');
   await page.screenshot({ path: "test-results/prediction-log.png", fullPage: true });
 
   // export what the filter shows: v2's records, as CSV and as JSON Lines
