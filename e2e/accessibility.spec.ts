@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { signIn } from "./helpers";
+import { settled, signIn } from "./helpers";
 
 // Every main page, as the seeded admin, in the light and the dark colour scheme (the app follows the
 // system's): axe-core finds no serious or critical violation. Lesser findings are printed, not failed.
@@ -14,13 +14,6 @@ const SCHEMES = ["light", "dark"] as const;
 const REPORT_DIR = "test-results/accessibility";
 
 type Finding = { page: string; scheme: string; id: string; impact: string; help: string; nodes: string[] };
-
-/** Waits until client panels have loaded (no "Loading…" and nothing marked busy), then a moment for paint. */
-async function settled(page: Page) {
-  await page.waitForLoadState("load");
-  await page.waitForFunction(() => !document.querySelector("[aria-busy='true']") && !/Loading[ ….]/.test(document.body.innerText), null, { timeout: 15_000 }).catch(() => {});
-  await page.waitForTimeout(300);
-}
 
 async function audit(page: Page, label: string, scheme: string): Promise<Finding[]> {
   await settled(page);

@@ -13,6 +13,13 @@ export async function signIn(page: Page, who = ADMIN) {
   await expect(page).toHaveURL(/\/t\/[^/]+\/models$/);
 }
 
+/** Waits until client panels have loaded (no "Loading…" and nothing marked busy), then a moment for paint. */
+export async function settled(page: Page) {
+  await page.waitForLoadState("load");
+  await page.waitForFunction(() => !document.querySelector("[aria-busy='true']") && !/Loading[ ….]/.test(document.body.innerText), null, { timeout: 15_000 }).catch(() => {});
+  await page.waitForTimeout(300);
+}
+
 /** Runs the real CLI as a CI pipeline would: the one-file bundle the web app serves at /cli/switchyard.mjs. */
 export function cli(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync("node", ["public/cli/switchyard.mjs", ...args], { env: { ...process.env, ...env }, encoding: "utf8" });

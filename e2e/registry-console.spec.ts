@@ -1,66 +1,15 @@
 // The registry in the browser: create a model, upload versions (file chooser and drag and drop, a
 // refused upload shown next to its field and leaving nothing), compare three versions, and search and
 // filter the lists with the state in the URL. Each journey makes its own model.
-import { expect, test, type Page } from "@playwright/test";
-import { randomUUID } from "node:crypto";
+import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { signIn } from "./helpers";
-import { loadGermanCredit } from "../lib/training/german-credit";
-import { trainClassifier } from "../lib/training/train-classifier";
+import { createModel, dropFiles, json, openUpload, trainedModel, uploadVersion } from "./console-helpers";
 
-const trained = trainClassifier({ name: "console", data: loadGermanCredit(), kind: "logistic_regression", epochs: 20 });
-const onnx = Buffer.from(trained.onnx);
 const referenceCsv = readFileSync("fixtures/german_credit.csv", "utf8").split("\n").slice(0, 101).join("\n");
-const json = (v: unknown) => Buffer.from(JSON.stringify(v));
-
-async function createModel(page: Page, prefix: string): Promise<{ team: string; model: string }> {
-  await signIn(page);
-  const team = /\/t\/([^/]+)\/models$/.exec(page.url())![1];
-  const model = `${prefix}-${randomUUID().slice(0, 6)}`;
-  await page.getByRole("link", { name: "New model" }).click();
-  const form = page.getByRole("form", { name: "New model" });
-  await expect(form.getByRole("button", { name: "Create model" })).toBeEnabled(); // scripts loaded
-  await form.getByLabel("Name").fill(model);
-  await form.getByLabel("Description").fill("scores loan applications");
-  await form.getByRole("button", { name: "Create model" }).click();
-  await expect(page).toHaveURL(new RegExp(`/t/${team}/models/${model}$`));
-  await expect(page.getByText("No versions yet")).toBeVisible();
-  return { team, model };
-}
-
-/** Drops files on the upload's drop zone, as a person dragging them from their desktop would. */
-async function dropFiles(page: Page, files: { name: string; type: string; body: Buffer }[]) {
-  const transfer = await page.evaluateHandle((list) => {
-    const dt = new DataTransfer();
-    for (const f of list) dt.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: f.type }));
-    return dt;
-  }, files.map((f) => ({ name: f.name, type: f.type, bytes: [...f.body] })));
-  await page.getByTestId("drop-zone").dispatchEvent("drop", { dataTransfer: transfer });
-}
-
-/** Opens the upload form and waits until its controls work (they are disabled until scripts load). */
-async function openUpload(page: Page) {
-  await page.getByRole("link", { name: "Upload version" }).click();
-  await expect(page.getByRole("form", { name: "Upload version" }).getByRole("button", { name: "Upload", exact: true })).toBeEnabled();
-}
-
-/** Uploads one version through the form (ONNX by the file chooser, metrics and params dropped) and waits for its page. */
-async function uploadVersion(page: Page, model: string, metrics: object, params: object, tags = "") {
-  await page.goto(page.url().replace(/\/models\/.*$/, `/models/${model}`));
-  await openUpload(page);
-  const form = page.getByRole("form", { name: "Upload version" });
-  await form.getByLabel(/ONNX model/).setInputFiles({ name: "model.onnx", mimeType: "application/octet-stream", buffer: onnx });
-  await dropFiles(page, [{ name: "metrics.json", type: "application/json", body: json(metrics) }, { name: "params.json", type: "application/json", body: json(params) }]);
-  await expect(page.getByTestId("upload-metrics-name")).toContainText("metrics.json");
-  await expect(page.getByTestId("upload-params-name")).toContainText("params.json");
-  if (tags) await form.getByLabel(/Tags/).fill(tags);
-  await form.getByRole("button", { name: "Upload", exact: true }).click();
-  await expect(page).toHaveURL(/\/versions\/\d+$/, { timeout: 30_000 });
-  return Number(/\/versions\/(\d+)$/.exec(page.url())![1]);
-}
 
 test("create a model and upload a version by the file chooser and drag and drop; a refused upload says why next to the field and stores nothing", async ({ page }) => {
   const { model } = await createModel(page, "console-upload");
+  const { onnx, metrics, params } = trainedModel();
   await openUpload(page);
   const form = page.getByRole("form", { name: "Upload version" });
 
@@ -82,8 +31,8 @@ test("create a model and upload a version by the file chooser and drag and drop;
   // the real thing: model, metrics and params dropped, a reference sample chosen, with progress
   await dropFiles(page, [
     { name: "model.onnx", type: "application/octet-stream", body: onnx },
-    { name: "metrics.json", type: "application/json", body: json(trained.metrics) },
-    { name: "params.json", type: "application/json", body: json(trained.params) },
+    { name: "metrics.json", type: "application/json", body: json(metrics) },
+    { name: "params.json", type: "application/json", body: json(params) },
   ]);
   await form.getByLabel(/Reference CSV/).setInputFiles({ name: "german_credit.csv", mimeType: "text/csv", buffer: Buffer.from(referenceCsv) });
   await form.getByLabel("Description").fill("first upload from the browser");

@@ -1,37 +1,15 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { signIn } from "./helpers";
+import { endpointServing, gatewaySplit } from "./console-helpers";
 
 // The serving console on endpoints of these journeys' own: deploy a version from its page as a canary and
 // abort it mid-bake; roll an endpoint back to an earlier deployment from its deployment list.
 const gateway = () => process.env.E2E_GATEWAY_URL!;
 
-/** What the gateway routes for the endpoint, as `variant:weight`. */
-const gatewaySplit = async (endpoint: string) => {
-  const r = await fetch(`${gateway()}/v2/models/${endpoint}`);
-  return r.ok ? ((await r.json()).variants as { name: string; weight: number }[]).map((v) => `${v.name}:${v.weight}`) : [];
-};
-
-/** A new endpoint serving credit-risk v1 alone, deployed through the split editor. */
-async function endpointServingV1(page: Page, name: string) {
-  await page.goto("/t/demo/endpoints");
-  await page.getByLabel("Name").fill(name);
-  await page.getByRole("button", { name: "Create endpoint" }).click();
-  await expect(page).toHaveURL(new RegExp(`/endpoints/${name}$`));
-  await page.getByRole("button", { name: "+ Add variant" }).click();
-  // the team has other models (other journeys make their own): pick this one's
-  await page.getByTestId("split-row").nth(0).getByLabel("Model").selectOption("credit-risk");
-  await page.getByTestId("split-row").nth(0).getByLabel("Version").selectOption("1");
-  // nothing serves yet, so every strategy is offered; immediate is the default
-  await page.getByRole("button", { name: "Apply" }).click();
-  await expect(page).toHaveURL(/\/deployments\//);
-  await expect(page.getByTestId("deployment-status")).toHaveText("succeeded", { timeout: 30_000 });
-  await expect.poll(() => gatewaySplit(name), { timeout: 15_000 }).toEqual(["credit-risk-v1:100"]);
-}
-
 test("deploy v2 from its version page as a canary, abort it mid-bake, and see v1 serve alone again", async ({ page }) => {
   test.setTimeout(120_000);
   await signIn(page);
-  await endpointServingV1(page, "e2e-abort");
+  await endpointServing(page, "e2e-abort");
 
   await page.goto("/t/demo/models/credit-risk/versions/2");
   await page.getByRole("button", { name: "Deploy this version" }).click();
@@ -66,7 +44,7 @@ test("deploy v2 from its version page as a canary, abort it mid-bake, and see v1
 test("roll an endpoint back to an earlier deployment from its deployment list", async ({ page }) => {
   test.setTimeout(120_000);
   await signIn(page);
-  await endpointServingV1(page, "e2e-rollback");
+  await endpointServing(page, "e2e-rollback");
 
   await page.goto("/t/demo/endpoints/e2e-rollback");
   await page.getByTestId("split-row").nth(0).getByLabel("Version").selectOption("2");
