@@ -96,7 +96,7 @@ async function screenshots(page: Page, pages: Map<string, string>) {
     {
       file: "prediction-log", page: "prediction log",
       // one record opened: its inputs and outputs
-      prepare: async () => { await page.locator("tbody tr").first().click().catch(() => {}); },
+      prepare: async () => { await page.getByTestId("prediction-row").first().click(); },
     },
     { file: "promotion", page: "promotion" },
     { file: "policy-editor", page: "policies" },
