@@ -146,7 +146,8 @@ export async function loadDemoTraffic(opts: { pool: Pool; endpoints: TrafficEndp
       const v = e.variants.find((x) => w < (acc += x.weight)) ?? e.variants[e.variants.length - 1];
       const bad = v.version > 1 && t >= incidentFrom && t < incidentTo;
       const u = rand();
-      const status = u < (bad ? 0.08 : 0.004) ? (rand() < 0.7 ? 503 : 500) : u > 0.985 ? 400 : 200;
+      // server errors: mostly fast failures (500), rarely a timeout (503 after 2 s); timeouts pile up in the bad half hour
+      const status = u < (bad ? 0.08 : 0.003) ? (rand() < (bad ? 0.7 : 0.1) ? 503 : 500) : u > 0.985 ? 400 : 200;
       // log-normal around the variant's median, one in a hundred much slower (a cold cache, a long GC)
       const gauss = Math.sqrt(-2 * Math.log(rand() || 1e-9)) * Math.cos(2 * Math.PI * rand());
       let latency = v.medianMs * Math.exp(0.35 * gauss) * (rand() < 0.01 ? 4 + 8 * rand() : 1) * (bad ? 4 : 1);
