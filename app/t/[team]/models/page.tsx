@@ -54,7 +54,7 @@ export default async function ModelsPage({ params, searchParams }: { params: Pro
                   <tr key={m.name}>
                     <td className={td}>
                       <A href={`/t/${team}/models/${m.name}`}>{m.name}</A>
-                      {m.description && <div className="max-w-md truncate text-xs text-slate-500">{m.description}</div>}
+                      {m.description && <div className="max-w-xs truncate text-xs text-slate-500">{m.description}</div>}
                     </td>
                     <td className={td}>{m.task}</td>
                     <td className={td}>{m.latestVersion ? `v${m.latestVersion}` : <span className="text-slate-500">no versions</span>}</td>
