@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { settled, signIn } from "./helpers";
+import { consolePages } from "./console-pages";
 
 // Every main page, as the seeded admin, in the light and the dark colour scheme (the app follows the
 // system's): axe-core finds no serious or critical violation. Lesser findings are printed, not failed.
@@ -49,23 +50,7 @@ async function mainPages(page: Page): Promise<[string, string][]> {
   const promotion: string | undefined = (await api("/api/v1/promotions"))?.promotions?.[0]?.id;
   const t = `/t/${TEAM}`;
   return [
-    ["models", `${t}/models`],
-    ["model", `${t}/models/${MODEL}`],
-    ["version", `${t}/models/${MODEL}/versions/1`],
-    ["compare", `${t}/models/${MODEL}/compare?v=1,2`],
-    ["endpoints", `${t}/endpoints`],
-    ["endpoint", `${t}/endpoints/${ENDPOINT}`],
-    ["predictions", `${t}/endpoints/${ENDPOINT}/predictions`],
-    ...(deployment ? [["deployment", `${t}/deployments/${deployment}`] as [string, string]] : []),
-    ["promotions", `${t}/promotions`],
-    ...(promotion ? [["promotion", `${t}/promotions/${promotion}`] as [string, string]] : []),
-    ["policies", `${t}/policies`],
-    ["audit", `${t}/audit`],
-    ["tokens", `${t}/tokens`],
-    ["members", `${t}/members`],
-    ["profile", `${t}/profile`],
-    ["channels", `${t}/admin/channels`],
-    ["deliveries", `${t}/admin/deliveries`],
+    ...consolePages({ base: t, model: MODEL, endpoint: ENDPOINT, deployment, promotion }),
     ["dead-letters", `${t}/admin/dead-letters`],
     ["change-password", "/change-password"],
     ["unknown-page", `${t}/no-such-page`],
