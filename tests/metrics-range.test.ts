@@ -196,6 +196,57 @@ describe("metrics over a time range", () => {
   });
 });
 
+describe("hourly rollups", () => {
+  // Every hour row must equal the sum of its minutes, whatever wrote or removed them.
+  const mismatches = (endpointId: string) =>
+    pool.query(
+      `WITH k AS (SELECT r.*, date_trunc('hour', r.minute) AS hour FROM "MetricRollup" r WHERE r."endpointId" = $1),
+       t AS (SELECT "endpointId", variant, hour, shadow, "latencyLayout", sum(count)::int AS count, sum(errors)::int AS errors, sum("latencySumMs") AS sum
+             FROM k GROUP BY 1, 2, 3, 4, 5),
+       s AS (SELECT "endpointId", variant, hour, shadow, "latencyLayout", u.i, sum(u.n)::int AS n
+             FROM k CROSS JOIN LATERAL unnest(k."latencyBuckets") WITH ORDINALITY u(n, i) GROUP BY 1, 2, 3, 4, 5, 6),
+       b AS (SELECT "endpointId", variant, hour, shadow, "latencyLayout", array_agg(n ORDER BY i) AS buckets FROM s GROUP BY 1, 2, 3, 4, 5),
+       m AS (SELECT * FROM t JOIN b USING ("endpointId", variant, hour, shadow, "latencyLayout")),
+       h AS (SELECT * FROM "MetricRollupHour" WHERE "endpointId" = $1)
+       SELECT * FROM m FULL JOIN h USING ("endpointId", variant, hour, shadow, "latencyLayout")
+       WHERE (m.count IS NULL AND h.count <> 0) OR (m.count IS NOT NULL AND (m.count IS DISTINCT FROM h.count OR m.errors IS DISTINCT FROM h.errors
+          OR abs(m.sum - h."latencySumMs") > 1e-6 OR m.buckets IS DISTINCT FROM h."latencyBuckets"))`,
+      [endpointId],
+    );
+
+  it("keeps each hour equal to the sum of its minutes through writes, replays and deletes, and a 7-day chart reads the same totals", async () => {
+    const e = await newEndpoint();
+    const now = new Date();
+    const hourStart = Math.floor(now.getTime() / HOUR) * HOUR;
+    const list: Rec[] = [];
+    for (let k = 0; k < 600; k++) {
+      // two earlier hours, several minutes each, both versions, some errors and shadow copies
+      const t = hourStart - 2 * HOUR + (k % 120) * MIN + 1000;
+      list.push({ t, v: 1 + (k % 2), latency: 1 + (k % 37) * 3.7, status: k % 13 === 0 ? 500 : 200, shadow: k % 5 === 0 });
+    }
+    const recs = records(e.id, list);
+    // two concurrent writers, as two job workers would be
+    const [a, b] = await Promise.all([writePredictionBatch(pool, recs.slice(0, 300)), writePredictionBatch(pool, recs.slice(300))]);
+    expect(a + b).toBe(600);
+    expect(await writePredictionBatch(pool, recs)).toBe(0); // a replay adds nothing
+    expect((await mismatches(e.id)).rows).toEqual([]);
+    const hours = await db.metricRollupHour.findMany({ where: { endpointId: e.id } });
+    expect(hours.reduce((s, h) => s + h.count, 0)).toBe(600);
+    expect(new Set(hours.map((h) => h.hour.getTime())).size).toBe(2);
+
+    const week = await endpointMetrics({ db, teamId: w.teamId, name: e.name, range: "7d", now });
+    const day = await endpointMetrics({ db, teamId: w.teamId, name: e.name, range: "24h", now });
+    const totals = (m: Metrics) => m.variants.map((v) => [v.variant, v.traffic, v.requests, v.errors, v.p50Ms, v.p95Ms]).sort();
+    expect(totals(week)).toEqual(totals(day));
+    expect(week.series.filter((p) => p.requests > 0).length).toBe(2 * 2 * 2); // 2 hours x 2 variants x served/shadow
+
+    // a minute row removed (or rewritten) by hand moves its hour too
+    await pool.query(`DELETE FROM "MetricRollup" WHERE "endpointId" = $1 AND variant = 'credit-v1' AND shadow = false AND minute = (SELECT min(minute) FROM "MetricRollup" WHERE "endpointId" = $1)`, [e.id]);
+    await pool.query(`UPDATE "MetricRollup" SET errors = errors + 1 WHERE "endpointId" = $1 AND variant = 'credit-v2'`, [e.id]);
+    expect((await mismatches(e.id)).rows).toEqual([]);
+  });
+});
+
 describe("GET /api/v1/endpoints/{endpoint}/metrics", () => {
   it("takes a range or, as before, minutes, and says which input is wrong", async () => {
     const e = await newEndpoint();

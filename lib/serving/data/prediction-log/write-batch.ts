@@ -2,7 +2,8 @@
 // stored (same request id, variant and time) are skipped, and rollups count only rows actually
 // inserted, so replaying a batch after a crash changes nothing. Served answers and shadow copies get
 // rollup rows of their own, in the current histogram layout (rows of another layout are separate rows:
-// the slot-by-slot sum below only ever adds histograms of one layout).
+// the slot-by-slot sum below only ever adds histograms of one layout). A trigger adds each minute row's
+// change to its hour's row ("MetricRollupHour") in the same transaction.
 import type { Pool } from "pg";
 import { bucketOf, emptyHistogram, LATENCY_LAYOUT } from "../../shared/rollups";
 import type { PredictionRecord } from "./record";
@@ -40,6 +41,13 @@ export async function writePredictionBatch(pool: Pool, records: PredictionRecord
       if (r.status >= 500) a.errors++;
       a.sum += r.latencyMs;
       a.buckets[bucketOf(r.latencyMs)]++;
+    }
+    // A minute row is locked before its hour's row (by the trigger), so two consumers writing different
+    // minutes of one hour could each wait for the other. One lock per endpoint, taken in order, makes
+    // concurrent consumers take their turns on the rollups instead (held only for this last step).
+    const endpoints = [...new Set([...rollups.values()].map((a) => a.endpointId))];
+    if (endpoints.length) {
+      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('metric-rollup:' || e, 0)) FROM (SELECT e FROM unnest($1::text[]) AS e ORDER BY e) s`, [endpoints]);
     }
     for (const a of rollups.values()) {
       await client.query(
