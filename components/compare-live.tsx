@@ -1,5 +1,6 @@
 "use client";
-// Live figures of the compared versions on the endpoints that route them now, from the endpoint
+// Live figures of the compared versions on the endpoints that route them now or served them in the
+// last day (role "earlier"), from the endpoint
 // metrics API: requests, p95 latency and error rate per variant, and a shadow's difference from
 // what was served (mean |shadow − served|).
 import { useQuery } from "@tanstack/react-query";
@@ -17,7 +18,8 @@ const pct = (x: number) => `${(x * 100).toFixed(x < 0.01 && x > 0 ? 2 : 1)}%`;
 const ms = (x: number | null) => (x === null ? "—" : `${x.toFixed(x < 10 ? 1 : 0)} ms`);
 
 export function CompareLive({ team, model, endpoints }: { team: string; model: string; endpoints: { endpoint: string; versions: { number: number; role: string; weight: number }[] }[] }) {
-  const [minutes, setMinutes] = useState(60);
+  // a version that is no longer routed may have served hours ago: start with the whole day then
+  const [minutes, setMinutes] = useState(endpoints.some((e) => e.versions.some((v) => v.role === "earlier")) ? 24 * 60 : 60);
   return (
     <Card title="Live on endpoints">
       <div className="mb-3 flex flex-wrap items-center gap-2 text-sm">
@@ -27,7 +29,7 @@ export function CompareLive({ team, model, endpoints }: { team: string; model: s
         </select>
       </div>
       {endpoints.length === 0
-        ? <p className="text-sm text-slate-500">None of these versions is routed by an endpoint now, so there are no live figures to compare.</p>
+        ? <p className="text-sm text-slate-500">None of these versions is routed by an endpoint now or served traffic in the last day, so there are no live figures to compare.</p>
         : <div className="space-y-4">{endpoints.map((e) => <EndpointFigures key={e.endpoint} team={team} model={model} minutes={minutes} {...e} />)}</div>}
     </Card>
   );
@@ -54,7 +56,7 @@ function EndpointFigures({ team, model, endpoint, versions, minutes }: { team: s
                 return (
                   <tr key={v.number}>
                     <td className={td}>v{v.number}</td>
-                    <td className={td}>{v.role === "shadow" ? "shadow" : `${v.role} ${v.weight}%`}</td>
+                    <td className={td}>{v.role === "shadow" ? "shadow" : v.role === "earlier" ? "not routed now" : `${v.role} ${v.weight}%`}</td>
                     <td className={`${td} tabular-nums`}>{q.isPending ? "…" : (served?.requests ?? 0).toLocaleString()}</td>
                     <td className={`${td} tabular-nums`}>{q.isPending ? "…" : ms(served?.p95Ms ?? null)}</td>
                     <td className={`${td} tabular-nums`}>{q.isPending ? "…" : served && served.requests ? pct(served.errorRate) : "—"}</td>

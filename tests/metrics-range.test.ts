@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import * as metrics from "@/app/api/v1/endpoints/[endpoint]/metrics/route";
 import { endpointMetrics } from "@/lib/serving/control/endpoints/read-endpoints";
+import { recentlyServed } from "@/lib/serving/control/endpoints/recently-served";
 import { checkGuardrails } from "@/lib/serving/control/deployments/guardrails";
 import { canaryPlanSchema } from "@/lib/serving/control/deployments/plan";
 import { ensurePartitions, writePredictionBatch } from "@/lib/serving/data/prediction-log/write-batch";
@@ -244,6 +245,20 @@ describe("hourly rollups", () => {
     await pool.query(`DELETE FROM "MetricRollup" WHERE "endpointId" = $1 AND variant = 'credit-v1' AND shadow = false AND minute = (SELECT min(minute) FROM "MetricRollup" WHERE "endpointId" = $1)`, [e.id]);
     await pool.query(`UPDATE "MetricRollup" SET errors = errors + 1 WHERE "endpointId" = $1 AND variant = 'credit-v2'`, [e.id]);
     expect((await mismatches(e.id)).rows).toEqual([]);
+  });
+});
+
+describe("versions served recently", () => {
+  it("finds the endpoints that served a version in the last day, routed now or not, in the team only", async () => {
+    const e = await newEndpoint(); // routes nothing now
+    const now = Date.now();
+    await write(e.id, [{ t: now - 3 * HOUR, v: 3 }, { t: now - 30 * DAY, v: 4 }]);
+    const since = new Date(now - DAY);
+    const mine = await recentlyServed({ db, teamId: w.teamId, model: "credit", versions: [3, 4, 5], since });
+    expect(mine.get(3)).toContain(e.name);
+    expect(mine.get(4)?.includes(e.name) ?? false).toBe(false); // a month ago is not "recently"
+    const other = await makeWorld("metrics-other");
+    expect((await recentlyServed({ db, teamId: other.teamId, model: "credit", versions: [3], since })).size).toBe(0);
   });
 });
 

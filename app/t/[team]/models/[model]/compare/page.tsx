@@ -7,6 +7,7 @@ import { compareNumbers, metricTable, paramTable, signatureDiffs } from "@/lib/r
 import type { VersionView } from "@/lib/registry/views";
 import { AppError } from "@/lib/errors";
 import { servingByVersion } from "@/lib/serving/control/endpoints/serving-by-version";
+import { recentlyServed } from "@/lib/serving/control/endpoints/recently-served";
 import type { SearchParams } from "@/lib/web/list-query";
 import { A, Badge, Card, EmptyState, PageHeader, TableWrap, td, th, when } from "@/components/ui";
 import { CompareLive } from "@/components/compare-live";
@@ -44,9 +45,15 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
   const metrics = metricTable(versions);
   const params_ = paramTable(versions);
   const signatures = signatureDiffs(versions);
-  const serving = await servingByVersion(db, me.teamId, name);
+  const [serving, served] = await Promise.all([
+    servingByVersion(db, me.teamId, name),
+    recentlyServed({ db, teamId: me.teamId, model: name, versions: versions.map((v) => v.number), since: new Date(Date.now() - 24 * 3600_000) }),
+  ]);
   const byEndpoint = new Map<string, { number: number; role: string; weight: number }[]>();
-  for (const v of versions) for (const s of serving.get(v.number) ?? []) (byEndpoint.get(s.endpoint) ?? byEndpoint.set(s.endpoint, []).get(s.endpoint)!).push({ number: v.number, role: s.role, weight: s.weight });
+  const add = (endpoint: string, row: { number: number; role: string; weight: number }) => (byEndpoint.get(endpoint) ?? byEndpoint.set(endpoint, []).get(endpoint)!).push(row);
+  for (const v of versions) for (const s of serving.get(v.number) ?? []) add(s.endpoint, { number: v.number, role: s.role, weight: s.weight });
+  // versions an endpoint served in the last day but routes no more (rolled back, replaced)
+  for (const v of versions) for (const endpoint of served.get(v.number) ?? []) if (!byEndpoint.get(endpoint)?.some((x) => x.number === v.number)) add(endpoint, { number: v.number, role: "earlier", weight: 0 });
   const endpoints = [...byEndpoint].map(([endpoint, vs]) => ({ endpoint, versions: vs })).sort((a, b) => b.versions.length - a.versions.length || a.endpoint.localeCompare(b.endpoint));
   const cols = versions.map((v) => (
     <th key={v.number} className={th}>
