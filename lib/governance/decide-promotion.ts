@@ -65,6 +65,6 @@ export async function decidePromotion(opts: { db: Db; redisUrl: string; principa
     throw err;
   });
   await afterCommit({ redisUrl: opts.redisUrl, deliveries: approved.deliveries });
-  if (approved.start) await startAfterApproval({ db, redisUrl: opts.redisUrl, promotionId: p.id, actor, now });
+  if (approved.start) await startAfterApproval({ db, redisUrl: opts.redisUrl, promotionId: p.id, actor, now, fresh });
   return getPromotion({ db, teamId: principal.teamId, id: p.id });
 }
