@@ -49,8 +49,11 @@ export function toRuleView(r: AlertRule, endpoint: string, open: AlertIncident |
 }
 export type RuleView = ReturnType<typeof toRuleView>;
 
-/** What the audit keeps of a rule: its definition, not its live state. */
+/** What the audit keeps of a rule: its definition and silence, not its live state. */
 export function auditedRule(r: AlertRule) {
-  const { state: _s, incident: _i, ...rest } = toRuleView(r, "", null); // eslint-disable-line @typescript-eslint/no-unused-vars
-  return { ...rest, endpoint: undefined, silence: r.silencedUntil ? { until: r.silencedUntil.toISOString(), reason: r.silenceReason, by: r.silencedBy } : null };
+  return {
+    name: r.name, metric: r.metric, feature: r.feature, variant: r.variant, operator: r.operator, threshold: r.threshold,
+    windowSeconds: r.windowSeconds, forSeconds: r.forSeconds, severity: r.severity, channels: r.channelIds, enabled: r.enabled,
+    silence: r.silencedUntil ? { until: r.silencedUntil.toISOString(), reason: r.silenceReason, by: r.silencedBy } : null,
+  };
 }

@@ -24,14 +24,17 @@ import { resolveIncident } from "./resolve-incident";
 import { METRIC_READERS } from "./readers/metric-readers";
 import type { MetricReader, RuleTarget } from "./readers/reader";
 
-export type EvaluationCounts = { rules: number; pending: number; fired: number; resolved: number; dropped: number; notified: number; readMs: number; totalMs: number };
+/** State changes written at once: the database's pool is small and shared with the other jobs. */
+const CHANGE_CONCURRENCY = 4;
+
+export type EvaluationCounts = { rules: number; pending: number; fired: number; resolved: number; dropped: number; notified: number; readMs: number; totalMs: number; readerMs: Record<string, number> };
 
 export async function evaluateAlertRules(opts: { db: Db; redisUrl: string; now?: Date; readers?: Record<AlertMetric, MetricReader> }): Promise<EvaluationCounts> {
   const { db } = opts;
   const started = performance.now();
   const now = opts.now ?? new Date();
   const readers = opts.readers ?? METRIC_READERS;
-  const counts: EvaluationCounts = { rules: 0, pending: 0, fired: 0, resolved: 0, dropped: 0, notified: 0, readMs: 0, totalMs: 0 };
+  const counts: EvaluationCounts = { rules: 0, pending: 0, fired: 0, resolved: 0, dropped: 0, notified: 0, readMs: 0, totalMs: 0, readerMs: {} };
 
   const [rules, open] = await Promise.all([
     db.alertRule.findMany({ where: { enabled: true }, include: { endpoint: { select: { name: true, environment: true } } } }),
@@ -52,12 +55,16 @@ export async function evaluateAlertRules(opts: { db: Db; redisUrl: string; now?:
   }
   const values = new Map<string, number | null>();
   await Promise.all([...byReader].map(async ([reader, targets]) => {
+    const t = performance.now();
     for (const [id, v] of await reader.read({ db, now, rules: targets })) values.set(id, v);
+    counts.readerMs[reader.name] = Math.round(performance.now() - t);
   }));
   counts.readMs = performance.now() - started;
 
   const deliveries: string[] = [];
   const still: { id: string; value: number | null; peak: number | null }[] = [];
+  // state changes: one small transaction each, a few at once (they touch different rows)
+  const changes: (() => Promise<void>)[] = [];
   for (const r of rules) {
     const value = values.get(r.id) ?? null;
     const rule = r as AlertRuleFacts & typeof r;
@@ -69,55 +76,64 @@ export async function evaluateAlertRules(opts: { db: Db; redisUrl: string; now?:
     if (!incident) {
       if (!holds) continue;
       const fireNow = r.forSeconds === 0;
-      try {
-        const ids = await db.$transaction(async (tx) => {
-          const created = await tx.alertIncident.create({
-            data: {
-              teamId: r.teamId, ruleId: r.id, openFor: r.id, state: fireNow ? "firing" : "pending", dedupKey: randomBytes(8).toString("hex"),
-              startedAt: now, firingAt: fireNow ? now : null, valueAtStart: value, valueAtFire: fireNow ? value : null, peakValue: value, lastValue: value,
-              lastEvaluatedAt: now, notifiedFiring: fireNow && !silenced,
-            },
+      changes.push(async () => {
+        try {
+          const ids = await db.$transaction(async (tx) => {
+            const created = await tx.alertIncident.create({
+              data: {
+                teamId: r.teamId, ruleId: r.id, openFor: r.id, state: fireNow ? "firing" : "pending", dedupKey: randomBytes(8).toString("hex"),
+                startedAt: now, firingAt: fireNow ? now : null, valueAtStart: value, valueAtFire: fireNow ? value : null, peakValue: value, lastValue: value,
+                lastEvaluatedAt: now, notifiedFiring: fireNow && !silenced,
+              },
+            });
+            return fireNow && !silenced ? notifyIncident(tx, { teamId: r.teamId, rule, incident: created, status: "firing", now }) : [];
           });
-          return fireNow && !silenced ? notifyIncident(tx, { teamId: r.teamId, rule, incident: created, status: "firing", now }) : [];
-        });
-        deliveries.push(...ids);
-        counts[fireNow ? "fired" : "pending"]++;
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err; // another cycle opened it meanwhile
-      }
+          deliveries.push(...ids);
+          counts[fireNow ? "fired" : "pending"]++;
+        } catch (err) {
+          if (!isUniqueViolation(err)) throw err; // another cycle opened it meanwhile
+        }
+      });
       continue;
     }
 
     if (!holds) {
-      const ids = await db.$transaction((tx) => resolveIncident(tx, { teamId: r.teamId, rule, incident, value, now }));
-      deliveries.push(...ids);
-      counts[incident.state === "firing" ? "resolved" : "dropped"]++;
+      changes.push(async () => {
+        deliveries.push(...await db.$transaction((tx) => resolveIncident(tx, { teamId: r.teamId, rule, incident, value, now })));
+        counts[incident.state === "firing" ? "resolved" : "dropped"]++;
+      });
       continue;
     }
 
     const peak = incident.peakValue === null ? value : worse(op, incident.peakValue, value!);
     if (incident.state === "pending" && now.getTime() - incident.startedAt.getTime() >= r.forSeconds * 1000) {
-      const ids = await db.$transaction(async (tx) => {
-        const moved = await tx.alertIncident.updateMany({
-          where: { id: incident.id, state: "pending" },
-          data: { state: "firing", firingAt: now, valueAtFire: value, peakValue: peak, lastValue: value, lastEvaluatedAt: now, notifiedFiring: !silenced },
-        });
-        if (!moved.count || silenced) return [];
-        return notifyIncident(tx, { teamId: r.teamId, rule, incident: { ...incident, firingAt: now, valueAtFire: value, peakValue: peak }, status: "firing", now });
+      changes.push(async () => {
+        deliveries.push(...await db.$transaction(async (tx) => {
+          const moved = await tx.alertIncident.updateMany({
+            where: { id: incident.id, state: "pending" },
+            data: { state: "firing", firingAt: now, valueAtFire: value, peakValue: peak, lastValue: value, lastEvaluatedAt: now, notifiedFiring: !silenced },
+          });
+          if (moved.count) counts.fired++;
+          if (!moved.count || silenced) return [];
+          return notifyIncident(tx, { teamId: r.teamId, rule, incident: { ...incident, firingAt: now, valueAtFire: value, peakValue: peak }, status: "firing", now });
+        }));
       });
-      deliveries.push(...ids);
-      counts.fired++;
     } else if (incident.state === "firing" && !incident.notifiedFiring && !silenced) {
       // fired under a silence that has ended, still firing: announce it now
-      const ids = await db.$transaction(async (tx) => {
-        const marked = await tx.alertIncident.updateMany({ where: { id: incident.id, state: "firing", notifiedFiring: false }, data: { notifiedFiring: true, peakValue: peak, lastValue: value, lastEvaluatedAt: now } });
-        return marked.count ? notifyIncident(tx, { teamId: r.teamId, rule, incident: { ...incident, peakValue: peak }, status: "firing", now }) : [];
+      changes.push(async () => {
+        deliveries.push(...await db.$transaction(async (tx) => {
+          const marked = await tx.alertIncident.updateMany({ where: { id: incident.id, state: "firing", notifiedFiring: false }, data: { notifiedFiring: true, peakValue: peak, lastValue: value, lastEvaluatedAt: now } });
+          return marked.count ? notifyIncident(tx, { teamId: r.teamId, rule, incident: { ...incident, peakValue: peak }, status: "firing", now }) : [];
+        }));
       });
-      deliveries.push(...ids);
     } else {
       still.push({ id: incident.id, value, peak });
     }
   }
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(CHANGE_CONCURRENCY, changes.length) }, async () => {
+    while (next < changes.length) await changes[next++]();
+  }));
 
   if (still.length) {
     await db.$executeRawUnsafe(

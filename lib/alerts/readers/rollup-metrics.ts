@@ -1,12 +1,14 @@
 // error_rate, request_rate, p50_latency_ms and p95_latency_ms, from the per-minute rollups
-// (lib/serving/shared/rollups.ts). Two queries per cycle for every rule of these metrics, whatever
-// their number: the totals, and the latency histograms summed slot by slot per layout (only when a
-// latency rule exists). Each (endpoint, window) pair is summed in Postgres, so only sums come back.
+// (lib/serving/shared/rollups.ts), for every rule of these metrics at once, whatever their number:
+// one query sums requests and errors per (endpoint, window) pair in Postgres; the latency rules'
+// histograms come from latency-histograms.ts (rows listed, new ones read) and are summed slot by
+// slot per layout here, per rule.
 //
 // A window of W seconds covers the rollup minutes that began in the last W seconds, the current
 // (partly ingested) minute included; request_rate is the requests in them divided by W.
 import { LAYOUT_BOUNDS, quantileOfLayouts, type LayoutHistograms } from "../../serving/shared/rollups";
 import { matchesTraffic, windowsOf, type MetricReader, type RuleTarget } from "./reader";
+import { latencyHistograms, type RowHistogram } from "./latency-histograms";
 
 const LATENCY_Q: Partial<Record<RuleTarget["metric"], number>> = { p50_latency_ms: 0.5, p95_latency_ms: 0.95 };
 
@@ -14,7 +16,6 @@ const WINDOWS = `w AS (SELECT * FROM unnest($1::text[], $2::int[]) AS w(e, secs)
 const IN_WINDOW = (col: string) => `${col} >= (to_timestamp($3::float8 - w.secs) AT TIME ZONE 'UTC') AND ${col} <= (to_timestamp($3::float8) AT TIME ZONE 'UTC')`;
 
 type Totals = { e: string; secs: number; variant: string; shadow: boolean; requests: bigint; errors: bigint };
-type Slot = { e: string; secs: number; variant: string; shadow: boolean; layout: number; slot: number; n: bigint };
 
 export const rollupMetrics: MetricReader = {
   name: "rollups",
@@ -24,7 +25,7 @@ export const rollupMetrics: MetricReader = {
     const latency = rules.filter((r) => LATENCY_Q[r.metric] !== undefined);
     const lw = windowsOf(latency);
     const maxWindow = Math.max(0, ...lw.seconds);
-    const [totals, slots] = await Promise.all([
+    const [totals, rows] = await Promise.all([
       db.$queryRawUnsafe<Totals[]>(
         `WITH ${WINDOWS}
          SELECT w.e, w.secs, r.variant, r.shadow, sum(r.count)::bigint AS requests, sum(r.errors)::bigint AS errors
@@ -32,23 +33,14 @@ export const rollupMetrics: MetricReader = {
          GROUP BY 1, 2, 3, 4`,
         endpoints, seconds, nowSec,
       ),
-      latency.length
-        // every row of the longest window is unnested once, then its non-empty slots joined to each
-        // window of its endpoint (a few dozen slots, not 463, per row and window)
-        ? db.$queryRawUnsafe<Slot[]>(
-          `WITH ${WINDOWS},
-           r AS (SELECT r."endpointId" AS e, r.variant, r.shadow, r.minute, r."latencyLayout" AS layout, r."latencyBuckets" AS b
-                 FROM "MetricRollup" r
-                 WHERE r."endpointId" = ANY($4::text[]) AND r.minute >= (to_timestamp($3::float8 - $5::int) AT TIME ZONE 'UTC') OFFSET 0),
-           s AS (SELECT r.e, r.variant, r.shadow, r.minute, r.layout, (u.i - 1)::int AS slot, u.n
-                 FROM r CROSS JOIN LATERAL unnest(r.b) WITH ORDINALITY AS u(n, i) WHERE u.n <> 0)
-           SELECT w.e, w.secs, s.variant, s.shadow, s.layout, s.slot, sum(s.n)::bigint AS n
-           FROM s JOIN w ON w.e = s.e AND ${IN_WINDOW("s.minute")}
-           GROUP BY 1, 2, 3, 4, 5, 6`,
-          lw.endpoints, lw.seconds, nowSec, [...new Set(lw.endpoints)], maxWindow,
-        )
-        : Promise.resolve([] as Slot[]),
+      latency.length ? latencyHistograms(db, { endpoints: [...new Set(latency.map((r) => r.endpointId))], since: new Date(now.getTime() - maxWindow * 1000) }) : Promise.resolve([]),
     ]);
+    const rowsOf = new Map<string, RowHistogram[]>();
+    for (const r of rows) {
+      const list = rowsOf.get(r.e);
+      if (list) list.push(r);
+      else rowsOf.set(r.e, [r]);
+    }
 
     const byWindow = <T extends { e: string; secs: number }>(rows: T[]) => {
       const m = new Map<string, T[]>();
@@ -61,7 +53,6 @@ export const rollupMetrics: MetricReader = {
       return m;
     };
     const totalsOf = byWindow(totals);
-    const slotsOf = byWindow(slots);
 
     const values = new Map<string, number | null>();
     for (const rule of rules) {
@@ -74,13 +65,15 @@ export const rollupMetrics: MetricReader = {
       else if (rule.metric === "error_rate") values.set(rule.id, requests ? errors / requests : null);
       else if (q !== undefined) {
         const h: LayoutHistograms = new Map();
-        for (const s of slotsOf.get(k) ?? []) {
-          if (!matchesTraffic(rule, s)) continue;
-          const bounds = LAYOUT_BOUNDS[s.layout];
-          if (!bounds || s.slot > bounds.length) continue; // a layout this build does not know (a newer writer mid-deploy)
-          let hist = h.get(s.layout);
-          if (!hist) h.set(s.layout, (hist = new Array(bounds.length + 1).fill(0)));
-          hist[s.slot] += Number(s.n);
+        const from = now.getTime() - rule.windowSeconds * 1000;
+        for (const row of rowsOf.get(rule.endpointId) ?? []) {
+          if (row.minute < from || row.minute > now.getTime() || !matchesTraffic(rule, row)) continue;
+          const bounds = LAYOUT_BOUNDS[row.hist.layout];
+          if (!bounds) continue; // a layout this build does not know (a newer writer mid-deploy)
+          let hist = h.get(row.hist.layout);
+          if (!hist) h.set(row.hist.layout, (hist = new Array(bounds.length + 1).fill(0)));
+          const { slots, counts } = row.hist;
+          for (let i = 0; i < slots.length; i++) if (slots[i] <= bounds.length) hist[slots[i]] += counts[i];
         }
         values.set(rule.id, quantileOfLayouts(h, q));
       }
