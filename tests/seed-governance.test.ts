@@ -65,6 +65,14 @@ describe("the demo seed", () => {
     expect(policy.rules).toMatchObject({ requiredApprovals: 1, fourEyes: true, approverRole: "approver", requiredStrategy: "canary", gates: { metrics: ["auc >= champion - 0.01"], signature: true, shadow: null } });
   });
 
+  it("gives the demo endpoint an error-rate rule and a drift-share rule, once", async () => {
+    const ep = await db.endpoint.findUniqueOrThrow({ where: { name: "credit-risk" } });
+    const rules = await db.alertRule.findMany({ where: { endpointId: ep.id }, orderBy: { createdAt: "asc" } });
+    expect(rules.map((r) => [r.metric, r.operator, r.threshold, r.enabled])).toEqual([["error_rate", ">", 0.05, true], ["drift_share", ">=", 0.5, true]]);
+    await seed();
+    expect(await db.alertRule.count({ where: { endpointId: ep.id } })).toBe(2);
+  }, 60_000);
+
   it("keeps a policy an admin changed since", async () => {
     const team = await db.team.findUniqueOrThrow({ where: { slug: "demo" } });
     await db.releasePolicy.update({ where: { teamId_environment: { teamId: team.id, environment: "production" } }, data: { revision: 7 } });

@@ -50,6 +50,9 @@ export const POLICY = {
   "delivery.read":     { role: "admin",    token: false,    does: "read notification deliveries" },
   "delivery.redeliver": { role: "admin",   token: false,    does: "redeliver notifications" },
   "audit.verify":      { role: "admin",    token: false,    does: "verify the audit chain" },
+  "alert.read":        { role: "viewer",   token: "read",   does: "read alert rules and incidents" },
+  // production included: watching an endpoint, or muting a noisy rule, never waits on approvals
+  "alert.manage":      { role: "engineer", token: "write",  does: "create, change, delete or silence alert rules" },
 } as const satisfies Record<string, Rule>;
 
 export type Rule = { role: Role; token: Scope | false; production?: Role; does: string };

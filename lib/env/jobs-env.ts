@@ -23,6 +23,7 @@ export const jobsEnv = defineEnv("jobs", {
   JOBS_RECONCILE_MS: ms(5_000, "period of the reconciler, which queues deployments recorded while Redis was down (one job worker runs each period)"),
   JOBS_HEAL_MS: ms(5_000, "period of the healer, which re-loads routed versions on inference workers that restarted empty (one job worker runs each period)"),
   JOBS_PROMOTIONS_MS: ms(10_000, "period of promotions maintenance: expire undecided promotions, mark stale those whose evidence changed, start approved ones whose endpoint was busy (one job worker runs each period)"),
+  JOBS_ALERTS_MS: ms(15_000, "period of alert evaluation: every enabled alert rule is evaluated against the rollups and reports, incidents opened, fired and resolved (one job worker runs each period)"),
   JOBS_INGEST_LAG_MS: ms(1_500, "wait for the prediction log to reach the rollups before judging a canary bake", 0),
   PREDICTION_LOG_RETENTION_DAYS: wholeNumber({ min: 0, unit: "days", default: 30, description: "daily prediction-log partitions older than this are dropped (0 keeps everything); rollups stay" }),
   PREDICTION_LOG_MAINTENANCE_MS: ms(3_600_000, "period of prediction-log maintenance: create the coming days' partitions, drop those past retention (one job worker runs each period)"),

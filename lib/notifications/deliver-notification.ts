@@ -16,6 +16,7 @@ import { EVENT_TYPES, type EventEnvelope } from "./event-types";
 import type { NotifySettings } from "./notify-settings";
 import { parseOutboundUrl, RefusedAddress, resolveOutbound } from "./outbound-url";
 import { renderPagerDuty } from "./pagerduty-event";
+import { isAlertEvent, renderAlertmanager } from "./alertmanager-payload";
 import { postJson, type PostResult } from "./post-json";
 import { MAX_ATTEMPTS, nextStep } from "./retry-schedule";
 import { SIGNATURE_HEADER, signatureHeader } from "./sign-webhook";
@@ -44,12 +45,13 @@ const EARLY_SLACK_MS = 100;
 
 type Request = { url: URL; body: string; headers: Record<string, string> };
 
-function buildRequest(channel: { kind: ChannelKind; config: unknown }, envelope: EventEnvelope, deliveryId: string, settings: NotifySettings, now: number): Request {
+function buildRequest(channel: { name: string; kind: ChannelKind; config: unknown }, envelope: EventEnvelope, deliveryId: string, settings: NotifySettings, now: number): Request {
   const c = readChannelConfig(channel.kind, channel.config);
   const open = (sealed: string) => decryptSecret(sealed, settings.secretKey);
   switch (c.kind) {
     case "webhook": {
-      const body = JSON.stringify(envelope);
+      // alerts in Alertmanager's webhook shape; every other event as its envelope
+      const body = JSON.stringify(isAlertEvent(envelope.type) ? renderAlertmanager(envelope, { receiver: channel.name, appUrl: settings.appUrl }) : envelope);
       return {
         url: parseOutboundUrl(c.config.url),
         body,

@@ -16,6 +16,9 @@ export const EVENT_TYPES = [
   "deployment.succeeded",
   "deployment.failed",
   "deployment.rolled_back",
+  // an alert rule's incident (lib/alerts): sent to the rule's channels and to channels subscribed here
+  "alert.firing",
+  "alert.resolved",
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

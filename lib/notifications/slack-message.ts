@@ -2,7 +2,7 @@
 // promotion gets the approval message (metrics against the champion, checks, Approve / Reject
 // buttons: lib/integrations/slack/promotion-message.ts); every other event the common layout.
 import type { EventEnvelope } from "./event-types";
-import { factsOf, linkOf, summaryOf } from "./event-text";
+import { factsOf, field, linkOf, summaryOf } from "./event-text";
 import { promotionRequestedMessage } from "../integrations/slack/promotion-message";
 
 export type SlackBlock = { type: string; [key: string]: unknown };
@@ -25,6 +25,8 @@ const ICON: Partial<Record<EventEnvelope["type"], string>> = {
   "promotion.rolled_back": ":leftwards_arrow_with_hook:",
   "promotion.stale": ":hourglass:",
   "promotion.expired": ":hourglass:",
+  "alert.firing": ":rotating_light:",
+  "alert.resolved": ":large_green_circle:",
 };
 
 export function renderSlack(e: EventEnvelope, opts: { appUrl: string }): SlackMessage {
@@ -35,7 +37,9 @@ export function renderSlack(e: EventEnvelope, opts: { appUrl: string }): SlackMe
   const blocks: SlackBlock[] = [
     { type: "section", text: { type: "mrkdwn", text: `${ICON[e.type] ?? ":bell:"} *${slackEscape(summary)}*` } },
     ...(facts.length ? [{ type: "section", fields: facts.slice(0, 10).map(([k, v]) => ({ type: "mrkdwn", text: `*${k}*\n${slackEscape(v.slice(0, 500))}` })) }] : []),
-    { type: "context", elements: [{ type: "mrkdwn", text: `<${link}|Open in Switchyard> · team ${slackEscape(e.team)} · ${e.type}` }] },
+    // an alert's dedup key, in both its messages: incoming webhooks cannot reply in a thread, so the
+    // resolve names the incident it closes instead
+    { type: "context", elements: [{ type: "mrkdwn", text: `<${link}|Open in Switchyard> · team ${slackEscape(e.team)} · ${e.type}${field(e.data, "dedupKey") ? ` · incident ${slackEscape(field(e.data, "dedupKey")!)}` : ""}` }] },
   ];
   // the notification's text too: a reason typed as <!channel> must not ping the channel
   return { text: slackEscape(summary), blocks };

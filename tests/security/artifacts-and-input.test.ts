@@ -343,6 +343,13 @@ function baselines(model: string): Record<string, Baseline | Baseline[]> {
     testChannel: { path: { id: "abc" } },
     listDeliveries: { query: { status: "failed", channel: "abc", limit: "10", cursor: "abc" } },
     redeliverDelivery: { path: { id: "abc" } },
+    createAlertRule: { path: { endpoint: "e" }, body: { name: "n", metric: "feature_psi", feature: "age", variant: "v", operator: ">", threshold: 0.2, windowSeconds: 300, forSeconds: 60, severity: "warning", channels: ["abc"], enabled: true } },
+    listAlertRules: { path: { endpoint: "e" } },
+    updateAlertRule: { path: { endpoint: "e", id: "abc" }, body: { name: "n", metric: "feature_psi", feature: "age", variant: "v", operator: ">", threshold: 0.2, windowSeconds: 300, forSeconds: 60, severity: "warning", channels: ["abc"], enabled: true } },
+    deleteAlertRule: { path: { endpoint: "e", id: "abc" } },
+    silenceAlertRule: { path: { endpoint: "e", id: "abc" }, body: { until: "2030-01-01T00:00:00Z", reason: "r" } },
+    unsilenceAlertRule: { path: { endpoint: "e", id: "abc" } },
+    listAlerts: { query: { state: "firing", endpoint: "e", limit: "10" } },
   };
 }
 

@@ -52,6 +52,8 @@ channel.manage              -      -        -        Y     -        -         - 
 delivery.read               -      -        -        Y     -        -         -          -
 delivery.redeliver          -      -        -        Y     -        -         -          -
 audit.verify                -      -        -        Y     -        -         -          -
+alert.read                  Y      Y        Y        Y     Y        -         -          Y
+alert.manage                -      Y        Y        Y     -        Y         -          Y
 `;
 
 function actual(): string {

@@ -19,6 +19,7 @@ import { collectArtifactsJob } from "../../lib/jobs/definitions/collect-artifact
 import { maintainPromotionsJob } from "../../lib/jobs/definitions/maintain-promotions";
 import { sendNotificationJob } from "../../lib/jobs/definitions/send-notification";
 import { reconcileNotificationsJob } from "../../lib/jobs/definitions/reconcile-notifications";
+import { evaluateAlertsJob } from "../../lib/jobs/definitions/evaluate-alerts";
 import { LocalArtifactStore } from "../../lib/storage/artifact-store";
 import { IngestConsumer } from "../../lib/serving/data/prediction-log/ingest-consumer";
 import { REDIS_KEYS } from "../../lib/redis-keys";
@@ -41,6 +42,7 @@ const JOBS: JobRegistration[] = [
   // sends wait on receivers (up to 10 s each), not on this process: many at once
   { job: sendNotificationJob, concurrency: 16 },
   { job: reconcileNotificationsJob, every: env.JOBS_RECONCILE_MS },
+  { job: evaluateAlertsJob, every: env.JOBS_ALERTS_MS },
 ];
 
 const workers = startJobWorkers({
