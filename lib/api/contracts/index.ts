@@ -13,11 +13,12 @@ import * as tokens from "./tokens";
 import * as promotions from "./promotions";
 import * as integrations from "./integrations";
 import * as predictions from "./predictions";
+import * as performance from "./performance";
 
 const isContract = (v: unknown): v is Contract => typeof v === "object" && v !== null && "method" in v && "path" in v;
 
 /** Every REST operation with the name it is exported under (`createModel`…), which names its schemas in the OpenAPI document. */
-export const NAMED_CONTRACTS: [string, Contract][] = [health, models, endpoints, tokens, members, audit, deadLetters, account, endpointKeys, promotions, notifications, history, integrations, predictions].flatMap((m) =>
+export const NAMED_CONTRACTS: [string, Contract][] = [health, models, endpoints, tokens, members, audit, deadLetters, account, endpointKeys, promotions, notifications, history, integrations, predictions, performance].flatMap((m) =>
   Object.entries(m).filter((e): e is [string, Contract] => isContract(e[1])),
 );
 
