@@ -21,7 +21,11 @@ type Row = Labelled & { requestId: string; variant: string; version: number; sha
 
 export type Metrics = Record<Metric, number | null>;
 
-const metricsOf = (s: Sample): Metrics => Object.fromEntries(METRICS.map((m) => [m, METRIC_FNS[m](s)])) as Metrics;
+/** The metrics each task has; the others answer null. */
+export const TASK_METRICS: Record<Task, readonly Metric[]> = { classification: ["auc", "accuracy", "log_loss"], regression: ["mae", "rmse"] };
+
+const metricsOf = (s: Sample, task: Task | null): Metrics =>
+  Object.fromEntries(METRICS.map((m) => [m, task && TASK_METRICS[task].includes(m) ? METRIC_FNS[m](s) : null])) as Metrics;
 
 export const VERDICT_METHOD = `difference b − a of the metric; 95% percentile bootstrap over requests (${BOOTSTRAP_RESAMPLES} resamples of the labelled requests of both variants, with replacement, seed ${BOOTSTRAP_SEED}); significant when the interval excludes 0`;
 
@@ -41,6 +45,7 @@ export async function readPerformance(opts: { db: Db; teamId: string; name: stri
 
   const task: Task | null = !rows.length ? null : rows.some((r) => r.correct !== null) ? "classification" : "regression";
   const metric: Metric = opts.metric ?? (task === "regression" ? "mae" : "auc");
+  if (task && !TASK_METRICS[task].includes(metric)) throw new AppError("bad_request", `${metric} is not a ${task} metric: choose one of ${TASK_METRICS[task].join(", ")}`, { field: "metric" });
 
   const byVariant = new Map<string, Row[]>();
   for (const r of rows) (byVariant.get(r.variant) ?? byVariant.set(r.variant, []).get(r.variant)!).push(r);
@@ -51,10 +56,10 @@ export async function readPerformance(opts: { db: Db; teamId: string; name: stri
       for (const r of vr) perHour[Math.floor((r.time.getTime() - start.getTime()) / HOUR)]?.push(r);
       return {
         variant, version: Math.max(...vr.map((r) => r.version)), shadow: vr.some((r) => r.shadow), labelled: vr.length,
-        metrics: metricsOf(sample), calibration: task === "classification" ? calibration(sample) : null,
+        metrics: metricsOf(sample, task), calibration: task === "classification" ? calibration(sample) : null,
         hours: perHour.map((hr, i) => {
           const s = prepareSample(hr);
-          return { start: new Date(start.getTime() + i * HOUR).toISOString(), labelled: hr.length, metrics: metricsOf(s), calibration: hr.length && task === "classification" ? calibration(s) : null as CalibrationBin[] | null };
+          return { start: new Date(start.getTime() + i * HOUR).toISOString(), labelled: hr.length, metrics: metricsOf(s, task), calibration: hr.length && task === "classification" ? calibration(s) : null as CalibrationBin[] | null };
         }),
         sample, requestIds: vr.map((r) => r.requestId),
       };

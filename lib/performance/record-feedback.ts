@@ -65,7 +65,7 @@ export async function recordFeedback(opts: { db: Db; principal: Principal; endpo
       const r = await tx.$queryRaw<{ inserted: boolean }[]>`
         INSERT INTO "PredictionFeedback" ("endpointId","requestId","variant","time","version","shadow","label","actual","score","correct","labelledBy","labelledAt")
         SELECT ${e.id}, t.*, ${principal.label}, now() FROM unnest(
-          ${rows.map((x) => x.requestId)}::text[], ${rows.map((x) => x.variant)}::text[], ${rows.map((x) => x.time)}::timestamp[],
+          ${rows.map((x) => x.requestId)}::text[], ${rows.map((x) => x.variant)}::text[], ${rows.map((x) => x.time)}::timestamptz[],
           ${rows.map((x) => x.version)}::int[], ${rows.map((x) => x.shadow)}::bool[], ${rows.map((x) => JSON.stringify(x.label))}::jsonb[],
           ${rows.map((x) => x.actual)}::float8[], ${rows.map((x) => x.score)}::float8[], ${rows.map((x) => x.correct)}::bool[]) AS t
         ON CONFLICT ("endpointId","requestId","variant") DO UPDATE SET

@@ -3,7 +3,7 @@ CREATE TABLE "PredictionFeedback" (
     "endpointId" TEXT NOT NULL,
     "requestId" TEXT NOT NULL,
     "variant" TEXT NOT NULL,
-    "time" TIMESTAMP(3) NOT NULL,
+    "time" TIMESTAMPTZ(3) NOT NULL,
     "version" INTEGER NOT NULL,
     "shadow" BOOLEAN NOT NULL,
     "label" JSONB NOT NULL,
