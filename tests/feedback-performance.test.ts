@@ -176,7 +176,7 @@ describe("performance", () => {
     expect(byName["credit-v3"].metrics.auc).toBe(0.5);
     // the two with the most labels (all 300; v1 and v2 first by version), v2 clearly better
     const v = r.json.verdict;
-    expect(v).toMatchObject({ metric: "auc", a: { variant: "credit-v1", labelled: 300 }, b: { variant: "credit-v2", labelled: 300 }, labelledRequests: 600, significant: true, resamples: 1000, skipped: 0 });
+    expect(v).toMatchObject({ metric: "auc", a: { variant: "credit-v1", labelled: 300 }, b: { variant: "credit-v2", labelled: 300 }, labelledRequests: 600, capped: false, significant: true, resamples: 1000, skipped: 0 });
     expect(v.difference).toBeCloseTo(rocAuc(expected("credit-v2"))! - rocAuc(expected("credit-v1"))!, 12);
     expect(v.ci.low).toBeGreaterThan(0);
     expect(v.ci.high).toBeGreaterThan(v.difference);
@@ -205,6 +205,11 @@ describe("performance", () => {
     const r = await readPerformance({ db, teamId: w.teamId, name, maxRows: 100 });
     expect(r.rows).toEqual({ read: 100, cap: 100, truncated: true });
     expect(r.variants.reduce((n, v) => n + v.labelled, 0)).toBe(100);
+    // the verdict resamples the newest requests of its two variants, at most its own cap
+    const capped = await readPerformance({ db, teamId: w.teamId, name, verdictMaxRequests: 50 });
+    expect(capped.verdict).toMatchObject({ labelledRequests: 50, capped: true });
+    expect(capped.verdict!.a.labelled + capped.verdict!.b.labelled).toBe(50);
+    expect(capped.variants.find((v) => v.variant === "credit-v1")!.labelled).toBe(300);
   });
 
   it("an endpoint without labels answers empty, and another team's endpoint is not found", async () => {

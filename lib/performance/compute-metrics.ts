@@ -17,6 +17,9 @@ export type Sample = {
   correct: Int8Array; // -1: none
   /** rows with a 0/1 actual and a score, ascending by score (AUC, log loss, calibration read these) */
   binary: Int32Array;
+  /** for the AUC, in the order of `binary`: whether the row is positive, and where each run of tied scores ends */
+  binaryPositive: Uint8Array;
+  tieEnds: Int32Array;
 };
 
 export function prepareSample(rows: Labelled[]): Sample {
@@ -32,17 +35,27 @@ export function prepareSample(rows: Labelled[]): Sample {
     if ((r.actual === 0 || r.actual === 1) && r.score !== null) binary.push(i);
   });
   binary.sort((a, b) => score[a] - score[b]);
-  return { n, actual, score, correct, binary: Int32Array.from(binary) };
+  const tieEnds: number[] = [];
+  for (let j = 1; j <= binary.length; j++) if (j === binary.length || score[binary[j]] !== score[binary[j - 1]]) tieEnds.push(j);
+  return { n, actual, score, correct, binary: Int32Array.from(binary), binaryPositive: Uint8Array.from(binary, (i) => actual[i]), tieEnds: Int32Array.from(tieEnds) };
 }
 
-type Weights = ArrayLike<number> | null;
-const w = (weights: Weights, i: number) => (weights ? weights[i] : 1);
+/** How many times each prediction counts (a bootstrap resample's draw counts); null: once each. */
+type Weights = Float64Array | null;
+// one loop shape for both cases keeps the hot loops monomorphic: a cached array of ones stands for null
+let ones = new Float64Array(0);
+function weightsOf(s: Sample, weights: Weights): Float64Array {
+  if (weights) return weights;
+  if (ones.length < s.n) ones = new Float64Array(s.n).fill(1);
+  return ones;
+}
 
 export function accuracy(s: Sample, weights: Weights = null): number | null {
+  const wt = weightsOf(s, weights);
   let hit = 0, total = 0;
   for (let i = 0; i < s.n; i++) {
     if (s.correct[i] < 0) continue;
-    const k = w(weights, i);
+    const k = wt[i];
     total += k;
     if (s.correct[i] === 1) hit += k;
   }
@@ -51,15 +64,14 @@ export function accuracy(s: Sample, weights: Weights = null): number | null {
 
 /** Mann–Whitney form: each positive scores 1 per negative below it and ½ per tie; null with one class only. */
 export function rocAuc(s: Sample, weights: Weights = null): number | null {
+  const wt = weightsOf(s, weights);
+  const b = s.binary, positive = s.binaryPositive, ends = s.tieEnds;
   let pos = 0, neg = 0, area = 0;
-  const b = s.binary;
-  for (let i = 0; i < b.length; ) {
+  for (let g = 0, j = 0; g < ends.length; g++) {
     let groupPos = 0, groupNeg = 0;
-    const v = s.score[b[i]];
-    for (; i < b.length && s.score[b[i]] === v; i++) {
-      const k = w(weights, b[i]);
-      if (s.actual[b[i]] === 1) groupPos += k;
-      else groupNeg += k;
+    for (const end = ends[g]; j < end; j++) {
+      if (positive[j]) groupPos += wt[b[j]];
+      else groupNeg += wt[b[j]];
     }
     area += groupPos * (neg + groupNeg / 2);
     pos += groupPos;
@@ -71,9 +83,10 @@ export function rocAuc(s: Sample, weights: Weights = null): number | null {
 const EPS = Number.EPSILON;
 
 export function logLoss(s: Sample, weights: Weights = null): number | null {
+  const wt = weightsOf(s, weights);
   let sum = 0, total = 0;
   for (const i of s.binary) {
-    const k = w(weights, i);
+    const k = wt[i];
     if (!k) continue;
     const p = Math.min(1 - EPS, Math.max(EPS, s.score[i]));
     sum -= k * (s.actual[i] === 1 ? Math.log(p) : Math.log(1 - p));
@@ -91,10 +104,11 @@ export const CALIBRATION_BINS = 10;
  * (side "left": 0.1 falls in the first bin). Empty bins are kept, with null means, so every curve has 10.
  */
 export function calibration(s: Sample, weights: Weights = null): CalibrationBin[] {
+  const wt = weightsOf(s, weights);
   const edges = Array.from({ length: CALIBRATION_BINS + 1 }, (_, i) => (i === CALIBRATION_BINS ? 1 : i * (1 / CALIBRATION_BINS)));
   const sums = new Float64Array(CALIBRATION_BINS), trues = new Float64Array(CALIBRATION_BINS), totals = new Float64Array(CALIBRATION_BINS);
   for (const i of s.binary) {
-    const k = w(weights, i);
+    const k = wt[i];
     const p = s.score[i];
     let bin = 0;
     while (bin < CALIBRATION_BINS - 1 && edges[bin + 1] < p) bin++;
@@ -108,21 +122,23 @@ export function calibration(s: Sample, weights: Weights = null): CalibrationBin[
   }));
 }
 
-function meanError(s: Sample, weights: Weights, f: (d: number) => number): number | null {
+function meanError(s: Sample, weights: Weights, squared: boolean): number | null {
+  const wt = weightsOf(s, weights);
   let sum = 0, total = 0;
   for (let i = 0; i < s.n; i++) {
     if (Number.isNaN(s.actual[i]) || Number.isNaN(s.score[i])) continue;
-    const k = w(weights, i);
-    sum += k * f(s.actual[i] - s.score[i]);
+    const k = wt[i];
+    const d = s.actual[i] - s.score[i];
+    sum += k * (squared ? d * d : Math.abs(d));
     total += k;
   }
   return total ? sum / total : null;
 }
 
-export const mae = (s: Sample, weights: Weights = null) => meanError(s, weights, Math.abs);
+export const mae = (s: Sample, weights: Weights = null) => meanError(s, weights, false);
 
 export function rmse(s: Sample, weights: Weights = null): number | null {
-  const mse = meanError(s, weights, (d) => d * d);
+  const mse = meanError(s, weights, true);
   return mse === null ? null : Math.sqrt(mse);
 }
 

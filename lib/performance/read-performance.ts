@@ -12,8 +12,13 @@ export const PERFORMANCE_RANGES = ["24h", "7d"] as const;
 export type PerformanceRange = (typeof PERFORMANCE_RANGES)[number];
 const RANGE_HOURS: Record<PerformanceRange, number> = { "24h": 24, "7d": 168 };
 
-/** Labelled predictions one answer reads at most (the newest): bounds the query and the bootstrap's time. */
+/** Labelled predictions one answer reads at most (the newest): bounds the query and the series' work. */
 export const PERFORMANCE_MAX_ROWS = 100_000;
+/**
+ * Labelled requests the verdict's bootstrap resamples at most (the newest of the two variants): each of its
+ * 1,000 resamples is O(requests), so this bounds its time (about 1 s of CPU at the cap).
+ */
+export const VERDICT_MAX_REQUESTS = 20_000;
 
 const HOUR = 3_600_000;
 
@@ -27,9 +32,9 @@ export const TASK_METRICS: Record<Task, readonly Metric[]> = { classification: [
 const metricsOf = (s: Sample, task: Task | null): Metrics =>
   Object.fromEntries(METRICS.map((m) => [m, task && TASK_METRICS[task].includes(m) ? METRIC_FNS[m](s) : null])) as Metrics;
 
-export const VERDICT_METHOD = `difference b − a of the metric; 95% percentile bootstrap over requests (${BOOTSTRAP_RESAMPLES} resamples of the labelled requests of both variants, with replacement, seed ${BOOTSTRAP_SEED}); significant when the interval excludes 0`;
+export const VERDICT_METHOD = `difference b − a of the metric on the labelled requests of both variants (the newest ${VERDICT_MAX_REQUESTS.toLocaleString("en-US")} at most); 95% percentile bootstrap over requests (${BOOTSTRAP_RESAMPLES} resamples of those requests, with replacement, seed ${BOOTSTRAP_SEED}); significant when the interval excludes 0`;
 
-export async function readPerformance(opts: { db: Db; teamId: string; name: string; range?: PerformanceRange; metric?: Metric; a?: string; b?: string; now?: Date; maxRows?: number }) {
+export async function readPerformance(opts: { db: Db; teamId: string; name: string; range?: PerformanceRange; metric?: Metric; a?: string; b?: string; now?: Date; maxRows?: number; verdictMaxRequests?: number }) {
   const e = await findEndpoint(opts.db, opts.teamId, opts.name);
   const range = opts.range ?? "24h";
   const hours = RANGE_HOURS[range];
@@ -61,23 +66,34 @@ export async function readPerformance(opts: { db: Db; teamId: string; name: stri
           const s = prepareSample(hr);
           return { start: new Date(start.getTime() + i * HOUR).toISOString(), labelled: hr.length, metrics: metricsOf(s, task), calibration: hr.length && task === "classification" ? calibration(s) : null as CalibrationBin[] | null };
         }),
-        sample, requestIds: vr.map((r) => r.requestId),
+        sample, rows: vr,
       };
     })
     .sort((x, y) => x.version - y.version || x.variant.localeCompare(y.variant));
 
-  const verdict = await decide(variants, metric, opts.a, opts.b);
+  const verdict = await decide(variants, metric, opts.a, opts.b, opts.verdictMaxRequests ?? VERDICT_MAX_REQUESTS);
   return {
     endpoint: e.name, range, from: start.toISOString(), to: now.toISOString(), task, metric,
     rows: { read: rows.length, cap, truncated },
-    variants: variants.map(({ sample: _s, requestIds: _r, ...v }) => v),
+    variants: variants.map(({ sample: _s, rows: _r, ...v }) => v),
     ...verdict,
   };
 }
 
-type VariantPart = { variant: string; version: number; labelled: number; sample: Sample; requestIds: string[] };
+type VariantPart = { variant: string; version: number; labelled: number; sample: Sample; rows: Row[] };
 
-async function decide(variants: VariantPart[], metric: Metric, a?: string, b?: string) {
+/** The two variants' labelled predictions of their newest `max` distinct requests (rows come newest first). */
+function newestRequests(a: Row[], b: Row[], max: number): [Row[], Row[]] {
+  if (a.length + b.length <= max) return [a, b];
+  const keep = new Set<string>();
+  for (const r of [...a, ...b].sort((x, y) => y.time.getTime() - x.time.getTime())) {
+    if (keep.size >= max && !keep.has(r.requestId)) break;
+    keep.add(r.requestId);
+  }
+  return [a.filter((r) => keep.has(r.requestId)), b.filter((r) => keep.has(r.requestId))];
+}
+
+async function decide(variants: VariantPart[], metric: Metric, a: string | undefined, b: string | undefined, maxRequests: number) {
   if ((a === undefined) !== (b === undefined)) throw new AppError("bad_request", "give both a and b, or neither", { field: a === undefined ? "a" : "b" });
   if (a !== undefined && a === b) throw new AppError("bad_request", "a and b must be two different variants", { field: "b" });
   let pair: VariantPart[];
@@ -91,14 +107,17 @@ async function decide(variants: VariantPart[], metric: Metric, a?: string, b?: s
     pair = [...variants].sort((x, y) => y.labelled - x.labelled).slice(0, 2).sort((x, y) => x.version - y.version || x.variant.localeCompare(y.variant));
   }
   const [va, vb] = pair;
-  const d = await bootstrapDifference({ a: { sample: va.sample, requestIds: va.requestIds }, b: { sample: vb.sample, requestIds: vb.requestIds }, metric });
-  const labelledRequests = new Set([...va.requestIds, ...vb.requestIds]).size;
+  const [ra, rb] = newestRequests(va.rows, vb.rows, maxRequests);
+  const side = (rows: Row[], v: VariantPart) => ({ sample: rows === v.rows ? v.sample : prepareSample(rows), requestIds: rows.map((r) => r.requestId) });
+  const sa = side(ra, va), sb = side(rb, vb);
+  const d = await bootstrapDifference({ a: sa, b: sb, metric });
+  const labelledRequests = new Set([...sa.requestIds, ...sb.requestIds]).size;
   return {
     verdict: {
       metric, method: VERDICT_METHOD,
-      a: { variant: va.variant, version: va.version, labelled: va.labelled, value: d.a },
-      b: { variant: vb.variant, version: vb.version, labelled: vb.labelled, value: d.b },
-      labelledRequests, difference: d.difference, ci: d.low === null ? null : { level: 0.95, low: d.low, high: d.high! },
+      a: { variant: va.variant, version: va.version, labelled: ra.length, value: d.a },
+      b: { variant: vb.variant, version: vb.version, labelled: rb.length, value: d.b },
+      labelledRequests, capped: ra.length + rb.length < va.rows.length + vb.rows.length, difference: d.difference, ci: d.low === null ? null : { level: 0.95, low: d.low, high: d.high! },
       significant: d.significant, resamples: d.resamples, skipped: d.skipped,
     },
     verdictNote: d.difference === null ? `${metric} is not defined for both variants (it needs labels of both classes for auc, scores for log_loss, numbers for mae and rmse)` : null,

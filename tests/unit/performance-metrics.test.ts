@@ -103,7 +103,7 @@ describe("metrics, compared with sklearn at 1e-9", () => {
 
   it("a weight counts as that many copies (what a bootstrap resample uses)", () => {
     const c = binaryCases[0];
-    const weights = c.y.map((_, i) => i % 4);
+    const weights = Float64Array.from(c.y, (_, i) => i % 4);
     const copies: Labelled[] = [];
     const base = c.y.map((label, i) => readOutcome({ task: "classification", outputs: { probability: [c.p[i]] }, label }) as Outcome);
     base.forEach((o, i) => { for (let k = 0; k < weights[i]; k++) copies.push(o); });

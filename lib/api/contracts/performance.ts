@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineContract } from "../contract";
 import { dbText, named, slugName } from "./shared";
 import { FEEDBACK_MAX_RECORDS } from "../../performance/record-feedback";
-import { PERFORMANCE_MAX_ROWS, PERFORMANCE_RANGES } from "../../performance/read-performance";
+import { PERFORMANCE_MAX_ROWS, PERFORMANCE_RANGES, VERDICT_MAX_REQUESTS } from "../../performance/read-performance";
 import { CALIBRATION_BINS, METRICS } from "../../performance/compute-metrics";
 
 const params = z.object({ endpoint: slugName });
@@ -34,7 +34,7 @@ const calibrationCurve = named("CalibrationCurve", z.array(z.object({
   lower: z.number(), upper: z.number(), count: z.number(),
   meanPredicted: z.number().nullable(), fractionPositive: z.number().nullable(),
 })).describe(`${CALIBRATION_BINS} uniform bins of P(positive), as sklearn's calibration_curve(strategy="uniform"), empty bins included with null means`));
-const side = z.object({ variant: z.string(), version: z.number().int(), labelled: z.number().int(), value: z.number().nullable() });
+const side = z.object({ variant: z.string(), version: z.number().int(), labelled: z.number().int().describe("labelled predictions the verdict used"), value: z.number().nullable().describe("the metric on them") });
 
 export const endpointPerformance = defineContract({
   method: "GET", path: "/api/v1/endpoints/{endpoint}/performance",
@@ -61,6 +61,7 @@ export const endpointPerformance = defineContract({
     verdict: named("AbVerdict", z.object({
       metric: z.enum(METRICS), method: z.string(), a: side, b: side,
       labelledRequests: z.number().int().describe("distinct labelled requests of a and b (what the bootstrap resamples)"),
+      capped: z.boolean().describe(`the two variants had more labelled requests than the verdict uses (the newest ${VERDICT_MAX_REQUESTS.toLocaleString("en-US")}): its values may differ from the variants' over the whole range`),
       difference: z.number().nullable().describe("b − a"),
       ci: z.object({ level: z.number(), low: z.number(), high: z.number() }).nullable(),
       significant: z.boolean(), resamples: z.number().int().describe("resamples in the interval"), skipped: z.number().int().describe("resamples where the metric was undefined"),
