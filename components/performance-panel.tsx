@@ -1,7 +1,8 @@
 "use client";
 // Labelled performance on the endpoint page: the verdict metric per version, hour by hour (one colour per
-// version, as on every chart), and the A/B verdict in words. Labels are hourly, so the page's 15m, 1h
-// and 24h ranges all show the last 24 hours.
+// version, as on every chart), and the A/B verdict in words. It follows the range picked for the traffic
+// charts (one picker a page: a second "Time range" landmark would repeat it); labels are hourly, so 15m,
+// 1h and 24h all show the last 24 hours.
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/web/api-fetch";
 import { variantColor } from "@/lib/web/version-color";
@@ -10,7 +11,7 @@ import type { ResponseOf } from "@/lib/api/contract";
 import type { endpointPerformance } from "@/lib/api/contracts/performance";
 import { Card, ErrorBox } from "./ui";
 import { TrafficChart } from "./traffic-chart";
-import { TimeRangePicker, useRange } from "./time-range-picker";
+import { useRange } from "./time-range-picker";
 
 type Performance = ResponseOf<typeof endpointPerformance>;
 
@@ -29,10 +30,7 @@ export function PerformancePanel({ team, endpoint }: { team: string; endpoint: s
   return (
     <Card>
       <section aria-labelledby="performance-title" data-testid="performance-panel">
-        <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-          <h2 id="performance-title" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Labelled performance, last {range === "7d" ? "7 days" : "24 hours"}</h2>
-          <TimeRangePicker />
-        </div>
+        <h2 id="performance-title" className="mb-3 text-sm font-semibold uppercase tracking-wide text-slate-500">Labelled performance, last {range === "7d" ? "7 days" : "24 hours"}</h2>
         {q.error && <ErrorBox message={q.error.message} />}
         {!p && !q.error && <p className="text-sm text-slate-500" aria-busy="true">Loading labelled performance…</p>}
         {p && p.variants.length === 0 && (
