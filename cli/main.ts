@@ -7,6 +7,7 @@ import * as cmd from "./commands";
 import { CommandFailed, UsageError } from "./errors";
 import * as serving from "./serving-commands";
 import * as promotion from "./promotion-commands";
+import { feedbackSend } from "./feedback-commands";
 
 const API_USAGE = `  models create <name> [--task t] [--description d]
   models list [--q text] [--tag t]
@@ -28,7 +29,8 @@ const API_USAGE = `  models create <name> [--task t] [--description d]
               [--reason text] [--wait [--timeout-seconds 3600]]   requests a promotion; with --wait exits 0 once
               deployed, 1 when it is blocked, rejected, failed, rolled back, stale, expired or cancelled
   promotions wait <id> [--timeout-seconds 3600]
-  promotions cancel <id> [--comment text]                 (approving is for people, in the web or in Slack, never tokens)`;
+  promotions cancel <id> [--comment text]                 (approving is for people, in the web or in Slack, never tokens)
+  feedback send --endpoint <e> --file labels.jsonl        ground truth, a {"requestId", "label"} line each`;
 
 const ADMIN_USAGE = `  admin create-token --team <slug> --name <name> [--scopes read,write,deploy] [--expires-days n (default 90) | --no-expiry]
   admin add-member --team <slug> --email <email> [--role engineer] [--password p]
@@ -48,7 +50,7 @@ const OPTIONS = {
   environment: str, "sticky-header": str, "sticky-field": str, variant: { type: "string", multiple: true }, strategy: str, steps: str,
   "bake-seconds": str, "min-requests": str, "max-wait-seconds": str, reason: str, wait: { type: "boolean" }, "timeout-seconds": str,
   team: str, name: str, scopes: str, "expires-days": str, "no-expiry": { type: "boolean" }, email: str, role: str, password: str, accounts: { type: "boolean" },
-  endpoint: str, alias: str, comment: str, q: str, tag: str, metric: str, sort: str, archived: { type: "boolean" },
+  endpoint: str, file: str, alias: str, comment: str, q: str, tag: str, metric: str, sort: str, archived: { type: "boolean" },
   json: { type: "boolean" }, help: { type: "boolean", short: "h" },
 } as const;
 
@@ -76,6 +78,7 @@ export const API_COMMANDS: Record<string, Runner> = {
   promote: api(promotion.promote),
   "promotions wait": api(promotion.promotionsWait),
   "promotions cancel": api((c, a, f, o) => promotion.promotionsDecide(c, a, f, o, "cancel")),
+  "feedback send": api(feedbackSend),
 };
 
 export type MainOptions = {

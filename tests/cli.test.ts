@@ -22,6 +22,8 @@ import * as deployment from "@/app/api/v1/deployments/[id]/route";
 import * as endpointKeys from "@/app/api/v1/endpoints/[endpoint]/keys/route";
 import * as endpointKey from "@/app/api/v1/endpoints/[endpoint]/keys/[id]/route";
 import * as endpointSettings from "@/app/api/v1/endpoints/[endpoint]/settings/route";
+import * as feedbackRoute from "@/app/api/v1/endpoints/[endpoint]/feedback/route";
+import { ensurePartitions, writePredictionBatch } from "@/lib/serving/data/prediction-log/write-batch";
 import * as promotions from "@/app/api/v1/promotions/route";
 import * as promotionRoute from "@/app/api/v1/promotions/[id]/route";
 import * as approve from "@/app/api/v1/promotions/[id]/approve/route";
@@ -50,6 +52,7 @@ const ROUTES: [RegExp, string[], Module][] = [
   [/^\/api\/v1\/endpoints\/([^/]+)\/keys$/, ["endpoint"], endpointKeys],
   [/^\/api\/v1\/endpoints\/([^/]+)\/keys\/([^/]+)$/, ["endpoint", "id"], endpointKey],
   [/^\/api\/v1\/endpoints\/([^/]+)\/settings$/, ["endpoint"], endpointSettings],
+  [/^\/api\/v1\/endpoints\/([^/]+)\/feedback$/, ["endpoint"], feedbackRoute],
   [/^\/api\/v1\/promotions$/, [], promotions],
   [/^\/api\/v1\/promotions\/([^/]+)$/, ["id"], promotionRoute],
 ];
@@ -323,6 +326,33 @@ describe("endpoint keys from the bundled CLI", () => {
     expect((await bundled(["keys", "revoke", "keyed", row.id], { ...env, SWITCHYARD_TOKEN: w.tokens.read })).stderr).toContain("HTTP 403");
     expect((await bundled(["keys", "require", "keyed", "maybe"], env)).code).toBe(2);
     expect((await bundled(["keys", "create"], env)).stderr).toContain("usage: keys create <endpoint>");
+  });
+});
+
+describe("feedback from the bundled CLI", () => {
+  it("sends a JSON Lines file of labels in calls of at most 10,000, and lists the ids the log does not hold", async () => {
+    const env = { SWITCHYARD_URL: api.url, SWITCHYARD_TOKEN: w.tokens.write };
+    expect((await bundled(["endpoints", "create", "labelled"], { ...env, SWITCHYARD_TOKEN: w.tokens.all })).code).toBe(0);
+    const e = await db.endpoint.findFirstOrThrow({ where: { name: "labelled" } });
+    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+    try {
+      await ensurePartitions(pool);
+      const records = Array.from({ length: 12_000 }, (_, i) => ({ t: Date.now() - i, e: e.id, v: "credit-v1", n: 1, id: `r${i}`, s: 200, l: 1, sh: false, r: 1, in: null, out: { probability: [(i % 100) / 100] } }));
+      expect(await writePredictionBatch(pool, records)).toBe(12_000);
+    } finally {
+      await pool.end();
+    }
+    const file = path.join(dir, "labels.jsonl");
+    writeFileSync(file, [...Array.from({ length: 12_000 }, (_, i) => JSON.stringify({ requestId: `r${i}`, label: i % 3 ? 0 : 1 })), JSON.stringify({ requestId: "nope", label: 1 }), ""].join("\n"));
+    const before = api.requests.length;
+    const r = await bundled(["feedback", "send", "--endpoint", "labelled", "--file", file], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe("labelled: labelled 12000 of 12001 requests (12000 predictions, 0 replaced an earlier label)\nnot in the log (yet? ingest runs seconds behind): nope\n");
+    expect(api.requests.slice(before)).toEqual(["POST /api/v1/endpoints/labelled/feedback", "POST /api/v1/endpoints/labelled/feedback"]);
+    expect(await db.predictionFeedback.count({ where: { endpointId: e.id } })).toBe(12_000);
+    writeFileSync(file, "not json\n");
+    expect(await bundled(["feedback", "send", "--endpoint", "labelled", "--file", file], env)).toMatchObject({ code: 2, stderr: expect.stringContaining("--file line 1: not JSON") });
+    expect((await bundled(["feedback", "send", "--file", file], env)).stderr).toContain("usage: feedback send");
   });
 });
 

@@ -24,6 +24,7 @@ export const POLICY = {
   "version.push":    { role: "engineer", token: "write",  does: "push model versions" },
   "alias.set":       { role: "engineer", token: "write",  does: "point aliases at versions" },
   "endpoint.read":   { role: "viewer",   token: "read",   does: "read endpoints and their metrics" },
+  "feedback.write":  { role: "engineer", token: "write",  does: "send ground-truth labels for an endpoint's predictions" },
   "endpoint.create": { role: "engineer", token: "deploy", does: "create endpoints", production: "admin" },
   "traffic.change":  { role: "engineer", token: "deploy", does: "change an endpoint's traffic (a production endpoint's through a promotion)" },
   "endpointkey.manage": { role: "engineer", token: "deploy", does: "create or revoke endpoint keys and set whether an endpoint needs one", production: "admin" },

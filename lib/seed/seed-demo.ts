@@ -91,7 +91,8 @@ async function trainDemoVersions(db: Db, store: ArtifactStore, teamId: string, h
       upload: { tempFile, sha256: createHash("sha256").update(trained.onnx).digest("hex"), sizeBytes: trained.onnx.length },
       metadata: {
         metrics: { auc: trained.metrics.auc, accuracy: trained.metrics.accuracy, log_loss: trained.metrics.log_loss },
-        params: { ...trained.params },
+        // names the class the `probability` output is about, for ground-truth labels ("bad"/"good")
+        params: { ...trained.params, positive_class: "bad" },
         tags: [kind === "mlp" ? "mlp" : "baseline"],
         dataset: "german_credit",
         description: kind === "mlp" ? "MLP, 16 hidden units" : "Logistic regression",

@@ -301,6 +301,8 @@ function baselines(model: string): Record<string, Baseline | Baseline[]> {
       path: { endpoint: "e" },
       query: { from: "2020-01-01T00:00:00Z", to: "2020-01-01T01:00:00Z", variant: "v", status: "ok", shadow: "all", minLatencyMs: "5", requestId: "r", feature: "age", value: "42", format: "csv" },
     },
+    sendFeedback: { path: { endpoint: "e" }, body: { records: [{ requestId: "r", label: "bad" }] } },
+    endpointPerformance: { path: { endpoint: "e" }, query: { range: "24h", metric: "auc", a: "v1", b: "v2" } },
     getDeployment: { path: { id: "abc" } },
     deploymentEvents: { path: { id: "abc" } },
     abortDeployment: { path: { id: "abc" }, body: { reason: "r" } },

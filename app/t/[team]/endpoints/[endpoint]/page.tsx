@@ -12,6 +12,7 @@ import { AppError } from "@/lib/errors";
 import { EndpointPanel } from "@/components/endpoint-panel";
 import { EndpointKeysPanel } from "@/components/endpoint-keys-panel";
 import { EndpointHistory } from "@/components/endpoint-history";
+import { PerformancePanel } from "@/components/performance-panel";
 import { A } from "@/components/ui";
 import { PredictSnippets } from "@/components/predict-snippets";
 
@@ -41,6 +42,7 @@ export default async function EndpointPage({ params, searchParams }: { params: P
         team={team} endpoint={endpoint} canChangeTraffic={canChangeTraffic} trafficNote={trafficNote} gatewayHint={gatewayHint}
         deploy={parseDeploy(typeof deploy === "string" ? deploy : null)}
       />
+      <div className="mt-6"><PerformancePanel team={team} endpoint={endpoint} /></div>
       {snippets && serving && (
         <div className="mt-6">
           <PredictSnippets gatewayUrl={gatewayHint} set={snippets} basis={serving.profile ? `${serving.name}'s reference profile (typical values)` : `${serving.name}'s signature (zeros and empty strings: it has no reference profile)`} />
