@@ -13,8 +13,9 @@ export type CategoricalStatistics = { statistic: number; pValue: number; psi: nu
  * Both sides must have at least one value.
  */
 export function compareCategories(reference: Map<string, number>, current: Map<string, number>): CategoricalStatistics {
-  const labels = new Set([...reference.keys(), ...current.keys()]);
-  const k = labels.size;
+  // labels in code-unit order: the sums then run in one order whatever the column's form or row order
+  const labels = [...new Set([...reference.keys(), ...current.keys()])].sort();
+  const k = labels.length;
   const ref = new Float64Array(k);
   const cur = new Float64Array(k);
   let i = 0;
