@@ -7,6 +7,7 @@ import type { DriftMethod, FeatureDrift, FeatureKind } from "./drift-result";
 import type { DriftThresholdsInput } from "./drift-thresholds";
 import { compareNumeric, distinctUpTo } from "./numeric-drift";
 import { parseThresholds } from "./parse-thresholds";
+import { sortFloat64 } from "./sort-float64";
 
 /** More distinct reference numbers than this make a column numeric. */
 export const NUMERIC_MIN_DISTINCT = 6;
@@ -36,13 +37,13 @@ export function computeColumnDrift(options: ColumnDriftOptions): FeatureDrift {
   const missingShare = (present: number) => (currentRows === 0 ? null : (currentRows - present) / currentRows);
 
   const refNumbers = readNumbers(options.reference, true);
-  const sortedRef = refNumbers.others === 0 && refNumbers.values.length >= NUMERIC_MIN_DISTINCT ? refNumbers.values.sort() : null;
+  const sortedRef = refNumbers.others === 0 && refNumbers.values.length >= NUMERIC_MIN_DISTINCT ? sortFloat64(refNumbers.values) : null;
   if (sortedRef && distinctUpTo(sortedRef, NUMERIC_MIN_DISTINCT) >= NUMERIC_MIN_DISTINCT) {
     const n = sortedRef.length;
     const method: DriftMethod = n <= thresholds.smallReferenceRows ? "ks" : "wasserstein";
     const cur = readNumbers(options.current).values;
     if (cur.length === 0) return untested(name, "numeric", method, missingShare(0));
-    const s = compareNumeric(sortedRef, cur.sort());
+    const s = compareNumeric(sortedRef, sortFloat64(cur));
     const drifted = method === "ks" ? s.pValue < thresholds.ksPValue : s.wasserstein >= thresholds.wasserstein;
     return { name, kind: "numeric", method, ...s, missingShare: missingShare(cur.length), drifted };
   }
