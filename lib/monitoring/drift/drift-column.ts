@@ -35,6 +35,7 @@ export type NumberRead = {
  */
 export function readNumbers(column: DriftColumn | undefined, stopAtOther = false): NumberRead {
   if (column === undefined) return { values: new Float64Array(0), others: 0 };
+  if (stopAtOther && firstPresentIsText(column)) return { values: new Float64Array(0), others: 1 };
   if (column instanceof Float64Array) {
     const out = new Float64Array(column.length);
     let k = 0;
@@ -50,8 +51,10 @@ export function readNumbers(column: DriftColumn | undefined, stopAtOther = false
     const isNumber = new Uint8Array(labels.length);
     for (let c = 0; c < labels.length; c++) {
       const l = labels[c];
-      if (typeof l === "number" && finite(l)) (decoded[c] = l), (isNumber[c] = 1);
-      else if (typeof l === "number") isNumber[c] = 2; // a non-finite label is missing
+      if (typeof l !== "number") continue;
+      // 1: a number; 2: a non-finite label, which is missing
+      isNumber[c] = finite(l) ? 1 : 2;
+      decoded[c] = l;
     }
     const out = new Float64Array(codes.length);
     let k = 0;
@@ -81,6 +84,23 @@ export function readNumbers(column: DriftColumn | undefined, stopAtOther = false
     }
   }
   return { values: out.subarray(0, k), others };
+}
+
+/** Whether the first present value is not a number: a text column, known without reading it all. */
+function firstPresentIsText(column: DriftColumn): boolean {
+  if (column instanceof Float64Array) return false;
+  if (isDictionary(column)) {
+    for (let i = 0; i < column.codes.length; i++) {
+      const c = column.codes[i];
+      if (c >= 0 && c < column.labels.length) return typeof column.labels[c] !== "number";
+    }
+    return false;
+  }
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i];
+    if (v !== null && v !== undefined) return typeof v !== "number";
+  }
+  return false;
 }
 
 /**

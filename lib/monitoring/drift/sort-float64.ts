@@ -13,7 +13,7 @@ const PASSES: [number, number][] = [[0, 0], [0, 11], [0, 22], [1, 0], [1, 11], [
 export function sortFloat64(values: Float64Array): Float64Array {
   const n = values.length;
   if (n < RADIX_FROM) return values.sort();
-  let src = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
+  let src: Uint32Array = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
   // order-preserving keys: negative numbers get every bit flipped, positive ones the sign bit
   for (let i = 1; i < 2 * n; i += 2) {
     const hi = src[i];
@@ -33,7 +33,7 @@ export function sortFloat64(values: Float64Array): Float64Array {
     hist[4 * BUCKETS + ((hi >>> 11) & MASK)]++;
     hist[5 * BUCKETS + (hi >>> 22)]++;
   }
-  let dst = new Uint32Array(2 * n);
+  let dst: Uint32Array = new Uint32Array(2 * n);
   for (let p = 0; p < PASSES.length; p++) {
     const base = p * BUCKETS;
     let sum = 0;
