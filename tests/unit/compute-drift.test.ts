@@ -118,6 +118,8 @@ describe("computeDrift", () => {
     };
     expect(field(() => computeDrift({ reference, current, thresholds: { jsDistance: 2 } }))).toBe("thresholds.jsDistance");
     expect(field(() => computeDrift({ reference: { x: "abc" as unknown as number[] }, current }))).toBe("reference.x");
+    expect(field(() => computeDrift({ reference, current: { amount: null as unknown as number[] } }))).toBe("current.amount");
+    expect(field(() => computeDrift({ reference, current: { amount: { codes: [1], labels: ["a"] } as unknown as number[] } }))).toBe("current.amount");
   });
 
   it("exports Evidently's defaults as the thresholds schema's defaults", () => {

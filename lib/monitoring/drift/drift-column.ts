@@ -18,7 +18,8 @@ const finite = (v: number) => v - v === 0;
 export function columnLength(column: DriftColumn | undefined, field: string): number {
   if (column === undefined) return 0;
   if (Array.isArray(column) || column instanceof Float64Array) return column.length;
-  if (isDictionary(column) && column.codes instanceof Int32Array && Array.isArray(column.labels)) return column.codes.length;
+  const dict = column as Partial<DictionaryColumn> | null;
+  if (typeof dict === "object" && dict !== null && dict.codes instanceof Int32Array && Array.isArray(dict.labels)) return dict.codes.length;
   throw new AppError("bad_request", `${field} must be an array of values, a Float64Array or {codes: Int32Array, labels}`, { field });
 }
 
