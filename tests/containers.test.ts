@@ -5,6 +5,7 @@ import { parse } from "yaml";
 
 // The secrets the compose file asks for; it refuses to start without them.
 const SECRETS = { POSTGRES_PASSWORD: "fedcba9876543210fedcba9876543210", REDIS_PASSWORD: "0123456789abcdef0123456789abcdef", CLUSTER_SECRET: "a-cluster-secret-of-at-least-32-bytes!!", GATEWAY_METRICS_TOKEN: "metrics-token-0123456789" };
+const ALL_PROFILES = ["--profile", "gpu", "--profile", "monitoring"];
 const compose = (args: string[], env: Record<string, string> = SECRETS) =>
   spawnSync("docker-compose", ["-f", "docker-compose.yml", ...args], { env: { NODE_ENV: "test", PATH: process.env.PATH, ...env }, encoding: "utf8" });
 
@@ -23,13 +24,16 @@ function artifactsMount(service: Service): "ro" | "rw" | null {
 }
 
 describe("container setup", () => {
-  it("docker-compose.yml is valid and has every process, with the GPU worker behind a profile", () => {
+  it("docker-compose.yml is valid and has every process, with the GPU worker and the monitoring behind profiles", () => {
     const check = compose(["config", "-q"]);
     expect(check.status, check.stderr).toBe(0);
-    const services = compose(["--profile", "gpu", "config", "--services"]).stdout.split("\n").filter(Boolean);
-    expect(services.sort()).toEqual(["gateway", "inference-cpu", "inference-gpu", "jobs", "migrate", "postgres", "redis", "web"]);
+    const services = compose([...ALL_PROFILES, "config", "--services"]).stdout.split("\n").filter(Boolean);
+    expect(services.sort()).toEqual(["gateway", "grafana", "inference-cpu", "inference-gpu", "jobs", "migrate", "postgres", "prometheus", "redis", "web"]);
     const text = readFileSync("docker-compose.yml", "utf8");
     expect(text).toMatch(/profiles: \["gpu"\][\s\S]*driver: nvidia/);
+    const config = parse(compose([...ALL_PROFILES, "config"]).stdout) as { services: Record<string, Service & { profiles?: string[] }> };
+    expect(config.services.prometheus.profiles).toEqual(["monitoring"]);
+    expect(config.services.grafana.profiles).toEqual(["monitoring"]);
   });
 
   it("keeps Redis and Postgres off the host: a Redis password, no published store ports, workers on an internal network", () => {
@@ -39,14 +43,17 @@ describe("container setup", () => {
       expect(r.status, missing).not.toBe(0);
       expect(r.stderr).toContain(`set ${missing}`);
     }
-    const config = parse(compose(["--profile", "gpu", "config"]).stdout) as { services: Record<string, Service>; networks: Record<string, { internal?: boolean }> };
+    const config = parse(compose([...ALL_PROFILES, "config"]).stdout) as { services: Record<string, Service>; networks: Record<string, { internal?: boolean }> };
     const s = config.services;
     expect(config.networks.internal.internal).toBe(true);
-    // only web and gateway publish ports, and only they are on a network with a route out
-    expect(Object.entries(s).filter(([, v]) => v.ports?.length).map(([k]) => k).sort()).toEqual(["gateway", "web"]);
+    // only web, gateway and the monitoring publish ports (Prometheus, which has no login, on this host only),
+    // and only they are on a network with a route out; Grafana reaches nothing but Prometheus
+    expect(Object.entries(s).filter(([, v]) => v.ports?.length).map(([k]) => k).sort()).toEqual(["gateway", "grafana", "prometheus", "web"]);
+    expect(s.prometheus.ports!.map((p) => (typeof p === "string" ? p : `${(p as { host_ip?: string }).host_ip}:`))).toEqual([expect.stringMatching(/^127\.0\.0\.1:/)]);
+    const networksOf: Record<string, string[]> = { web: ["internal", "public"], gateway: ["internal", "public"], prometheus: ["internal", "monitoring"], grafana: ["monitoring"] };
     for (const [name, v] of Object.entries(s)) {
       const nets = Object.keys(v.networks ?? {}).sort();
-      expect(nets, name).toEqual(["gateway", "web"].includes(name) ? ["internal", "public"] : ["internal"]);
+      expect(nets, name).toEqual(networksOf[name] ?? ["internal"]);
     }
     // Redis takes a password; every process's REDIS_URL carries it, and every process has the cluster secret
     expect(s.redis.command!.join(" ")).toMatch(/requirepass/);
@@ -59,7 +66,7 @@ describe("container setup", () => {
   });
 
   it("gives each process only the secrets it reads, takes the Postgres password from the environment and mounts artifacts read-only where they are only read", () => {
-    const config = parse(compose(["--profile", "gpu", "config"]).stdout) as { services: Record<string, Service> };
+    const config = parse(compose([...ALL_PROFILES, "config"]).stdout) as { services: Record<string, Service> };
     const s = config.services;
     const text = readFileSync("docker-compose.yml", "utf8");
     // no Postgres password written into the file: it comes from POSTGRES_PASSWORD, in every DATABASE_URL

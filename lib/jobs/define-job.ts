@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import type { ArtifactStore } from "../storage/artifact-store";
 import type { NotifySettings } from "../notifications/notify-settings";
+import type { JobsMetrics } from "./jobs-metrics";
 
 /** What a handler may use: the job worker's clients and settings (from jobsEnv). */
 export type JobContext = {
@@ -21,6 +22,8 @@ export type JobContext = {
   notify: NotifySettings;
   /** the artifact store and the garbage collector's grace period */
   artifacts: { store: ArtifactStore; graceMs: number };
+  /** this process's Prometheus gauges that jobs set (absent where a job runs outside the job workers) */
+  metrics?: Pick<JobsMetrics, "driftShare">;
 };
 
 export type JobInfo = {

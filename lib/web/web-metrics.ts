@@ -1,4 +1,5 @@
-import client from "prom-client";
+import type client from "prom-client";
+import { createRegistry } from "../prometheus/create-registry";
 
 // One registry per process, kept on globalThis so Next's dev reloads don't register metrics twice.
 declare global {
@@ -8,9 +9,7 @@ declare global {
 /** The web process's Prometheus registry (process and Node.js runtime metrics). */
 export function webRegistry(): client.Registry {
   if (!globalThis.switchyardWebRegistry) {
-    const registry = new client.Registry();
-    client.collectDefaultMetrics({ register: registry, prefix: "switchyard_web_" });
-    globalThis.switchyardWebRegistry = registry;
+    globalThis.switchyardWebRegistry = createRegistry();
   }
   return globalThis.switchyardWebRegistry;
 }

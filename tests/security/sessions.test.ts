@@ -484,7 +484,7 @@ describe("the web's /metrics", () => {
     expect((await get({ authorization: "Bearer wrong" })).status).toBe(401);
     const ok = await get({ authorization: `Bearer ${metricsToken}` });
     expect(ok.status).toBe(200);
-    expect(await ok.text()).toContain("switchyard_web_");
+    expect(await ok.text()).toContain("switchyard_process_cpu_seconds_total");
   });
 
   it("is refused in production without METRICS_TOKEN, and open in development", async () => {

@@ -50,7 +50,12 @@ const info = (): WorkerInfo => ({
   id, url: `http://${host}:${port}`, requestedDevice: requested, device: choice.device, fallbackReason: choice.fallbackReason,
   loaded: models.list(), queueDepth: models.queueDepth(), capacity, startedAt, at: Date.now(),
 });
-const beat = () => publishHeartbeat(redis, info(), env.CLUSTER_SECRET).catch((err) => log.warn({ err: err.message }, "heartbeat failed"));
+metrics.lastHeartbeat.set(startedAt / 1000);
+const beat = () =>
+  publishHeartbeat(redis, info(), env.CLUSTER_SECRET).then(
+    () => metrics.lastHeartbeat.set(Date.now() / 1000),
+    (err) => log.warn({ err: err.message }, "heartbeat failed"),
+  );
 
 const server = createInferenceServer(models, metrics, info, beat, { workerId: id, secret: env.CLUSTER_SECRET });
 server.keepAliveTimeout = 65_000;

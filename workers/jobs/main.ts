@@ -11,6 +11,8 @@ import { createRedis } from "../../lib/redis";
 import { bullConnection } from "../../lib/jobs/queues";
 import { startJobWorkers, type JobRegistration } from "../../lib/jobs/job-workers";
 import { startJobsServer } from "../../lib/jobs/jobs-server";
+import { createJobsMetrics } from "../../lib/jobs/jobs-metrics";
+import { readIngestBacklog } from "../../lib/serving/data/prediction-log/read-ingest-backlog";
 import { runDeploymentJob } from "../../lib/jobs/definitions/run-deployment";
 import { reconcileDeploymentsJob } from "../../lib/jobs/definitions/reconcile-deployments";
 import { healPlacementsJob } from "../../lib/jobs/definitions/heal-placements";
@@ -45,6 +47,15 @@ const JOBS: JobRegistration[] = [
   { job: evaluateAlertsJob, every: env.JOBS_ALERTS_MS },
 ];
 
+// created before the workers so their jobs can set gauges (ctx.metrics); it reads the workers and ingest only when scraped
+const metrics = createJobsMetrics({
+  queues: () => JOBS.map((j) => workers.queue(j.job.queue)),
+  ingested: () => ingest.ingested,
+  deadLettered: () => ingest.deadLettered,
+  deadLetterLength: () => redis.xlen(REDIS_KEYS.deadLetterStream),
+  ingestBacklog: () => readIngestBacklog({ redis }),
+});
+
 const workers = startJobWorkers({
   jobs: JOBS,
   connection: bullConnection(env.REDIS_URL),
@@ -59,6 +70,7 @@ const workers = startJobWorkers({
     log: (m, extra) => log.info(extra ?? {}, m),
     settings: { ingestLagMs: env.JOBS_INGEST_LAG_MS, predictionLogRetentionDays: env.PREDICTION_LOG_RETENTION_DAYS, clusterSecret: env.CLUSTER_SECRET },
     artifacts: { store: new LocalArtifactStore(env.ARTIFACT_DIR), graceMs: env.ARTIFACT_GC_GRACE_MS },
+    metrics,
     notify: { secretKey: env.NEXTAUTH_SECRET, allowPrivateNetworks: env.NOTIFY_ALLOW_PRIVATE_NETWORKS, backoffBaseMs: env.NOTIFY_BACKOFF_BASE_MS, appUrl: env.NEXTAUTH_URL },
   },
 });
@@ -72,10 +84,7 @@ const ingest = new IngestConsumer(streamRedis, pool, {
 });
 ingest.start();
 
-const server = startJobsServer({
-  port: env.JOBS_PORT, host: env.JOBS_HOST, queue: workers.queue(runDeploymentJob.queue), ingested: () => ingest.ingested,
-  deadLettered: () => ingest.deadLettered, deadLetterLength: () => redis.xlen(REDIS_KEYS.deadLetterStream),
-});
+const server = startJobsServer({ port: env.JOBS_PORT, host: env.JOBS_HOST, registry: metrics.registry, ingested: () => ingest.ingested });
 log.info({ queues: JOBS.map((j) => j.job.queue) }, "job workers started: queues and the ingest consumer");
 
 const stop = async () => {

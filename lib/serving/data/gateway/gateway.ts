@@ -16,6 +16,8 @@ import { EndpointAuth, hasBearer } from "./endpoint-auth";
 import { gatewayOpenApi } from "./openapi";
 import type { PredictionLogger } from "../prediction-log/prediction-logger";
 import { APP_VERSION } from "../../../version";
+import { createRegistry } from "../../../prometheus/create-registry";
+import { OTEL_HTTP_DURATION_BUCKETS } from "../../../prometheus/buckets";
 
 export type GatewayDeps = {
   table: () => Map<string, EndpointRoute> | null;
@@ -32,9 +34,8 @@ export type GatewayDeps = {
 
 export const OVERRIDE_HEADER = "x-switchyard-variant";
 
-export function createGatewayMetrics(directory?: WorkerDirectory) {
-  const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry });
+export function createGatewayMetrics(directory?: WorkerDirectory, logger?: PredictionLogger) {
+  const registry = createRegistry();
   // Heartbeats in Redis that do not carry the cluster secret's signature: never routed to.
   new client.Counter({
     name: "switchyard_gateway_forged_heartbeats_total", help: "distinct worker heartbeats refused (unsigned, another secret, stale, or under another worker's id)", labelNames: ["reason"], registers: [registry],
@@ -44,11 +45,24 @@ export function createGatewayMetrics(directory?: WorkerDirectory) {
     },
   });
   new client.Gauge({ name: "switchyard_gateway_forged_heartbeats", help: "refused worker heartbeats in Redis at the last refresh", registers: [registry], collect() { this.set(directory?.forgedNow ?? 0); } });
+  // 0 means nothing can be served: every inference worker stopped heartbeating (or none was started)
+  new client.Gauge({ name: "switchyard_gateway_inference_workers", help: "inference workers whose signed heartbeat this gateway saw within the heartbeat TTL", registers: [registry], collect() { this.set(directory?.workers ?? 0); } });
+  new client.Gauge({ name: "switchyard_gateway_prediction_buffer_records", help: "prediction records waiting in this gateway to be sent to the Redis stream (grows while Redis is away)", registers: [registry], collect() { this.set(logger?.pending ?? 0); } });
+  let dropped = 0;
+  new client.Counter({
+    name: "switchyard_gateway_prediction_records_dropped_total", help: "prediction records dropped because the gateway's buffer was full (Redis away for long)", registers: [registry],
+    collect() {
+      const now = logger?.dropped ?? 0;
+      if (now > dropped) this.inc(now - dropped);
+      dropped = now;
+    },
+  });
   return {
     registry,
     authRefused: new client.Counter({ name: "switchyard_gateway_auth_refused_total", help: "data-plane requests refused by endpoint-key checks, by reason", labelNames: ["reason"], registers: [registry] }),
-    requests: new client.Counter({ name: "switchyard_gateway_requests_total", help: "requests by endpoint, variant and status", labelNames: ["endpoint", "variant", "status"], registers: [registry] }),
-    latency: new client.Histogram({ name: "switchyard_gateway_seconds", help: "request latency", labelNames: ["endpoint", "variant"], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1], registers: [registry] }),
+    requests: new client.Counter({ name: "switchyard_gateway_requests_total", help: "requests routed to a variant, by endpoint, variant and HTTP status (shadow copies not counted)", labelNames: ["endpoint", "variant", "status"], registers: [registry] }),
+    // every routed answer but bad input (400, the client's error), as in the prediction log's rollups
+    duration: new client.Histogram({ name: "switchyard_gateway_request_duration_seconds", help: "time from a request's arrival to its answer, by endpoint and variant (OpenTelemetry HTTP server buckets)", labelNames: ["endpoint", "variant"], buckets: OTEL_HTTP_DURATION_BUCKETS, registers: [registry] }),
   };
 }
 
@@ -57,7 +71,7 @@ type Form = "oip" | "predict";
 /** What an unknown endpoint is checked as: one that needs a key and has none. */
 const UNKNOWN_ROUTE: EndpointRoute = { id: "", name: "", requireKey: true, keys: new Map(), routingVersion: 0, serving: [], shadows: [], all: [], sticky: null, signatures: new Map() };
 
-export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(deps.directory)) {
+export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(deps.directory, deps.logger)) {
   const { directory, forwarder, logger } = deps;
   const openApi = JSON.stringify(gatewayOpenApi(APP_VERSION));
   const auth = new EndpointAuth({ ratePerSecond: deps.keyRatePerSecond, onRefused: (reason) => metrics.authRefused.inc({ reason }) });
@@ -174,14 +188,17 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
         sendJson(res, 200, { predictions, model_version: variant.version, variant: variant.name, id: requestId }, headers);
       }
       metrics.requests.inc({ endpoint, variant: variant.name, status: "200" });
-      metrics.latency.observe({ endpoint, variant: variant.name }, (performance.now() - started) / 1000);
+      metrics.duration.observe({ endpoint, variant: variant.name }, (performance.now() - started) / 1000);
       record(route, variant, requestId, started, 200, feeds, outputs, false, rows);
       if (route.shadows.length) res.once("finish", () => runShadows(route, form, body, requestId));
     } catch (err) {
       const status = err instanceof HttpError ? err.status : err instanceof InputError ? 400 : 500;
       metrics.requests.inc({ endpoint, variant: variant.name, status: String(status) });
       // bad input is the client's error, not the model's: it does not count against the variant
-      if (status !== 400) record(route, variant, requestId, started, status, feeds, null, false, rows, (err as Error).message);
+      if (status !== 400) {
+        metrics.duration.observe({ endpoint, variant: variant.name }, (performance.now() - started) / 1000);
+        record(route, variant, requestId, started, status, feeds, null, false, rows, (err as Error).message);
+      }
       throw err;
     }
   }

@@ -54,6 +54,11 @@ export class WorkerDirectory {
     return [...rotated.filter((w) => !isDown(w)), ...rotated.filter(isDown)];
   }
 
+  /** workers whose signed heartbeat this gateway saw within the TTL */
+  get workers(): number {
+    return this.seen.size;
+  }
+
   markDown(workerId: string, ms = 2_000): void {
     this.down.set(workerId, Date.now() + ms);
   }

@@ -12,6 +12,7 @@ import { Overloaded } from "./batcher";
 import { ModelHost, UnknownVersion } from "./model-host";
 import { ModelMemory, ModelTimeout } from "./session-runner";
 import { z } from "zod";
+import { createRegistry } from "../../../prometheus/create-registry";
 
 const loadSchema = z.object({ versionId: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/), batching: batchingSchema.default(DEFAULT_BATCHING) });
 const BODY_LIMIT = 16 * 1024 * 1024;
@@ -19,14 +20,16 @@ const BODY_LIMIT = 16 * 1024 * 1024;
 export type InferenceMetrics = ReturnType<typeof createInferenceMetrics>;
 
 export function createInferenceMetrics() {
-  const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry });
+  const registry = createRegistry();
+  // `version` is the model version's id: one series per version loaded on this worker
   return {
     registry,
-    batchRows: new client.Histogram({ name: "switchyard_batch_rows", help: "rows per session.run", labelNames: ["version"], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [registry] }),
-    batchSeconds: new client.Histogram({ name: "switchyard_batch_seconds", help: "session.run time per batch", labelNames: ["version"], buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5], registers: [registry] }),
-    requestSeconds: new client.Histogram({ name: "switchyard_inference_request_seconds", help: "time from arrival to answer per request", labelNames: ["version"], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1], registers: [registry] }),
-    queueDepth: new client.Gauge({ name: "switchyard_queue_rows", help: "rows waiting for a batch", registers: [registry] }),
+    batchRows: new client.Histogram({ name: "switchyard_inference_batch_rows", help: "rows per session.run", labelNames: ["version"], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [registry] }),
+    batchSeconds: new client.Histogram({ name: "switchyard_inference_batch_duration_seconds", help: "session.run time per batch", labelNames: ["version"], buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5], registers: [registry] }),
+    requestSeconds: new client.Histogram({ name: "switchyard_inference_request_duration_seconds", help: "time from arrival to answer per call (a gateway batch call or a direct OIP call)", labelNames: ["version"], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1], registers: [registry] }),
+    queueDepth: new client.Gauge({ name: "switchyard_inference_queued_rows", help: "rows waiting for a batch, all loaded versions together", registers: [registry] }),
+    // Prometheus computes the age (time() - it): a worker that runs but cannot reach Redis is one no gateway routes to
+    lastHeartbeat: new client.Gauge({ name: "switchyard_inference_last_heartbeat_timestamp_seconds", help: "when this worker last published its heartbeat to Redis (Unix time; its start until the first); gateways stop routing to a worker 6 s after its last one", registers: [registry] }),
     refused: new client.Counter({ name: "switchyard_inference_refused_calls_total", help: "calls refused for a missing, bad, stale or replayed cluster signature", labelNames: ["reason"], registers: [registry] }),
   };
 }
