@@ -26,6 +26,8 @@ export function createJobsMetrics(opts: {
   deadLettered: () => number;
   deadLetterLength: () => Promise<number>;
   ingestBacklog: () => Promise<IngestBacklog>;
+  /** each endpoint's last finished drift report's share (read from Postgres at scrape time) */
+  driftShares?: () => Promise<{ endpoint: string; share: number }[]>;
 }) {
   const registry = createRegistry();
   followingCounter(registry, "switchyard_predictions_ingested_total", "prediction records this process wrote to Postgres", opts.ingested);
@@ -62,9 +64,19 @@ export function createJobsMetrics(opts: {
   return {
     registry,
     /**
-     * Share of drifted columns in each endpoint's last drift report (0–1). Declared here so Prometheus
-     * rules and dashboards can name it; it has no series until a drift report sets one.
+     * Share of drifted columns in each endpoint's last drift report (0–1); no series for an endpoint
+     * without a finished report.
      */
-    driftShare: new client.Gauge({ name: "switchyard_drift_share", help: "share of drifted columns in the endpoint's last drift report (dataset drift at 0.5 or more)", labelNames: ["endpoint"], registers: [registry] }),
+    driftShare: new client.Gauge({
+      name: "switchyard_drift_share", help: "share of drifted columns in the endpoint's last drift report (dataset drift at 0.5 or more)", labelNames: ["endpoint"], registers: [registry],
+      // from Postgres, not from this process's memory: every job worker reports the same, current value
+      async collect() {
+        if (!opts.driftShares) return;
+        const shares = await opts.driftShares().catch(() => null);
+        if (!shares) return;
+        this.reset();
+        for (const s of shares) this.set({ endpoint: s.endpoint }, s.share);
+      },
+    }),
   };
 }

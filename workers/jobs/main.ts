@@ -22,6 +22,10 @@ import { maintainPromotionsJob } from "../../lib/jobs/definitions/maintain-promo
 import { sendNotificationJob } from "../../lib/jobs/definitions/send-notification";
 import { reconcileNotificationsJob } from "../../lib/jobs/definitions/reconcile-notifications";
 import { evaluateAlertsJob } from "../../lib/jobs/definitions/evaluate-alerts";
+import { driftReportJob } from "../../lib/jobs/definitions/drift-report";
+import { scheduledDriftReportJob } from "../../lib/jobs/definitions/scheduled-drift-report";
+import { syncDriftSchedulesJob } from "../../lib/jobs/definitions/sync-drift-schedules";
+import { lastDriftShares } from "../../lib/monitoring/drift/read-drift-reports";
 import { LocalArtifactStore } from "../../lib/storage/artifact-store";
 import { IngestConsumer } from "../../lib/serving/data/prediction-log/ingest-consumer";
 import { REDIS_KEYS } from "../../lib/redis-keys";
@@ -45,6 +49,10 @@ const JOBS: JobRegistration[] = [
   { job: sendNotificationJob, concurrency: 16 },
   { job: reconcileNotificationsJob, every: env.JOBS_RECONCILE_MS },
   { job: evaluateAlertsJob, every: env.JOBS_ALERTS_MS },
+  // each report computes in a child process of its own (DRIFT_REPORT_* limits)
+  { job: driftReportJob, concurrency: env.JOBS_REPORT_CONCURRENCY },
+  { job: scheduledDriftReportJob, concurrency: 1 },
+  { job: syncDriftSchedulesJob, every: env.JOBS_RECONCILE_MS },
 ];
 
 // created before the workers so their jobs can set gauges (ctx.metrics); it reads the workers and ingest only when scraped
@@ -54,6 +62,7 @@ const metrics = createJobsMetrics({
   deadLettered: () => ingest.deadLettered,
   deadLetterLength: () => redis.xlen(REDIS_KEYS.deadLetterStream),
   ingestBacklog: () => readIngestBacklog({ redis }),
+  driftShares: () => lastDriftShares(db),
 });
 
 const workers = startJobWorkers({
@@ -70,6 +79,7 @@ const workers = startJobWorkers({
     log: (m, extra) => log.info(extra ?? {}, m),
     settings: { ingestLagMs: env.JOBS_INGEST_LAG_MS, predictionLogRetentionDays: env.PREDICTION_LOG_RETENTION_DAYS, clusterSecret: env.CLUSTER_SECRET },
     artifacts: { store: new LocalArtifactStore(env.ARTIFACT_DIR), graceMs: env.ARTIFACT_GC_GRACE_MS },
+    reports: { databaseUrl: env.DATABASE_URL, artifactDir: env.ARTIFACT_DIR, timeoutMs: env.DRIFT_REPORT_TIMEOUT_MS, maxMemoryMb: env.DRIFT_REPORT_MAX_MEMORY_MB, maxRows: env.DRIFT_REPORT_MAX_ROWS },
     metrics,
     notify: { secretKey: env.NEXTAUTH_SECRET, allowPrivateNetworks: env.NOTIFY_ALLOW_PRIVATE_NETWORKS, backoffBaseMs: env.NOTIFY_BACKOFF_BASE_MS, appUrl: env.NEXTAUTH_URL },
   },

@@ -1,7 +1,15 @@
-// feature_psi: the PSI of the rule's feature in the endpoint's latest drift report.
-// NOT BUILT YET: drift reports (issue 10, item 2) are being added on another branch. Until their
-// table exists every feature_psi rule reads "no data" and never fires. At merge: read the latest
-// succeeded report per endpoint (finished within the rule's window) and answer features[name].psi.
-import { noDataReader } from "./reader";
+// feature_psi: the PSI of the rule's feature in the endpoint's latest drift report, when that report
+// finished within the rule's window.
+import type { MetricReader } from "./reader";
+import { latestReports, withinWindow } from "./latest-reports";
 
-export const featurePsi = noDataReader("feature-psi");
+export const featurePsi: MetricReader = {
+  name: "feature-psi",
+  async read({ db, now, rules }) {
+    const latest = await latestReports(db, rules, true);
+    return new Map(rules.map((r) => {
+      const report = latest.get(r.endpointId);
+      return [r.id, withinWindow(report, r, now) && r.feature ? (report.psi.get(r.feature) ?? null) : null];
+    }));
+  },
+};

@@ -15,11 +15,12 @@ import * as integrations from "./integrations";
 import * as predictions from "./predictions";
 import * as alerts from "./alerts";
 import * as performance from "./performance";
+import * as drift from "./drift";
 
 const isContract = (v: unknown): v is Contract => typeof v === "object" && v !== null && "method" in v && "path" in v;
 
 /** Every REST operation with the name it is exported under (`createModel`…), which names its schemas in the OpenAPI document. */
-export const NAMED_CONTRACTS: [string, Contract][] = [health, models, endpoints, tokens, members, audit, deadLetters, account, endpointKeys, promotions, notifications, history, integrations, predictions, alerts, performance].flatMap((m) =>
+export const NAMED_CONTRACTS: [string, Contract][] = [health, models, endpoints, tokens, members, audit, deadLetters, account, endpointKeys, promotions, notifications, history, integrations, predictions, alerts, performance, drift].flatMap((m) =>
   Object.entries(m).filter((e): e is [string, Contract] => isContract(e[1])),
 );
 

@@ -1,0 +1,60 @@
+// A drift report's child process (started by run-drift-report.ts with a heap limit, watched for
+// time and resident memory): reads the version's reference data and the window's logged answers,
+// computes the statistics, prints "RESULT <json>" and exits. Logged inputs are clients' data, so
+// parsing them and computing over a million rows happens here, never on a job worker's event loop,
+// and a report that runs away is killed without taking ingest or alerting with it.
+import { text } from "node:stream/consumers";
+import pg from "pg";
+import { createDb } from "../../db/client";
+import { LocalArtifactStore } from "../../storage/artifact-store";
+import { readReferenceData } from "../../registry/read-reference-data";
+import { readCurrentData, type CurrentColumn } from "./read-current-data";
+import { buildDriftReport, type TypedColumn } from "./build-drift-report";
+import { reportInputSchema } from "./report-input";
+
+
+const typed = (c: CurrentColumn): TypedColumn => (c.kind === "numeric" ? c.values : { codes: c.codes, labels: c.labels });
+
+async function main() {
+  const input = reportInputSchema.parse(JSON.parse(await text(process.stdin)));
+  const databaseUrl = process.env.DATABASE_URL;
+  const artifactDir = process.env.ARTIFACT_DIR;
+  if (!databaseUrl || !artifactDir) throw new Error("DATABASE_URL and ARTIFACT_DIR are required");
+  const db = createDb(databaseUrl);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  try {
+    const t0 = performance.now();
+    const ref = await readReferenceData({ db, store: new LocalArtifactStore(artifactDir), teamId: input.teamId, model: input.referenceModel, version: input.referenceVersion });
+    if (!ref) throw new Error(`${input.referenceModel} v${input.referenceVersion} has no reference data any more`);
+    const t1 = performance.now();
+    const reference: Record<string, TypedColumn> = {};
+    for (const c of ref.table.columns) reference[c.name] = c.type === "number" ? c.values : { codes: c.codes, labels: c.categories };
+    const cur = await readCurrentData({
+      pool, teamId: input.teamId, endpointId: input.endpointId, from: new Date(input.from), to: new Date(input.to),
+      version: input.version ?? undefined, columns: Object.keys(reference), maxRows: input.maxRows, seed: input.seed,
+    });
+    const t2 = performance.now();
+    const current: Record<string, TypedColumn> = {};
+    for (const [name, c] of Object.entries(cur.columns)) current[name] = typed(c);
+    const result = buildDriftReport({
+      reference, current, currentRows: cur.rows, thresholds: input.thresholds,
+      prediction: cur.prediction ? { name: cur.prediction.name, column: typed(cur.prediction.column) } : null,
+    });
+    if (ref.sampledFrom > ref.rows) result.notes.push(`the reference is a seeded sample of ${ref.rows.toLocaleString("en-US")} of the ${ref.sampledFrom.toLocaleString("en-US")} rows pushed`);
+    if (cur.sampled) result.notes.push(`the window held ${cur.seenRows.toLocaleString("en-US")} rows: the report reads a seeded uniform sample of ${cur.rows.toLocaleString("en-US")} (DRIFT_REPORT_MAX_ROWS)`);
+    const t3 = performance.now();
+    const out = { result, rowsReference: ref.rows, rowsCurrent: cur.seenRows, versions: cur.versions, timings: { referenceMs: t1 - t0, readMs: t2 - t1, computeMs: t3 - t2, totalMs: t3 - t0 } };
+    process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
+  } finally {
+    await pool.end().catch(() => {});
+    await db.$disconnect().catch(() => {});
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`ERROR ${(err as Error)?.message ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,17 @@
+// What run-drift-report.ts hands its child process (drift-report-process.ts) on stdin.
+import { z } from "zod";
+import { driftThresholdsSchema } from "./index";
+
+export const reportInputSchema = z.object({
+  teamId: z.string(), endpointId: z.string(), from: z.string(), to: z.string(), version: z.number().int().nullable(),
+  referenceModel: z.string(), referenceVersion: z.number().int(), thresholds: driftThresholdsSchema, maxRows: z.number().int(), seed: z.number().int(),
+});
+export type ReportInput = z.infer<typeof reportInputSchema>;
+
+export const reportOutputSchema = z.object({
+  result: z.unknown(),
+  rowsReference: z.number().int(),
+  rowsCurrent: z.number().int(),
+  versions: z.record(z.string(), z.number()),
+  timings: z.object({ referenceMs: z.number(), readMs: z.number(), computeMs: z.number(), totalMs: z.number() }),
+});

@@ -1,0 +1,97 @@
+// Carries out one queued drift report (the "reports" queue's job): marks it running, computes it in
+// a child process with a heap limit, a resident-memory watch and a time limit, and stores the
+// result, or the reason it failed. A report already finished is left as it is, so a repeated job is
+// a no-op; one that crashed while running is computed again from the start.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import type { Db } from "../../db/client";
+import { AppError } from "../../errors";
+import { watchRss } from "../../proc/watch-rss";
+import { driftReportResultSchema } from "./build-drift-report";
+import { readDriftSettings } from "./drift-settings";
+import type { DriftReportSettings } from "./report-limits";
+import { reportOutputSchema, type ReportInput } from "./report-input";
+
+// relative to the working directory (the repository root, or /app in the image), like the model validator's
+const SCRIPT = path.join("lib", "monitoring", "drift", "drift-report-process.ts");
+const OUTPUT_LIMIT = 16 * 1024 * 1024;
+
+export type RunReportOutcome = "succeeded" | "failed" | "finished_before" | "gone";
+
+export async function runDriftReport(opts: { db: Db; reportId: string; settings: DriftReportSettings; onShare?: (endpointId: string, share: number | null) => void }): Promise<RunReportOutcome> {
+  const { db } = opts;
+  const r = await db.driftReport.findUnique({ where: { id: opts.reportId } });
+  if (!r) return "gone";
+  if (r.status === "succeeded" || r.status === "failed") return "finished_before";
+  await db.driftReport.update({ where: { id: r.id }, data: { status: "running", startedAt: new Date() } });
+  const settings = await readDriftSettings(db, r.endpointId);
+  const input: ReportInput = {
+    teamId: r.teamId, endpointId: r.endpointId, from: r.from.toISOString(), to: r.to.toISOString(), version: r.version,
+    referenceModel: r.referenceModel, referenceVersion: r.referenceVersion, thresholds: settings.thresholds, maxRows: opts.settings.maxRows,
+    // the same report samples the same rows
+    seed: hashSeed(r.id),
+  };
+  let out;
+  try {
+    out = await computeInChild(input, opts.settings);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err; // the database or the machine: the queue retries
+    await db.driftReport.updateMany({ where: { id: r.id, status: { in: ["queued", "running"] } }, data: { status: "failed", error: err.message, finishedAt: new Date() } });
+    return "failed";
+  }
+  const result = driftReportResultSchema.parse(out.result);
+  await db.driftReport.updateMany({
+    where: { id: r.id, status: { in: ["queued", "running"] } },
+    data: {
+      status: "succeeded", result, rowsReference: out.rowsReference, rowsCurrent: out.rowsCurrent,
+      share: result.datasetDrift.share, drifted: result.datasetDrift.drifted, timings: out.timings, finishedAt: new Date(), error: null,
+    },
+  });
+  opts.onShare?.(r.endpointId, result.datasetDrift.share);
+  return "succeeded";
+}
+
+/** Marks a report failed when its job gave up (after its retries, or a payload refused). */
+export async function failDriftReport(db: Db, reportId: string, reason: string): Promise<void> {
+  await db.driftReport.updateMany({ where: { id: reportId, status: { in: ["queued", "running"] } }, data: { status: "failed", error: reason.slice(0, 2000), finishedAt: new Date() } });
+}
+
+function hashSeed(id: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
+  return h | 0;
+}
+
+async function computeInChild(input: ReportInput, limits: DriftReportSettings) {
+  const child = spawn(process.execPath, [`--max-old-space-size=${limits.maxMemoryMb}`, "--import", "tsx", path.resolve(SCRIPT)], {
+    stdio: ["pipe", "pipe", "pipe"],
+    // only what it reads from: no secrets of the job workers beyond the database it reads
+    env: { NODE_ENV: process.env.NODE_ENV ?? "production", DATABASE_URL: limits.databaseUrl, ARTIFACT_DIR: path.resolve(limits.artifactDir), PATH: process.env.PATH ?? "" },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => { if (stdout.length < OUTPUT_LIMIT) stdout += c.toString("utf8"); });
+  child.stderr.on("data", (c: Buffer) => { if (stderr.length < 64 * 1024) stderr += c.toString("utf8"); });
+  child.stdin.end(JSON.stringify(input));
+  let over: "time" | "memory" | null = null;
+  const stop = (why: "time" | "memory") => { over ??= why; child.kill("SIGKILL"); };
+  const timer = setTimeout(() => stop("time"), limits.timeoutMs);
+  const stopWatch = watchRss({ pid: child.pid, maxMb: limits.maxMemoryMb, onOver: () => stop("memory") });
+  const exit = await new Promise<{ code: number | null; error?: Error }>((resolve) => {
+    child.on("error", (error) => resolve({ code: null, error }));
+    child.on("close", (code) => resolve({ code }));
+  });
+  clearTimeout(timer);
+  stopWatch();
+  if (exit.error) throw new Error(`could not start the drift report process: ${exit.error.message}`);
+  if (over === "time") throw new AppError("unprocessable", `the report took longer than the limit of ${limits.timeoutMs} ms (DRIFT_REPORT_TIMEOUT_MS): use a shorter window`);
+  if (over === "memory" || /heap out of memory/i.test(stderr)) throw new AppError("unprocessable", `the report needed more memory than the limit of ${limits.maxMemoryMb} MiB (DRIFT_REPORT_MAX_MEMORY_MB): use a shorter window or lower DRIFT_REPORT_MAX_ROWS`);
+  const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
+  if (!line) {
+    const reason = /^ERROR (.*)$/m.exec(stderr)?.[1] ?? `it stopped (exit code ${exit.code})`;
+    // a database that went away is worth a retry; anything else the data decides, so it fails for good
+    if (/ECONNREFUSED|terminating connection|Connection terminated|too many clients/i.test(reason)) throw new Error(`drift report: ${reason}`);
+    throw new AppError("unprocessable", `the report could not be computed: ${reason}`.slice(0, 1000));
+  }
+  return reportOutputSchema.parse(JSON.parse(line.slice("RESULT ".length)));
+}

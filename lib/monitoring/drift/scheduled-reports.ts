@@ -1,0 +1,69 @@
+// Scheduled drift reports. Each endpoint with a schedule has a BullMQ job scheduler of its own
+// (id "drift-<endpoint id>" on the "drift-schedules" queue) whose job records and queues one report
+// over the last `windowMinutes`. The sync (every JOBS_RECONCILE_MS) makes the schedulers match the
+// settings in Postgres, whatever Redis lost or a settings change could not reach, and queues again
+// reports Redis did not take.
+import type { Queue } from "bullmq";
+import type { Db } from "../../db/client";
+import { SYSTEM_ACTOR } from "../../auth/principal";
+import { AppError } from "../../errors";
+import { recordAudit } from "../../audit/record-audit";
+import { enqueueDriftReport } from "../../jobs/enqueue-drift-report";
+import { readDriftSettings } from "./drift-settings";
+import { referenceFor } from "./request-drift-report";
+
+export const schedulerIdOf = (endpointId: string) => `drift-${endpointId}`;
+const REQUEUE_AFTER_MS = 30_000;
+
+/** The scheduled job: one report over the window that ends now, unless one was made less than half a period ago. */
+export async function createScheduledReport(opts: { db: Db; redisUrl: string; endpointId: string; now?: Date }): Promise<"queued" | "unscheduled" | "recent" | "no_reference"> {
+  const { db } = opts;
+  const now = opts.now ?? new Date();
+  const e = await db.endpoint.findUnique({ where: { id: opts.endpointId } });
+  const settings = e ? await readDriftSettings(db, e.id) : null;
+  if (!e || !settings?.schedule) return "unscheduled";
+  const recent = await db.driftReport.findFirst({ where: { endpointId: e.id, scheduled: true, createdAt: { gt: new Date(now.getTime() - (settings.schedule.everyMinutes * 60_000) / 2) } }, select: { id: true } });
+  if (recent) return "recent";
+  let ref;
+  try {
+    ref = await referenceFor(db, e, undefined);
+  } catch (err) {
+    if (err instanceof AppError) return "no_reference";
+    throw err;
+  }
+  const report = await db.$transaction(async (tx) => {
+    const r = await tx.driftReport.create({
+      data: { teamId: e.teamId, endpointId: e.id, from: new Date(now.getTime() - settings.schedule!.windowMinutes * 60_000), to: now, referenceModel: ref.model, referenceVersion: ref.version, scheduled: true, requestedBy: SYSTEM_ACTOR.label },
+    });
+    await recordAudit(tx, { teamId: e.teamId, actor: SYSTEM_ACTOR, action: "drift.request", resourceType: "drift_report", resourceId: r.id, after: { endpoint: e.name, scheduled: true, from: r.from.toISOString(), to: r.to.toISOString(), referenceVersion: ref.version } });
+    return r;
+  });
+  await enqueueDriftReport({ redisUrl: opts.redisUrl, reportId: report.id });
+  return "queued";
+}
+
+/** Makes the job schedulers match the endpoints' schedules, and queues again reports left queued. */
+export async function syncDriftSchedules(opts: { db: Db; redisUrl: string; schedules: Queue; scheduledJob: { name: string; version: number }; now?: Date }) {
+  const { db } = opts;
+  const now = opts.now ?? new Date();
+  const wanted = await db.driftSettings.findMany({ where: { scheduleEveryMinutes: { not: null }, scheduleWindowMinutes: { not: null } }, select: { endpointId: true, scheduleEveryMinutes: true } });
+  const ids = new Set<string>();
+  for (const s of wanted) {
+    const id = schedulerIdOf(s.endpointId);
+    ids.add(id);
+    await opts.schedules.upsertJobScheduler(id, { every: s.scheduleEveryMinutes! * 60_000 }, {
+      name: opts.scheduledJob.name,
+      data: { v: opts.scheduledJob.version, endpointId: s.endpointId },
+      opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } },
+    });
+  }
+  let removed = 0;
+  for (const s of await opts.schedules.getJobSchedulers(0, -1)) {
+    const key = s.key;
+    if (key && !ids.has(key) && (await opts.schedules.removeJobScheduler(key))) removed++;
+  }
+  const stuck = await db.driftReport.findMany({ where: { status: "queued", createdAt: { lt: new Date(now.getTime() - REQUEUE_AFTER_MS) } }, select: { id: true }, take: 100 });
+  let requeued = 0;
+  for (const r of stuck) if (await enqueueDriftReport({ redisUrl: opts.redisUrl, reportId: r.id })) requeued++;
+  return { schedules: ids.size, removed, requeued };
+}
