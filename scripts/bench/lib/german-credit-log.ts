@@ -7,7 +7,9 @@
 import { readFileSync } from "node:fs";
 import type { Pool } from "pg";
 import { GERMAN_CREDIT_CSV, GERMAN_CREDIT_NUMERIC } from "../../../lib/training/german-credit";
+import type { PredictionRecord } from "../../../lib/serving/data/prediction-log/record";
 import { ensurePartitions } from "../../../lib/serving/data/prediction-log/write-batch";
+import { writeColumnBlocks } from "../../../lib/serving/data/prediction-log/write-column-blocks";
 
 const DAY = 86_400_000;
 const POOL = 20_000;
@@ -143,4 +145,37 @@ export async function loadGermanCreditLog(opts: { pool: Pool; endpointId: string
   );
   const r = rows[0];
   return { served: r.served, servedRows: r.served_rows, shadow: r.shadow, failed: r.failed, other: r.other };
+}
+
+/**
+ * The columnar copy ingest would have written for the same served records (write-column-blocks.ts, the
+ * product's own code), `batch` records per ingest batch; returns the blocks written. Records g as in
+ * loadGermanCreditLog (same pool record, version and time to the millisecond).
+ */
+export async function writeGermanCreditBlocks(opts: { pool: Pool; endpointId: string; served: number; from: number; to: number; batch: number }): Promise<number> {
+  const records = buildPool();
+  const step = (opts.to - opts.from) / opts.served;
+  let blocks = 0;
+  const inFlight = new Set<Promise<void>>();
+  for (let g0 = 0; g0 < opts.served; g0 += opts.batch) {
+    const batch: PredictionRecord[] = [];
+    for (let g = g0; g < Math.min(opts.served, g0 + opts.batch); g++) {
+      const p = records[(g * 7919) % POOL];
+      batch.push({ t: Math.floor(opts.from + g * step), e: opts.endpointId, v: g % 10 === 0 ? "credit-v4" : "credit-v3", n: g % 10 === 0 ? 4 : 3, id: `req-${g}`, s: 200, l: 5, sh: false, r: p.rows, in: p.inputs, out: p.outputs });
+    }
+    // two transactions at a time, as two ingest consumers would
+    while (inFlight.size >= 2) await Promise.race(inFlight);
+    const w: Promise<void> = (async () => {
+      const client = await opts.pool.connect();
+      try {
+        const n = await writeColumnBlocks(client, batch);
+        blocks += n;
+      } finally {
+        client.release();
+      }
+    })().finally(() => inFlight.delete(w));
+    inFlight.add(w);
+  }
+  await Promise.all(inFlight);
+  return blocks;
 }
