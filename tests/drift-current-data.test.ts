@@ -122,7 +122,8 @@ describe("drift report current data", () => {
 
   it("reads the same rows after a replayed batch and after the hour's blocks are merged", async () => {
     const t0 = base + 110 * 60_000;
-    const batch = Array.from({ length: 30 }, (_, i) => rec({ t: t0 + i, in: { age: [i], purpose: ["x"] } }));
+    // the two blocks differ: the later one has numbers for purpose, and an income column the first lacks
+    const batch = Array.from({ length: 30 }, (_, i) => rec({ t: t0 + i, in: i < 20 ? { age: [i], purpose: ["x"] } : { age: [i], purpose: [i], income: [i * 1.5] } }));
     await writePredictionBatch(pool, batch.slice(0, 20));
     await writePredictionBatch(pool, batch.slice(10)); // 10 already stored: a replay overlapping the first
     const before = await win(t0, t0 + 1000);
@@ -132,6 +133,8 @@ describe("drift report current data", () => {
     expect(rows[0].n).toBe(1);
     const after = await win(t0, t0 + 1000);
     expect(rowsOf(after)).toEqual(rowsOf(before));
+    expect(rowsOf(after)[25]).toEqual({ age: 25, purpose: 25, income: 37.5, prediction: "good" });
+    expect(rowsOf(after)[5]).toEqual({ age: 5, purpose: "x", income: null, prediction: "good" });
     expect(rowsOf(await win(base, base + 3 * HOUR)).length).toBe(4 + 6 + 200 + 30);
   });
 

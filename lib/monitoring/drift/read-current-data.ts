@@ -41,6 +41,8 @@ export type CurrentData = {
   /** what was read: blocks and bytes */
   blocks: number;
   bytes: number;
+  /** where the time went (ms): until the first block arrived, decoding blocks, in all */
+  timings: { firstBlockMs: number; decodeMs: number; totalMs: number };
 };
 
 export type ReadCurrentDataOptions = {
@@ -196,6 +198,7 @@ export async function readCurrentData(opts: ReadCurrentDataOptions): Promise<Cur
   if (opts.version !== undefined && !Number.isSafeInteger(opts.version)) throw new AppError("bad_request", "version must be an integer", { field: "version" });
   if (!Number.isSafeInteger(maxRows) || maxRows < 1) throw new AppError("bad_request", "maxRows must be a positive integer", { field: "maxRows" });
 
+  const started = performance.now();
   const client: PoolClient = await pool.connect();
   let broken = false;
   try {
@@ -216,7 +219,15 @@ export async function readCurrentData(opts: ReadCurrentDataOptions): Promise<Cur
     const fromMs = from.getTime();
     const toMs = to.getTime();
 
+    let firstBlockMs = 0;
+    let decodeMs = 0;
     const onBlock = (version: number, hour: number, data: Buffer) => {
+      const t = performance.now();
+      if (!blocks) firstBlockMs = t - started;
+      decode(version, hour, data);
+      decodeMs += performance.now() - t;
+    };
+    const decode = (version: number, hour: number, data: Buffer) => {
       blocks++;
       bytes += data.length;
       const { header, timeAt, at } = layoutOf(data);
@@ -287,6 +298,7 @@ export async function readCurrentData(opts: ReadCurrentDataOptions): Promise<Cur
     return {
       rows: length, seenRows: seen, sampled: seen > length, columns, versions, blocks, bytes,
       prediction: p ? { name: p.name, column: p.builder.result(length) } : null,
+      timings: { firstBlockMs, decodeMs, totalMs: performance.now() - started },
     };
   } finally {
     client.release(broken);

@@ -83,7 +83,11 @@ export function encodeColumnBlock(records: PredictionRecord[]): { block: Buffer;
   let rows = 0;
   let t0 = Infinity;
   for (const r of records) {
-    for (const k of Object.keys(r.in ?? {})) if (!seen.has(k)) seen.add(k), names.push(k);
+    for (const k of Object.keys(r.in ?? {})) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+      names.push(k);
+    }
     predictionName ??= Object.keys(r.out ?? {})[0] ?? null;
     rows += r.r;
     if (r.t < t0) t0 = r.t;
@@ -98,6 +102,11 @@ export function encodeColumnBlock(records: PredictionRecord[]): { block: Buffer;
     names.forEach((n, j) => perRow(r.in?.[n], r.r, values[j]));
     perRow(predictionName === null ? undefined : r.out?.[predictionName], r.r, prediction);
   }
+  return assemble(t0, times, names, values, predictionName, prediction);
+}
+
+function assemble(t0: number, times: Int32Array, names: string[], values: unknown[][], predictionName: string | null, prediction: unknown[]): { block: Buffer; rows: number; t0: number } {
+  const rows = times.length;
   const cols = names.map((n, j) => columnOf(n, values[j]));
   if (predictionName !== null) cols.push(columnOf(predictionName, prediction));
   const header: BlockHeader = { v: BLOCK_FORMAT, rows, t0, cols: cols.map((c) => c.col), p: predictionName === null ? -1 : cols.length - 1 };
@@ -113,9 +122,34 @@ export function encodeColumnBlock(records: PredictionRecord[]): { block: Buffer;
   const block = Buffer.alloc(at);
   block.writeUInt32LE(json.length, 0);
   json.copy(block, 4);
-  Buffer.from(times.buffer).copy(block, timeAt);
+  Buffer.from(times.buffer, times.byteOffset, times.byteLength).copy(block, timeAt);
   cols.forEach((c, j) => c.write(block, starts[j]));
   return { block, rows, t0 };
+}
+
+/**
+ * Several blocks of one endpoint, version and hour as one (compaction): rows in the order given, a column
+ * some blocks lack missing for their rows, each column's kind chosen again over all its values.
+ */
+export function mergeColumnBlocks(blocks: Uint8Array[]): { block: Buffer; rows: number; t0: number } {
+  const decoded = blocks.map(decodeColumnBlock);
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const d of decoded) {
+    for (const k of Object.keys(d.columns)) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+      names.push(k);
+    }
+  }
+  const predictionName = decoded.find((d) => d.prediction)?.prediction?.name ?? null;
+  let t0 = Infinity;
+  for (const d of decoded) for (const t of d.times) if (t < t0) t0 = t;
+  const times = Int32Array.from(decoded.flatMap((d) => d.times), (t) => t - t0);
+  const missing = (n: number) => new Array<null>(n).fill(null);
+  const values = names.map((n) => decoded.flatMap((d) => d.columns[n] ?? missing(d.times.length)));
+  const prediction = decoded.flatMap((d) => d.prediction?.values ?? missing(d.times.length));
+  return assemble(t0, times, names, values, predictionName, prediction);
 }
 
 /** The header of a block and where its sections are; throws on a block of an unknown format. */

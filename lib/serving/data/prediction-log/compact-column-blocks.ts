@@ -3,28 +3,9 @@
 // Once an hour is over, its blocks of one endpoint and version are merged into one, so a day is read as
 // a few dozen blocks whatever the traffic was like. Each hour is merged in its own transaction.
 import type { Pool } from "pg";
-import { decodeColumnBlock, encodeColumnBlock } from "./column-block";
-import type { PredictionRecord } from "./record";
+import { mergeColumnBlocks } from "./column-block";
 
 const HOUR = 3_600_000;
-
-/** The rows of several blocks of one endpoint, version and hour, as one block (rows in block order). */
-export function mergeColumnBlocks(blocks: Uint8Array[], endpointId: string, version: number): { block: Buffer; rows: number } {
-  const records: PredictionRecord[] = [];
-  for (const data of blocks) {
-    const { times, columns, prediction } = decodeColumnBlock(data);
-    const names = Object.keys(columns);
-    times.forEach((t, i) => {
-      const inputs: Record<string, (number | string)[]> = {};
-      for (const n of names) if (columns[n][i] !== null) inputs[n] = [columns[n][i]!];
-      const p = prediction?.values[i];
-      const out = prediction ? { [prediction.name]: p === null || p === undefined ? [] : [p] } : null;
-      records.push({ t, e: endpointId, v: "", n: version, id: "", s: 200, l: 0, sh: false, r: 1, in: inputs, out });
-    });
-  }
-  const { block, rows } = encodeColumnBlock(records);
-  return { block, rows };
-}
 
 /** Merges the blocks of every hour that ended before `now` and has more than one; returns hours merged. */
 export async function compactColumnBlocks(opts: { pool: Pool; now?: Date; limit?: number }): Promise<number> {
@@ -44,7 +25,7 @@ export async function compactColumnBlocks(opts: { pool: Pool; now?: Date; limit?
         [h.endpointId, h.version, h.hour],
       );
       if (rows.length > 1) {
-        const merged = mergeColumnBlocks(rows.map((r) => r.data), h.endpointId, h.version);
+        const merged = mergeColumnBlocks(rows.map((r) => r.data));
         await client.query(`DELETE FROM "PredictionColumns" WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
         await client.query(`INSERT INTO "PredictionColumns" ("endpointId","version","hour","rows","data") VALUES ($1,$2,$3,$4,$5)`, [h.endpointId, h.version, h.hour, merged.rows, merged.block]);
       }
