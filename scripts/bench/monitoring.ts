@@ -119,6 +119,10 @@ await admin.connect();
 await admin.query(`CREATE DATABASE ${dbName}`);
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
 const reader = new pg.Pool({ connectionString: databaseUrl, max: 1, application_name: READER });
+// a pool's connection still closing when DROP DATABASE … FORCE ends the run reports an error: not ours to fail on
+const quiet = (p: pg.Pool) => p.on("error", () => {});
+quiet(pool);
+quiet(reader);
 try {
   await applyMigrations(databaseUrl);
   // plain SQL, not Prisma: its adapter keeps a connection after $disconnect, which DROP DATABASE … FORCE
@@ -144,7 +148,7 @@ try {
   console.log(`  "PredictionColumns": ${blocks.toLocaleString("en-US")} blocks as ingest writes them (${BATCH.toLocaleString("en-US")}-record batches) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await pool.query(`ANALYZE "PredictionLog"`);
   await pool.query(`ANALYZE "PredictionColumns"`);
-  const adminPool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  const adminPool = quiet(new pg.Pool({ connectionString: databaseUrl, max: 1 }));
   await reader.query("SELECT 1"); // the reader's backend exists before its CPU is metered
 
   const window = { teamId: team.id, endpointId: endpoint.id, from: new Date(from), to: new Date(to) };
@@ -181,7 +185,7 @@ try {
   // in 1,000-record batches, beside writeColumnBlocks alone and the encoding alone
   const sample = buildPool(20_000, 5);
   const mk = (tag: string): PredictionRecord[] => sample.map((p, i) => ({ t: to - HOUR / 2 + i, e: other.id, v: "credit-v3", n: 3, id: `${tag}-${i}`, s: 200, l: 5, sh: false, r: p.rows, in: p.inputs, out: p.outputs }));
-  const ingestPool = new pg.Pool({ connectionString: databaseUrl, max: 1, application_name: READER });
+  const ingestPool = quiet(new pg.Pool({ connectionString: databaseUrl, max: 1, application_name: READER }));
   await ingestPool.query("SELECT 1");
   const perRecord = (ms: number) => `${((ms * 1000) / sample.length).toFixed(1)} µs/record`;
   const whole = await timed(adminPool, async () => { const r = mk("whole"); for (let i = 0; i < r.length; i += 1000) await writePredictionBatch(ingestPool, r.slice(i, i + 1000)); });

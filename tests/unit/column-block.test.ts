@@ -44,4 +44,17 @@ describe("column blocks", () => {
     expect(m.columns).toEqual({ age: [30, 31.5, 32], purpose: ["car", 4, 5], income: [null, 9, 10] });
     expect(m.prediction).toEqual({ name: "label", values: ["good", "bad", "good"] });
   });
+
+  it("keeps int32 where every block has it so, and widens dictionary codes past 254 labels", () => {
+    const a = encodeColumnBlock(Array.from({ length: 200 }, (_, i) => rec(1000 + i, 1, { k: [i], both: [i], city: [`a${i}`] }, { label: [i % 2] }))).block;
+    const b = encodeColumnBlock(Array.from({ length: 100 }, (_, i) => rec(900 + i, 1, { k: [i], city: [`b${i}`] }, { label: [1] }))).block;
+    const merged = mergeColumnBlocks([a, b]).block;
+    const { header } = layoutOf(merged);
+    expect(Object.fromEntries(header.cols.map((c) => [c.n, [c.k, c.w]]))).toEqual({ k: ["i32", undefined], both: ["f64", undefined], city: ["dict", 2], label: ["i32", undefined] });
+    const m = decodeColumnBlock(merged);
+    expect(m.times).toEqual([...Array.from({ length: 200 }, (_, i) => 1000 + i), ...Array.from({ length: 100 }, (_, i) => 900 + i)]);
+    expect(m.columns.k).toEqual([...Array.from({ length: 200 }, (_, i) => i), ...Array.from({ length: 100 }, (_, i) => i)]);
+    expect(m.columns.both).toEqual([...Array.from({ length: 200 }, (_, i) => i), ...Array<null>(100).fill(null)]);
+    expect(m.columns.city).toEqual([...Array.from({ length: 200 }, (_, i) => `a${i}`), ...Array.from({ length: 100 }, (_, i) => `b${i}`)]);
+  });
 });

@@ -105,51 +105,134 @@ export function encodeColumnBlock(records: PredictionRecord[]): { block: Buffer;
   return assemble(t0, times, names, values, predictionName, prediction);
 }
 
-function assemble(t0: number, times: Int32Array, names: string[], values: unknown[][], predictionName: string | null, prediction: unknown[]): { block: Buffer; rows: number; t0: number } {
-  const rows = times.length;
-  const cols = names.map((n, j) => columnOf(n, values[j]));
-  if (predictionName !== null) cols.push(columnOf(predictionName, prediction));
-  const header: BlockHeader = { v: BLOCK_FORMAT, rows, t0, cols: cols.map((c) => c.col), p: predictionName === null ? -1 : cols.length - 1 };
+/** A zeroed block for `header`, with the header written and where each section starts. */
+function allocate(header: BlockHeader): { block: Buffer; timeAt: number; starts: number[] } {
   const json = Buffer.from(JSON.stringify(header));
   let at = align8(4 + json.length);
   const timeAt = at;
-  at = align8(at + 4 * rows);
-  const starts = cols.map((c) => {
+  at = align8(at + 4 * header.rows);
+  const starts = header.cols.map((c) => {
     const s = at;
-    at = align8(at + bytesPer(c.col) * rows);
+    at = align8(at + bytesPer(c) * header.rows);
     return s;
   });
   const block = Buffer.alloc(at);
   block.writeUInt32LE(json.length, 0);
   json.copy(block, 4);
+  return { block, timeAt, starts };
+}
+
+function assemble(t0: number, times: Int32Array, names: string[], values: unknown[][], predictionName: string | null, prediction: unknown[]): { block: Buffer; rows: number; t0: number } {
+  const rows = times.length;
+  const cols = names.map((n, j) => columnOf(n, values[j]));
+  if (predictionName !== null) cols.push(columnOf(predictionName, prediction));
+  const { block, timeAt, starts } = allocate({ v: BLOCK_FORMAT, rows, t0, cols: cols.map((c) => c.col), p: predictionName === null ? -1 : cols.length - 1 });
   Buffer.from(times.buffer, times.byteOffset, times.byteLength).copy(block, timeAt);
   cols.forEach((c, j) => c.write(block, starts[j]));
   return { block, rows, t0 };
 }
 
+/** One column of the merged block: its header entry and how to write its section. */
+type MergedColumn = { col: BlockColumn; write: (out: Buffer, at: number) => void };
+
 /**
- * Several blocks of one endpoint, version and hour as one (compaction): rows in the order given, a column
- * some blocks lack missing for their rows, each column's kind chosen again over all its values.
+ * Several blocks of one endpoint, version and hour as one (compaction), section by section: rows in the
+ * order given; a column some blocks lack is missing for their rows; int32 stays int32 only where every
+ * block has it so, a dictionary anywhere makes the column a dictionary (numbers become labels).
  */
 export function mergeColumnBlocks(blocks: Uint8Array[]): { block: Buffer; rows: number; t0: number } {
-  const decoded = blocks.map(decodeColumnBlock);
+  const parts = blocks.map((b) => ({ data: Buffer.from(b.buffer, b.byteOffset, b.byteLength), ...layoutOf(b) }));
+  const rows = parts.reduce((n, p) => n + p.header.rows, 0);
+  const t0 = Math.min(...parts.map((p) => p.header.t0));
+  // every input column, in order of first appearance; then the prediction (the first block's name)
   const names: string[] = [];
-  const seen = new Set<string>();
-  for (const d of decoded) {
-    for (const k of Object.keys(d.columns)) {
-      if (seen.has(k)) continue;
-      seen.add(k);
-      names.push(k);
+  const where = parts.map(() => new Map<string, number>());
+  parts.forEach((p, b) =>
+    p.header.cols.forEach((c, j) => {
+      if (j === p.header.p) return;
+      if (!where.some((m) => m.has(c.n))) names.push(c.n);
+      where[b].set(c.n, j);
+    }),
+  );
+  const withPrediction = parts.find((p) => p.header.p >= 0);
+  const sources = names.map((n) => parts.map((p, b) => where[b].get(n) ?? -1));
+  if (withPrediction) sources.push(parts.map((p) => p.header.p));
+  const allNames = withPrediction ? [...names, withPrediction.header.cols[withPrediction.header.p].n] : names;
+
+  // the first row of each block in the merged one
+  const offsets: number[] = [];
+  parts.reduce((n, p, b) => ((offsets[b] = n), n + p.header.rows), 0);
+  const offsetOf = (b: number) => offsets[b];
+
+  const merged: MergedColumn[] = sources.map((src, k) => {
+    const kinds = src.map((j, b) => (j < 0 ? "missing" : parts[b].header.cols[j].k));
+    const name = allNames[k];
+    // the value of row i of block b's column j as a number (NaN = missing), for numeric sections
+    const number = (b: number, j: number, i: number) => {
+      const { data, at } = parts[b];
+      const c = parts[b].header.cols[j];
+      return c.k === "i32" ? data.readInt32LE(at[j] + 4 * i) : data.readDoubleLE(at[j] + 8 * i);
+    };
+    const code = (b: number, j: number, i: number) => {
+      const { data, at } = parts[b];
+      const w = parts[b].header.cols[j].w ?? 1;
+      return w === 1 ? data[at[j] + i] : w === 2 ? data.readUInt16LE(at[j] + 2 * i) : data.readUInt32LE(at[j] + 4 * i);
+    };
+    if (kinds.every((x) => x === "i32")) {
+      return { col: { n: name, k: "i32" }, write: (out, at) => parts.forEach((p, b) => p.data.copy(out, at + 4 * offsetOf(b), p.at[src[b]], p.at[src[b]] + 4 * p.header.rows)) };
     }
-  }
-  const predictionName = decoded.find((d) => d.prediction)?.prediction?.name ?? null;
-  let t0 = Infinity;
-  for (const d of decoded) for (const t of d.times) if (t < t0) t0 = t;
-  const times = Int32Array.from(decoded.flatMap((d) => d.times), (t) => t - t0);
-  const missing = (n: number) => new Array<null>(n).fill(null);
-  const values = names.map((n) => decoded.flatMap((d) => d.columns[n] ?? missing(d.times.length)));
-  const prediction = decoded.flatMap((d) => d.prediction?.values ?? missing(d.times.length));
-  return assemble(t0, times, names, values, predictionName, prediction);
+    if (!kinds.includes("dict")) {
+      return {
+        col: { n: name, k: "f64" },
+        write: (out, at) =>
+          parts.forEach((p, b) => {
+            const base = at + 8 * offsetOf(b);
+            const j = src[b];
+            if (j >= 0 && p.header.cols[j].k === "f64") p.data.copy(out, base, p.at[j], p.at[j] + 8 * p.header.rows);
+            else for (let i = 0; i < p.header.rows; i++) out.writeDoubleLE(j < 0 ? NaN : number(b, j, i), base + 8 * i);
+          }),
+      };
+    }
+    const labels: (number | string)[] = [];
+    const index = new Map<number | string, number>();
+    const codeOf = (v: number | string) => {
+      let c = index.get(v);
+      if (c === undefined) index.set(v, (c = labels.push(v)));
+      return c;
+    };
+    const codes = new Uint32Array(rows);
+    parts.forEach((p, b) => {
+      const j = src[b];
+      if (j < 0) return;
+      const base = offsetOf(b);
+      const c = p.header.cols[j];
+      if (c.k === "dict") {
+        const remap = Uint32Array.from([0, ...(c.l ?? []).map(codeOf)]);
+        for (let i = 0; i < p.header.rows; i++) codes[base + i] = remap[code(b, j, i)];
+      } else {
+        for (let i = 0; i < p.header.rows; i++) {
+          const x = number(b, j, i);
+          codes[base + i] = Number.isNaN(x) ? 0 : codeOf(x);
+        }
+      }
+    });
+    const w = labels.length < 255 ? 1 : labels.length < 65535 ? 2 : 4;
+    return {
+      col: { n: name, k: "dict", w, l: labels },
+      write: (out, at) => {
+        if (w === 1) for (let i = 0; i < rows; i++) out[at + i] = codes[i];
+        else if (w === 2) for (let i = 0; i < rows; i++) out.writeUInt16LE(codes[i], at + 2 * i);
+        else for (let i = 0; i < rows; i++) out.writeUInt32LE(codes[i], at + 4 * i);
+      },
+    };
+  });
+  const { block, timeAt, starts } = allocate({ v: BLOCK_FORMAT, rows, t0, cols: merged.map((m) => m.col), p: withPrediction ? merged.length - 1 : -1 });
+  parts.forEach((p, b) => {
+    const shift = p.header.t0 - t0;
+    for (let i = 0; i < p.header.rows; i++) block.writeInt32LE(p.data.readInt32LE(p.timeAt + 4 * i) + shift, timeAt + 4 * (offsets[b] + i));
+  });
+  merged.forEach((m, k) => m.write(block, starts[k]));
+  return { block, rows, t0 };
 }
 
 /** The header of a block and where its sections are; throws on a block of an unknown format. */
