@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeColumnBlock, encodeColumnBlock, layoutOf, mergeColumnBlocks } from "@/lib/serving/data/prediction-log/column-block";
 import type { PredictionRecord } from "@/lib/serving/data/prediction-log/record";
+import { isDriftRow } from "@/lib/serving/data/prediction-log/write-column-blocks";
 
 const rec = (t: number, r: number, inputs: Record<string, unknown[]>, outputs: Record<string, unknown[]> | null): PredictionRecord =>
   ({ t, e: "ep", v: "m-v1", n: 1, id: `r${t}`, s: 200, l: 1, sh: false, r, in: inputs, out: outputs }) as PredictionRecord;
@@ -56,5 +57,14 @@ describe("column blocks", () => {
     expect(m.columns.k).toEqual([...Array.from({ length: 200 }, (_, i) => i), ...Array.from({ length: 100 }, (_, i) => i)]);
     expect(m.columns.both).toEqual([...Array.from({ length: 200 }, (_, i) => i), ...Array<null>(100).fill(null)]);
     expect(m.columns.city).toEqual([...Array.from({ length: 200 }, (_, i) => `a${i}`), ...Array.from({ length: 100 }, (_, i) => `b${i}`)]);
+  });
+
+  it("copies served, successful answers whose row count their values bear out", () => {
+    const ok = rec(1, 2, { a: [1, 2] }, null);
+    expect(isDriftRow(ok)).toBe(true);
+    expect(isDriftRow({ ...ok, sh: true })).toBe(false);
+    expect(isDriftRow({ ...ok, s: 500 })).toBe(false);
+    expect(isDriftRow({ ...ok, in: null })).toBe(false);
+    for (const r of [0, 1.5, 3, 1e9, -1]) expect(isDriftRow({ ...ok, r })).toBe(false);
   });
 });
