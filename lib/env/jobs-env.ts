@@ -30,7 +30,7 @@ export const jobsEnv = defineEnv("jobs", {
   DRIFT_REPORT_MAX_ROWS: wholeNumber({ min: 1000, unit: "rows", default: 2_000_000, description: "rows of a window a drift report holds; a larger window is read as a seeded uniform sample of this many (the report says so)" }),
   JOBS_INGEST_LAG_MS: ms(1_500, "wait for the prediction log to reach the rollups before judging a canary bake", 0),
   PREDICTION_LOG_RETENTION_DAYS: wholeNumber({ min: 0, unit: "days", default: 30, description: "daily prediction-log partitions older than this are dropped (0 keeps everything); rollups stay" }),
-  PREDICTION_LOG_MAINTENANCE_MS: ms(3_600_000, "period of prediction-log maintenance: create the coming days' partitions, drop those past retention (one job worker runs each period)"),
+  PREDICTION_LOG_MAINTENANCE_MS: ms(3_600_000, "period of prediction-log maintenance: create the coming days' partitions, drop those past retention, merge the columnar copy's blocks of past hours (one job worker runs each period)"),
   INGEST_CLAIM_IDLE_MS: ms(30_000, "prediction entries pending this long on a dead consumer are claimed again"),
   ARTIFACT_GC_MS: ms(3_600_000, "period of artifact garbage collection, which deletes stored model files no version refers to and temp files of uploads that died (one job worker runs each period)"),
   ARTIFACT_GC_GRACE_MS: ms(86_400_000, "artifact garbage collection deletes only files untouched this long: an upload in progress keeps its file (keep it well above the longest upload)", 0),

@@ -249,7 +249,7 @@ describe("probeRows", () => {
     const wide: Signature = { inputs: [{ name: "x", type: "float32", shape: ["N", MAX_WARMUP_VALUES / 2] }], outputs: [] };
     expect(probeRows(wide, 4)).toHaveLength(2);
     expect(() => probeRows({ inputs: [{ name: "x", type: "int64", shape: [1, MAX_WARMUP_VALUES + 1] }], outputs: [] }, 4)).toThrow(WarmupTooLarge);
-  });
+  }, 30_000); // fills arrays of the warm-up bound's size: seconds on a loaded 2-core machine
 });
 
 describe("oipDatatype", () => {

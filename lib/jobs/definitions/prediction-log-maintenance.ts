@@ -1,7 +1,10 @@
 // Scheduled: keeps the prediction log's daily partitions ahead and drops those past
-// PREDICTION_LOG_RETENTION_DAYS (every PREDICTION_LOG_MAINTENANCE_MS, one job worker per period).
+// PREDICTION_LOG_RETENTION_DAYS (every PREDICTION_LOG_MAINTENANCE_MS, one job worker per period);
+// merges the columnar copy's blocks of each past hour and drops those past the same retention.
 import { z } from "zod";
 import { dropOldPartitions, ensurePartitions } from "../../serving/data/prediction-log/write-batch";
+import { compactColumnBlocks } from "../../serving/data/prediction-log/compact-column-blocks";
+import { dropOldColumnBlocks } from "../../serving/data/prediction-log/drop-old-column-blocks";
 import { defineJob } from "../define-job";
 
 export const predictionLogMaintenanceJob = defineJob({
@@ -13,6 +16,8 @@ export const predictionLogMaintenanceJob = defineJob({
     await ensurePartitions(ctx.pool);
     const dropped = await dropOldPartitions(ctx.pool, ctx.settings.predictionLogRetentionDays);
     if (dropped.length) ctx.log(`dropped prediction-log partitions past retention: ${dropped.join(", ")}`);
+    await dropOldColumnBlocks({ pool: ctx.pool, retentionDays: ctx.settings.predictionLogRetentionDays });
+    await compactColumnBlocks({ pool: ctx.pool });
     return { dropped };
   },
 });

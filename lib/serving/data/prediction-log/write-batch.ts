@@ -7,6 +7,7 @@
 import type { Pool } from "pg";
 import { bucketOf, emptyHistogram, LATENCY_LAYOUT } from "../../shared/rollups";
 import type { PredictionRecord } from "./record";
+import { writeColumnBlocks } from "./write-column-blocks";
 
 const CHUNK = 1000;
 
@@ -15,14 +16,14 @@ export async function writePredictionBatch(pool: Pool, records: PredictionRecord
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    const inserted: { endpointId: string; variant: string; version: number; time: Date; status: number; latencyMs: number; shadow: boolean }[] = [];
+    const inserted: { endpointId: string; variant: string; version: number; time: Date; status: number; latencyMs: number; shadow: boolean; requestId: string }[] = [];
     for (let i = 0; i < records.length; i += CHUNK) {
       const c = records.slice(i, i + CHUNK);
       const { rows } = await client.query(
         `INSERT INTO "PredictionLog" ("time","endpointId","variant","version","requestId","status","latencyMs","shadow","rows","inputs","outputs","error")
          SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::int[], $5::text[], $6::smallint[], $7::real[], $8::bool[], $9::int[], $10::jsonb[], $11::jsonb[], $12::text[])
          ON CONFLICT ("requestId","variant","time") DO NOTHING
-         RETURNING "endpointId","variant","version","time","status","latencyMs","shadow"`,
+         RETURNING "endpointId","variant","version","time","status","latencyMs","shadow","requestId"`,
         [
           c.map((r) => new Date(r.t)), c.map((r) => r.e), c.map((r) => r.v), c.map((r) => r.n), c.map((r) => r.id), c.map((r) => r.s),
           c.map((r) => r.l), c.map((r) => r.sh), c.map((r) => r.r), c.map((r) => (r.in ? JSON.stringify(r.in) : null)),
@@ -31,6 +32,9 @@ export async function writePredictionBatch(pool: Pool, records: PredictionRecord
       );
       inserted.push(...rows);
     }
+    // the drift reads' columnar copy, of the records stored just now (not those a replay skipped)
+    const stored = new Set(inserted.map((r) => `${r.requestId}\u0000${r.variant}\u0000${r.time.getTime()}`));
+    await writeColumnBlocks(client, stored.size === records.length ? records : records.filter((r) => stored.delete(`${r.id}\u0000${r.v}\u0000${r.t}`)));
     const rollups = new Map<string, { endpointId: string; variant: string; minute: Date; shadow: boolean; version: number; count: number; errors: number; sum: number; buckets: number[] }>();
     for (const r of inserted) {
       const minute = new Date(Math.floor(r.time.getTime() / 60_000) * 60_000);

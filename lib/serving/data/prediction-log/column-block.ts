@@ -1,0 +1,278 @@
+// The prediction log's columnar copy of served answers, for drift reports ("PredictionColumns").
+// Reading a million records' inputs back out of the JSONB column costs Postgres seconds of CPU per
+// million (jsonb → text, or one path extraction per feature per record) before the reader has parsed
+// anything (`npm run bench:monitoring` prints the figure). Ingest already holds every record parsed, so it
+// also writes them here, column by column, in the form a reader copies straight into typed arrays.
+//
+// One block = the served rows of one endpoint, model version and UTC hour in one ingest batch (several
+// per hour; compactColumnBlocks merges an hour's blocks once it is over). Layout, little-endian:
+//   u32 header length · header JSON · zero padding to a multiple of 8 · one section per column
+//   header: { v: 1, rows, t0: epoch ms of the earliest row, cols: [{ n: name, k: kind, w?, l? }],
+//             p: index in cols of the prediction (the model's first output), or -1 }
+//   section "t" (always first, unnamed): i32 ms since t0, one per row
+//   kind "f64": float64 per row, NaN = missing (any column with a missing value, or non-integers)
+//   kind "i32": int32 per row (a column of integers only, none missing: half the bytes)
+//   kind "dict": code per row in w (1, 2 or 4) bytes, 0 = missing, code c = labels l[c - 1]; labels keep
+//                their JSON type, so a column mixing strings and numbers stays exact
+// Every section starts 8-aligned, so a reader can copy float64 sections into a Float64Array as bytes.
+import type { PredictionRecord } from "./record";
+
+export const BLOCK_FORMAT = 1;
+
+export type BlockColumn = { n: string; k: "f64" | "i32" | "dict"; w?: 1 | 2 | 4; l?: (number | string)[] };
+export type BlockHeader = { v: number; rows: number; t0: number; cols: BlockColumn[]; p: number };
+
+/** Where each column's section lies in the block (byte offsets from the block's start). */
+export type BlockLayout = { header: BlockHeader; timeAt: number; at: number[] };
+
+const align8 = (n: number) => (n + 7) & ~7;
+const bytesPer = (c: BlockColumn) => (c.k === "dict" ? c.w! : c.k === "i32" ? 4 : 8);
+
+/**
+ * The values of one column for each of a record's `rows` rows. Tabular inputs hold one value per row;
+ * a tensor with k values per row (class probabilities) gives each row its first value; any other
+ * length leaves the record's rows missing.
+ */
+function perRow(values: unknown, rows: number, out: unknown[]): void {
+  const n = Array.isArray(values) ? values.length : 0;
+  const stride = rows > 0 && n > 0 && n % rows === 0 ? n / rows : 0;
+  for (let i = 0; i < rows; i++) out.push(stride ? (values as unknown[])[i * stride] : null);
+}
+
+function columnOf(name: string, values: unknown[]): { col: BlockColumn; write: (buf: Buffer, at: number) => void } {
+  let numbers = true;
+  let ints = true;
+  for (const v of values) {
+    if (typeof v === "number" && Number.isFinite(v)) {
+      if (ints && (!Number.isInteger(v) || v > 2147483647 || v < -2147483648 || Object.is(v, -0))) ints = false;
+    } else if (typeof v === "string") {
+      numbers = false;
+      break;
+    } else ints = false; // missing (null, absent, not a number or string)
+  }
+  if (numbers && ints) return { col: { n: name, k: "i32" }, write: (buf, at) => values.forEach((v, i) => buf.writeInt32LE(v as number, at + 4 * i)) };
+  if (numbers) {
+    return { col: { n: name, k: "f64" }, write: (buf, at) => values.forEach((v, i) => buf.writeDoubleLE(typeof v === "number" && Number.isFinite(v) ? v : NaN, at + 8 * i)) };
+  }
+  const labels: (number | string)[] = [];
+  const index = new Map<number | string, number>();
+  const codes = new Uint32Array(values.length);
+  values.forEach((v, i) => {
+    if (typeof v !== "string" && !(typeof v === "number" && Number.isFinite(v))) return;
+    let c = index.get(v);
+    if (c === undefined) index.set(v, (c = labels.push(v)));
+    codes[i] = c;
+  });
+  const w = labels.length < 255 ? 1 : labels.length < 65535 ? 2 : 4;
+  const write = (buf: Buffer, at: number) => {
+    if (w === 1) codes.forEach((c, i) => buf.writeUInt8(c, at + i));
+    else if (w === 2) codes.forEach((c, i) => buf.writeUInt16LE(c, at + 2 * i));
+    else codes.forEach((c, i) => buf.writeUInt32LE(c, at + 4 * i));
+  };
+  return { col: { n: name, k: "dict", w, l: labels }, write };
+}
+
+/**
+ * One block of the given records (all rows of each, in order). The prediction is each record's first
+ * output as the gateway logged it (outputs keep the model's order through JSON), named in the header.
+ */
+export function encodeColumnBlock(records: PredictionRecord[]): { block: Buffer; rows: number; t0: number } {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  let predictionName: string | null = null;
+  let rows = 0;
+  let t0 = Infinity;
+  for (const r of records) {
+    for (const k of Object.keys(r.in ?? {})) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+      names.push(k);
+    }
+    predictionName ??= Object.keys(r.out ?? {})[0] ?? null;
+    rows += r.r;
+    if (r.t < t0) t0 = r.t;
+  }
+  const times = new Int32Array(rows);
+  const values = names.map(() => [] as unknown[]);
+  const prediction: unknown[] = [];
+  let row = 0;
+  for (const r of records) {
+    times.fill(r.t - t0, row, row + r.r);
+    row += r.r;
+    names.forEach((n, j) => perRow(r.in?.[n], r.r, values[j]));
+    perRow(predictionName === null ? undefined : r.out?.[predictionName], r.r, prediction);
+  }
+  return assemble(t0, times, names, values, predictionName, prediction);
+}
+
+/** A zeroed block for `header`, with the header written and where each section starts. */
+function allocate(header: BlockHeader): { block: Buffer; timeAt: number; starts: number[] } {
+  const json = Buffer.from(JSON.stringify(header));
+  let at = align8(4 + json.length);
+  const timeAt = at;
+  at = align8(at + 4 * header.rows);
+  const starts = header.cols.map((c) => {
+    const s = at;
+    at = align8(at + bytesPer(c) * header.rows);
+    return s;
+  });
+  const block = Buffer.alloc(at);
+  block.writeUInt32LE(json.length, 0);
+  json.copy(block, 4);
+  return { block, timeAt, starts };
+}
+
+function assemble(t0: number, times: Int32Array, names: string[], values: unknown[][], predictionName: string | null, prediction: unknown[]): { block: Buffer; rows: number; t0: number } {
+  const rows = times.length;
+  const cols = names.map((n, j) => columnOf(n, values[j]));
+  if (predictionName !== null) cols.push(columnOf(predictionName, prediction));
+  const { block, timeAt, starts } = allocate({ v: BLOCK_FORMAT, rows, t0, cols: cols.map((c) => c.col), p: predictionName === null ? -1 : cols.length - 1 });
+  Buffer.from(times.buffer, times.byteOffset, times.byteLength).copy(block, timeAt);
+  cols.forEach((c, j) => c.write(block, starts[j]));
+  return { block, rows, t0 };
+}
+
+/** One column of the merged block: its header entry and how to write its section. */
+type MergedColumn = { col: BlockColumn; write: (out: Buffer, at: number) => void };
+
+/**
+ * Several blocks of one endpoint, version and hour as one (compaction), section by section: rows in the
+ * order given; a column some blocks lack is missing for their rows; int32 stays int32 only where every
+ * block has it so, a dictionary anywhere makes the column a dictionary (numbers become labels).
+ */
+export function mergeColumnBlocks(blocks: Uint8Array[]): { block: Buffer; rows: number; t0: number } {
+  const parts = blocks.map((b) => ({ data: Buffer.from(b.buffer, b.byteOffset, b.byteLength), ...layoutOf(b) }));
+  const rows = parts.reduce((n, p) => n + p.header.rows, 0);
+  const t0 = Math.min(...parts.map((p) => p.header.t0));
+  // every input column, in order of first appearance; then the prediction (the first block's name)
+  const names: string[] = [];
+  const where = parts.map(() => new Map<string, number>());
+  parts.forEach((p, b) =>
+    p.header.cols.forEach((c, j) => {
+      if (j === p.header.p) return;
+      if (!where.some((m) => m.has(c.n))) names.push(c.n);
+      where[b].set(c.n, j);
+    }),
+  );
+  const withPrediction = parts.find((p) => p.header.p >= 0);
+  const sources = names.map((n) => parts.map((p, b) => where[b].get(n) ?? -1));
+  if (withPrediction) sources.push(parts.map((p) => p.header.p));
+  const allNames = withPrediction ? [...names, withPrediction.header.cols[withPrediction.header.p].n] : names;
+
+  // the first row of each block in the merged one
+  const offsets: number[] = [];
+  parts.reduce((n, p, b) => ((offsets[b] = n), n + p.header.rows), 0);
+  const offsetOf = (b: number) => offsets[b];
+
+  const merged: MergedColumn[] = sources.map((src, k) => {
+    const kinds = src.map((j, b) => (j < 0 ? "missing" : parts[b].header.cols[j].k));
+    const name = allNames[k];
+    // the value of row i of block b's column j as a number (NaN = missing), for numeric sections
+    const number = (b: number, j: number, i: number) => {
+      const { data, at } = parts[b];
+      const c = parts[b].header.cols[j];
+      return c.k === "i32" ? data.readInt32LE(at[j] + 4 * i) : data.readDoubleLE(at[j] + 8 * i);
+    };
+    const code = (b: number, j: number, i: number) => {
+      const { data, at } = parts[b];
+      const w = parts[b].header.cols[j].w ?? 1;
+      return w === 1 ? data[at[j] + i] : w === 2 ? data.readUInt16LE(at[j] + 2 * i) : data.readUInt32LE(at[j] + 4 * i);
+    };
+    if (kinds.every((x) => x === "i32")) {
+      return { col: { n: name, k: "i32" }, write: (out, at) => parts.forEach((p, b) => p.data.copy(out, at + 4 * offsetOf(b), p.at[src[b]], p.at[src[b]] + 4 * p.header.rows)) };
+    }
+    if (!kinds.includes("dict")) {
+      return {
+        col: { n: name, k: "f64" },
+        write: (out, at) =>
+          parts.forEach((p, b) => {
+            const base = at + 8 * offsetOf(b);
+            const j = src[b];
+            if (j >= 0 && p.header.cols[j].k === "f64") p.data.copy(out, base, p.at[j], p.at[j] + 8 * p.header.rows);
+            else for (let i = 0; i < p.header.rows; i++) out.writeDoubleLE(j < 0 ? NaN : number(b, j, i), base + 8 * i);
+          }),
+      };
+    }
+    const labels: (number | string)[] = [];
+    const index = new Map<number | string, number>();
+    const codeOf = (v: number | string) => {
+      let c = index.get(v);
+      if (c === undefined) index.set(v, (c = labels.push(v)));
+      return c;
+    };
+    const codes = new Uint32Array(rows);
+    parts.forEach((p, b) => {
+      const j = src[b];
+      if (j < 0) return;
+      const base = offsetOf(b);
+      const c = p.header.cols[j];
+      if (c.k === "dict") {
+        const remap = Uint32Array.from([0, ...(c.l ?? []).map(codeOf)]);
+        for (let i = 0; i < p.header.rows; i++) codes[base + i] = remap[code(b, j, i)];
+      } else {
+        for (let i = 0; i < p.header.rows; i++) {
+          const x = number(b, j, i);
+          codes[base + i] = Number.isNaN(x) ? 0 : codeOf(x);
+        }
+      }
+    });
+    const w = labels.length < 255 ? 1 : labels.length < 65535 ? 2 : 4;
+    return {
+      col: { n: name, k: "dict", w, l: labels },
+      write: (out, at) => {
+        if (w === 1) for (let i = 0; i < rows; i++) out[at + i] = codes[i];
+        else if (w === 2) for (let i = 0; i < rows; i++) out.writeUInt16LE(codes[i], at + 2 * i);
+        else for (let i = 0; i < rows; i++) out.writeUInt32LE(codes[i], at + 4 * i);
+      },
+    };
+  });
+  const { block, timeAt, starts } = allocate({ v: BLOCK_FORMAT, rows, t0, cols: merged.map((m) => m.col), p: withPrediction ? merged.length - 1 : -1 });
+  parts.forEach((p, b) => {
+    const shift = p.header.t0 - t0;
+    for (let i = 0; i < p.header.rows; i++) block.writeInt32LE(p.data.readInt32LE(p.timeAt + 4 * i) + shift, timeAt + 4 * (offsets[b] + i));
+  });
+  merged.forEach((m, k) => m.write(block, starts[k]));
+  return { block, rows, t0 };
+}
+
+/** The header of a block and where its sections are; throws on a block of an unknown format. */
+export function layoutOf(block: Uint8Array): BlockLayout {
+  const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+  const len = view.getUint32(0, true);
+  const header = JSON.parse(Buffer.from(block.buffer, block.byteOffset + 4, len).toString("utf8")) as BlockHeader;
+  if (header.v !== BLOCK_FORMAT) throw new Error(`prediction column block of format ${header.v}, this reader knows ${BLOCK_FORMAT}`);
+  let at = align8(4 + len);
+  const timeAt = at;
+  at = align8(at + 4 * header.rows);
+  const starts = header.cols.map((c) => {
+    const s = at;
+    at = align8(at + bytesPer(c) * header.rows);
+    return s;
+  });
+  if (at > block.byteLength) throw new Error(`prediction column block truncated: ${block.byteLength} bytes, its header describes ${at}`);
+  return { header, timeAt, at: starts };
+}
+
+/** The rows of one block as the ingest wrote them (tests, compaction): values per column, null = missing. */
+export function decodeColumnBlock(block: Uint8Array): { times: number[]; columns: Record<string, (number | string | null)[]>; prediction: { name: string; values: (number | string | null)[] } | null } {
+  const { header, timeAt, at } = layoutOf(block);
+  const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+  const times = Array.from({ length: header.rows }, (_, i) => header.t0 + view.getInt32(timeAt + 4 * i, true));
+  const columns: Record<string, (number | string | null)[]> = {};
+  let prediction: { name: string; values: (number | string | null)[] } | null = null;
+  header.cols.forEach((c, j) => {
+    const s = at[j];
+    const values = Array.from({ length: header.rows }, (_, i) => {
+      if (c.k === "f64") {
+        const x = view.getFloat64(s + 8 * i, true);
+        return Number.isNaN(x) ? null : x;
+      }
+      if (c.k === "i32") return view.getInt32(s + 4 * i, true);
+      const code = c.w === 1 ? view.getUint8(s + i) : c.w === 2 ? view.getUint16(s + 2 * i, true) : view.getUint32(s + 4 * i, true);
+      return code === 0 ? null : c.l![code - 1];
+    });
+    if (j === header.p) prediction = { name: c.n, values };
+    else columns[c.n] = values;
+  });
+  return { times, columns, prediction };
+}

@@ -1,0 +1,70 @@
+// The prediction log's columnar block format: what ingest writes is what a reader gets back.
+import { describe, expect, it } from "vitest";
+import { decodeColumnBlock, encodeColumnBlock, layoutOf, mergeColumnBlocks } from "@/lib/serving/data/prediction-log/column-block";
+import type { PredictionRecord } from "@/lib/serving/data/prediction-log/record";
+import { isDriftRow } from "@/lib/serving/data/prediction-log/write-column-blocks";
+
+const rec = (t: number, r: number, inputs: Record<string, unknown[]>, outputs: Record<string, unknown[]> | null): PredictionRecord =>
+  ({ t, e: "ep", v: "m-v1", n: 1, id: `r${t}`, s: 200, l: 1, sh: false, r, in: inputs, out: outputs }) as PredictionRecord;
+
+describe("column blocks", () => {
+  it("round-trips each kind of column, picking the smallest exact encoding", () => {
+    const many = Array.from({ length: 300 }, (_, i) => `city-${i}`);
+    const records = many.map((city, i) =>
+      rec(1_700_000_000_000 + i, 1, { n: [i], x: [i / 3], big: [i === 7 ? 2 ** 40 : i], neg0: [i === 3 ? -0 : 1], city: [city], small: [i % 2 ? "a" : "b"] }, { score: [i / 300], extra: [1] }),
+    );
+    const { block, rows } = encodeColumnBlock(records);
+    expect(rows).toBe(300);
+    const { header } = layoutOf(block);
+    expect(Object.fromEntries(header.cols.map((c) => [c.n, [c.k, c.w]]))).toEqual({
+      n: ["i32", undefined], x: ["f64", undefined], big: ["f64", undefined], neg0: ["f64", undefined], city: ["dict", 2], small: ["dict", 1], score: ["f64", undefined],
+    });
+    const d = decodeColumnBlock(block);
+    expect(d.times).toEqual(records.map((r) => r.t));
+    for (const name of ["n", "x", "big", "city", "small"]) expect(d.columns[name]).toEqual(records.map((r) => r.in![name][0]));
+    expect(Object.is(d.columns.neg0[3], -0)).toBe(true);
+    expect(d.prediction).toEqual({ name: "score", values: records.map((r) => r.out!.score[0]) });
+  });
+
+  it("flattens multi-row records; a tensor of k values per row gives each row its first; anything else is missing", () => {
+    const { block } = encodeColumnBlock([
+      rec(10, 2, { a: [1, 2], b: ["u", 3], odd: [1, 2, 3] }, { probabilities: [0.9, 0.1, 0.4, 0.6] }),
+      rec(20, 1, { a: [null], c: [true] }, null),
+    ]);
+    const d = decodeColumnBlock(block);
+    expect(d.times).toEqual([10, 10, 20]);
+    expect(d.columns).toEqual({ a: [1, 2, null], b: ["u", 3, null], odd: [null, null, null], c: [null, null, null] });
+    expect(d.prediction).toEqual({ name: "probabilities", values: [0.9, 0.4, null] });
+  });
+
+  it("merges blocks whose columns and kinds differ", () => {
+    const a = encodeColumnBlock([rec(100, 1, { age: [30], purpose: ["car"] }, { label: ["good"] })]).block;
+    const b = encodeColumnBlock([rec(50, 2, { age: [31.5, 32], purpose: [4, 5], income: [9, 10] }, { label: ["bad", "good"] })]).block;
+    const m = decodeColumnBlock(mergeColumnBlocks([a, b]).block);
+    expect(m.times).toEqual([100, 50, 50]);
+    expect(m.columns).toEqual({ age: [30, 31.5, 32], purpose: ["car", 4, 5], income: [null, 9, 10] });
+    expect(m.prediction).toEqual({ name: "label", values: ["good", "bad", "good"] });
+  });
+
+  it("keeps int32 where every block has it so, and widens dictionary codes past 254 labels", () => {
+    const a = encodeColumnBlock(Array.from({ length: 200 }, (_, i) => rec(1000 + i, 1, { k: [i], both: [i], city: [`a${i}`] }, { label: [i % 2] }))).block;
+    const b = encodeColumnBlock(Array.from({ length: 100 }, (_, i) => rec(900 + i, 1, { k: [i], city: [`b${i}`] }, { label: [1] }))).block;
+    const merged = mergeColumnBlocks([a, b]).block;
+    const { header } = layoutOf(merged);
+    expect(Object.fromEntries(header.cols.map((c) => [c.n, [c.k, c.w]]))).toEqual({ k: ["i32", undefined], both: ["f64", undefined], city: ["dict", 2], label: ["i32", undefined] });
+    const m = decodeColumnBlock(merged);
+    expect(m.times).toEqual([...Array.from({ length: 200 }, (_, i) => 1000 + i), ...Array.from({ length: 100 }, (_, i) => 900 + i)]);
+    expect(m.columns.k).toEqual([...Array.from({ length: 200 }, (_, i) => i), ...Array.from({ length: 100 }, (_, i) => i)]);
+    expect(m.columns.both).toEqual([...Array.from({ length: 200 }, (_, i) => i), ...Array<null>(100).fill(null)]);
+    expect(m.columns.city).toEqual([...Array.from({ length: 200 }, (_, i) => `a${i}`), ...Array.from({ length: 100 }, (_, i) => `b${i}`)]);
+  });
+
+  it("copies served, successful answers whose row count their values bear out", () => {
+    const ok = rec(1, 2, { a: [1, 2] }, null);
+    expect(isDriftRow(ok)).toBe(true);
+    expect(isDriftRow({ ...ok, sh: true })).toBe(false);
+    expect(isDriftRow({ ...ok, s: 500 })).toBe(false);
+    expect(isDriftRow({ ...ok, in: null })).toBe(false);
+    for (const r of [0, 1.5, 3, 1e9, -1]) expect(isDriftRow({ ...ok, r })).toBe(false);
+  });
+});
