@@ -9,6 +9,7 @@ import { pipeline } from "node:stream/promises";
 import Busboy from "busboy";
 import type { ArtifactStore } from "../storage/artifact-store";
 import { AppError } from "../errors";
+import { RequestError } from "./handle";
 import { jsonDepthExceeds } from "../json-depth";
 
 export type UploadedFile = { tempFile: string; sha256: string; sizeBytes: number };
@@ -89,7 +90,7 @@ export async function readUpload(req: Request, opts: { store: ArtifactStore; max
   }
 }
 
-const tooLarge = (name: string, part: ExtraFile) => new AppError("payload_too_large", `${name} is larger than the limit of ${part.maxBytes} bytes (${part.limitName})`);
+const tooLarge = (name: string, part: ExtraFile) => new RequestError(`${name} is larger than the limit of ${part.maxBytes} bytes (${part.limitName})`, name, "payload_too_large");
 
 /** Metadata nests a few levels (a reference profile: feature → statistic → values); deeper is refused unparsed. */
 export const MAX_FIELD_DEPTH = 32;

@@ -101,7 +101,7 @@ async function readCsv(bytes: AsyncIterable<Buffer>, opts: CheckOptions, sample:
     }
   } catch (err) {
     if (err instanceof CsvError) {
-      const reason = err.code === "CSV_MAX_RECORD_SIZE" ? `a row is longer than ${opts.maxRowChars} characters` : err.message.replace(/[\u0000-\u001f]/g, " ").slice(0, 200);
+      const reason = err.code === "CSV_MAX_RECORD_SIZE" ? `a row is longer than ${opts.maxRowChars} characters` : Array.from(err.message.slice(0, 200), (ch) => (ch < " " ? " " : ch)).join("");
       throw new Problem(`reference: not valid CSV after row ${row}: ${reason}`);
     }
     throw err;

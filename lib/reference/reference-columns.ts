@@ -74,7 +74,9 @@ export function fromJson(kind: ColumnKind, v: unknown): CellValue | ValueProblem
 }
 
 function shown(v: unknown): string {
-  const s = typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
+  // a list or an object is named, not printed: it may nest deeper than a recursive print can go
+  if (typeof v === "object" && v !== null) return Array.isArray(v) ? "a list" : "an object";
+  const s = typeof v === "string" ? v : String(v);
   const cut = s.length > 40 ? `${s.slice(0, 40)}…` : s;
   // the value as JSON text: quotes and escapes keep control characters and NULs out of the message
   return JSON.stringify(cut);
