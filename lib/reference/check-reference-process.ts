@@ -53,11 +53,12 @@ async function sniff(bytes: AsyncGenerator<Buffer>): Promise<{ jsonl: boolean; b
   const head: Buffer[] = [];
   // by hand, not for-await: leaving a for-await loop would close the generator
   for (let next = await bytes.next(); !next.done; next = await bytes.next()) {
-    head.push(next.value);
-    const all = Buffer.concat(head);
-    const start = all[0] === 0xef && all[1] === 0xbb && all[2] === 0xbf ? 3 : 0; // a UTF-8 byte order mark
-    const first = all.subarray(start).findIndex((b) => b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d);
-    if (first >= 0) return { jsonl: all[start + first] === 0x7b, bytes: (async function* () { yield all; yield* bytes; })() };
+    const chunk = next.value;
+    // a UTF-8 byte order mark, at the very start (chunks are 1 MiB: it is never split)
+    const start = head.length === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0;
+    head.push(chunk);
+    const first = chunk.subarray(start).findIndex((b) => b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d);
+    if (first >= 0) return { jsonl: chunk[start + first] === 0x7b, bytes: (async function* () { yield* head; yield* bytes; })() };
   }
   throw new Problem("reference: the file is empty");
 }

@@ -82,6 +82,12 @@ describe("reading and checking reference rows", () => {
     expect(await check(jsonl, spec)).toMatchObject({ ok: true, rows: 3, format: "jsonl", columns: { age: [35, null, null], purpose: ["car", "7", "tv"], active: [1, null, 0] } });
   });
 
+  it("tells JSON Lines from CSV by the first character after a byte order mark and blank space; blank is empty", async () => {
+    expect(await check('\ufeff \n\n{"age": 1, "purpose": "a", "active": 1}\n', spec)).toMatchObject({ ok: true, format: "jsonl", rows: 1 });
+    expect(await check("\ufeff\n\nage,purpose,active\n1,a,1\n", spec)).toMatchObject({ ok: true, format: "csv", rows: 1 });
+    expect(await check(" \r\n\n\t", spec)).toEqual({ ok: false, message: "reference: the file is empty" });
+  });
+
   it("names the row and the column of a value that does not fit", async () => {
     expect(await check("age,purpose,active\n1,a,true\n2,b,maybe\n", spec)).toEqual({ ok: false, message: 'reference row 2: column "active" must be true or false, not "maybe"' });
     expect(await check("age,purpose,active\n1e3,a,1\n1.2.3,b,1\n", spec)).toEqual({ ok: false, message: 'reference row 2: column "age" must be a number, not "1.2.3"' });
@@ -99,7 +105,7 @@ describe("reading and checking reference rows", () => {
     const csv = `age,purpose,active\n${Array.from({ length: 250 }, (_, i) => `${i},p${i % 3},1`).join("\n")}\n`;
     const r = await check(csv, spec, 100);
     expect(r).toMatchObject({ ok: true, rows: 100, sampledFrom: 250 });
-    const ages = (r as { columns: { age: number[] } }).columns.age;
+    const ages = "columns" in r ? r.columns.age : [];
     expect(new Set(ages).size).toBe(100);
   });
 
