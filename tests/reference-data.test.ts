@@ -14,6 +14,8 @@ import { createVersion } from "@/lib/registry/create-version";
 import { collectArtifacts } from "@/lib/registry/collect-artifacts";
 import { readReferenceData } from "@/lib/registry/read-reference-data";
 import { rowsToColumns } from "@/lib/drift/build-profile";
+import { readUpload } from "@/lib/api/read-upload";
+import { AppError } from "@/lib/errors";
 import { GraphBuilder } from "@/lib/onnx/graph-builder";
 import { DataType } from "@/lib/onnx/proto";
 import * as models from "@/app/api/v1/models/route";
@@ -218,6 +220,30 @@ describe("reference rows that do not fit the model's inputs", () => {
     }
     expect(await leftovers(w.teamId)).toEqual(before);
   }, 60_000);
+});
+
+describe("the reference part's size limit (MAX_REFERENCE_BYTES)", () => {
+  it("answers 413 naming the part and its limit, keeps the model's own limit, and leaves no temp file", async () => {
+    const before = await leftovers(w.teamId);
+    const read = (parts: Parameters<typeof form>[0]) => readUpload(new Request("http://localhost/x", { method: "POST", body: form(parts) }), {
+      store, maxBytes: 1000, extraFiles: { reference: { maxBytes: 100, limitName: "MAX_REFERENCE_BYTES" } },
+    }).then((u) => u, (e: AppError) => e);
+    const tooBig = await read({ file: new Uint8Array(500), reference: `x\n${"1\n".repeat(100)}` });
+    expect(tooBig).toBeInstanceOf(AppError);
+    expect(tooBig).toMatchObject({ code: "payload_too_large", message: "reference is larger than the limit of 100 bytes (MAX_REFERENCE_BYTES)", requestField: "reference" });
+    const modelTooBig = await read({ file: new Uint8Array(1500), reference: "x\n1\n" });
+    expect(modelTooBig).toMatchObject({ code: "payload_too_large", message: "file is larger than the limit of 1000 bytes (MAX_UPLOAD_BYTES)" });
+    const twice = new FormData();
+    twice.set("file", new Blob([new Uint8Array(10)]), "m.onnx");
+    twice.append("reference", new Blob(["x\n1\n"]), "a.csv");
+    twice.append("reference", new Blob(["x\n2\n"]), "b.csv");
+    const repeated = await readUpload(new Request("http://localhost/x", { method: "POST", body: twice }), { store, maxBytes: 1000, extraFiles: { reference: { maxBytes: 100, limitName: "MAX_REFERENCE_BYTES" } } }).catch((e: AppError) => e);
+    expect(repeated).toMatchObject({ code: "bad_request", message: "reference: send one 'reference' part" });
+    const fine = await read({ file: new Uint8Array(500), reference: "x\n1\n" });
+    expect(fine).toMatchObject({ sizeBytes: 500, files: { reference: { sizeBytes: 4, sha256: createHash("sha256").update("x\n1\n").digest("hex") } } });
+    if (!(fine instanceof AppError)) for (const f of [fine.tempFile, fine.files.reference.tempFile]) await store.removeTemp(f);
+    expect(await leftovers(w.teamId)).toEqual(before);
+  });
 });
 
 describe("versions pushed without the part", () => {

@@ -54,6 +54,8 @@ export async function readUpload(req: Request, opts: { store: ArtifactStore; max
         }
         const f: Receiving = { tempFile: "", sha256: "", sizeBytes: 0, hash: createHash("sha256"), truncated: false, done: Promise.resolve() };
         received[name] = f;
+        // busboy stops a part at its own limit (the largest part's) and says so at once, maybe before the temp file exists
+        stream.on("limit", () => { f.truncated = true; });
         f.done = opts.store.tempPath().then((tempFile) => {
           f.tempFile = tempFile;
           // counts and hashes; past this part's limit it only counts (nothing more reaches the disk)
@@ -65,7 +67,6 @@ export async function readUpload(req: Request, opts: { store: ArtifactStore; max
               done(null, chunk);
             },
           });
-          stream.on("limit", () => { f.truncated = true; });
           return pipeline(stream, count, createWriteStream(tempFile));
         });
       });
