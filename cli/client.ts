@@ -9,7 +9,7 @@ export class ApiError extends Error {
   }
 }
 
-export type Client = { request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>; upload<T = unknown>(path: string, form: FormData): Promise<T> };
+export type Client = { request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>; upload<T = unknown>(path: string, form: FormData, method?: "POST" | "PUT"): Promise<T> };
 
 /** The environment is checked on the first request, so bad arguments are reported before a missing token. */
 export function clientFromEnv(rawEnv?: NodeJS.ProcessEnv): Client {
@@ -45,6 +45,6 @@ export function clientFromEnv(rawEnv?: NodeJS.ProcessEnv): Client {
   }
   return {
     request: (method, path, body) => send(method, path, body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
-    upload: (path, form) => send("POST", path, { body: form }),
+    upload: (path, form, method = "POST") => send(method, path, { body: form }),
   };
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { openAsBlob, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Client } from "./client";
 import { intFlag, UsageError, wholeNumber } from "./errors";
@@ -49,7 +49,7 @@ export async function modelsList(api: Client, _a: string[], f: Flags, out: Out) 
 
 export async function versionsPush(api: Client, [file]: string[], f: Flags, out: Out) {
   const model = f.model as string | undefined;
-  if (!file || !model) throw new UsageError("usage: versions push <model.onnx> --model <name> [--metrics m.json] [--params p.json] [--metadata meta.json] [--tags a,b] [--dataset name] [--parent n]");
+  if (!file || !model) throw new UsageError("usage: versions push <model.onnx> --model <name> [--metrics m.json] [--params p.json] [--metadata meta.json] [--tags a,b] [--dataset name] [--parent n] [--reference data.csv]");
   const metadata = {
     ...((readJsonFile(f.metadata as string, "metadata") as object) ?? {}),
     ...(f.metrics ? { metrics: readJsonFile(f.metrics as string, "metrics") } : {}),
@@ -58,18 +58,37 @@ export async function versionsPush(api: Client, [file]: string[], f: Flags, out:
     ...(f.dataset ? { dataset: f.dataset } : {}),
     ...(f.parent !== undefined ? { parentVersion: intFlag(f, "parent", { min: 1 }) } : {}),
   };
-  let bytes: Buffer<ArrayBuffer>;
-  try {
-    bytes = readFileSync(file);
-  } catch (err) {
-    throw new UsageError(`<model.onnx>: cannot read ${file}: ${(err as Error).message}`);
-  }
   const form = new FormData();
   form.set("metadata", JSON.stringify(metadata));
-  form.set("file", new Blob([bytes]), path.basename(file));
+  form.set("file", await fileBlob(file, "<model.onnx>"), path.basename(file));
+  const reference = stringFlag(f, "reference");
+  if (reference) form.set("reference", await fileBlob(reference, "--reference"), path.basename(reference));
   const v = await api.upload<ResponseOf<typeof contracts.createVersion>>(`/api/v1/models/${encodeURIComponent(model)}/versions`, form);
-  out(`pushed ${model} v${v.number} (sha256 ${v.sha256.slice(0, 12)})`);
+  out(`pushed ${model} v${v.number} (sha256 ${v.sha256.slice(0, 12)})${v.reference ? `, ${describeReference(v.reference)}` : ""}`);
   return v;
+}
+
+export async function versionsReference(api: Client, [model, version, file]: string[], _f: Flags, out: Out) {
+  if (!model || !version || !file) throw new UsageError("usage: versions reference <model> <version> <data.csv|data.jsonl>");
+  const number = wholeNumber("<version>", version.replace(/^v/, ""), { min: 1 });
+  const form = new FormData();
+  form.set("reference", await fileBlob(file, "<data.csv|data.jsonl>"), path.basename(file));
+  const v = await api.upload<ResponseOf<typeof contracts.setReference>>(`/api/v1/models/${encodeURIComponent(model)}/versions/${number}/reference`, form, "PUT");
+  out(`${model} v${v.number}: ${describeReference(v.reference!)}`);
+  return v;
+}
+
+const describeReference = (r: { rows: number; sampledFrom: number }) =>
+  r.sampledFrom > r.rows ? `reference data: a sample of ${r.rows} of ${r.sampledFrom} rows` : `reference data: ${r.rows} rows`;
+
+/** The file as a blob read from disk as it is sent (openAsBlob: a large reference file is not read into memory first). */
+async function fileBlob(file: string, what: string): Promise<Blob> {
+  try {
+    if (!statSync(file).isFile()) throw new Error("not a file");
+    return await openAsBlob(file);
+  } catch (err) {
+    throw new UsageError(`${what}: cannot read ${file}: ${(err as Error).message}`);
+  }
 }
 
 export async function versionsList(api: Client, [model]: string[], f: Flags, out: Out) {

@@ -12,6 +12,8 @@ import { feedbackSend } from "./feedback-commands";
 const API_USAGE = `  models create <name> [--task t] [--description d]
   models list [--q text] [--tag t]
   versions push <model.onnx> --model <name> [--metrics m.json] [--params p.json] [--metadata meta.json] [--tags a,b] [--dataset d] [--parent n]
+              [--reference data.csv|data.jsonl]   reference data for drift reports (CSV with a header, or JSON Lines)
+  versions reference <model> <version> <data.csv|data.jsonl>   gives a version its reference data, or replaces it
   versions list <model> [--tag t] [--metric "auc>0.77,logloss<0.5"] [--sort=-metrics.auc|number|createdAt] [--archived]
   alias set <model> <alias> <version>
   endpoints create <name> [--environment staging|production] [--sticky-header h | --sticky-field f]
@@ -46,7 +48,7 @@ export function usage(prog: string, withAdmin: boolean): string {
 
 const str = { type: "string" } as const;
 const OPTIONS = {
-  task: str, description: str, model: str, metrics: str, params: str, metadata: str, tags: str, dataset: str, parent: str,
+  task: str, description: str, model: str, metrics: str, params: str, metadata: str, tags: str, dataset: str, parent: str, reference: str,
   environment: str, "sticky-header": str, "sticky-field": str, variant: { type: "string", multiple: true }, strategy: str, steps: str,
   "bake-seconds": str, "min-requests": str, "max-wait-seconds": str, reason: str, wait: { type: "boolean" }, "timeout-seconds": str,
   team: str, name: str, scopes: str, "expires-days": str, "no-expiry": { type: "boolean" }, email: str, role: str, password: str, accounts: { type: "boolean" },
@@ -66,6 +68,7 @@ export const API_COMMANDS: Record<string, Runner> = {
   "models list": api(cmd.modelsList),
   "versions push": api(cmd.versionsPush),
   "versions list": api(cmd.versionsList),
+  "versions reference": api(cmd.versionsReference),
   "alias set": api(cmd.aliasSet),
   "endpoints create": api(serving.endpointsCreate),
   "endpoints list": api(serving.endpointsList),

@@ -1,9 +1,9 @@
 "use client";
 // Upload a version by drag and drop: the ONNX file, and optionally metrics and params (JSON objects)
-// and a reference CSV (read here, column by column, into the metadata's `referenceData`, so the API's
-// one multipart contract — file + metadata — stays as it is). The files are checked here first (JSON
-// that does not parse, a ragged CSV), then the server's validation is shown next to the part it names.
-// A failed or cancelled upload stores nothing: the server removes its temp file.
+// and reference data for drift reports (a CSV with a header, or JSON Lines), sent as it is as the
+// `reference` part: the server checks it against the model's inputs, whatever its size. JSON that does
+// not parse is caught here first; the server's validation is shown next to the part it names. A failed
+// or cancelled upload stores nothing: the server removes its temp files.
 import { useRouter } from "next/navigation";
 import Link from "next/link";
 import { useRef, useState } from "react";
@@ -11,25 +11,23 @@ import { useHydrated } from "@/lib/web/use-hydrated";
 import type { ResponseOf } from "@/lib/api/contract";
 import type { createVersion } from "@/lib/api/contracts/models";
 import { ApiFetchError } from "@/lib/web/api-fetch";
-import { parseCsv } from "@/lib/web/parse-csv";
 import { uploadWithProgress } from "@/lib/web/upload-with-progress";
 import { Card, ErrorBox } from "./ui";
 import { errorFor, FieldError, inputClass } from "./field";
 
-type Slot = "file" | "metrics" | "params" | "referenceData";
+type Slot = "file" | "metrics" | "params" | "reference";
 const SLOTS: { slot: Slot; label: string; accept: string; hint: string }[] = [
   { slot: "file", label: "ONNX model", accept: ".onnx", hint: "required" },
   { slot: "metrics", label: "Metrics JSON", accept: ".json,application/json", hint: '{"auc": 0.81}' },
   { slot: "params", label: "Params JSON", accept: ".json,application/json", hint: '{"max_depth": 6}' },
-  { slot: "referenceData", label: "Reference CSV", accept: ".csv,text/csv", hint: "training sample, header row" },
+  { slot: "reference", label: "Reference data", accept: ".csv,text/csv,.jsonl,.ndjson", hint: "CSV with a header, or JSON Lines" },
 ];
-const MAX_CSV_BYTES = 10 * 1024 * 1024;
 
 /** Which slot a dropped file fills: by extension; a JSON file whose name says "param" is the params. */
 function slotOf(file: File, taken: Partial<Record<Slot, File>>): Slot | null {
   const name = file.name.toLowerCase();
   if (name.endsWith(".onnx")) return "file";
-  if (name.endsWith(".csv")) return "referenceData";
+  if (name.endsWith(".csv") || name.endsWith(".jsonl") || name.endsWith(".ndjson")) return "reference";
   if (name.endsWith(".json")) return /param/.test(name) ? "params" : /metric/.test(name) || !taken.metrics ? "metrics" : "params";
   return null;
 }
@@ -64,7 +62,7 @@ export function UploadVersion({ team, model, open, openHref, closeHref }: { team
     const problems: Partial<Record<Slot | "form", string>> = {};
     for (const f of Array.from(list)) {
       const slot = into ?? slotOf(f, next);
-      if (!slot) problems.form = `${f.name}: drop an .onnx model, .json metrics or params, or a .csv reference sample`;
+      if (!slot) problems.form = `${f.name}: drop an .onnx model, .json metrics or params, or .csv or .jsonl reference data`;
       else next[slot] = f;
     }
     setFiles(next);
@@ -79,14 +77,6 @@ export function UploadVersion({ team, model, open, openHref, closeHref }: { team
     for (const slot of ["metrics", "params"] as const) {
       const f = files[slot];
       if (f) meta[slot] = await readJsonObject(f).catch((e: Error) => { problems[slot] = e.message; });
-    }
-    if (files.referenceData) {
-      if (files.referenceData.size > MAX_CSV_BYTES) problems.referenceData = `${files.referenceData.name} is over 10 MiB: a sample of a few thousand rows is enough for a reference profile`;
-      else {
-        const csv = parseCsv(await files.referenceData.text());
-        if ("error" in csv) problems.referenceData = `${files.referenceData.name}: ${csv.error}`;
-        else meta.referenceData = csv.columns;
-      }
     }
     const text = (k: string) => String(form.get(k) ?? "").trim();
     if (text("description")) meta.description = text("description");
@@ -106,7 +96,8 @@ export function UploadVersion({ team, model, open, openHref, closeHref }: { team
     const body = new FormData();
     body.set("metadata", JSON.stringify(meta));
     body.set("file", files.file, files.file.name);
-    setProgress({ sent: 0, total: files.file.size });
+    if (files.reference) body.set("reference", files.reference, files.reference.name);
+    setProgress({ sent: 0, total: files.file.size + (files.reference?.size ?? 0) });
     const up = uploadWithProgress<ResponseOf<typeof createVersion>>(team, `/api/v1/models/${encodeURIComponent(model)}/versions`, body, (sent, total) => setProgress({ sent, total }));
     abort.current = up.abort;
     try {
@@ -144,7 +135,7 @@ export function UploadVersion({ team, model, open, openHref, closeHref }: { team
           onDrop={(e) => { e.preventDefault(); setDragging(false); place(e.dataTransfer.files); }}
           className={`rounded-lg border-2 border-dashed p-4 ${dragging ? "border-indigo-500 bg-indigo-50" : "border-slate-300"}`}
         >
-          <p className="mb-3 text-sm text-slate-600">Drop the files here (the .onnx model, metrics.json, params.json, a reference .csv), or choose each one:</p>
+          <p className="mb-3 text-sm text-slate-600">Drop the files here (the .onnx model, metrics.json, params.json, reference data as .csv or .jsonl), or choose each one:</p>
           <div className="grid gap-3 md:grid-cols-4">
             {SLOTS.map(({ slot, label, accept, hint }) => {
               const message = local[slot] ?? serverFor(slot);
@@ -186,7 +177,7 @@ export function UploadVersion({ team, model, open, openHref, closeHref }: { team
             <div role="progressbar" aria-label="Upload progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} className="h-2 overflow-hidden rounded-full bg-slate-200">
               <div className="h-full bg-indigo-600 transition-[width]" style={{ width: `${percent}%` }} />
             </div>
-            <p className="text-xs text-slate-600">{percent < 100 ? `Uploading… ${percent}%` : "Uploaded; the server is checking the model (static checks, then a test load)…"}</p>
+            <p className="text-xs text-slate-600">{percent < 100 ? `Uploading… ${percent}%` : `Uploaded; the server is checking the model (static checks, then a test load)${files.reference ? " and the reference data" : ""}…`}</p>
           </div>
         )}
         </fieldset>

@@ -22,11 +22,13 @@ test("create a model and upload a version by the file chooser and drag and drop;
   await expect(page.getByText("No versions yet")).toBeVisible();
   await expect(form.getByRole("button", { name: "Upload", exact: true })).toBeEnabled();
 
-  // a ragged CSV is caught in the browser, before anything is sent
+  // reference data that does not fit the model's inputs: the server's answer under the reference file, and no version
   await form.getByLabel(/ONNX model/).setInputFiles({ name: "model.onnx", mimeType: "application/octet-stream", buffer: onnx });
-  await form.getByLabel(/Reference CSV/).setInputFiles({ name: "ref.csv", mimeType: "text/csv", buffer: Buffer.from("a,b\n1,2,3\n") });
+  await form.getByLabel(/Reference data/).setInputFiles({ name: "ref.csv", mimeType: "text/csv", buffer: Buffer.from(referenceCsv.replace(/\n6,1169,/, "\nsix,1169,")) });
   await form.getByRole("button", { name: "Upload", exact: true }).click();
-  await expect(page.locator("#upload-referenceData-error")).toContainText("row 2: 3 fields where the header has 2");
+  await expect(page.locator("#upload-reference-error")).toContainText('reference row 1: column "duration" must be a number, not "six"', { timeout: 30_000 });
+  await page.reload();
+  await expect(page.getByText("No versions yet")).toBeVisible();
 
   // the real thing: model, metrics and params dropped, a reference sample chosen, with progress
   await dropFiles(page, [
@@ -34,12 +36,12 @@ test("create a model and upload a version by the file chooser and drag and drop;
     { name: "metrics.json", type: "application/json", body: json(metrics) },
     { name: "params.json", type: "application/json", body: json(params) },
   ]);
-  await form.getByLabel(/Reference CSV/).setInputFiles({ name: "german_credit.csv", mimeType: "text/csv", buffer: Buffer.from(referenceCsv) });
+  await form.getByLabel(/Reference data/).setInputFiles({ name: "german_credit.csv", mimeType: "text/csv", buffer: Buffer.from(referenceCsv) });
   await form.getByLabel("Description").fill("first upload from the browser");
   await form.getByLabel(/Tags/).fill("browser, candidate");
   await form.getByRole("button", { name: "Upload", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/models/${model}/versions/1$`), { timeout: 30_000 });
-  await expect(page.getByText("stored (for drift reports)")).toBeVisible();
+  await expect(page.getByTestId("version-reference")).toHaveText("100 rows (for drift reports)");
   await expect(page.getByTestId("version-description")).toHaveText("first upload from the browser");
   await expect(page.getByTestId("version-tags")).toContainText("candidate");
 

@@ -20,7 +20,7 @@ test("an admin signs in and compares the seeded credit-risk versions", async ({ 
   await page.screenshot({ path: "test-results/model-page.png", fullPage: true });
   await table.getByRole("link", { name: "v2" }).click();
   await expect(page.getByRole("link", { name: "v1", exact: true })).toBeVisible(); // parent, in the lineage card
-  await expect(page.getByText("stored (for drift reports)")).toBeVisible();
+  await expect(page.getByTestId("version-reference")).toHaveText("800 rows (for drift reports)"); // the trainer's training rows
 });
 
 test("a token made in the UI lets the CLI push a version that then shows in the UI", async ({ page, baseURL }) => {

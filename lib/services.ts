@@ -25,6 +25,13 @@ export function webConfig(env: WebEnv) {
       concurrency: env.MODEL_VALIDATION_CONCURRENCY,
       queue: env.MODEL_VALIDATION_QUEUE,
     },
+    maxReferenceBytes: env.MAX_REFERENCE_BYTES,
+    referenceLimits: {
+      timeoutMs: env.REFERENCE_CHECK_TIMEOUT_MS,
+      maxMemoryMb: env.REFERENCE_CHECK_MAX_MEMORY_MB,
+      concurrency: env.MODEL_VALIDATION_CONCURRENCY,
+      queue: env.MODEL_VALIDATION_QUEUE,
+    },
     authSecret: env.NEXTAUTH_SECRET,
     oidc: env.oidc,
     rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,

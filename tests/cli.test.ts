@@ -15,6 +15,7 @@ import { getServices } from "@/lib/services";
 import { closeDeploymentsQueue } from "@/lib/jobs/enqueue-deployment";
 import * as models from "@/app/api/v1/models/route";
 import * as versions from "@/app/api/v1/models/[model]/versions/route";
+import * as versionReference from "@/app/api/v1/models/[model]/versions/[n]/reference/route";
 import * as alias from "@/app/api/v1/models/[model]/aliases/[alias]/route";
 import * as endpoints from "@/app/api/v1/endpoints/route";
 import * as traffic from "@/app/api/v1/endpoints/[endpoint]/traffic/route";
@@ -45,6 +46,7 @@ type Module = Partial<Record<string, Handler>>;
 const ROUTES: [RegExp, string[], Module][] = [
   [/^\/api\/v1\/models$/, [], models],
   [/^\/api\/v1\/models\/([^/]+)\/versions$/, ["model"], versions],
+  [/^\/api\/v1\/models\/([^/]+)\/versions\/([^/]+)\/reference$/, ["model", "n"], versionReference],
   [/^\/api\/v1\/models\/([^/]+)\/aliases\/([^/]+)$/, ["model", "alias"], alias],
   [/^\/api\/v1\/endpoints$/, [], endpoints],
   [/^\/api\/v1\/endpoints\/([^/]+)\/traffic$/, ["endpoint"], traffic],
@@ -175,6 +177,7 @@ describe("the bundled CLI, outside the repository", () => {
       [["models", "create"], "usage: models create <name>"],
       [["models", "list", "--colour", "red"], "Unknown option '--colour'"],
       [["versions", "push", "model.onnx"], "usage: versions push"],
+      [["versions", "reference", "credit", "1"], "usage: versions reference <model> <version> <data.csv|data.jsonl>"],
       [["alias", "set", "credit", "champion", "three"], '<version>: expected a whole number >= 1, got "three"'],
       [["endpoints", "create", "fraud", "--environment", "prod"], '--environment: use one of staging, production, got "prod"'],
       [["traffic", "set", "fraud", "--variant", "1=ninety"], "--variant 1=ninety: use [model@]version=weight"],
@@ -226,16 +229,36 @@ describe("the bundled CLI, outside the repository", () => {
     const pushed = await bundled(["versions", "push", "model.onnx", "--model", "credit", "--metrics", "metrics.json", "--tags", "ci,nightly", "--json"], env);
     expect(pushed.stderr).toBe("");
     expect(pushed.code).toBe(0);
-    expect(JSON.parse(pushed.stdout)).toMatchObject({ number: 1, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.parse(pushed.stdout)).toMatchObject({ number: 1, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), reference: null });
+
+    // reference data for drift reports: the German credit CSV (its label column is not an input: ignored)
+    writeFileSync(path.join(dir, "reference.csv"), readFileSync(path.join(ROOT, "fixtures/german_credit.csv")));
+    const withReference = await bundled(["versions", "push", "model.onnx", "--model", "credit", "--reference", "reference.csv"], env);
+    expect(withReference).toMatchObject({ code: 0, stderr: "" });
+    expect(withReference.stdout).toMatch(/^pushed credit v2 \(sha256 [0-9a-f]{12}\), reference data: 1000 rows\n$/);
+    const stored = await db.modelVersion.findFirstOrThrow({ where: { model: { teamId: w.teamId, name: "credit" }, number: 2 } });
+    expect(stored).toMatchObject({ referenceRows: 1000, referenceSampledFrom: 1000, referenceSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const lines = readFileSync(path.join(ROOT, "fixtures/german_credit.csv"), "utf8").split("\n");
+    writeFileSync(path.join(dir, "bad.csv"), [lines[0], lines[1], lines[2].replace(/^\d+,/, "long,")].join("\n"));
+    const refused = await bundled(["versions", "push", "model.onnx", "--model", "credit", "--reference", "bad.csv"], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('reference row 2: column "duration" must be a number, not "long"');
+    expect(refused.stderr).toContain("HTTP 400");
+    const missing = await bundled(["versions", "push", "model.onnx", "--model", "credit", "--reference", "nope.csv"], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--reference: cannot read nope.csv");
+    writeFileSync(path.join(dir, "later.jsonl"), lines.slice(1, 11).map((l) => JSON.stringify(Object.fromEntries(l.split(",").map((v, i) => [lines[0].split(",")[i], /^\d+$/.test(v) ? Number(v) : v])))).join("\n"));
+    const later = await bundled(["versions", "reference", "credit", "v1", "later.jsonl"], env);
+    expect(later).toMatchObject({ code: 0, stderr: "", stdout: "credit v1: reference data: 10 rows\n" });
 
     expect(await bundled(["alias", "set", "credit", "challenger", "1"], env)).toMatchObject({ code: 0, stdout: "credit@challenger -> v1\n" });
 
     const readOnly = { ...env, SWITCHYARD_TOKEN: w.tokens.read };
     const listed = await bundled(["models", "list"], readOnly);
     expect(listed.code).toBe(0);
-    expect(listed.stdout).toBe("credit\tlatest v1\tchallenger=v1\n");
+    expect(listed.stdout).toBe("credit\tlatest v2\tchallenger=v1\n");
     const json = await bundled(["models", "list", "--json"], readOnly);
-    expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ name: "credit", latestVersion: 1 })]);
+    expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ name: "credit", latestVersion: 2 })]);
 
     const versionsListed = await bundled(["versions", "list", "credit", "--metric", "auc>0.7", "--tag", "nightly", "--sort=-metrics.auc"], readOnly);
     expect(versionsListed).toMatchObject({ code: 0, stderr: "" });

@@ -119,10 +119,11 @@ describe("versions", () => {
   it("stores an uploaded ONNX model with its signature, hash and metadata, and serves it back", async () => {
     const { onnx, metrics, trainRows } = trained();
     const name = await freshModel("stored");
-    const referenceData = { age: trainRows.slice(0, 50).map((r) => r.age), purpose: trainRows.slice(0, 50).map((r) => r.purpose) };
+    // every input's column (reference rows are checked against the signature: tests/reference-data.test.ts)
+    const referenceData = Object.fromEntries(Object.keys(trainRows[0]).map((k) => [k, trainRows.slice(0, 50).map((r) => r[k])]));
     const r = await push(w.tokens.write, name, onnx, { metrics: { auc: metrics.auc }, params: { kind: "lr" }, tags: ["baseline"], dataset: "german_credit", referenceData });
     expect(r.status).toBe(201);
-    expect(r.json).toMatchObject({ model: name, number: 1, sizeBytes: onnx.length, metrics: { auc: metrics.auc }, tags: ["baseline"], dataset: "german_credit", hasReferenceProfile: true });
+    expect(r.json).toMatchObject({ model: name, number: 1, sizeBytes: onnx.length, metrics: { auc: metrics.auc }, tags: ["baseline"], dataset: "german_credit", hasReferenceProfile: true, reference: { rows: 50, sampledFrom: 50 } });
     expect(r.json.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(r.json.signature.inputs).toContainEqual({ name: "age", type: "float32", shape: ["N", 1] });
     expect(r.json.signature.inputs).toContainEqual({ name: "purpose", type: "string", shape: ["N", 1] });

@@ -23,7 +23,7 @@ export type Contract = {
    */
   rawForm?: { fields: Record<string, string>; maxBytes: number; signed: string };
   /** multipart/form-data: fields described for the docs; parsing is the handler's. */
-  multipart?: Record<string, { type: "file" | "json"; description: string }>;
+  multipart?: Record<string, { type: "file" | "json"; description: string; optional?: boolean }>;
   response?: z.ZodType;
   status?: number;
   /** A second answer, 202 Accepted with this body: the change needs a promotion (governance) instead of acting. */

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Contract } from "./contract";
 import type { Principal } from "../auth/principal";
 import { ensureCan } from "../auth/policy";
-import { AppError } from "../errors";
+import { AppError, type ErrorCode } from "../errors";
 import { ERROR_STATUS } from "./error-status";
 import { authenticateToken } from "../tokens/authenticate-token";
 import { readSession, readCookie } from "../auth/session-cookie";
@@ -179,9 +179,17 @@ async function readRawForm(req: Request, form: NonNullable<Contract["rawForm"]>)
 
 /** A request that failed its schema: message and field are already in request terms. */
 export class RequestError extends AppError {
-  constructor(message: string, readonly requestField: string) {
-    super("bad_request", message);
+  constructor(message: string, readonly requestField: string, code: ErrorCode = "bad_request") {
+    super(code, message);
   }
+}
+
+/**
+ * A domain error about a file part (field = the part's name, e.g. `reference`) named as that part: a
+ * part is not inside the metadata, where the route's other domain errors are (`fieldsIn`).
+ */
+export function partError(err: unknown, part: string): unknown {
+  return err instanceof AppError && err.field === part && !(err instanceof RequestError) ? new RequestError(err.message, part, err.code) : err;
 }
 
 export function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {

@@ -101,7 +101,7 @@ function operation(name: string, c: Contract, bodyName: (s: z.ZodType) => string
 function multipartSchema(fields: NonNullable<Contract["multipart"]>): Json {
   return {
     type: "object",
-    required: Object.entries(fields).filter(([, f]) => f.type === "file").map(([k]) => k),
+    required: Object.entries(fields).filter(([, f]) => f.type === "file" && !f.optional).map(([k]) => k),
     properties: Object.fromEntries(
       Object.entries(fields).map(([k, f]) => [k, f.type === "file" ? { type: "string", format: "binary", description: f.description } : { type: "string", description: `JSON: ${f.description}` }]),
     ),

@@ -17,7 +17,7 @@ export function buildProfile(columns: Record<string, (number | string)[]>): Refe
 }
 
 function numericProfile(xs: number[]): NumericProfile {
-  const sorted = [...xs].sort((a, b) => a - b);
+  const sorted = Float64Array.from(xs).sort(); // a typed array sorts numerically, without a comparator
   const n = sorted.length;
   const mean = xs.reduce((a, b) => a + b, 0) / n;
   const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / n);

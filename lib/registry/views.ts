@@ -7,7 +7,13 @@ type VersionRow = {
   tags: string[]; dataset: string | null; description: string; source: string; createdBy: string; createdAt: Date;
   archivedAt: Date | null; archivedBy: string | null;
   parent?: { number: number } | null; aliases?: { name: string }[]; referenceProfile?: unknown;
+  referenceSha256?: string | null; referenceRows?: number | null; referenceSampledFrom?: number | null;
 };
+
+/** The version's reference data for drift reports: the stored file's sha256, rows kept, rows pushed. */
+export function toReferenceView(v: Pick<VersionRow, "referenceSha256" | "referenceRows" | "referenceSampledFrom">) {
+  return v.referenceSha256 ? { sha256: v.referenceSha256, rows: v.referenceRows ?? 0, sampledFrom: v.referenceSampledFrom ?? v.referenceRows ?? 0 } : null;
+}
 
 export function toVersionView(v: VersionRow) {
   return {
@@ -24,6 +30,7 @@ export function toVersionView(v: VersionRow) {
     parentVersion: v.parent?.number ?? null,
     aliases: (v.aliases ?? []).map((a) => a.name).sort(),
     hasReferenceProfile: v.referenceProfile != null,
+    reference: toReferenceView(v),
     createdBy: v.createdBy,
     createdAt: v.createdAt.toISOString(),
     archivedAt: v.archivedAt?.toISOString() ?? null,

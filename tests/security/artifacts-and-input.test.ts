@@ -271,9 +271,11 @@ function baselines(model: string): Record<string, Baseline | Baseline[]> {
       path: { model },
       metadata: {
         metrics: { auc: 0.9 }, params: { lr: "0.1" }, tags: ["nightly"], dataset: "german", description: "d", parentVersion: 1,
-        referenceData: { age: [1, "a"] }, referenceProfile: { age: { kind: "numeric" } },
+        // the walk's model (uniqueModel) takes one number, "x"; a string there would be refused as a reference row
+        referenceData: { x: [1, 2] }, referenceProfile: { age: { kind: "numeric" } },
       },
     },
+    setReference: { path: { model, n: "1" } },
     listModels: { query: { q: "credit", tag: "nightly", sort: "-createdAt", cursor: "abc", limit: "10" } },
     listVersions: { path: { model }, query: { tag: "nightly", metric: "auc>0.5,logloss<1", sort: "-metrics.auc", archived: "true", cursor: "abc", limit: "10" } },
     getVersion: { path: { model, n: "1" } },
@@ -517,6 +519,35 @@ describe("API input: hostile values in any field get 400, never 500", () => {
     expect(r.status, JSON.stringify(r.json)).toBe(400);
     expect(r.json.error.field).toMatch(/^metadata\.referenceProfile/);
   });
+});
+
+describe("API input: hostile reference data (the `reference` part) gets 400 naming it, never 500", () => {
+  it("refuses bytes that are not UTF-8, NULs and lone surrogates, over-long and deeply nested rows, prototype keys", async () => {
+    const model = await freshModel("hostile-ref");
+    const pushRef = (reference: Uint8Array | string) => {
+      const form = multipart(uniqueModel(), {});
+      form.set("reference", new Blob([typeof reference === "string" ? reference : Buffer.from(reference)]), "reference.csv");
+      return call(versions.POST, "POST", `/api/v1/models/${model}/versions`, { token: w.tokens.write, rawBody: form, params: { model } });
+    };
+    const cases: [string, Uint8Array | string, RegExp][] = [
+      ["invalid UTF-8", Buffer.from([0x78, 0x0a, 0x31, 0x0a, 0xc3, 0x28, 0x0a]), /^reference: the file is not UTF-8 text/],
+      ["UTF-8 of a surrogate (CESU-8)", Buffer.concat([Buffer.from("x\n"), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from("\n")]), /^reference: the file is not UTF-8 text/],
+      ["a NUL in a number", "x\n1\u00002\n", /^reference row 1: column "x" must be a number/],
+      ["a lone surrogate in JSON Lines", '{"x": "\\ud800"}\n', /^reference row 1: column "x" must be a number/],
+      ["a row longer than 1 MiB", `x\n${"1".repeat(1024 * 1024 + 10)}\n`, /longer than 1048576 characters/],
+      ["a JSON line nested 100,000 deep", `{"x": ${"[".repeat(100_000)}${"]".repeat(100_000)}}\n`, /^reference row 1: (not valid JSON|column "x" must be a number)/],
+      ["only prototype keys", '{"__proto__": {"x": 1}, "constructor": 2}\n', /^reference: column "x" is missing/],
+      ["a number too large", "x\n1e999\n", /^reference row 1: column "x" must be a finite number/],
+      ["hex", "x\n0x10\n", /^reference row 1: column "x" must be a number, not "0x10"/],
+    ];
+    for (const [label, data, message] of cases) {
+      const r = await pushRef(data);
+      expect(r.status, `${label}: ${JSON.stringify(r.json).slice(0, 300)}`).toBe(400);
+      expect(r.json.error.field, label).toBe("reference");
+      expect(r.json.error.message, label).toMatch(message);
+      expect(r.json.error.message, label).not.toContain(ARTIFACT_DIR);
+    }
+  }, 120_000);
 });
 
 describe("API input: deep or large JSON costs one pass, never a stall or a 500", () => {

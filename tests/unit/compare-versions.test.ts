@@ -5,7 +5,7 @@ import type { VersionView } from "@/lib/registry/views";
 const sig = (inputs: [string, string, number[]][]) => ({ inputs: inputs.map(([name, type, shape]) => ({ name, type, shape })), outputs: [{ name: "p", type: "float32", shape: [-1, 2] }] });
 const version = (number: number, v: Partial<VersionView>): VersionView => ({
   number, sha256: "0".repeat(64), sizeBytes: 1, signature: sig([["x", "float32", [-1, 20]]]), metrics: {}, params: {}, tags: [], dataset: null, description: "",
-  source: "upload", parentVersion: null, aliases: [], hasReferenceProfile: false, createdBy: "me", createdAt: "2026-01-01T00:00:00.000Z", archivedAt: null, archivedBy: null, ...v,
+  source: "upload", parentVersion: null, aliases: [], hasReferenceProfile: false, reference: null, createdBy: "me", createdAt: "2026-01-01T00:00:00.000Z", archivedAt: null, archivedBy: null, ...v,
 });
 
 describe("comparing versions", () => {

@@ -29,6 +29,11 @@ export const versionView = named("ModelVersion", z.object({
   parentVersion: z.number().nullable(),
   aliases: z.array(z.string()),
   hasReferenceProfile: z.boolean(),
+  reference: z.object({
+    sha256: z.string().describe("the stored reference file's sha256 (its column-wise form, not the pushed file)"),
+    rows: z.number().describe("rows kept for drift reports (at most 100,000)"),
+    sampledFrom: z.number().describe("rows pushed: more than `rows` when a seeded uniform sample was kept"),
+  }).nullable().describe("the reference data drift reports compare against; null: none (push it with the `reference` part, or PUT …/versions/{n}/reference)"),
   createdBy: z.string(),
   createdAt: z.string(),
   archivedAt: z.string().nullable().describe("when the version was archived: it can no longer be routed or promoted"),
@@ -36,6 +41,10 @@ export const versionView = named("ModelVersion", z.object({
 }));
 
 const tagParam = dbText.min(1).max(64);
+
+const REFERENCE_PART = "reference data for drift reports: CSV with a header, or JSON Lines (one object per row; the file's first character is `{`), UTF-8. " +
+  "One column per model input, checked against the input's type (400 naming the row and column); other columns are ignored; an empty cell, null or an absent key is a missing value. " +
+  "Up to 100,000 rows are kept; beyond that a uniform sample seeded by the file's sha256. Checked in a separate process with time and memory limits (REFERENCE_CHECK_TIMEOUT_MS, REFERENCE_CHECK_MAX_MEMORY_MB); at most MAX_REFERENCE_BYTES";
 const pageParams = {
   cursor: dbText.max(500).optional().describe("`nextCursor` of the page before (opaque; keep the same sort and filters)"),
   limit: dbIntParam.min(1).max(200).default(50),
@@ -88,10 +97,22 @@ export const createVersion = defineContract({
   multipart: {
     file: { type: "file", description: "the ONNX model; validated by static checks (declared tensor sizes, node count), then by loading it in onnxruntime in a separate process with time and memory limits (422 naming the limit)" },
     metadata: { type: "json", description: "metrics, params, tags, dataset, description, parentVersion, referenceData or referenceProfile" },
+    reference: { type: "file", optional: true, description: REFERENCE_PART },
   },
   response: versionView.extend({ model: z.string() }),
   status: 201,
   fieldsIn: "metadata",
+});
+
+export const setReference = defineContract({
+  method: "PUT",
+  path: "/api/v1/models/{model}/versions/{n}/reference",
+  summary: "Give a version its reference data for drift reports, or replace it",
+  tag: "versions",
+  auth: { action: "version.push" },
+  params: versionParams,
+  multipart: { reference: { type: "file", description: REFERENCE_PART } },
+  response: versionView,
 });
 
 export const listVersions = defineContract({

@@ -52,7 +52,9 @@ export default async function VersionPage({ params }: { params: Promise<{ team: 
             <dt className="text-slate-500">Parent</dt><dd>{v.parentVersion ? <A href={`/t/${team}/models/${model}/versions/${v.parentVersion}`}>v{v.parentVersion}</A> : "—"}</dd>
             <dt className="text-slate-500">Children</dt><dd>{children.length ? children.map((c) => `v${c.number}`).join(", ") : "—"}</dd>
             <dt className="text-slate-500">Aliases</dt><dd className="flex flex-wrap gap-1">{v.aliases.length ? v.aliases.map((a) => <Badge key={a} tone="indigo">{a}</Badge>) : "—"}</dd>
-            <dt className="text-slate-500">Reference profile</dt><dd>{v.hasReferenceProfile ? "stored (for drift reports)" : "none"}</dd>
+            <dt className="text-slate-500">Reference data</dt>
+            <dd data-testid="version-reference">{v.reference ? (v.reference.sampledFrom > v.reference.rows ? `${v.reference.rows.toLocaleString("en")} rows, a sample of ${v.reference.sampledFrom.toLocaleString("en")} (for drift reports)` : `${v.reference.rows.toLocaleString("en")} rows (for drift reports)`) : "none"}</dd>
+            <dt className="text-slate-500">Reference profile</dt><dd>{v.hasReferenceProfile ? "stored" : "none"}</dd>
             <dt className="text-slate-500">SHA-256</dt><dd className="break-all font-mono text-xs">{v.sha256}</dd>
             <dt className="text-slate-500">Size</dt><dd>{(v.sizeBytes / 1024).toFixed(1)} KiB</dd>
           </dl>
