@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import * as models from "@/app/api/v1/models/route";
 import * as versions from "@/app/api/v1/models/[model]/versions/route";
-import * as endpoints from "@/app/api/v1/endpoints/route";
 import * as reports from "@/app/api/v1/endpoints/[endpoint]/drift-reports/route";
 import * as oneReport from "@/app/api/v1/drift-reports/[id]/route";
 import * as settingsRoute from "@/app/api/v1/endpoints/[endpoint]/drift-settings/route";
@@ -57,8 +56,9 @@ function form(parts: { file: Uint8Array; reference?: string }): FormData {
 }
 
 async function endpointServing(name: string, version: number) {
-  const e = await db.endpoint.create({ data: { teamId: w.teamId, name, routing: { variants: [{ model: MODEL, version, weight: 100, role: "primary" }], sticky: null }, createdBy: "test" } });
-  return e;
+  const v = await db.modelVersion.findFirstOrThrow({ where: { number: version, model: { teamId: w.teamId, name: MODEL } } });
+  const variant = { name: `${MODEL}-v${version}`, model: MODEL, version, versionId: v.id, sha256: v.sha256, weight: 100, role: "primary", device: "cpu", replicas: 1 };
+  return db.endpoint.create({ data: { teamId: w.teamId, name, routing: { variants: [variant], sticky: null }, createdBy: "test" } });
 }
 
 /** Served records, one row each, German-credit inputs; `shift` multiplies duration (drift). */
@@ -182,8 +182,8 @@ describe("what a report refuses", () => {
     const e = await endpointServing(`drift-${randomUUID().slice(0, 8)}`, withoutRef);
     const now = Date.now();
     const none = await post(e.name, { from: new Date(now - 3_600_000).toISOString(), to: new Date(now).toISOString() });
-    expect(none.status).toBe(422);
-    expect(none.json.error.message).toMatch(/no reference data.*--file data\.csv/);
+    expect(none.status, JSON.stringify(none.json)).toBe(422);
+    expect(none.json.error.message).toMatch(/no reference data.*versions reference .* data\.csv/);
     const backwards = await post(e.name, { from: new Date(now).toISOString(), to: new Date(now - 1000).toISOString(), version: withRef });
     expect(backwards.status).toBe(400);
     expect(backwards.json.error.field).toBe("body.from");

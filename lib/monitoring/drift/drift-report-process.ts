@@ -5,6 +5,7 @@
 // and a report that runs away is killed without taking ingest or alerting with it.
 import { text } from "node:stream/consumers";
 import pg from "pg";
+import { z } from "zod";
 import { createDb } from "../../db/client";
 import { LocalArtifactStore } from "../../storage/artifact-store";
 import { readReferenceData } from "../../registry/read-reference-data";
@@ -16,10 +17,7 @@ import { reportInputSchema } from "./report-input";
 const typed = (c: CurrentColumn): TypedColumn => (c.kind === "numeric" ? c.values : { codes: c.codes, labels: c.labels });
 
 async function main() {
-  const input = reportInputSchema.parse(JSON.parse(await text(process.stdin)));
-  const databaseUrl = process.env.DATABASE_URL;
-  const artifactDir = process.env.ARTIFACT_DIR;
-  if (!databaseUrl || !artifactDir) throw new Error("DATABASE_URL and ARTIFACT_DIR are required");
+  const { databaseUrl, artifactDir, ...input } = reportInputSchema.extend({ databaseUrl: z.string(), artifactDir: z.string() }).parse(JSON.parse(await text(process.stdin)));
   const db = createDb(databaseUrl);
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   try {

@@ -3,7 +3,7 @@
 import { z } from "zod";
 
 export const driftThresholdsSchema = z.object({
-  smallReferenceRows: z.number().int().min(0).default(1000)
+  smallReferenceRows: z.number().int().min(0).max(1_000_000_000).default(1000)
     .describe("a column with at most this many reference values is judged by a test's p-value (KS, chi²); one with more by a distance (Wasserstein, Jensen–Shannon)"),
   ksPValue: z.number().gt(0).max(1).default(0.05)
     .describe("numeric column, small reference: drifted when the KS p-value is below this"),

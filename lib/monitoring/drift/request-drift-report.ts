@@ -22,19 +22,19 @@ type Endpoint = { id: string; teamId: string; name: string; routing: unknown };
 export async function referenceFor(db: Db, e: Endpoint, version: number | undefined): Promise<{ modelId: string; model: string; version: number }> {
   const served = asRouting(e.routing).variants.filter((v) => v.role !== "shadow").sort((a, b) => b.weight - a.weight);
   const pick = version === undefined ? served[0] : (asRouting(e.routing).variants.find((v) => v.version === version) ?? (served[0] ? { ...served[0], version } : undefined));
-  if (!pick) throw new AppError("unprocessable", `endpoint "${e.name}" routes no model: give the version to compare with`, { field: "body.version" });
+  if (!pick) throw new AppError("unprocessable", `endpoint "${e.name}" routes no model: give the version to compare with`, { field: "version" });
   const v = await db.modelVersion.findFirst({ where: { number: pick.version, model: { teamId: e.teamId, name: pick.model } }, select: { referenceSha256: true, model: { select: { id: true } } } });
-  if (!v) throw new AppError("not_found", `model "${pick.model}" has no version ${pick.version}`, { field: "body.version" });
+  if (!v) throw new AppError("not_found", `model "${pick.model}" has no version ${pick.version}`, { field: "version" });
   if (!v.referenceSha256) {
-    throw new AppError("unprocessable", `${pick.model} v${pick.version} has no reference data to compare with; add it with \`switchyard versions reference ${pick.model} ${pick.version} --file data.csv\` (PUT /api/v1/models/${pick.model}/versions/${pick.version}/reference) or push versions with --reference data.csv`, { field: "body.version" });
+    throw new AppError("unprocessable", `${pick.model} v${pick.version} has no reference data to compare with; add it with \`switchyard versions reference ${pick.model} ${pick.version} data.csv\` (PUT /api/v1/models/${pick.model}/versions/${pick.version}/reference), or push versions with \`--reference data.csv\``, { field: "version" });
   }
   return { modelId: v.model.id, model: pick.model, version: pick.version };
 }
 
 export function checkWindow(from: Date, to: Date, now = new Date()): void {
-  if (!(from < to)) throw new AppError("bad_request", "from must be before to", { field: "body.from" });
-  if (to.getTime() - from.getTime() > MAX_REPORT_WINDOW_DAYS * 86_400_000) throw new AppError("bad_request", `a report reads at most ${MAX_REPORT_WINDOW_DAYS} days`, { field: "body.to" });
-  if (from.getTime() > now.getTime()) throw new AppError("bad_request", "from is in the future: nothing is logged there yet", { field: "body.from" });
+  if (!(from < to)) throw new AppError("bad_request", "from must be before to", { field: "from" });
+  if (to.getTime() - from.getTime() > MAX_REPORT_WINDOW_DAYS * 86_400_000) throw new AppError("bad_request", `a report reads at most ${MAX_REPORT_WINDOW_DAYS} days`, { field: "to" });
+  if (from.getTime() > now.getTime()) throw new AppError("bad_request", "from is in the future: nothing is logged there yet", { field: "from" });
 }
 
 export async function requestDriftReport(opts: { db: Db; redisUrl: string; principal: Principal; endpointName: string; from: Date; to: Date; version?: number }) {

@@ -65,14 +65,14 @@ function hashSeed(id: string): number {
 async function computeInChild(input: ReportInput, limits: DriftReportSettings) {
   const child = spawn(process.execPath, [`--max-old-space-size=${limits.maxMemoryMb}`, "--import", "tsx", path.resolve(SCRIPT)], {
     stdio: ["pipe", "pipe", "pipe"],
-    // only what it reads from: no secrets of the job workers beyond the database it reads
-    env: { NODE_ENV: process.env.NODE_ENV ?? "production", DATABASE_URL: limits.databaseUrl, ARTIFACT_DIR: path.resolve(limits.artifactDir), PATH: process.env.PATH ?? "" },
+    // nothing of the job workers' configuration: what it reads from comes on stdin
+    env: { NODE_ENV: "production" },
   });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c: Buffer) => { if (stdout.length < OUTPUT_LIMIT) stdout += c.toString("utf8"); });
   child.stderr.on("data", (c: Buffer) => { if (stderr.length < 64 * 1024) stderr += c.toString("utf8"); });
-  child.stdin.end(JSON.stringify(input));
+  child.stdin.end(JSON.stringify({ ...input, databaseUrl: limits.databaseUrl, artifactDir: path.resolve(limits.artifactDir) }));
   let over: "time" | "memory" | null = null;
   const stop = (why: "time" | "memory") => { over ??= why; child.kill("SIGKILL"); };
   const timer = setTimeout(() => stop("time"), limits.timeoutMs);

@@ -17,7 +17,7 @@ export async function updateDriftSettings(opts: { db: Db; principal: Principal; 
   const e = await findEndpoint(db, principal.teamId, opts.endpointName);
   ensureCan(principal, "drift.manage", { environment: e.environment });
   const before = await readDriftSettings(db, e.id);
-  const thresholds = opts.thresholds === undefined ? before.thresholds : parseThresholds({ ...DEFAULT_DRIFT_THRESHOLDS, ...opts.thresholds }, "body.thresholds");
+  const thresholds = opts.thresholds === undefined ? before.thresholds : parseThresholds({ ...DEFAULT_DRIFT_THRESHOLDS, ...opts.thresholds }, "thresholds");
   const schedule = opts.schedule === undefined ? before.schedule : opts.schedule;
   // a schedule whose reports could not run is refused now, not discovered in an empty report list later
   if (schedule && !before.schedule) await referenceFor(db, e, undefined);
