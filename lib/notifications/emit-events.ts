@@ -1,11 +1,14 @@
 // emitEvent for many events at once (an alert-evaluation cycle that fires hundreds of incidents):
 // the same outbox rows as emitEvent writes, in the caller's transaction, with one read of the teams'
 // channels and slugs and one INSERT for every delivery instead of three round trips per event.
+import { randomBytes } from "node:crypto";
 import type { Prisma } from "../db/client";
-import { toJson } from "../db/json";
 import type { EventEnvelope, EventType } from "./event-types";
 
-type Tx = Pick<Prisma.TransactionClient, "team" | "channel" | "delivery">;
+type Tx = Pick<Prisma.TransactionClient, "team" | "channel" | "$queryRawUnsafe">;
+
+/** A delivery id shaped like Prisma's cuids (a letter, then 24 more): the rows are inserted by SQL here. */
+const deliveryId = () => `c${randomBytes(12).toString("hex")}`;
 
 export type EventToEmit = { teamId: string; type: EventType; data: EventEnvelope["data"]; eventId: string; channelIds?: string[] };
 
@@ -23,15 +26,21 @@ export async function emitEvents(tx: Tx, opts: { events: EventToEmit[]; now: Dat
   ]);
   const slugOf = new Map(teams.map((t) => [t.id, t.slug]));
   const createdAt = opts.now.toISOString();
-  const rows: Prisma.DeliveryCreateManyInput[] = [];
+  const rows: { teamId: string; channelId: string; eventId: string; eventType: string; payload: string }[] = [];
   for (const e of opts.events) {
     const mine = channels.filter((c) => c.teamId === e.teamId && (c.events.includes(e.type) || e.channelIds?.includes(c.id)));
     if (!mine.length) continue;
     const envelope: EventEnvelope = { id: e.eventId, type: e.type, createdAt, team: slugOf.get(e.teamId)!, data: e.data };
-    const payload = toJson(envelope);
+    const payload = JSON.stringify(envelope);
     for (const c of mine) rows.push({ teamId: e.teamId, channelId: c.id, eventId: e.eventId, eventType: e.type, payload });
   }
   if (!rows.length) return [];
-  const created = await tx.delivery.createManyAndReturn({ data: rows, skipDuplicates: true, select: { id: true } });
+  // one INSERT from arrays: building a thousand rows through the ORM costs far more than the database does
+  const created = await tx.$queryRawUnsafe<{ id: string }[]>(
+    `INSERT INTO "Delivery" (id, "teamId", "channelId", "eventId", "eventType", payload, "updatedAt")
+     SELECT u.*, now() AT TIME ZONE 'UTC' FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) AS u
+     ON CONFLICT ("channelId", "eventId") DO NOTHING RETURNING id`,
+    rows.map(deliveryId), rows.map((r) => r.teamId), rows.map((r) => r.channelId), rows.map((r) => r.eventId), rows.map((r) => r.eventType), rows.map((r) => r.payload),
+  );
   return created.map((d) => d.id);
 }

@@ -131,6 +131,8 @@ try {
   await redis.stop();
   await db.$disconnect();
   await pool.end();
+  // the client's pool closes its connections a moment after it says so: dropping the database under one kills it, and an idle pg client that dies throws
+  for (let i = 0; i < 50 && (await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [dbName])).rows[0].n > 0; i++) await new Promise((r) => setTimeout(r, 100));
   if (process.env.BENCH_KEEP_DB !== "1") await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   else console.log(`\nkept the database: ${databaseUrl}`);
   await admin.end();
