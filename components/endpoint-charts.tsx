@@ -7,8 +7,9 @@ import { apiFetch } from "@/lib/web/api-fetch";
 import { variantColor } from "@/lib/web/version-color";
 import type { ResponseOf } from "@/lib/api/contract";
 import type { endpointMetrics } from "@/lib/api/contracts/endpoints";
+import type { listAlerts } from "@/lib/api/contracts/alerts";
 import { Card, ErrorBox } from "./ui";
-import { TrafficChart, type ChartLine } from "./traffic-chart";
+import { TrafficChart, type ChartLine, type ChartSpan } from "./traffic-chart";
 import { RANGE_LABELS, TimeRangePicker, useRange } from "./time-range-picker";
 
 type Metrics = ResponseOf<typeof endpointMetrics>;
@@ -33,9 +34,9 @@ function linesOf(m: Metrics, traffic: Traffic, value: (p: Point) => number | nul
   return [...byVariant.entries()].map(([variant, values]) => ({ key: variant, label: variant, color: variantColor(variant), dashed: traffic === "shadow", values }));
 }
 
-function ChartSet({ m, traffic }: { m: Metrics; traffic: Traffic }) {
+function ChartSet({ m, traffic, spans }: { m: Metrics; traffic: Traffic; spans: ChartSpan[] }) {
   const step = m.stepSeconds >= 3600 ? `${m.stepSeconds / 3600} h` : `${m.stepSeconds / 60} min`;
-  const common = { buckets: m.buckets, until: m.until };
+  const common = { buckets: m.buckets, until: m.until, spans };
   const what = traffic === "served" ? "Served" : "Shadow copies:";
   return (
     <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3" data-testid={`charts-${traffic}`}>
@@ -56,6 +57,15 @@ export function EndpointCharts({ team, endpoint }: { team: string; endpoint: str
     refetchInterval: REFRESH[range],
     placeholderData: (previous) => previous,
   });
+  // the endpoint's alert incidents, shaded on every chart (from firing, or start, to resolve or now)
+  const alerts = useQuery({
+    queryKey: ["endpoint-incidents", team, endpoint],
+    queryFn: () => apiFetch<ResponseOf<typeof listAlerts>>(team, `/api/v1/alerts?endpoint=${encodeURIComponent(endpoint)}&limit=50`),
+    refetchInterval: 30_000,
+  });
+  const spans: ChartSpan[] = (alerts.data?.incidents ?? []).filter((i) => i.state !== "pending").map((i) => ({
+    from: Date.parse(i.firingAt ?? i.startedAt), to: i.resolvedAt ? Date.parse(i.resolvedAt) : Date.now(), label: i.rule ?? "incident", tone: i.state === "resolved" ? "resolved" : "firing",
+  }));
   const hasShadow = m.data?.variants.some((v) => v.traffic === "shadow") ?? false;
   return (
     <Card>
@@ -68,13 +78,14 @@ export function EndpointCharts({ team, endpoint }: { team: string; endpoint: str
       {m.data && (
         <div className={`space-y-6 ${m.isPlaceholderData ? "opacity-60" : ""}`} aria-busy={m.isPlaceholderData}>
           {m.data.variants.length === 0 && <p className="text-sm text-slate-500">No requests in this range: the charts below stay at zero until traffic arrives.</p>}
-          <ChartSet m={m.data} traffic="served" />
+          <ChartSet m={m.data} traffic="served" spans={spans} />
           {hasShadow && (
             <section aria-label="Shadow copies">
               <h3 className="mb-2 text-sm font-semibold text-slate-600">Shadow copies <span className="font-normal text-slate-500">(requests copied to shadow versions; never returned to clients)</span></h3>
-              <ChartSet m={m.data} traffic="shadow" />
+              <ChartSet m={m.data} traffic="shadow" spans={spans} />
             </section>
           )}
+          {spans.length > 0 && <p className="text-xs text-slate-500">Shaded: alert incidents on this endpoint (red while firing, grey once resolved); see <a className="text-indigo-700 hover:underline" href={`/t/${team}/alerts?endpoint=${encodeURIComponent(endpoint)}`}>Alerts</a>.</p>}
           <p className="text-xs text-slate-500">Latency percentiles come from log-linear histograms (0.1 ms to 60 s): each is within 2.93% of the exact value; 60 000 ms means at least 60 s.</p>
         </div>
       )}

@@ -10,6 +10,7 @@ export function Nav({ team, teams, role, email, canManageTokens, canManageMember
     { href: `/t/${team}/models`, label: "Models" },
     { href: `/t/${team}/endpoints`, label: "Endpoints" },
     { href: `/t/${team}/promotions`, label: "Promotions", badge: promotionsWaiting },
+    { href: `/t/${team}/alerts`, label: "Alerts" },
     { href: `/t/${team}/audit`, label: "Audit" },
     ...(canManageTokens ? [{ href: `/t/${team}/tokens`, label: "API tokens" }] : []),
     ...(canManageMembers ? [{ href: `/t/${team}/members`, label: "Members" }] : []),

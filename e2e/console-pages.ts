@@ -13,6 +13,7 @@ export function consolePages(o: { base: string; model: string; endpoint: string;
     ...(o.deployment ? [["deployment", `${t}/deployments/${o.deployment}`] as [string, string]] : []),
     ["promotions", `${t}/promotions`],
     ...(o.promotion ? [["promotion", `${t}/promotions/${o.promotion}`] as [string, string]] : []),
+    ["alerts", `${t}/alerts`],
     ["policies", `${t}/policies`],
     ["audit", `${t}/audit`],
     ["tokens", `${t}/tokens`],

@@ -20,10 +20,11 @@ const WRITE_CONTROLS = [
   /^Approve$/, /^Reject$/, /^Cancel promotion$/,
   /^Create key$/, /^Revoke$/, /^Ask for a key$/, /^Stop asking for a key$/,
   /^Save \w+ policy$/,
+  /^Create rule$/, /^Save rule$/, /^Silence$/, /^Unsilence$/, /^Delete$/, /^Delete rule$/, // alert rules
   /^API tokens$/, /^Members$/, /^Notifications$/, /^Dead letters$/, // admin pages in the navigation
 ];
 /** Forms that only write (by their accessible name). */
-const WRITE_FORMS = ["New model", "Upload version", "Edit description and tags", "Set an alias", "Abort deployment"];
+const WRITE_FORMS = ["New model", "Upload version", "Edit description and tags", "Set an alias", "Abort deployment", "New alert rule"];
 
 /**
  * The write controls the page shows: visible buttons and links named in WRITE_CONTROLS (an "Apply" of a
@@ -88,6 +89,8 @@ test("a viewer sees no write control anywhere and the server refuses the writes 
   const bakingNow = async () => ((await asAdmin.get(`/api/v1/deployments/${baking}`)).steps as { kind: string; status: string }[]).some((s) => s.kind === "bake" && s.status === "running");
   await expect.poll(bakingNow, { timeout: 30_000 }).toBe(true);
 
+  // a seeded alert rule of the staging endpoint, for the writes below
+  const seededRule = ((await asAdmin.get(`/api/v1/endpoints/${MODEL}/alert-rules`)).rules as { id: string }[])[0].id;
   const t = `/t/${TEAM}`;
   const pages: [string, string][] = [
     ["models", `${t}/models`],
@@ -107,6 +110,7 @@ test("a viewer sees no write control anywhere and the server refuses the writes 
     ["promotions", `${t}/promotions?view=open`],
     ["promotion", `${t}/promotions/${promotion}`],
     ["policies", `${t}/policies`],
+    ["alerts", `${t}/alerts`],
     ["audit", `${t}/audit`],
     ["profile", `${t}/profile`],
   ];
@@ -121,7 +125,8 @@ test("a viewer sees no write control anywhere and the server refuses the writes 
   const adminSees = new Set<string>();
   for (const [, url] of pages) for (const c of await visit(page, url)) adminSees.add(c);
   for (const c of ["New model", "form: New model", "Upload version", "form: Upload version", "Archive", "Edit", "Deploy this version", "Point at v2", "Create endpoint",
-    "+ Add variant", "Apply", "split editor", "Abort", "Cancel promotion", "Create key", "Save production policy", "API tokens", "Members"]) {
+    "+ Add variant", "Apply", "split editor", "Abort", "Cancel promotion", "Create key", "Save production policy", "API tokens", "Members",
+    "Create rule", "form: New alert rule", "Silence", "Delete"]) {
     expect(adminSees, `the admin sees "${c}"`).toContain(c);
   }
 
@@ -179,6 +184,9 @@ test("a viewer sees no write control anywhere and the server refuses the writes 
       ["POST", `/api/v1/promotions/${promotion}/cancel`, { data: {} }],
       ["PUT", "/api/v1/policies/production", { data: { requiredApprovals: 0 } }],
       ["POST", `/api/v1/endpoints/${MODEL}/keys`, { data: { name: "viewer-key" } }],
+      ["POST", `/api/v1/endpoints/${MODEL}/alert-rules`, { data: { metric: "error_rate", operator: ">", threshold: 0.5, windowSeconds: 300 } }],
+      ["POST", `/api/v1/endpoints/${MODEL}/alert-rules/${seededRule}/silence`, { data: { until: new Date(Date.now() + 3_600_000).toISOString(), reason: "a viewer tries" } }],
+      ["DELETE", `/api/v1/endpoints/${MODEL}/alert-rules/${seededRule}`, {}],
       ["PUT", `/api/v1/endpoints/${MODEL}-prod/settings`, { data: { requireKey: false } }],
       ["POST", "/api/v1/channels", { data: { name: "viewer hook", kind: "webhook", url: "https://example.test/hook", events: ["promotion.requested"] } }],
       ["POST", "/api/v1/tokens", { data: { name: "viewer token", scopes: ["write"] } }],

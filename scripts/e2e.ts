@@ -77,7 +77,7 @@ try {
   await closeDeploymentsQueue();
   await db.$disconnect();
   // every process gets the web's cluster secret (startProcess passes the same one by default)
-  const procEnv = { DATABASE_URL: databaseUrl, ARTIFACT_DIR: artifactDir, REDIS_URL: redisUrl, JOBS_RECONCILE_MS: "1000", JOBS_INGEST_LAG_MS: "500", CLUSTER_SECRET: env.CLUSTER_SECRET };
+  const procEnv = { DATABASE_URL: databaseUrl, ARTIFACT_DIR: artifactDir, REDIS_URL: redisUrl, JOBS_RECONCILE_MS: "1000", JOBS_INGEST_LAG_MS: "500", JOBS_ALERTS_MS: "2000", CLUSTER_SECRET: env.CLUSTER_SECRET };
   workers.push(startProcess("inference", "workers/inference/main.ts", { ...procEnv, INFERENCE_PORT: String(inferencePort), INFERENCE_WORKER_ID: `e2e-${inferencePort}` }));
   workers.push(startProcess("jobs", "workers/jobs/main.ts", procEnv));
   const gateway = startProcess("gateway", "workers/gateway/main.ts", { ...procEnv, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: HOST, GATEWAY_RELOAD_MS: "1000" });

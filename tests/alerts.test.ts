@@ -1,6 +1,7 @@
 // Alert rules end to end: the rules API, the evaluator on synthetic traffic written by the real
 // write path (rollups and log), real Postgres, Redis and a BullMQ notifications worker, and local
 // HTTP servers standing in for a webhook receiver, PagerDuty and Slack.
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +10,7 @@ import * as rulesRoute from "@/app/api/v1/endpoints/[endpoint]/alert-rules/route
 import * as ruleRoute from "@/app/api/v1/endpoints/[endpoint]/alert-rules/[id]/route";
 import * as silenceRoute from "@/app/api/v1/endpoints/[endpoint]/alert-rules/[id]/silence/route";
 import * as alertsRoute from "@/app/api/v1/alerts/route";
+import * as feedbackRoute from "@/app/api/v1/endpoints/[endpoint]/feedback/route";
 import { evaluateAlertRules } from "@/lib/alerts/evaluate-alert-rules";
 import { startJobWorkers, type JobWorkers } from "@/lib/jobs/job-workers";
 import { sendNotificationJob } from "@/lib/jobs/definitions/send-notification";
@@ -21,6 +23,8 @@ import { createChannel } from "@/lib/notifications/create-channel";
 import type { NotifySettings } from "@/lib/notifications/notify-settings";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import { ensurePartitions, writePredictionBatch } from "@/lib/serving/data/prediction-log/write-batch";
+import type { PredictionRecord } from "@/lib/serving/data/prediction-log/record";
+import { seededRandom } from "@/lib/training/random";
 import { call } from "./helpers/call";
 import { makeWorld, type World } from "./helpers/world";
 import { waitFor } from "./helpers/processes";
@@ -234,6 +238,107 @@ describe("an error-rate rule on synthetic traffic", () => {
     await waitFor("resolve sent", async () => sentTo(pager, inc.dedupKey).length === 2, 15_000, 50);
     expect(sentTo(pager, inc.dedupKey).map((r) => JSON.parse(r.body).event_action)).toEqual(["trigger", "resolve"]);
     expect(await db.alertRule.count({ where: { id: ruleId } })).toBe(0);
+  });
+});
+
+describe("many rules at once", () => {
+  it("fires and resolves 30 rules in one cycle, once each, however many cycles run at the same time", async () => {
+    const e = await newEndpoint();
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) ids.push((await post(e.name, { name: `errors above ${i}%`, metric: "error_rate", operator: ">", threshold: i / 100, windowSeconds: 60, channels: [channels.webhook] })).json.id);
+    const t0 = Math.floor(Date.now() / MIN) * MIN - 150 * MIN;
+    await traffic(e, t0, 100, 40);
+    await Promise.all([0, 1, 2].map(() => evaluateAlertRules({ db, redisUrl, now: new Date(t0 + 30_000) })));
+    const incidents = await db.alertIncident.findMany({ where: { ruleId: { in: ids } } });
+    expect(incidents).toHaveLength(30);
+    expect(incidents.every((i) => i.state === "firing" && i.valueAtFire === 0.4 && i.notifiedFiring)).toBe(true);
+    const firing = await db.delivery.findMany({ where: { eventId: { in: incidents.map((i) => `alert_${i.id}_firing`) } } });
+    expect(firing).toHaveLength(30);
+    expect(firing.every((d) => d.channelId === channels.webhook && d.eventType === "alert.firing")).toBe(true);
+
+    // the traffic stops: every one resolves, once
+    await Promise.all([0, 1, 2].map(() => evaluateAlertRules({ db, redisUrl, now: new Date(t0 + 2 * MIN + 30_000) })));
+    const after = await db.alertIncident.findMany({ where: { ruleId: { in: ids } } });
+    expect(after.map((i) => i.state)).toEqual(Array(30).fill("resolved"));
+    expect(await db.delivery.count({ where: { eventId: { in: incidents.map((i) => `alert_${i.id}_resolved`) } } })).toBe(30);
+    await waitFor("all 60 sent", async () => (await db.delivery.count({ where: { eventId: { in: incidents.flatMap((i) => [`alert_${i.id}_firing`, `alert_${i.id}_resolved`]) }, status: "succeeded" } })) === 60, 20_000, 100);
+  });
+});
+
+describe("metrics from the prediction log and from labels", () => {
+  it("prediction_mean and shadow_delta read the minutes of the window, and a minute again when rows arrive in it", async () => {
+    const e = await newEndpoint();
+    const shadow = e.variant.replace(/-v1$/, "-v2");
+    const meanRule: string = (await post(e.name, { metric: "prediction_mean", operator: ">", threshold: 0, windowSeconds: 120 })).json.id;
+    const deltaRule: string = (await post(e.name, { metric: "shadow_delta", operator: ">", threshold: 0, windowSeconds: 120 })).json.id;
+    const t0 = Math.floor(Date.now() / MIN) * MIN - 180 * MIN;
+    const rand = seededRandom(7);
+    const served: number[] = [];
+    const deltas: number[] = [];
+    /** `n` requests in a minute, each answered and shadowed; `count` says whether they fall in the window */
+    const log = async (minute: number, n: number, count: boolean) => {
+      const recs: PredictionRecord[] = [];
+      for (let i = 0; i < n; i++) {
+        const id = randomUUID();
+        const p = Math.round(rand() * 1000) / 1000, q = Math.round(rand() * 1000) / 1000;
+        recs.push({ t: minute + 1_000 + i * 10, e: e.id, v: e.variant, n: 1, id, s: 200, l: 5, sh: false, r: 1, in: null, out: { probability: [p] } });
+        recs.push({ t: minute + 1_003 + i * 10, e: e.id, v: shadow, n: 2, id, s: 200, l: 5, sh: true, r: 1, in: null, out: { probability: [q] } });
+        if (count) { served.push(p); deltas.push(Math.abs(q - p)); }
+      }
+      expect(await writePredictionBatch(pool, recs)).toBe(2 * n);
+    };
+    const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+    await log(t0, 20, false); // began more than 120 s before the evaluation
+    await log(t0 + MIN, 15, true);
+    await log(t0 + 2 * MIN, 10, true);
+    const at = t0 + 2 * MIN + 40_000;
+    await evaluateAlertRules({ db, redisUrl, now: new Date(at) });
+    const incident = (ruleId: string) => db.alertIncident.findUniqueOrThrow({ where: { openFor: ruleId } });
+    expect((await incident(meanRule)).lastValue).toBeCloseTo(mean(served), 12);
+    expect((await incident(deltaRule)).lastValue).toBeCloseTo(mean(deltas), 12);
+
+    await log(t0 + 2 * MIN, 12, true); // late rows of the current minute
+    await evaluateAlertRules({ db, redisUrl, now: new Date(at + 5_000) });
+    expect((await incident(meanRule)).lastValue).toBeCloseTo(mean(served), 12);
+    expect((await incident(deltaRule)).lastValue).toBeCloseTo(mean(deltas), 12);
+    expect(served).toHaveLength(37);
+  });
+
+  it("accuracy, auc and log_loss rules read the labelled predictions of their window, as sklearn computes them", async () => {
+    const e = await newEndpoint();
+    const rule = async (metric: string) => (await post(e.name, { metric, operator: ">", threshold: -1, windowSeconds: 600 })).json.id as string;
+    const ids = { accuracy: await rule("accuracy"), auc: await rule("auc"), log_loss: await rule("log_loss"), mae: await rule("mae") };
+    const t0 = Math.floor(Date.now() / MIN) * MIN - 240 * MIN;
+    const rand = seededRandom(3);
+    const y: number[] = [], p: number[] = [];
+    const recs: PredictionRecord[] = [];
+    const labels: { requestId: string; label: number }[] = [];
+    for (let i = 0; i < 60; i++) {
+      const inWindow = i < 45; // the rest were predicted an hour earlier, all wrong
+      const label = rand() < 0.4 ? 1 : 0;
+      const prob = Math.round((inWindow ? Math.min(0.99, Math.max(0.01, 0.5 + (label - 0.5) * 0.4 + (rand() - 0.5) * 0.6)) : 1 - label) * 1000) / 1000;
+      const id = randomUUID();
+      recs.push({ t: (inWindow ? t0 : t0 - 60 * MIN) + i * 1_000, e: e.id, v: e.variant, n: 1, id, s: 200, l: 5, sh: false, r: 1, in: null, out: { probability: [prob] } });
+      labels.push({ requestId: id, label });
+      if (inWindow) { y.push(label); p.push(prob); }
+    }
+    expect(await writePredictionBatch(pool, recs)).toBe(60);
+    const sent = await call(feedbackRoute.POST, "POST", `/api/v1/endpoints/${e.name}/feedback`, { ...as("engineer"), body: { records: labels }, params: { endpoint: e.name } });
+    expect(sent.status, JSON.stringify(sent.json)).toBe(200);
+
+    await evaluateAlertRules({ db, redisUrl, now: new Date(t0 + 5 * MIN) });
+    const oracle = JSON.parse(execFileSync("/usr/bin/python3", ["-c", `
+import json, sys
+from sklearn.metrics import accuracy_score, roc_auc_score, log_loss
+d = json.load(sys.stdin)
+print(json.dumps({"accuracy": accuracy_score(d["y"], [1 if x >= 0.5 else 0 for x in d["p"]]), "auc": roc_auc_score(d["y"], d["p"]), "log_loss": log_loss(d["y"], d["p"])}))
+`], { input: JSON.stringify({ y, p }) }).toString()) as Record<"accuracy" | "auc" | "log_loss", number>;
+    for (const m of ["accuracy", "auc", "log_loss"] as const) {
+      const got = (await db.alertIncident.findUniqueOrThrow({ where: { openFor: ids[m] } })).valueAtFire!;
+      expect(Math.abs(got - oracle[m]), `${m}: ${got} vs sklearn ${oracle[m]}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(oracle[m])));
+    }
+    // mae is a regression metric: on a classifier's labels it reads no data and never fires
+    expect(await db.alertIncident.count({ where: { ruleId: ids.mae } })).toBe(0);
   });
 });
 
