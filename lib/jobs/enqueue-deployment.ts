@@ -1,17 +1,7 @@
-import { Queue } from "bullmq";
-import { bullConnection } from "./queues";
+import type { Queue } from "bullmq";
+import { closeProducerQueues, producerQueue } from "./producer-queues";
 import { addedInTime } from "./added-in-time";
 import { runDeploymentJob, type RunDeploymentPayload } from "./definitions/run-deployment";
-
-let queue: Queue | null = null;
-
-function deploymentsQueue(redisUrl: string): Queue {
-  if (!queue) {
-    queue = new Queue(runDeploymentJob.queue, { connection: bullConnection(redisUrl) });
-    queue.on("error", () => {}); // Redis away: enqueueDeployment reports it by returning false
-  }
-  return queue;
-}
 
 /**
  * Queues a deployment whose row already exists. The deployment id is the job id, so a repeat is a
@@ -20,7 +10,7 @@ function deploymentsQueue(redisUrl: string): Queue {
  */
 export async function enqueueDeployment(opts: { redisUrl: string; deploymentId: string; timeoutMs?: number; queue?: Queue }): Promise<boolean> {
   const payload: RunDeploymentPayload = runDeploymentJob.schema.parse({ v: runDeploymentJob.version, deploymentId: opts.deploymentId });
-  const q = opts.queue ?? deploymentsQueue(opts.redisUrl);
+  const q = opts.queue ?? producerQueue(runDeploymentJob.queue, opts.redisUrl);
   return addedInTime(() => q.add(runDeploymentJob.name, payload, {
     jobId: opts.deploymentId,
     attempts: 3,
@@ -31,7 +21,4 @@ export async function enqueueDeployment(opts: { redisUrl: string; deploymentId: 
 }
 
 /** For short-lived processes (seed, CLI scripts): lets the process exit. */
-export async function closeDeploymentsQueue(): Promise<void> {
-  await queue?.close().catch(() => {});
-  queue = null;
-}
+export const closeDeploymentsQueue = closeProducerQueues;

@@ -5,10 +5,9 @@
 // is capped with --max-old-space-size too). The caller's event loop only waits. At most
 // MODEL_VALIDATION_CONCURRENCY such processes run at once in a web process, MODEL_VALIDATION_QUEUE
 // more uploads wait for one, and further uploads are refused with 503 and Retry-After.
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { AppError } from "../errors";
-import { watchRss } from "../proc/watch-rss";
+import { runLimitedChild } from "../proc/run-limited-child";
 import { boundConcurrency, type Bounded } from "./bound-concurrency";
 import { DEFAULT_MODEL_LIMITS, type ModelLimits } from "./check-model-limits";
 import { signatureSchema, type Signature, type TensorSpec } from "./signature";
@@ -46,40 +45,19 @@ export async function inspectModel(opts: { file: string; sizeBytes: number; limi
 }
 
 async function validate(file: string, limits: ModelLimits): Promise<Signature> {
-
-  const child = spawn(process.execPath, [`--max-old-space-size=${limits.maxMemoryMb}`, "--import", "tsx", path.resolve(SCRIPT), file, JSON.stringify(limits)], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { NODE_ENV: "production" }, // nothing else of the web's configuration (database URL, secrets) reaches the process that parses uploads
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => { if (stdout.length < OUTPUT_LIMIT) stdout += c.toString("utf8"); });
-  child.stderr.on("data", (c: Buffer) => { if (stderr.length < OUTPUT_LIMIT) stderr += c.toString("utf8"); });
-
-  let over: "time" | "memory" | null = null;
-  const stop = (why: "time" | "memory") => { over ??= why; child.kill("SIGKILL"); };
-  const timer = setTimeout(() => stop("time"), limits.timeoutMs);
-  const stopWatch = watchRss({ pid: child.pid, maxMb: limits.maxMemoryMb, onOver: () => stop("memory") });
-
-  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
-    child.on("error", (error) => resolve({ code: null, signal: null, error }));
-    child.on("close", (code, signal) => resolve({ code, signal }));
-  });
-  clearTimeout(timer);
-  stopWatch();
-
+  // nothing of the web's configuration (database URL, secrets) reaches the process that parses uploads
+  const exit = await runLimitedChild({ script: SCRIPT, args: [file, JSON.stringify(limits)], timeoutMs: limits.timeoutMs, maxMemoryMb: limits.maxMemoryMb, outputLimit: OUTPUT_LIMIT });
   if (exit.error) throw new AppError("internal", `could not start the model validator: ${exit.error.message}`);
-  if (over === "time") {
+  if (exit.over === "time") {
     throw new AppError("unprocessable", `checking the model took longer than the limit of ${limits.timeoutMs} ms (MODEL_VALIDATION_TIMEOUT_MS); it is refused`);
   }
-  if (over === "memory" || /heap out of memory/i.test(stderr)) {
+  if (exit.over === "memory") {
     throw new AppError("unprocessable", `checking the model needed more memory than the limit of ${limits.maxMemoryMb} MiB (MODEL_VALIDATION_MAX_MEMORY_MB); it is refused`);
   }
-  const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
-  if (!line) {
+  if (exit.result === null) {
     throw new AppError("unprocessable", `file is not a loadable ONNX model: the validator stopped (${exit.signal ?? `exit code ${exit.code}`})`);
   }
-  const result = JSON.parse(line.slice(7)) as InspectResult;
+  const result = JSON.parse(exit.result) as InspectResult;
   if (!result.ok) throw new AppError("unprocessable", result.kind === "limit" ? `model refused: ${result.message}` : `file is not a loadable ONNX model: ${result.message}`);
   return signatureSchema.parse(result.signature);
 }

@@ -1,6 +1,7 @@
 // Watches a child process's resident memory (Linux /proc/<pid>/status, VmRSS) every 25 ms and calls
-// `onOver` once when it passes a limit. Used by the upload validator (lib/onnx/inspect-model.ts) and
+// `onOver` once when it passes a limit. Used by run-limited-child.ts (upload checks, drift reports) and
 // by inference session processes (lib/serving/data/inference/session-runner.ts).
+
 import { readFile } from "node:fs/promises";
 
 export const RSS_POLL_MS = 25;

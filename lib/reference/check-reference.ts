@@ -4,11 +4,10 @@
 // REFERENCE_CHECK_MAX_MEMORY_MB (read from /proc every 25 ms; its JS heap is capped too). The caller's
 // event loop only waits. Like the model check, at most MODEL_VALIDATION_CONCURRENCY checks run at once
 // in a process and MODEL_VALIDATION_QUEUE more wait; further pushes are refused with 503.
-import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "../errors";
-import { watchRss } from "../proc/watch-rss";
+import { runLimitedChild } from "../proc/run-limited-child";
 import { boundConcurrency, type Bounded } from "../onnx/bound-concurrency";
 import type { Signature } from "../onnx/signature";
 import type { ReferenceProfile } from "../drift/build-profile";
@@ -82,32 +81,13 @@ export async function checkReference(opts: {
 }
 
 async function run(file: string, output: string, options: CheckOptions, limits: ReferenceLimits): Promise<CheckResult> {
-  const child = spawn(process.execPath, [`--max-old-space-size=${limits.maxMemoryMb}`, "--import", "tsx", path.resolve(SCRIPT), file, output, JSON.stringify(options)], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { NODE_ENV: "production" }, // nothing of the web's configuration (database URL, secrets) reaches the process that parses uploads
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => { if (stdout.length < OUTPUT_LIMIT) stdout += c.toString("utf8"); });
-  child.stderr.on("data", (c: Buffer) => { if (stderr.length < 64 * 1024) stderr += c.toString("utf8"); });
-
-  let over: "time" | "memory" | null = null;
-  const stop = (why: "time" | "memory") => { over ??= why; child.kill("SIGKILL"); };
-  const timer = setTimeout(() => stop("time"), limits.timeoutMs);
-  const stopWatch = watchRss({ pid: child.pid, maxMb: limits.maxMemoryMb, onOver: () => stop("memory") });
-  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
-    child.on("error", (error) => resolve({ code: null, signal: null, error }));
-    child.on("close", (code, signal) => resolve({ code, signal }));
-  });
-  clearTimeout(timer);
-  stopWatch();
-
+  // nothing of the web's configuration (database URL, secrets) reaches the process that parses uploads
+  const exit = await runLimitedChild({ script: SCRIPT, args: [file, output, JSON.stringify(options)], timeoutMs: limits.timeoutMs, maxMemoryMb: limits.maxMemoryMb, outputLimit: OUTPUT_LIMIT });
   if (exit.error) throw new AppError("internal", `could not start the reference data check: ${exit.error.message}`);
-  if (over === "time") throw new AppError("unprocessable", `checking the reference data took longer than the limit of ${limits.timeoutMs} ms (REFERENCE_CHECK_TIMEOUT_MS); it is refused`);
-  if (over === "memory" || /heap out of memory/i.test(stderr)) {
+  if (exit.over === "time") throw new AppError("unprocessable", `checking the reference data took longer than the limit of ${limits.timeoutMs} ms (REFERENCE_CHECK_TIMEOUT_MS); it is refused`);
+  if (exit.over === "memory") {
     throw new AppError("unprocessable", `checking the reference data needed more memory than the limit of ${limits.maxMemoryMb} MiB (REFERENCE_CHECK_MAX_MEMORY_MB); it is refused`);
   }
-  const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
-  if (!line) throw new AppError("unprocessable", `the reference data could not be checked: the check stopped (${exit.signal ?? `exit code ${exit.code}`})`);
-  return JSON.parse(line.slice(7)) as CheckResult;
+  if (exit.result === null) throw new AppError("unprocessable", `the reference data could not be checked: the check stopped (${exit.signal ?? `exit code ${exit.code}`})`);
+  return JSON.parse(exit.result) as CheckResult;
 }

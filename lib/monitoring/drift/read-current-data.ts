@@ -18,6 +18,7 @@ import type { Pool, PoolClient } from "pg";
 import { copyOutBinary } from "../../db/copy-out";
 import { AppError } from "../../errors";
 import { layoutOf, type BlockColumn } from "../../serving/data/prediction-log/column-block";
+import { seededRandom } from "../../training/random";
 
 /** Numbers, one per row; NaN = missing. */
 export type NumericColumn = { kind: "numeric"; values: Float64Array };
@@ -65,16 +66,6 @@ export type ReadCurrentDataOptions = {
 
 export const DEFAULT_MAX_ROWS = 2_000_000;
 const HOUR = 3_600_000;
-
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One output column while it fills: numeric until a string shows up, then categorical for good. */
 class ColumnBuilder {
@@ -205,7 +196,7 @@ export async function readCurrentData(opts: ReadCurrentDataOptions): Promise<Cur
     const owned = await client.query(`SELECT 1 FROM "Endpoint" WHERE id = $1 AND "teamId" = $2`, [opts.endpointId, opts.teamId]);
     if (!owned.rowCount) throw new AppError("not_found", `endpoint ${opts.endpointId} not found`, { field: "endpointId" });
 
-    const rand = prng(opts.seed ?? 1);
+    const rand = seededRandom(opts.seed ?? 1);
     const builders = new Map<string, ColumnBuilder>();
     const fixed = opts.columns !== undefined;
     let capacity = Math.min(maxRows, 65_536);

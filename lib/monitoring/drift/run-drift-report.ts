@@ -2,11 +2,10 @@
 // a child process with a heap limit, a resident-memory watch and a time limit, and stores the
 // result, or the reason it failed. A report already finished is left as it is, so a repeated job is
 // a no-op; one that crashed while running is computed again from the start.
-import { spawn } from "node:child_process";
 import path from "node:path";
 import type { Db } from "../../db/client";
 import { AppError } from "../../errors";
-import { watchRss } from "../../proc/watch-rss";
+import { runLimitedChild } from "../../proc/run-limited-child";
 import { driftReportResultSchema } from "./build-drift-report";
 import { readDriftSettings } from "./drift-settings";
 import type { DriftReportSettings } from "./report-limits";
@@ -63,35 +62,19 @@ function hashSeed(id: string): number {
 }
 
 async function computeInChild(input: ReportInput, limits: DriftReportSettings) {
-  const child = spawn(process.execPath, [`--max-old-space-size=${limits.maxMemoryMb}`, "--import", "tsx", path.resolve(SCRIPT)], {
-    stdio: ["pipe", "pipe", "pipe"],
-    // nothing of the job workers' configuration: what it reads from comes on stdin
-    env: { NODE_ENV: "production" },
+  // nothing of the job workers' configuration: what it reads from comes on stdin
+  const exit = await runLimitedChild({
+    script: SCRIPT, stdin: JSON.stringify({ ...input, databaseUrl: limits.databaseUrl, artifactDir: path.resolve(limits.artifactDir) }),
+    timeoutMs: limits.timeoutMs, maxMemoryMb: limits.maxMemoryMb, outputLimit: OUTPUT_LIMIT,
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => { if (stdout.length < OUTPUT_LIMIT) stdout += c.toString("utf8"); });
-  child.stderr.on("data", (c: Buffer) => { if (stderr.length < 64 * 1024) stderr += c.toString("utf8"); });
-  child.stdin.end(JSON.stringify({ ...input, databaseUrl: limits.databaseUrl, artifactDir: path.resolve(limits.artifactDir) }));
-  let over: "time" | "memory" | null = null;
-  const stop = (why: "time" | "memory") => { over ??= why; child.kill("SIGKILL"); };
-  const timer = setTimeout(() => stop("time"), limits.timeoutMs);
-  const stopWatch = watchRss({ pid: child.pid, maxMb: limits.maxMemoryMb, onOver: () => stop("memory") });
-  const exit = await new Promise<{ code: number | null; error?: Error }>((resolve) => {
-    child.on("error", (error) => resolve({ code: null, error }));
-    child.on("close", (code) => resolve({ code }));
-  });
-  clearTimeout(timer);
-  stopWatch();
   if (exit.error) throw new Error(`could not start the drift report process: ${exit.error.message}`);
-  if (over === "time") throw new AppError("unprocessable", `the report took longer than the limit of ${limits.timeoutMs} ms (DRIFT_REPORT_TIMEOUT_MS): use a shorter window`);
-  if (over === "memory" || /heap out of memory/i.test(stderr)) throw new AppError("unprocessable", `the report needed more memory than the limit of ${limits.maxMemoryMb} MiB (DRIFT_REPORT_MAX_MEMORY_MB): use a shorter window or lower DRIFT_REPORT_MAX_ROWS`);
-  const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
-  if (!line) {
-    const reason = /^ERROR (.*)$/m.exec(stderr)?.[1] ?? `it stopped (exit code ${exit.code})`;
+  if (exit.over === "time") throw new AppError("unprocessable", `the report took longer than the limit of ${limits.timeoutMs} ms (DRIFT_REPORT_TIMEOUT_MS): use a shorter window`);
+  if (exit.over === "memory") throw new AppError("unprocessable", `the report needed more memory than the limit of ${limits.maxMemoryMb} MiB (DRIFT_REPORT_MAX_MEMORY_MB): use a shorter window or lower DRIFT_REPORT_MAX_ROWS`);
+  if (exit.result === null) {
+    const reason = /^ERROR (.*)$/m.exec(exit.stderr)?.[1] ?? `it stopped (exit code ${exit.code})`;
     // a database that went away is worth a retry; anything else the data decides, so it fails for good
     if (/ECONNREFUSED|terminating connection|Connection terminated|too many clients/i.test(reason)) throw new Error(`drift report: ${reason}`);
     throw new AppError("unprocessable", `the report could not be computed: ${reason}`.slice(0, 1000));
   }
-  return reportOutputSchema.parse(JSON.parse(line.slice("RESULT ".length)));
+  return reportOutputSchema.parse(JSON.parse(exit.result));
 }

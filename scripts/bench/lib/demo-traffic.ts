@@ -10,6 +10,7 @@ import * as ort from "onnxruntime-node";
 import { ensurePartitions } from "../../../lib/serving/data/prediction-log/write-batch";
 import { bucketOf, LATENCY_LAYOUT, LATENCY_SLOTS } from "../../../lib/serving/shared/rollups";
 import type { FeatureRow } from "../../../lib/training/tabular-data";
+import { seededRandom } from "../../../lib/training/random";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -28,17 +29,6 @@ export type TrafficVariant = {
   medianMs: number;
 };
 export type TrafficEndpoint = { id: string; name: string; share: number; variants: TrafficVariant[] };
-
-// deterministic data: the same records on every run (mulberry32)
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The model's probability for every row, as the worker would answer (float32). */
 async function scoreRows(onnxPath: string, rows: FeatureRow[]): Promise<number[]> {
@@ -64,7 +54,7 @@ type Rollup = { endpointId: string; variant: string; version: number; minute: nu
  */
 export async function loadDemoTraffic(opts: { pool: Pool; endpoints: TrafficEndpoint[]; rows: FeatureRow[]; total: number; now: number; days: number; log: (m: string) => void }): Promise<number> {
   const { pool, endpoints, rows, now } = opts;
-  const rand = prng(7);
+  const rand = seededRandom(7);
   await ensurePartitions(pool, opts.days + 1, new Date(now - (opts.days + 1) * DAY));
 
   // inputs and outputs as JSON once per row (and version): the million records reuse them

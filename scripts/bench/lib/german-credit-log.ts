@@ -10,22 +10,13 @@ import { GERMAN_CREDIT_CSV, GERMAN_CREDIT_NUMERIC } from "../../../lib/training/
 import type { PredictionRecord } from "../../../lib/serving/data/prediction-log/record";
 import { ensurePartitions } from "../../../lib/serving/data/prediction-log/write-batch";
 import { writeColumnBlocks } from "../../../lib/serving/data/prediction-log/write-column-blocks";
+import { seededRandom } from "../../../lib/training/random";
 
 const DAY = 86_400_000;
 const POOL = 20_000;
 /** records per INSERT … SELECT: progress lines, and two statements at a time on two connections */
 const CHUNK = 100_000;
 
-
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The 20 attributes of fixtures/german_credit.csv (9 numbers, 11 strings) and its 1,000 rows. */
 export function readGermanCredit(file = GERMAN_CREDIT_CSV): { features: { name: string; numeric: boolean }[]; rows: Record<string, number | string>[] } {
@@ -46,7 +37,7 @@ export type PoolRecord = { rows: number; inputs: Record<string, (number | string
  * (two per row, as skl2onnx classifiers answer).
  */
 export function buildPool(size = POOL, seed = 11): PoolRecord[] {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const { rows } = readGermanCredit();
   const out: PoolRecord[] = [];
   for (let k = 0; k < size; k++) {
