@@ -184,6 +184,11 @@ export async function benchIngest(o: IngestOptions): Promise<void> {
     const maxLag = Math.max(...finite.map((x) => x.lagSeconds));
     const grew = last > 2 * first + 10;
     console.log(`   backlog: first third mean ${first.toFixed(1)} entries, last third ${last.toFixed(1)}, slope ${slope.toFixed(1)} entries/min, worst lag ${maxLag.toFixed(1)} s; after the run the log caught up in ${drainSeconds.toFixed(1)} s`);
+    const counted = samples.filter((x) => Number.isFinite(x.ingested));
+    if (counted.length > 1) {
+      const [a, b] = [counted[0], counted[counted.length - 1]];
+      console.log(`   ingest wrote ${Math.round((b.ingested - a.ingested) / (b.at - a.at)).toLocaleString("en-US")} records/s between the first and the last sample (switchyard_predictions_ingested_total)`);
+    }
     console.log(`   no backlog growth over ${o.seconds} s (last third ≤ 2 × first third + 10 entries): ${grew ? "MISSED — the backlog grew" : "MET"}`);
     console.log(`   rows written ${written.toLocaleString("en-US")} (${ok.toLocaleString("en-US")} answered below 400) vs requests wrk saw answered ${result.requests.toLocaleString("en-US")} (${(result.requests - result.non2xx).toLocaleString("en-US")} 2xx): ${written >= result.requests ? `every request logged${written > result.requests ? ` (+${written - result.requests}: answers still in flight when wrk stopped counting)` : ""}` : `${(result.requests - written).toLocaleString("en-US")} missing`}`);
     const exited = procs.filter((p) => p.child.exitCode !== null);
