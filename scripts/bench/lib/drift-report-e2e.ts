@@ -143,7 +143,7 @@ export async function benchDriftReport(o: DriftE2EOptions): Promise<void> {
     ["request (requestDriftReport: row, audit event, BullMQ job)", r.requestMs],
     ["queue → the worker takes the job and marks it running", r.pickupMs],
     ["child process start (node, tsx, imports)", r.t.startMs],
-    ["reference read (stored file → typed arrays)", r.t.referenceMs],
+    ["reference read (the version row, the child's first query; the stored file → typed arrays)", r.t.referenceMs],
     ["current read (PredictionColumns, one COPY BINARY stream)", r.t.readMs],
     ["  query, until the first block", r.t.readFirstBlockMs],
     ["  transfer (waiting for blocks)", transfer],
