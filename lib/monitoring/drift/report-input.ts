@@ -13,5 +13,6 @@ export const reportOutputSchema = z.object({
   rowsReference: z.number().int(),
   rowsCurrent: z.number().int(),
   versions: z.record(z.string(), z.number()),
-  timings: z.object({ referenceMs: z.number(), readMs: z.number(), computeMs: z.number(), totalMs: z.number() }),
+  // ms; startMs: the child's start until it runs (node, tsx, imports); readFirstBlockMs, readDecodeMs: parts of readMs
+  timings: z.object({ startMs: z.number(), referenceMs: z.number(), readMs: z.number(), readFirstBlockMs: z.number(), readDecodeMs: z.number(), computeMs: z.number(), totalMs: z.number() }),
 });

@@ -55,7 +55,8 @@ export async function failDriftReport(db: Db, reportId: string, reason: string):
   await db.driftReport.updateMany({ where: { id: reportId, status: { in: ["queued", "running"] } }, data: { status: "failed", error: reason.slice(0, 2000), finishedAt: new Date() } });
 }
 
-function hashSeed(id: string): number {
+/** The seed of a report's sample of its window: the same report samples the same rows. */
+export function hashSeed(id: string): number {
   let h = 2166136261;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
   return h | 0;

@@ -62,12 +62,14 @@ export function buildPool(size = POOL, seed = 11): PoolRecord[] {
 export type LoadedLog = { served: number; servedRows: number; shadow: number; failed: number; other: number };
 
 /**
- * Fills [from, to) of `endpointId` with `served` successful answers (versions 3 and, one in ten, 4),
+ * Fills [from, to) of `endpointId` with `served` successful answers (versions `version`, default 3, and,
+ * one in ten, the next one),
  * a shadow copy (version 5) of one in ten, `failed` 500s one in fifty, and `other` records of
  * `otherEndpointId`. Deterministic: record g uses pool record (g·7919) mod pool size.
  */
-export async function loadGermanCreditLog(opts: { pool: Pool; endpointId: string; otherEndpointId: string; served: number; other: number; from: number; to: number; log?: (m: string) => void }): Promise<LoadedLog> {
+export async function loadGermanCreditLog(opts: { pool: Pool; endpointId: string; otherEndpointId: string; served: number; other: number; from: number; to: number; version?: number; log?: (m: string) => void }): Promise<LoadedLog> {
   const { pool } = opts;
+  const v = opts.version ?? 3;
   const records = buildPool();
   await ensurePartitions(pool, Math.ceil((opts.to - opts.from) / DAY) + 1, new Date(opts.from));
   const client = await pool.connect();
@@ -89,21 +91,21 @@ export async function loadGermanCreditLog(opts: { pool: Pool; endpointId: string
     const at = `to_timestamp(($3::float8 + g * $4::float8) / 1000)`;
     statements.push({
       sql: `INSERT INTO "PredictionLog" ("time","endpointId","variant","version","requestId","status","latencyMs","shadow","rows","inputs","outputs")
-            SELECT ${at}, $6, CASE WHEN g % 10 = 0 THEN 'credit-v4' ELSE 'credit-v3' END, CASE WHEN g % 10 = 0 THEN 4 ELSE 3 END,
+            SELECT ${at}, $6, 'credit-v' || (CASE WHEN g % 10 = 0 THEN $7::int + 1 ELSE $7::int END), CASE WHEN g % 10 = 0 THEN $7::int + 1 ELSE $7::int END,
                    'req-' || g, 200, 5 + (g % 7), false, p.rows, p.inputs, p.outputs
             FROM generate_series($1::int, $2::int) g JOIN bench_pool p ON p.k = (g::bigint * 7919) % $5`,
-      params: [...span, opts.endpointId],
+      params: [...span, opts.endpointId, v],
     });
     statements.push({
       sql: `INSERT INTO "PredictionLog" ("time","endpointId","variant","version","requestId","status","latencyMs","shadow","rows","inputs","outputs","error")
             SELECT ${at} + CASE WHEN g % 10 = 1 THEN interval '2 ms' ELSE interval '1 ms' END, $6,
-                   CASE WHEN g % 10 = 1 THEN 'credit-v5-shadow' ELSE 'credit-v3' END, CASE WHEN g % 10 = 1 THEN 5 ELSE 3 END,
+                   CASE WHEN g % 10 = 1 THEN 'credit-v' || ($7::int + 2) || '-shadow' ELSE 'credit-v' || $7::int END, CASE WHEN g % 10 = 1 THEN $7::int + 2 ELSE $7::int END,
                    CASE WHEN g % 10 = 1 THEN 'req-' || g ELSE 'req-failed-' || g END,
                    CASE WHEN g % 10 = 1 THEN 200 ELSE 500 END, 9, g % 10 = 1, p.rows, p.inputs,
                    CASE WHEN g % 10 = 1 THEN p.outputs END, CASE WHEN g % 10 = 1 THEN NULL ELSE 'the model''s worker failed: inference error' END
             FROM generate_series($1::int, $2::int) g JOIN bench_pool p ON p.k = (g::bigint * 7919) % $5
             WHERE g % 10 = 1 OR g % 50 = 7`,
-      params: [...span, opts.endpointId],
+      params: [...span, opts.endpointId, v],
     });
   }
   const otherStep = (opts.to - opts.from) / Math.max(1, opts.other);
@@ -141,10 +143,11 @@ export async function loadGermanCreditLog(opts: { pool: Pool; endpointId: string
 /**
  * The columnar copy ingest would have written for the same served records (write-column-blocks.ts, the
  * product's own code), `batch` records per ingest batch; returns the blocks written. Records g as in
- * loadGermanCreditLog (same pool record, version and time to the millisecond).
+ * loadGermanCreditLog (same pool record, version and time to the millisecond; give the same `version`).
  */
-export async function writeGermanCreditBlocks(opts: { pool: Pool; endpointId: string; served: number; from: number; to: number; batch: number }): Promise<number> {
+export async function writeGermanCreditBlocks(opts: { pool: Pool; endpointId: string; served: number; from: number; to: number; batch: number; version?: number }): Promise<number> {
   const records = buildPool();
+  const v = opts.version ?? 3;
   const step = (opts.to - opts.from) / opts.served;
   let blocks = 0;
   const inFlight = new Set<Promise<void>>();
@@ -152,7 +155,7 @@ export async function writeGermanCreditBlocks(opts: { pool: Pool; endpointId: st
     const batch: PredictionRecord[] = [];
     for (let g = g0; g < Math.min(opts.served, g0 + opts.batch); g++) {
       const p = records[(g * 7919) % POOL];
-      batch.push({ t: Math.floor(opts.from + g * step), e: opts.endpointId, v: g % 10 === 0 ? "credit-v4" : "credit-v3", n: g % 10 === 0 ? 4 : 3, id: `req-${g}`, s: 200, l: 5, sh: false, r: p.rows, in: p.inputs, out: p.outputs });
+      batch.push({ t: Math.floor(opts.from + g * step), e: opts.endpointId, v: `credit-v${g % 10 === 0 ? v + 1 : v}`, n: g % 10 === 0 ? v + 1 : v, id: `req-${g}`, s: 200, l: 5, sh: false, r: p.rows, in: p.inputs, out: p.outputs });
     }
     // two transactions at a time, as two ingest consumers would
     while (inFlight.size >= 2) await Promise.race(inFlight);
