@@ -28,7 +28,7 @@ export function DriftHistogram({ name, histogram, color }: { name: string; histo
             <XAxis dataKey="label" fontSize={10} interval="preserveStartEnd" minTickGap={16} tickFormatter={(l: string) => (histogram.kind === "numeric" ? l.split(" – ")[0] : l.length > 12 ? `${l.slice(0, 11)}…` : l)} />
             <YAxis fontSize={10} width={40} tickFormatter={(v: number) => `${Math.round(v)}%`} label={{ value: "% of rows", angle: -90, position: "insideLeft", fontSize: 10, fill: "#64748b", dy: 30 }} />
             <Tooltip formatter={(v) => (typeof v === "number" ? `${v.toFixed(1)}% of rows` : "—")} />
-            <Legend wrapperStyle={{ fontSize: 11 }} />
+            <Legend wrapperStyle={{ fontSize: 11 }} formatter={(value: string) => <span className="text-slate-700">{value}</span>} />
             <Bar name="reference" dataKey="reference" fill={REFERENCE_FILL} isAnimationActive={false} />
             <Bar name="current window" dataKey="current" fill={color} fillOpacity={0.85} isAnimationActive={false} />
           </BarChart>

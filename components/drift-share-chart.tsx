@@ -31,7 +31,7 @@ export function DriftShareChart({ reports, threshold }: { reports: DriftReportLi
               <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={(t: number) => timeLabel(t, span)} fontSize={11} minTickGap={24} />
               <YAxis fontSize={11} width={44} domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} />
               <Tooltip labelFormatter={(t) => `window ending ${new Date(Number(t)).toLocaleString()}`} formatter={(v) => (typeof v === "number" ? sharePercent(v) : "—")} />
-              <Legend wrapperStyle={{ fontSize: 12 }} />
+              <Legend wrapperStyle={{ fontSize: 12 }} formatter={(value: string) => <span className="text-slate-700">{value}</span>} />
               {threshold !== null && <ReferenceLine y={threshold} stroke="#b45309" strokeDasharray="4 3" label={{ value: `drifted at ${sharePercent(threshold)}`, fontSize: 11, fill: "#b45309", position: "insideTopRight" }} />}
               {[...lines].map(([key, l]) => (
                 <Line key={key} name={l.label} type="linear" dataKey={key} stroke={l.color} dot={{ r: 2.5 }} connectNulls isAnimationActive={false} />
