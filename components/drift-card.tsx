@@ -38,10 +38,14 @@ export function DriftCard({ team, endpoint }: { team: string; endpoint: string }
             <div className="space-y-1 text-sm" data-testid="drift-last">
               {last ? (
                 <>
-                  <p>
-                    <span className="text-3xl font-semibold tabular-nums">{sharePercent(last.datasetDrift?.share)}</span>{" "}
-                    <span className="text-slate-500">of columns drifted</span>
-                  </p>
+                  {last.datasetDrift?.share === null || last.datasetDrift?.share === undefined ? (
+                    <p className="text-slate-700">No column could be tested: the window held no served rows.</p>
+                  ) : (
+                    <p>
+                      <span className="text-3xl font-semibold tabular-nums">{sharePercent(last.datasetDrift.share)}</span>{" "}
+                      <span className="text-slate-500">of columns drifted</span>
+                    </p>
+                  )}
                   <p>{last.datasetDrift?.drifted ? <Badge tone="red">Dataset drifted</Badge> : last.rows.current === 0 ? <Badge tone="amber">Empty window</Badge> : <Badge tone="green">No dataset drift</Badge>}</p>
                   <p className="text-slate-600">Window {windowWords(last.from, last.to)} ({windowLength(last.from, last.to)}), {(last.rows.current ?? 0).toLocaleString("en-US")} rows</p>
                   <p className="text-slate-600">Finished {last.finishedAt ? when(last.finishedAt) : "—"}, {whoWords(last)}, against {last.reference.model} v{last.reference.version}</p>
