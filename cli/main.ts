@@ -8,6 +8,7 @@ import { CommandFailed, UsageError } from "./errors";
 import * as serving from "./serving-commands";
 import * as promotion from "./promotion-commands";
 import { feedbackSend } from "./feedback-commands";
+import { driftReport } from "./drift-commands";
 
 const API_USAGE = `  models create <name> [--task t] [--description d]
   models list [--q text] [--tag t]
@@ -32,7 +33,9 @@ const API_USAGE = `  models create <name> [--task t] [--description d]
               deployed, 1 when it is blocked, rejected, failed, rolled back, stale, expired or cancelled
   promotions wait <id> [--timeout-seconds 3600]
   promotions cancel <id> [--comment text]                 (approving is for people, in the web or in Slack, never tokens)
-  feedback send --endpoint <e> --file labels.jsonl        ground truth, a {"requestId", "label"} line each`;
+  feedback send --endpoint <e> --file labels.jsonl        ground truth, a {"requestId", "label"} line each
+  drift report --endpoint <e> --from <ISO time|24h> [--to <ISO time>] [--version n] [--wait [--timeout-seconds 600]]
+              asks for a drift report; with --wait prints the share and the most drifted columns (exit 1 when it failed)`;
 
 const ADMIN_USAGE = `  admin create-token --team <slug> --name <name> [--scopes read,write,deploy] [--expires-days n (default 90) | --no-expiry]
   admin add-member --team <slug> --email <email> [--role engineer] [--password p]
@@ -52,7 +55,7 @@ const OPTIONS = {
   environment: str, "sticky-header": str, "sticky-field": str, variant: { type: "string", multiple: true }, strategy: str, steps: str,
   "bake-seconds": str, "min-requests": str, "max-wait-seconds": str, reason: str, wait: { type: "boolean" }, "timeout-seconds": str,
   team: str, name: str, scopes: str, "expires-days": str, "no-expiry": { type: "boolean" }, email: str, role: str, password: str, accounts: { type: "boolean" },
-  endpoint: str, file: str, alias: str, comment: str, q: str, tag: str, metric: str, sort: str, archived: { type: "boolean" },
+  endpoint: str, file: str, from: str, to: str, version: str, alias: str, comment: str, q: str, tag: str, metric: str, sort: str, archived: { type: "boolean" },
   json: { type: "boolean" }, help: { type: "boolean", short: "h" },
 } as const;
 
@@ -82,6 +85,7 @@ export const API_COMMANDS: Record<string, Runner> = {
   "promotions wait": api(promotion.promotionsWait),
   "promotions cancel": api((c, a, f, o) => promotion.promotionsDecide(c, a, f, o, "cancel")),
   "feedback send": api(feedbackSend),
+  "drift report": api(driftReport),
 };
 
 export type MainOptions = {

@@ -48,9 +48,15 @@ async function mainPages(page: Page): Promise<[string, string][]> {
   const origin = new URL(page.url()).origin;
   await page.request.post(`/api/v1/promotions?team=${TEAM}`, { headers: { origin }, data: { kind: "alias", model: MODEL, alias: "champion", version: 2, reason: "accessibility check" } });
   const promotion: string | undefined = (await api("/api/v1/promotions"))?.promotions?.[0]?.id;
+  // a drift report to look at: the seeded schedule's, or one asked for now over the last day
+  let driftReport: string | undefined = (await api(`/api/v1/endpoints/${ENDPOINT}/drift-reports?limit=1`))?.reports?.[0]?.id;
+  if (!driftReport) {
+    const r = await page.request.post(`/api/v1/endpoints/${ENDPOINT}/drift-reports?team=${TEAM}`, { headers: { origin }, data: { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date().toISOString() } });
+    driftReport = r.ok() ? (await r.json()).id : undefined;
+  }
   const t = `/t/${TEAM}`;
   return [
-    ...consolePages({ base: t, model: MODEL, endpoint: ENDPOINT, deployment, promotion }),
+    ...consolePages({ base: t, model: MODEL, endpoint: ENDPOINT, deployment, promotion, driftReport }),
     ["dead-letters", `${t}/admin/dead-letters`],
     ["change-password", "/change-password"],
     ["unknown-page", `${t}/no-such-page`],

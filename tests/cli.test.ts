@@ -24,6 +24,9 @@ import * as endpointKeys from "@/app/api/v1/endpoints/[endpoint]/keys/route";
 import * as endpointKey from "@/app/api/v1/endpoints/[endpoint]/keys/[id]/route";
 import * as endpointSettings from "@/app/api/v1/endpoints/[endpoint]/settings/route";
 import * as feedbackRoute from "@/app/api/v1/endpoints/[endpoint]/feedback/route";
+import * as driftReports from "@/app/api/v1/endpoints/[endpoint]/drift-reports/route";
+import * as driftReportRoute from "@/app/api/v1/drift-reports/[id]/route";
+import { runDriftReport } from "@/lib/monitoring/drift/run-drift-report";
 import { ensurePartitions, writePredictionBatch } from "@/lib/serving/data/prediction-log/write-batch";
 import * as promotions from "@/app/api/v1/promotions/route";
 import * as promotionRoute from "@/app/api/v1/promotions/[id]/route";
@@ -55,6 +58,8 @@ const ROUTES: [RegExp, string[], Module][] = [
   [/^\/api\/v1\/endpoints\/([^/]+)\/keys\/([^/]+)$/, ["endpoint", "id"], endpointKey],
   [/^\/api\/v1\/endpoints\/([^/]+)\/settings$/, ["endpoint"], endpointSettings],
   [/^\/api\/v1\/endpoints\/([^/]+)\/feedback$/, ["endpoint"], feedbackRoute],
+  [/^\/api\/v1\/endpoints\/([^/]+)\/drift-reports$/, ["endpoint"], driftReports],
+  [/^\/api\/v1\/drift-reports\/([^/]+)$/, ["id"], driftReportRoute],
   [/^\/api\/v1\/promotions$/, [], promotions],
   [/^\/api\/v1\/promotions\/([^/]+)$/, ["id"], promotionRoute],
 ];
@@ -377,6 +382,56 @@ describe("feedback from the bundled CLI", () => {
     expect(await bundled(["feedback", "send", "--endpoint", "labelled", "--file", file], env)).toMatchObject({ code: 2, stderr: expect.stringContaining("--file line 1: not JSON") });
     expect((await bundled(["feedback", "send", "--file", file], env)).stderr).toContain("usage: feedback send");
   });
+});
+
+describe("drift reports from the bundled CLI", () => {
+  it("asks for a report and, with --wait, prints the share and the most drifted columns; bad windows exit 2", async () => {
+    const env = { SWITCHYARD_URL: api.url, SWITCHYARD_TOKEN: w.tokens.write };
+    writeFileSync(path.join(dir, "drifty.onnx"), trained().onnx);
+    writeFileSync(path.join(dir, "drifty-reference.csv"), readFileSync(path.join(ROOT, "fixtures/german_credit.csv")));
+    expect((await bundled(["models", "create", "drifty"], env)).code).toBe(0);
+    expect((await bundled(["versions", "push", "drifty.onnx", "--model", "drifty", "--reference", "drifty-reference.csv"], env)).code).toBe(0);
+    const v = await db.modelVersion.findFirstOrThrow({ where: { number: 1, model: { teamId: w.teamId, name: "drifty" } } });
+    const e = await db.endpoint.create({
+      data: { teamId: w.teamId, name: "drifting", createdBy: "test", routing: { sticky: null, variants: [{ name: "drifty-v1", model: "drifty", version: 1, versionId: v.id, sha256: v.sha256, weight: 100, role: "primary", device: "cpu", replicas: 1 }] } },
+    });
+    // 200 served rows whose loans run three times as long as the reference's
+    const rows = trained().testRows.slice(0, 200);
+    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+    try {
+      await ensurePartitions(pool);
+      const records = rows.map((row, i) => ({
+        t: Date.now() - 60_000 + i, e: e.id, v: "drifty-v1", n: 1, id: `d${i}`, s: 200, l: 1, sh: false, r: 1,
+        in: Object.fromEntries(Object.entries(row).map(([k, x]) => [k, [k === "duration" ? Number(x) * 3 : x]])), out: { probability: [0.5] },
+      }));
+      expect(await writePredictionBatch(pool, records)).toBe(200);
+    } finally {
+      await pool.end();
+    }
+
+    // no job worker here: the test runs the queued report itself, as one would
+    const run = start(["drift", "report", "--endpoint", "drifting", "--from", "1h", "--version", "1", "--wait"], env);
+    const queued = await until("the queued report", () => db.driftReport.findFirst({ where: { endpointId: e.id } }));
+    expect(await runDriftReport({ db, reportId: queued.id, settings: { databaseUrl: process.env.DATABASE_URL!, artifactDir: process.env.ARTIFACT_DIR!, timeoutMs: 60_000, maxMemoryMb: 1024, maxRows: 100_000 } })).toBe("succeeded");
+    const r = await run.done();
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(new RegExp(`^drift report ${queued.id}: queued \\(drifting, .* → .*, v1\\)$`));
+    const stored = await db.driftReport.findUniqueOrThrow({ where: { id: queued.id } });
+    const features = (stored.result as { features: { name: string; drifted: boolean; statistic: number | null }[] }).features;
+    const drifted = features.filter((f) => f.drifted).length;
+    expect(lines[1]).toBe(`drift report ${queued.id}: succeeded: ${drifted} of ${features.filter((f) => f.statistic !== null).length} columns drifted (share ${((stored.share ?? 0) * 100).toFixed(1)}%, dataset drifted: ${stored.drifted ? "yes" : "no"}); 200 rows against drifty v1's 1000 reference rows`);
+    // the most drifted first: duration among them, marked
+    expect(lines.slice(2, 2 + drifted).every((l) => / drifted /.test(l))).toBe(true);
+    expect(lines.find((l) => l.trimStart().startsWith("duration "))).toMatch(/ drifted +ks p=\S+ +psi \S+$/);
+    expect(lines.filter((l) => l.startsWith("  ")).length).toBe(Math.min(10, features.length));
+
+    expect(await bundled(["drift", "report", "--endpoint", "drifting"], env)).toMatchObject({ code: 2, stderr: expect.stringContaining("usage: drift report") });
+    expect(await bundled(["drift", "report", "--endpoint", "drifting", "--from", "yesterday"], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('--from: expected an ISO time') });
+    const unknown = await bundled(["drift", "report", "--endpoint", "drifting", "--from", "24h", "--version", "9"], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("has no version 9");
+  }, 120_000);
 });
 
 describe("npm run cli -- admin … in the repository", () => {

@@ -15,6 +15,9 @@ import { decisionRightsFor, listAwaitingDecision } from "@/lib/governance/awaiti
 import { planTraffic } from "@/lib/serving/control/endpoints/plan-traffic";
 import { trafficRequestSchema } from "@/lib/serving/control/endpoints/traffic-request";
 import { writeRouting } from "@/lib/serving/control/deployments/switch-routing";
+import { readDriftSettings } from "@/lib/monitoring/drift/drift-settings";
+import { updateDriftSettings } from "@/lib/monitoring/drift/update-drift-settings";
+import { createScheduledReport } from "@/lib/monitoring/drift/scheduled-reports";
 import { startRedis } from "./helpers/processes";
 
 const db = getDb();
@@ -71,6 +74,33 @@ describe("the demo seed", () => {
     expect(rules.map((r) => [r.metric, r.operator, r.threshold, r.enabled])).toEqual([["error_rate", ">", 0.05, true], ["drift_share", ">=", 0.5, true]]);
     await seed();
     expect(await db.alertRule.count({ where: { endpointId: ep.id } })).toBe(2);
+  }, 60_000);
+
+  it("schedules a drift report on the demo endpoint, hourly over the last 24 h, against reference data both versions carry", async () => {
+    const ep = await db.endpoint.findUniqueOrThrow({ where: { name: "credit-risk" } });
+    expect((await readDriftSettings(db, ep.id)).schedule).toEqual({ everyMinutes: 60, windowMinutes: 1440 });
+    // the trainer's training rows are each version's reference data (German credit: 20 inputs)
+    const versions = await db.modelVersion.findMany({ where: { model: { name: "credit-risk" } }, orderBy: { number: "asc" } });
+    expect(versions.map((v) => [v.number, v.referenceSha256 !== null, (v.referenceRows ?? 0) > 500])).toEqual([[1, true, true], [2, true, true]]);
+
+    // before the first deployment has run nothing is routed: the scheduled run waits
+    expect(await createScheduledReport({ db, redisUrl: redis.url, endpointId: ep.id })).toBe("no_reference");
+    // once the job workers have applied the seeded split (v1 90%, v2 10%), a run compares 24 h with v1's reference
+    const plan = await planTraffic({ db, teamId: ep.teamId, endpoint: ep, request: trafficRequestSchema.parse({ model: "credit-risk", variants: [{ version: 1, weight: 90 }, { version: 2, weight: 10 }] }) });
+    await db.$transaction((tx) => writeRouting(tx, ep.id, plan.to));
+    const now = new Date();
+    expect(await createScheduledReport({ db, redisUrl: redis.url, endpointId: ep.id, now })).toBe("queued");
+    const report = await db.driftReport.findFirstOrThrow({ where: { endpointId: ep.id } });
+    expect([report.scheduled, report.referenceModel, report.referenceVersion, report.version, report.status]).toEqual([true, "credit-risk", 1, null, "queued"]);
+    expect(now.getTime() - report.from.getTime()).toBe(24 * 3_600_000);
+
+    // seeded once: a schedule someone turned off stays off
+    const team = await db.team.findUniqueOrThrow({ where: { slug: "demo" } });
+    const admin = await resolveMember({ db, userId: (await db.user.findUniqueOrThrow({ where: { email: ADMIN } })).id, teamSlug: team.slug });
+    await updateDriftSettings({ db, principal: admin, endpointName: "credit-risk", schedule: null });
+    await seed();
+    expect((await readDriftSettings(db, ep.id)).schedule).toBeNull();
+    expect(await db.auditEvent.count({ where: { action: "drift.settings", resourceId: ep.id } })).toBe(2);
   }, 60_000);
 
   it("keeps a policy an admin changed since", async () => {

@@ -17,6 +17,7 @@ import { loadGermanCredit } from "../training/german-credit";
 import { trainClassifier, type ClassifierKind } from "../training/train-classifier";
 import { seedApprover, seedProduction } from "./seed-governance";
 import { seedAlerts } from "./seed-alerts";
+import { seedDriftSchedule } from "./seed-drift";
 
 export const DEMO_TEAM = "demo";
 export const DEMO_MODEL = "credit-risk";
@@ -56,6 +57,7 @@ export async function seedDemo(opts: { db: Db; store: ArtifactStore; adminEmail:
     await seedEndpoint(db, opts.redisUrl, { id: team.id, slug: team.slug }, log);
     await seedProduction(db, opts.redisUrl, systemPrincipal(team), DEMO_MODEL, log);
     await seedAlerts(db, systemPrincipal(team), DEMO_MODEL, log);
+    await seedDriftSchedule(db, systemPrincipal(team), DEMO_MODEL, log);
   }
   return { team: team.slug, model: DEMO_MODEL, admin: email, initialPassword, approver: approver.email, approverInitialPassword: approver.initialPassword };
 }

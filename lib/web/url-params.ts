@@ -22,6 +22,7 @@ const KINDS: [RegExp, (m: string[]) => Missing][] = [
   [/^\/t\/[^/]+\/models\/([^/]+)\/?$/, (m) => ({ title: `Model "${m[1]}" not found`, detail: "This team has no model of that name." })],
   [/^\/t\/[^/]+\/endpoints\/([^/]+)\/?$/, (m) => ({ title: `Endpoint "${m[1]}" not found`, detail: "This team has no endpoint of that name." })],
   [/^\/t\/[^/]+\/deployments\/([^/]+)\/?$/, (m) => ({ title: `Deployment "${m[1]}" not found`, detail: "This team has no deployment with that id." })],
+  [/^\/t\/[^/]+\/drift-reports\/([^/]+)\/?$/, (m) => ({ title: `Drift report "${m[1]}" not found`, detail: "This team has no drift report with that id." })],
   [/^\/t\/[^/]+\/promotions\/([^/]+)\/?$/, (m) => ({ title: `Promotion "${m[1]}" not found`, detail: "This team has no promotion with that id." })],
 ];
 

@@ -12,7 +12,11 @@ import { referenceFor } from "./request-drift-report";
  * Sets an endpoint's thresholds (what is not given takes Evidently's default) and its schedule
  * (null: no scheduled reports). The job workers pick a schedule change up within JOBS_RECONCILE_MS.
  */
-export async function updateDriftSettings(opts: { db: Db; principal: Principal; endpointName: string; thresholds?: DriftThresholdsInput; schedule?: DriftSchedule | null }) {
+export async function updateDriftSettings(opts: {
+  db: Db; principal: Principal; endpointName: string; thresholds?: DriftThresholdsInput; schedule?: DriftSchedule | null;
+  /** false: schedule even though nothing routes yet (the seed, before its first deployment has run); scheduled runs wait for reference data */
+  checkReference?: boolean;
+}) {
   const { db, principal } = opts;
   const e = await findEndpoint(db, principal.teamId, opts.endpointName);
   ensureCan(principal, "drift.manage", { environment: e.environment });
@@ -20,7 +24,7 @@ export async function updateDriftSettings(opts: { db: Db; principal: Principal; 
   const thresholds = opts.thresholds === undefined ? before.thresholds : parseThresholds({ ...DEFAULT_DRIFT_THRESHOLDS, ...opts.thresholds }, "thresholds");
   const schedule = opts.schedule === undefined ? before.schedule : opts.schedule;
   // a schedule whose reports could not run is refused now, not discovered in an empty report list later
-  if (schedule && !before.schedule) await referenceFor(db, e, undefined);
+  if (schedule && !before.schedule && opts.checkReference !== false) await referenceFor(db, e, undefined);
   await db.$transaction(async (tx) => {
     const data = { thresholds, scheduleEveryMinutes: schedule?.everyMinutes ?? null, scheduleWindowMinutes: schedule?.windowMinutes ?? null, updatedBy: principal.label };
     await tx.driftSettings.upsert({ where: { endpointId: e.id }, create: { endpointId: e.id, teamId: principal.teamId, ...data }, update: data });

@@ -13,6 +13,7 @@ import { EndpointPanel } from "@/components/endpoint-panel";
 import { EndpointKeysPanel } from "@/components/endpoint-keys-panel";
 import { EndpointHistory } from "@/components/endpoint-history";
 import { PerformancePanel } from "@/components/performance-panel";
+import { DriftCard } from "@/components/drift-card";
 import { A } from "@/components/ui";
 import { PredictSnippets } from "@/components/predict-snippets";
 
@@ -43,6 +44,7 @@ export default async function EndpointPage({ params, searchParams }: { params: P
         deploy={parseDeploy(typeof deploy === "string" ? deploy : null)}
       />
       <div className="mt-6"><PerformancePanel team={team} endpoint={endpoint} /></div>
+      <div className="mt-6"><DriftCard team={team} endpoint={endpoint} /></div>
       {snippets && serving && (
         <div className="mt-6">
           <PredictSnippets gatewayUrl={gatewayHint} set={snippets} basis={serving.profile ? `${serving.name}'s reference profile (typical values)` : `${serving.name}'s signature (zeros and empty strings: it has no reference profile)`} />
