@@ -24,7 +24,7 @@ import { scheduledDriftReportJob } from "@/lib/jobs/definitions/scheduled-drift-
 import { closeProducerQueues } from "@/lib/jobs/producer-queues";
 import { createScheduledReport, schedulerIdOf, syncDriftSchedules } from "@/lib/monitoring/drift/scheduled-reports";
 import { runDriftReport } from "@/lib/monitoring/drift/run-drift-report";
-import { computeDrift } from "@/lib/monitoring/drift";
+import { computeColumnDrift, computeDrift } from "@/lib/monitoring/drift";
 import { driftShare } from "@/lib/alerts/readers/drift-share";
 import { LocalArtifactStore } from "@/lib/storage/artifact-store";
 import { createLogger } from "@/lib/log";
@@ -153,7 +153,7 @@ describe("a drift report through the API and a job worker", () => {
     expect(report.datasetDrift).toEqual(expected.datasetDrift);
     // the model's first output is not a column of the reference: said, not invented
     expect(report.prediction).toBeNull();
-    expect(report.notes.join(" ")).toMatch(/no column "label"/);
+    expect(report.notes.join(" ")).toMatch(/no values of "label"/);
     expect(report.histograms.duration.kind).toBe("numeric");
     expect(report.timings.totalMs).toBeGreaterThan(0);
 
@@ -174,6 +174,29 @@ describe("a drift report through the API and a job worker", () => {
     expect(report).toMatchObject({ status: "succeeded", rows: { reference: 500, current: 0 }, datasetDrift: { share: null, drifted: false } });
     expect(report.features.every((f: { statistic: number | null; drifted: boolean }) => f.statistic === null && !f.drifted)).toBe(true);
     expect(report.notes.join(" ")).toMatch(/no logged predictions/);
+  });
+});
+
+describe("the prediction column", () => {
+  it("compares the model's first output when the reference data holds it, and keeps outputs out of the features", async () => {
+    // the same model again, its reference with the model's outputs: label (1 in 3) and probability
+    const refLabels = Array.from({ length: 500 }, (_, i) => ((i * 7) % 3 === 0 ? 1 : 0));
+    const csv = [`${LINES[0]},label,probability`, ...LINES.slice(1, 501).map((l, i) => `${l},${refLabels[i]},${(i % 10) / 10}`)].join("\n");
+    const pushed = await call(versions.POST, "POST", `/api/v1/models/${MODEL}/versions`, { token: w.tokens.write, rawBody: form({ file: trained().onnx, reference: csv }), params: { model: MODEL } });
+    expect(pushed.status, JSON.stringify(pushed.json)).toBe(201);
+    const e = await endpointServing(`drift-${randomUUID().slice(0, 8)}`, pushed.json.number);
+    const t = Date.now() - 5 * 60_000;
+    const recs = records(e.id, ROWS.slice(500, 900), { t, version: pushed.json.number }); // label i % 2: 1 in 2
+    await writePredictionBatch(pool, recs);
+    const r = await post(e.name, { from: new Date(t - 60_000).toISOString(), to: new Date().toISOString() });
+    const report = await finished(r.json.id);
+    expect(report.status, report.error).toBe("succeeded");
+    const expected = computeColumnDrift({ name: "label", reference: refLabels, current: recs.map((x) => x.out!.label[0]) });
+    expect(report.prediction).toMatchObject({ name: "label", kind: "categorical", method: "chisquare", drifted: expected.drifted });
+    expect(report.prediction.statistic).toBeCloseTo(expected.statistic!, 12);
+    expect(report.prediction.pValue).toBeCloseTo(expected.pValue!, 12);
+    expect(report.features.map((f: { name: string }) => f.name).sort()).toEqual([...INPUTS].sort());
+    expect(report.histograms.label.kind).toBe("categorical");
   });
 });
 

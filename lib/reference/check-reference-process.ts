@@ -66,9 +66,10 @@ async function sniff(bytes: AsyncGenerator<Buffer>): Promise<{ jsonl: boolean; b
 const listed = (names: string[]) => names.slice(0, 5).map((n) => JSON.stringify(n)).join(", ") + (names.length > 5 ? ` and ${names.length - 5} more` : "");
 
 function missingColumns(columns: ColumnSpec[], present: (name: string) => boolean): void {
-  const missing = columns.map((c) => c.name).filter((n) => !present(n));
+  const required = columns.filter((c) => !c.optional).map((c) => c.name);
+  const missing = required.filter((n) => !present(n));
   if (!missing.length) return;
-  throw new Problem(`reference: ${missing.length === 1 ? "column" : "columns"} ${listed(missing)} ${missing.length === 1 ? "is" : "are"} missing; the model's inputs are ${listed(columns.map((c) => c.name))}`);
+  throw new Problem(`reference: ${missing.length === 1 ? "column" : "columns"} ${listed(missing)} ${missing.length === 1 ? "is" : "are"} missing; the model's inputs are ${listed(required)}`);
 }
 
 async function readCsv(bytes: AsyncIterable<Buffer>, opts: CheckOptions, sample: RowSample): Promise<void> {
@@ -94,7 +95,8 @@ async function readCsv(bytes: AsyncIterable<Buffer>, opts: CheckOptions, sample:
       if (record.length !== header.length) throw new Problem(`reference row ${row}: ${record.length} fields where the header has ${header.length}`);
       const values: CellValue[] = new Array(opts.columns.length);
       for (let c = 0; c < opts.columns.length; c++) {
-        const v = fromCell(opts.columns[c].kind, record[at[c]]);
+        // an optional (output) column the file does not have: missing in every row
+        const v = at[c] < 0 ? null : fromCell(opts.columns[c].kind, record[at[c]]);
         if (v instanceof ValueProblem) throw new Problem(`reference row ${row}: column ${JSON.stringify(opts.columns[c].name)} ${v.problem}`);
         values[c] = v;
       }
@@ -155,9 +157,10 @@ async function readJsonLines(bytes: AsyncIterable<Buffer>, opts: CheckOptions, s
 }
 
 /** The profile kept for the console's request examples (drift reports read the rows themselves). */
-function profileOf(table: ReferenceTable): ReferenceProfile {
+function profileOf(table: ReferenceTable, outputs: Set<string>): ReferenceProfile {
   const columns: Record<string, (number | string)[]> = {};
   for (const c of table.columns) {
+    if (outputs.has(c.name)) continue; // the examples show inputs
     const values: (number | string)[] = [];
     if (c.type === "number") for (const v of c.values) { if (!Number.isNaN(v)) values.push(v); }
     else for (const k of c.codes) { if (k >= 0) values.push(c.categories[k]); }
@@ -181,7 +184,7 @@ export async function checkReferenceFile(input: string, output: string, opts: Ch
     const table = sample.table();
     const stored = encodeReference(table);
     await writeFile(output, stored);
-    return { ok: true, sha256: createHash("sha256").update(stored).digest("hex"), rows: table.rows, sampledFrom: table.sampledFrom, format: jsonl ? "jsonl" : "csv", profile: profileOf(table) };
+    return { ok: true, sha256: createHash("sha256").update(stored).digest("hex"), rows: table.rows, sampledFrom: table.sampledFrom, format: jsonl ? "jsonl" : "csv", profile: profileOf(table, new Set(opts.columns.filter((c) => c.optional).map((c) => c.name))) };
   } catch (err) {
     if (err instanceof Problem) return { ok: false, message: err.message };
     throw err;

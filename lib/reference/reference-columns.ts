@@ -1,11 +1,12 @@
 // Which columns a version's reference data has, from its signature: one per model input, each input
-// taking one value per row ([N], [N, 1]). The value a cell or a JSON value becomes in such a column.
+// taking one value per row ([N], [N, 1]), and optionally one per such output. The value a cell or a JSON value becomes in such a column.
 // Plain code without Node APIs: the upload check's child process and the web both use it.
 import type { Signature } from "../onnx/signature";
 import { unstorableText } from "../db/storable-text";
 
 export type ColumnKind = "number" | "bool" | "string";
-export type ColumnSpec = { name: string; kind: ColumnKind };
+/** `optional`: a model output's column, which reference data may hold (drift reports compare predictions with it) */
+export type ColumnSpec = { name: string; kind: ColumnKind; optional?: boolean };
 export type CellValue = number | string | null;
 
 /** Why a value does not fit its column (returned, not thrown: the check runs once per value). */
@@ -28,6 +29,14 @@ export function columnsOf(signature: Signature): { columns: ColumnSpec[] } | { p
     columns.push({ name: input.name, kind });
   }
   if (!columns.length) return { problem: "the model has no inputs" };
+  // an output with one value per row may come along (optional), so drift reports can compare the
+  // model's predictions too; any other output is not a reference column
+  for (const output of signature.outputs) {
+    const kind: ColumnKind | null = output.type === "string" ? "string" : output.type === "bool" ? "bool" : NUMBER_TYPES.has(output.type) ? "number" : null;
+    const perRow = output.shape.slice(1);
+    if (!kind || output.shape.length === 0 || perRow.length > 1 || (perRow.length === 1 && perRow[0] !== 1)) continue;
+    if (!columns.some((c) => c.name === output.name)) columns.push({ name: output.name, kind, optional: true });
+  }
   return { columns };
 }
 

@@ -1,5 +1,5 @@
-// The demo endpoint's alert rules: an error-rate rule, and a drift-share rule that reads "no data"
-// until drift reports exist for it. Seeded once: an endpoint that has rules is left as it is.
+// The demo endpoint's alert rules: an error-rate rule, and a drift-share rule that reads the drift
+// report the seed schedules hourly. Seeded once: an endpoint that has rules is left as it is.
 import type { Db } from "../db/client";
 import type { Principal } from "../auth/principal";
 import { createAlertRule } from "../alerts/create-alert-rule";

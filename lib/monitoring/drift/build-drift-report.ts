@@ -17,7 +17,10 @@ export const driftReportResultSchema = driftResultSchema.extend({
 export type DriftReportResult = z.infer<typeof driftReportResultSchema>;
 
 export function buildDriftReport(opts: {
+  /** the model inputs' reference columns: the features */
   reference: Record<string, TypedColumn>;
+  /** columns of the model's outputs the reference data holds (its predictions), if any */
+  referenceOutputs?: Record<string, TypedColumn>;
   current: Record<string, TypedColumn>;
   currentRows: number;
   /** the model's first output: its name and the window's values */
@@ -34,11 +37,12 @@ export function buildDriftReport(opts: {
   const histograms: Record<string, FeatureHistogram> = {};
   for (const name of Object.keys(opts.reference)) histograms[name] = histogramOf(opts.reference[name], opts.current[name]);
   if (opts.prediction) {
-    const ref = opts.reference[opts.prediction.name];
-    if (ref) {
+    const ref = opts.referenceOutputs?.[opts.prediction.name];
+    if (ref && hasValues(ref)) {
       prediction = computeColumnDrift({ name: opts.prediction.name, reference: ref, current: opts.prediction.column, thresholds: opts.thresholds, currentRows: opts.currentRows });
+      histograms[opts.prediction.name] = histogramOf(ref, opts.prediction.column);
     } else {
-      notes.push(`the reference data has no column "${opts.prediction.name}" (the model's first output): add it to the reference data to compare predictions`);
+      notes.push(`the reference data has no values of "${opts.prediction.name}" (the model's first output): add that column to the reference data to compare predictions`);
     }
   } else if (opts.currentRows > 0) {
     notes.push("the logged answers hold no output to compare");
@@ -63,4 +67,9 @@ function countLabels(column: TypedColumn): Map<string, number> {
   for (let i = 0; i < column.codes.length; i++) if (column.codes[i] >= 0) counts[column.codes[i]]++;
   column.labels.forEach((l, i) => { if (counts[i]) { const k = String(l); out.set(k, (out.get(k) ?? 0) + counts[i]); } });
   return out;
+}
+
+function hasValues(column: TypedColumn): boolean {
+  if (column instanceof Float64Array) return column.some((x) => x === x);
+  return column.codes.some((c) => c >= 0);
 }

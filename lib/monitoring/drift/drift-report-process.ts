@@ -12,6 +12,7 @@ import { readReferenceData } from "../../registry/read-reference-data";
 import { readCurrentData, type CurrentColumn } from "./read-current-data";
 import { buildDriftReport, type TypedColumn } from "./build-drift-report";
 import { reportInputSchema } from "./report-input";
+import { signatureSchema } from "../../onnx/signature";
 
 
 const typed = (c: CurrentColumn): TypedColumn => (c.kind === "numeric" ? c.values : { codes: c.codes, labels: c.labels });
@@ -25,8 +26,12 @@ async function main() {
     const ref = await readReferenceData({ db, store: new LocalArtifactStore(artifactDir), teamId: input.teamId, model: input.referenceModel, version: input.referenceVersion });
     if (!ref) throw new Error(`${input.referenceModel} v${input.referenceVersion} has no reference data any more`);
     const t1 = performance.now();
+    // the version's outputs a reference may hold (its predictions) are compared as the prediction, not as features
+    const { signature } = await db.modelVersion.findFirstOrThrow({ where: { number: input.referenceVersion, model: { teamId: input.teamId, name: input.referenceModel } }, select: { signature: true } });
+    const outputs = new Set(signatureSchema.parse(signature).outputs.map((o) => o.name));
     const reference: Record<string, TypedColumn> = {};
-    for (const c of ref.table.columns) reference[c.name] = c.type === "number" ? c.values : { codes: c.codes, labels: c.categories };
+    const referenceOutputs: Record<string, TypedColumn> = {};
+    for (const c of ref.table.columns) (outputs.has(c.name) ? referenceOutputs : reference)[c.name] = c.type === "number" ? c.values : { codes: c.codes, labels: c.categories };
     const cur = await readCurrentData({
       pool, teamId: input.teamId, endpointId: input.endpointId, from: new Date(input.from), to: new Date(input.to),
       version: input.version ?? undefined, columns: Object.keys(reference), maxRows: input.maxRows, seed: input.seed,
@@ -35,7 +40,7 @@ async function main() {
     const current: Record<string, TypedColumn> = {};
     for (const [name, c] of Object.entries(cur.columns)) current[name] = typed(c);
     const result = buildDriftReport({
-      reference, current, currentRows: cur.rows, thresholds: input.thresholds,
+      reference, referenceOutputs, current, currentRows: cur.rows, thresholds: input.thresholds,
       prediction: cur.prediction ? { name: cur.prediction.name, column: typed(cur.prediction.column) } : null,
     });
     if (ref.sampledFrom > ref.rows) result.notes.push(`the reference is a seeded sample of ${ref.rows.toLocaleString("en-US")} of the ${ref.sampledFrom.toLocaleString("en-US")} rows pushed`);
