@@ -68,7 +68,7 @@ function records(endpointId: string, rows: Record<string, unknown>[], opts: { t:
     for (const k of INPUTS) inputs[k] = [k === "duration" ? Number(row[k]) * (opts.shift ?? 1) : (row[k] as number | string)];
     return {
       t: opts.t + i, e: endpointId, v: `${MODEL}-v${opts.version ?? 1}`, n: opts.version ?? 1, id: randomUUID(), s: opts.status ?? 200, l: 3, sh: opts.shadow ?? false, r: 1,
-      in: inputs, out: { label: [i % 2], probability: [((i * 37) % 100) / 100] },
+      in: inputs, out: { probability: [((i * 37) % 100) / 100] },
     };
   });
 }
@@ -153,7 +153,7 @@ describe("a drift report through the API and a job worker", () => {
     expect(report.datasetDrift).toEqual(expected.datasetDrift);
     // the model's first output is not a column of the reference: said, not invented
     expect(report.prediction).toBeNull();
-    expect(report.notes.join(" ")).toMatch(/no values of "label"/);
+    expect(report.notes.join(" ")).toMatch(/no values of "probability"/);
     expect(report.histograms.duration.kind).toBe("numeric");
     expect(report.timings.totalMs).toBeGreaterThan(0);
 
@@ -179,24 +179,24 @@ describe("a drift report through the API and a job worker", () => {
 
 describe("the prediction column", () => {
   it("compares the model's first output when the reference data holds it, and keeps outputs out of the features", async () => {
-    // the same model again, its reference with the model's outputs: label (1 in 3) and probability
-    const refLabels = Array.from({ length: 500 }, (_, i) => ((i * 7) % 3 === 0 ? 1 : 0));
-    const csv = [`${LINES[0]},label,probability`, ...LINES.slice(1, 501).map((l, i) => `${l},${refLabels[i]},${(i % 10) / 10}`)].join("\n");
+    // the same model again, its reference with the model's output (probability) beside the inputs
+    const refProbs = Array.from({ length: 500 }, (_, i) => (i % 10) / 10);
+    const csv = [`${LINES[0]},probability`, ...LINES.slice(1, 501).map((l, i) => `${l},${refProbs[i]}`)].join("\n");
     const pushed = await call(versions.POST, "POST", `/api/v1/models/${MODEL}/versions`, { token: w.tokens.write, rawBody: form({ file: trained().onnx, reference: csv }), params: { model: MODEL } });
     expect(pushed.status, JSON.stringify(pushed.json)).toBe(201);
     const e = await endpointServing(`drift-${randomUUID().slice(0, 8)}`, pushed.json.number);
     const t = Date.now() - 5 * 60_000;
-    const recs = records(e.id, ROWS.slice(500, 900), { t, version: pushed.json.number }); // label i % 2: 1 in 2
+    const recs = records(e.id, ROWS.slice(500, 900), { t, version: pushed.json.number });
     await writePredictionBatch(pool, recs);
     const r = await post(e.name, { from: new Date(t - 60_000).toISOString(), to: new Date().toISOString() });
     const report = await finished(r.json.id);
     expect(report.status, report.error).toBe("succeeded");
-    const expected = computeColumnDrift({ name: "label", reference: refLabels, current: recs.map((x) => x.out!.label[0]) });
-    expect(report.prediction).toMatchObject({ name: "label", kind: "categorical", method: "chisquare", drifted: expected.drifted });
+    const expected = computeColumnDrift({ name: "probability", reference: refProbs, current: recs.map((x) => x.out!.probability[0]) });
+    expect(report.prediction).toMatchObject({ name: "probability", kind: "numeric", method: "ks", drifted: expected.drifted });
     expect(report.prediction.statistic).toBeCloseTo(expected.statistic!, 12);
     expect(report.prediction.pValue).toBeCloseTo(expected.pValue!, 12);
     expect(report.features.map((f: { name: string }) => f.name).sort()).toEqual([...INPUTS].sort());
-    expect(report.histograms.label.kind).toBe("categorical");
+    expect(report.histograms.probability.kind).toBe("numeric");
   });
 });
 

@@ -181,7 +181,10 @@ export async function checkReferenceFile(input: string, output: string, opts: Ch
     const sample = new RowSample(opts.columns, opts.maxRows, opts.seed);
     await (jsonl ? readJsonLines : readCsv)(bytes, opts, sample);
     if (sample.seen === 0) throw new Problem("reference: no rows; send a header and at least one row (CSV) or one JSON object per line");
-    const table = sample.table();
+    const all = sample.table();
+    // an output column the file did not bring is not kept (a reference without the model's predictions)
+    const optional = new Set(opts.columns.filter((c) => c.optional).map((c) => c.name));
+    const table = { ...all, columns: all.columns.filter((c) => !optional.has(c.name) || (c.type === "number" ? c.values.some((v) => !Number.isNaN(v)) : c.codes.some((k) => k >= 0))) };
     const stored = encodeReference(table);
     await writeFile(output, stored);
     return { ok: true, sha256: createHash("sha256").update(stored).digest("hex"), rows: table.rows, sampledFrom: table.sampledFrom, format: jsonl ? "jsonl" : "csv", profile: profileOf(table, new Set(opts.columns.filter((c) => c.optional).map((c) => c.name))) };
