@@ -13,7 +13,7 @@ export const syncDriftSchedulesJob = defineJob({
   schema: z.object({ v: z.literal(1) }),
   handler: async (_payload, ctx) => {
     const counts = await syncDriftSchedules({ db: ctx.db, redisUrl: ctx.redisUrl, schedules: producerQueue(scheduledDriftReportJob.queue, ctx.redisUrl), scheduledJob: scheduledDriftReportJob });
-    if (counts.removed || counts.requeued) ctx.log("drift schedules synced", counts);
+    if (counts.removed || counts.requeued || counts.caughtUp) ctx.log("drift schedules synced", counts);
     return counts;
   },
 });

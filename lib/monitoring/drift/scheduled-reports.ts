@@ -1,8 +1,8 @@
 // Scheduled drift reports. Each endpoint with a schedule has a BullMQ job scheduler of its own
 // (id "drift-<endpoint id>" on the "drift-schedules" queue) whose job records and queues one report
 // over the last `windowMinutes`. The sync (every JOBS_RECONCILE_MS) makes the schedulers match the
-// settings in Postgres, whatever Redis lost or a settings change could not reach, and queues again
-// reports Redis did not take.
+// settings in Postgres, whatever Redis lost or a settings change could not reach, queues again
+// reports Redis did not take, and catches up an endpoint whose last period passed without a report.
 import type { Queue } from "bullmq";
 import type { Db } from "../../db/client";
 import { SYSTEM_ACTOR } from "../../auth/principal";
@@ -57,6 +57,14 @@ export async function syncDriftSchedules(opts: { db: Db; redisUrl: string; sched
       opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } },
     });
   }
+  // A scheduler's run that found nothing to compare yet (a fresh install: the first deployment routes a
+  // version a moment after the job workers start) would leave the endpoint without a report for a whole
+  // period: an endpoint with no scheduled report in its last period gets one now.
+  let caughtUp = 0;
+  for (const s of wanted) {
+    const last = await db.driftReport.findFirst({ where: { endpointId: s.endpointId, scheduled: true, createdAt: { gt: new Date(now.getTime() - s.scheduleEveryMinutes! * 60_000) } }, select: { id: true } });
+    if (!last && (await createScheduledReport({ db, redisUrl: opts.redisUrl, endpointId: s.endpointId, now })) === "queued") caughtUp++;
+  }
   let removed = 0;
   for (const s of await opts.schedules.getJobSchedulers(0, -1)) {
     const key = s.key;
@@ -65,5 +73,5 @@ export async function syncDriftSchedules(opts: { db: Db; redisUrl: string; sched
   const stuck = await db.driftReport.findMany({ where: { status: "queued", createdAt: { lt: new Date(now.getTime() - REQUEUE_AFTER_MS) } }, select: { id: true }, take: 100 });
   let requeued = 0;
   for (const r of stuck) if (await enqueueDriftReport({ redisUrl: opts.redisUrl, reportId: r.id })) requeued++;
-  return { schedules: ids.size, removed, requeued };
+  return { schedules: ids.size, removed, requeued, caughtUp };
 }
