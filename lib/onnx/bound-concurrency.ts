@@ -36,3 +36,17 @@ export function boundConcurrency(opts: { concurrency: number; queue: number; bus
     waiting: { get: () => waiting.length },
   }) as Bounded;
 }
+
+const shared = new Map<string, Bounded>();
+
+/**
+ * One semaphore per kind of work and (concurrency, queue) setting, for the life of the process (a web
+ * has one setting, so one semaphore per kind). A task refused for want of room is a 503 saying what is
+ * busy and which settings size it, with Retry-After.
+ */
+export function sharedSlots(kind: string, limits: { concurrency: number; queue: number }, busy: () => Error): Bounded {
+  const key = `${kind}/${limits.concurrency}/${limits.queue}`;
+  let s = shared.get(key);
+  if (!s) shared.set(key, (s = boundConcurrency({ concurrency: limits.concurrency, queue: limits.queue, busy })));
+  return s;
+}

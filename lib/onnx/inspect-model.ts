@@ -8,7 +8,7 @@
 import path from "node:path";
 import { AppError } from "../errors";
 import { runLimitedChild } from "../proc/run-limited-child";
-import { boundConcurrency, type Bounded } from "./bound-concurrency";
+import { sharedSlots } from "./bound-concurrency";
 import { DEFAULT_MODEL_LIMITS, type ModelLimits } from "./check-model-limits";
 import { signatureSchema, type Signature, type TensorSpec } from "./signature";
 import type { InspectResult } from "./inspect-model-process";
@@ -22,21 +22,8 @@ const OUTPUT_LIMIT = 256 * 1024;
 
 const RETRY_AFTER_SECONDS = 5;
 
-// One semaphore per (concurrency, queue) setting; the web has one setting, so one semaphore per process.
-const slots = new Map<string, Bounded>();
-function slotsFor(limits: ModelLimits): Bounded {
-  const key = `${limits.concurrency}/${limits.queue}`;
-  let s = slots.get(key);
-  if (!s) {
-    s = boundConcurrency({
-      concurrency: limits.concurrency,
-      queue: limits.queue,
-      busy: () => new AppError("unavailable", `model validation is busy (${limits.concurrency} running, ${limits.queue} waiting: MODEL_VALIDATION_CONCURRENCY, MODEL_VALIDATION_QUEUE); try again shortly`, { retryAfterSeconds: RETRY_AFTER_SECONDS }),
-    });
-    slots.set(key, s);
-  }
-  return s;
-}
+const slotsFor = (limits: ModelLimits) =>
+  sharedSlots("model", limits, () => new AppError("unavailable", `model validation is busy (${limits.concurrency} running, ${limits.queue} waiting: MODEL_VALIDATION_CONCURRENCY, MODEL_VALIDATION_QUEUE); try again shortly`, { retryAfterSeconds: RETRY_AFTER_SECONDS }));
 
 export async function inspectModel(opts: { file: string; sizeBytes: number; limits?: ModelLimits }): Promise<Signature> {
   const limits = opts.limits ?? DEFAULT_MODEL_LIMITS;

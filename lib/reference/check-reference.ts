@@ -8,7 +8,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "../errors";
 import { runLimitedChild } from "../proc/run-limited-child";
-import { boundConcurrency, type Bounded } from "../onnx/bound-concurrency";
+import { sharedSlots } from "../onnx/bound-concurrency";
 import type { Signature } from "../onnx/signature";
 import type { ReferenceProfile } from "../drift/build-profile";
 import type { ArtifactStore } from "../storage/artifact-store";
@@ -41,20 +41,8 @@ const SCRIPT = path.join("lib", "reference", "check-reference-process.ts");
 const OUTPUT_LIMIT = 16 * 1024 * 1024;
 const RETRY_AFTER_SECONDS = 5;
 
-const slots = new Map<string, Bounded>();
-function slotsFor(limits: ReferenceLimits): Bounded {
-  const key = `${limits.concurrency}/${limits.queue}`;
-  let s = slots.get(key);
-  if (!s) {
-    s = boundConcurrency({
-      concurrency: limits.concurrency,
-      queue: limits.queue,
-      busy: () => new AppError("unavailable", `reference data checks are busy (${limits.concurrency} running, ${limits.queue} waiting: MODEL_VALIDATION_CONCURRENCY, MODEL_VALIDATION_QUEUE); try again shortly`, { retryAfterSeconds: RETRY_AFTER_SECONDS }),
-    });
-    slots.set(key, s);
-  }
-  return s;
-}
+const slotsFor = (limits: ReferenceLimits) =>
+  sharedSlots("reference", limits, () => new AppError("unavailable", `reference data checks are busy (${limits.concurrency} running, ${limits.queue} waiting: MODEL_VALIDATION_CONCURRENCY, MODEL_VALIDATION_QUEUE); try again shortly`, { retryAfterSeconds: RETRY_AFTER_SECONDS }));
 
 /**
  * `file` holds the pushed data, `sha256` its hash (it seeds the sample, so the same file keeps the same
