@@ -163,9 +163,20 @@ describe("the metrics deploy/ names exist in the processes' /metrics", () => {
     expect(quantiles).toEqual(["0.5", "0.95", "0.99"]);
   });
 
-  it("declares the drift share gauge in the job workers, without a value until a drift report sets one", async () => {
+  it("reports each endpoint's last finished drift report's share in the job workers, read from Postgres when scraped", async () => {
+    const db = getDb();
+    const e = await db.endpoint.create({ data: { teamId: w.teamId, name: `drift-gauge-${randomUUID().slice(0, 8)}`, routing: { variants: [], sticky: null }, createdBy: "test" } });
+    const report = (status: "succeeded" | "failed", share: number | null, ago: number) => db.driftReport.create({
+      data: { teamId: w.teamId, endpointId: e.id, from: new Date(Date.now() - 3_600_000), to: new Date(), referenceModel: "m", referenceVersion: 1, requestedBy: "test", status, share, finishedAt: new Date(Date.now() - ago) },
+    });
+    const before = await jobsScrape();
+    expect(before.families.get("switchyard_drift_share")?.type).toBe("gauge");
+    expect(before.families.get("switchyard_drift_share")!.samples.some((x) => x.labels.endpoint === e.name)).toBe(false); // no report yet: no series
+    await report("succeeded", 0.25, 120_000);
+    await report("succeeded", 0.75, 60_000); // the last one counts
+    await report("failed", null, 0);
     const jobs = await jobsScrape();
-    expect(jobs.families.get("switchyard_drift_share")).toEqual({ type: "gauge", samples: [] });
+    expect(jobs.families.get("switchyard_drift_share")!.samples.filter((x) => x.labels.endpoint === e.name).map((x) => x.value)).toEqual([0.75]);
     expect(jobs.text).toMatch(/^# HELP switchyard_drift_share .+/m);
   });
 
