@@ -2,6 +2,9 @@
 // worker or web), declared sizes are bounded before anything is allocated, and dynamic batching
 // never mixes clients' rows in a model whose rows are not independent. Hostile models are built
 // in code (tests/helpers/hostile-models.ts).
+// It times real processes against 1.5 s batch limits, so `npm run test:unit` runs it in a vitest run of its
+// own, on a fresh database: in the shared one, the job workers of its cluster also work through what
+// earlier files left there (alert rules, drift schedules), and the two kinds of load have made it miss.
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
