@@ -8,7 +8,6 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import type { ArtifactStore } from "../storage/artifact-store";
 import type { NotifySettings } from "../notifications/notify-settings";
-import type { JobsMetrics } from "./jobs-metrics";
 import type { DriftReportSettings } from "../monitoring/drift/report-limits";
 
 /** What a handler may use: the job worker's clients and settings (from jobsEnv). */
@@ -25,8 +24,6 @@ export type JobContext = {
   artifacts: { store: ArtifactStore; graceMs: number };
   /** drift reports: where their child process reads from, and its limits (absent: this process computes no reports) */
   reports?: DriftReportSettings;
-  /** this process's Prometheus gauges that jobs set (absent where a job runs outside the job workers) */
-  metrics?: Pick<JobsMetrics, "driftShare">;
 };
 
 export type JobInfo = {

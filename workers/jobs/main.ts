@@ -55,7 +55,7 @@ const JOBS: JobRegistration[] = [
   { job: syncDriftSchedulesJob, every: env.JOBS_RECONCILE_MS },
 ];
 
-// created before the workers so their jobs can set gauges (ctx.metrics); it reads the workers and ingest only when scraped
+// it reads the workers, ingest and Postgres only when scraped
 const metrics = createJobsMetrics({
   queues: () => JOBS.map((j) => workers.queue(j.job.queue)),
   ingested: () => ingest.ingested,
@@ -80,7 +80,6 @@ const workers = startJobWorkers({
     settings: { ingestLagMs: env.JOBS_INGEST_LAG_MS, predictionLogRetentionDays: env.PREDICTION_LOG_RETENTION_DAYS, clusterSecret: env.CLUSTER_SECRET },
     artifacts: { store: new LocalArtifactStore(env.ARTIFACT_DIR), graceMs: env.ARTIFACT_GC_GRACE_MS },
     reports: { databaseUrl: env.DATABASE_URL, artifactDir: env.ARTIFACT_DIR, timeoutMs: env.DRIFT_REPORT_TIMEOUT_MS, maxMemoryMb: env.DRIFT_REPORT_MAX_MEMORY_MB, maxRows: env.DRIFT_REPORT_MAX_ROWS },
-    metrics,
     notify: { secretKey: env.NEXTAUTH_SECRET, allowPrivateNetworks: env.NOTIFY_ALLOW_PRIVATE_NETWORKS, backoffBaseMs: env.NOTIFY_BACKOFF_BASE_MS, appUrl: env.NEXTAUTH_URL },
   },
 });

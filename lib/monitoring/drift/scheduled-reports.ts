@@ -47,28 +47,31 @@ export async function syncDriftSchedules(opts: { db: Db; redisUrl: string; sched
   const { db } = opts;
   const now = opts.now ?? new Date();
   const wanted = await db.driftSettings.findMany({ where: { scheduleEveryMinutes: { not: null }, scheduleWindowMinutes: { not: null } }, select: { endpointId: true, scheduleEveryMinutes: true } });
+  // only what differs is written: this runs every few seconds
+  const existing = new Map((await opts.schedules.getJobSchedulers(0, -1)).map((s) => [s.key, Number(s.every)]));
   const ids = new Set<string>();
   for (const s of wanted) {
     const id = schedulerIdOf(s.endpointId);
+    const every = s.scheduleEveryMinutes! * 60_000;
     ids.add(id);
-    await opts.schedules.upsertJobScheduler(id, { every: s.scheduleEveryMinutes! * 60_000 }, {
+    if (existing.get(id) === every) continue;
+    await opts.schedules.upsertJobScheduler(id, { every }, {
       name: opts.scheduledJob.name,
       data: { v: opts.scheduledJob.version, endpointId: s.endpointId },
       opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } },
     });
   }
+  let removed = 0;
+  for (const key of existing.keys()) if (key && !ids.has(key) && (await opts.schedules.removeJobScheduler(key))) removed++;
   // A scheduler's run that found nothing to compare yet (a fresh install: the first deployment routes a
   // version a moment after the job workers start) would leave the endpoint without a report for a whole
   // period: an endpoint with no scheduled report in its last period gets one now.
+  const last = await db.driftReport.groupBy({ by: ["endpointId"], where: { scheduled: true, endpointId: { in: wanted.map((s) => s.endpointId) } }, _max: { createdAt: true } });
+  const lastAt = new Map(last.map((r) => [r.endpointId, r._max.createdAt?.getTime() ?? 0]));
   let caughtUp = 0;
   for (const s of wanted) {
-    const last = await db.driftReport.findFirst({ where: { endpointId: s.endpointId, scheduled: true, createdAt: { gt: new Date(now.getTime() - s.scheduleEveryMinutes! * 60_000) } }, select: { id: true } });
-    if (!last && (await createScheduledReport({ db, redisUrl: opts.redisUrl, endpointId: s.endpointId, now })) === "queued") caughtUp++;
-  }
-  let removed = 0;
-  for (const s of await opts.schedules.getJobSchedulers(0, -1)) {
-    const key = s.key;
-    if (key && !ids.has(key) && (await opts.schedules.removeJobScheduler(key))) removed++;
+    if ((lastAt.get(s.endpointId) ?? 0) > now.getTime() - s.scheduleEveryMinutes! * 60_000) continue;
+    if ((await createScheduledReport({ db, redisUrl: opts.redisUrl, endpointId: s.endpointId, now })) === "queued") caughtUp++;
   }
   const stuck = await db.driftReport.findMany({ where: { status: "queued", createdAt: { lt: new Date(now.getTime() - REQUEUE_AFTER_MS) } }, select: { id: true }, take: 100 });
   let requeued = 0;

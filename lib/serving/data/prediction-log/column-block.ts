@@ -105,10 +105,9 @@ export function encodeColumnBlock(records: PredictionRecord[]): { block: Buffer;
   return assemble(t0, times, names, values, predictionName, prediction);
 }
 
-/** A zeroed block for `header`, with the header written and where each section starts. */
-function allocate(header: BlockHeader): { block: Buffer; timeAt: number; starts: number[] } {
-  const json = Buffer.from(JSON.stringify(header));
-  let at = align8(4 + json.length);
+/** Where a block's sections go: after the 4-byte header length and the header, the times, then each column, each 8-aligned. */
+function sectionsOf(headerLength: number, header: BlockHeader): { timeAt: number; starts: number[]; end: number } {
+  let at = align8(4 + headerLength);
   const timeAt = at;
   at = align8(at + 4 * header.rows);
   const starts = header.cols.map((c) => {
@@ -116,7 +115,14 @@ function allocate(header: BlockHeader): { block: Buffer; timeAt: number; starts:
     at = align8(at + bytesPer(c) * header.rows);
     return s;
   });
-  const block = Buffer.alloc(at);
+  return { timeAt, starts, end: at };
+}
+
+/** A zeroed block for `header`, with the header written and where each section starts. */
+function allocate(header: BlockHeader): { block: Buffer; timeAt: number; starts: number[] } {
+  const json = Buffer.from(JSON.stringify(header));
+  const { timeAt, starts, end } = sectionsOf(json.length, header);
+  const block = Buffer.alloc(end);
   block.writeUInt32LE(json.length, 0);
   json.copy(block, 4);
   return { block, timeAt, starts };
@@ -241,15 +247,8 @@ export function layoutOf(block: Uint8Array): BlockLayout {
   const len = view.getUint32(0, true);
   const header = JSON.parse(Buffer.from(block.buffer, block.byteOffset + 4, len).toString("utf8")) as BlockHeader;
   if (header.v !== BLOCK_FORMAT) throw new Error(`prediction column block of format ${header.v}, this reader knows ${BLOCK_FORMAT}`);
-  let at = align8(4 + len);
-  const timeAt = at;
-  at = align8(at + 4 * header.rows);
-  const starts = header.cols.map((c) => {
-    const s = at;
-    at = align8(at + bytesPer(c) * header.rows);
-    return s;
-  });
-  if (at > block.byteLength) throw new Error(`prediction column block truncated: ${block.byteLength} bytes, its header describes ${at}`);
+  const { timeAt, starts, end } = sectionsOf(len, header);
+  if (end > block.byteLength) throw new Error(`prediction column block truncated: ${block.byteLength} bytes, its header describes ${end}`);
   return { header, timeAt, at: starts };
 }
 
