@@ -1,154 +1,277 @@
-// `npm run bench:serving`: session.run in-process, straight to an inference worker, and through
-// the gateway, for the German-credit LR and MLP, with dynamic batching on and off, next to a bare
-// node:http + session.run server. Everything runs on this machine; figures are printed as tables.
-import { fork } from "node:child_process";
+// `npm run bench:serving`: what a prediction costs on each serving path, measured with Debian's wrk
+// (scripts/bench/lib/wrk.ts) after calibrating it against a trivial responder. Models: a tiny logistic
+// regression (7 floats as one [N,7] input) and the 20-input German-credit LR and MLP (one [N,1] input a
+// feature). Paths, each at c=1/16/64 for BENCH_SECONDS (default 5): a bare node:http + session.run
+// server, a signed OIP call straight to an inference worker, the gateway with the prediction log off and
+// on (job workers writing the log to Postgres), and a FastAPI + scikit-learn server for the 20-input
+// data. Each row says how much CPU every process group used during it (from /proc) and per request.
+//
+// Knobs (env): BENCH_SECONDS, BENCH_WARMUP_SECONDS (2), GATEWAY_PROCESSES (or --gateway-processes=N;
+// default: cores; passed to the gateways, which honour it once lib/env/gateway-env.ts defines it),
+// BENCH_PROFILE=1 (a CPU profile of a log-on gateway at c=64 with the tiny model, top 25 functions).
+import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import * as ort from "onnxruntime-node";
 import pg from "pg";
-import { applyMigrations } from "../../lib/db/migrate";
 import { createDb } from "../../lib/db/client";
 import { LocalArtifactStore } from "../../lib/storage/artifact-store";
 import { createVersion } from "../../lib/registry/create-version";
 import { SYSTEM_ACTOR } from "../../lib/auth/principal";
 import { loadGermanCredit } from "../../lib/training/german-credit";
 import { trainClassifier } from "../../lib/training/train-classifier";
-import { toOrtFeeds } from "../../lib/serving/data/inference/ort-tensors";
 import { DEFAULT_BATCHING, type Routing } from "../../lib/serving/shared/routing";
 import { writeRouting } from "../../lib/serving/control/deployments/switch-routing";
-import { mergeFeeds, type Feeds } from "../../lib/serving/shared/tensors";
 import { SIGNATURE_HEADER, signCall } from "../../lib/serving/shared/cluster-auth";
 import { clusterSecret, freePort, httpOk, startProcess, startRedis, stopProcess, waitFor, type Proc } from "../../tests/helpers/processes";
-import { runLoad, type LoadResult } from "./load";
+import { scratchDatabase } from "./lib/scratch-database";
+import { buildTinyModel, TINY_INPUT } from "./lib/tiny-model";
+import { calibrate, CONCURRENCIES, ensureWrk, nearCeiling, runWrk, type Ceiling, type Concurrency, type WrkResult } from "./lib/wrk";
+import { cpuBetween, findPids, readCpu, type ProcGroup } from "./lib/proc-cpu";
+import { printProfile } from "./lib/cpu-profile";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const PG = process.env.TEST_PG_BASE ?? "postgresql://postgres@127.0.0.1:5432";
-const dbName = `switchyard_bench_${process.pid}`;
-const databaseUrl = `${PG}/${dbName}`;
-const artifactDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-"));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const cliProcesses = process.argv.find((a) => a.startsWith("--gateway-processes="))?.split("=")[1];
+const GATEWAY_PROCESSES = String(cliProcesses ?? process.env.GATEWAY_PROCESSES ?? os.availableParallelism());
+const gatewayKnowsProcesses = /GATEWAY_PROCESSES/.test(readFileSync(path.resolve("lib/env/gateway-env.ts"), "utf8"));
+const PYTHON = "/usr/bin/python3";
+const log = (m: string) => console.log(m);
+
+type ModelKey = "tiny" | "lr20" | "mlp20";
+type PathKey = "bare" | "worker" | "gateway log off" | "gateway log on" | "gateway log on, instances" | "fastapi+sklearn";
+const GROUPS = ["gateway", "inference", "jobs", "postgres", "redis", "server"] as const;
+type Row = { model: ModelKey; path: PathKey; c: Concurrency; w: WrkResult; cpuMs: Record<(typeof GROUPS)[number] | "wrk", number> };
+
+ensureWrk(log);
+const tmp = mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-serving-"));
+const artifactDir = path.join(tmp, "artifacts");
 const procs: Proc[] = [];
-const admin = new pg.Client(`${PG}/postgres`);
-await admin.connect();
-await admin.query(`CREATE DATABASE ${dbName}`);
+const others: ChildProcess[] = [];
+const db0 = await scratchDatabase("switchyard_bench_serving");
 const redis = await startRedis();
-const fmt = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : "-");
+const pgClient = new pg.Client(db0.url);
+await pgClient.connect();
+const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "-");
 
 try {
-  await applyMigrations(databaseUrl);
-  const db = createDb(databaseUrl);
+  console.log(`bench:serving — wrk -t1, ${SECONDS} s a run (warm-up ${WARMUP} s at c=16 before each path), ${os.availableParallelism()} cores; load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  console.log(`GATEWAY_PROCESSES=${GATEWAY_PROCESSES} (${gatewayKnowsProcesses ? "the gateway reads it" : "not in lib/env/gateway-env.ts yet: each gateway is one process"})`);
+
+  // ---- models, versions, endpoints ----
+  const db = createDb(db0.url);
   const store = new LocalArtifactStore(artifactDir);
   const team = await db.team.create({ data: { slug: "bench", name: "Bench" } });
-  await db.model.create({ data: { teamId: team.id, name: "credit", task: "binary_classification", createdBy: "bench" } });
   const data = loadGermanCredit();
-  const models: { key: "lr" | "mlp"; file: string; versionId: string; sha256: string; row: Record<string, number | string>; feeds: Feeds }[] = [];
-  for (const [key, kind] of [["lr", "logistic_regression"], ["mlp", "mlp"]] as const) {
-    const t = trainClassifier({ name: key, data, kind });
-    const tmp = await store.tempPath();
-    writeFileSync(tmp, t.onnx);
-    const sha256 = createHash("sha256").update(t.onnx).digest("hex");
-    const v = await createVersion({ db, store, teamId: team.id, modelName: "credit", upload: { tempFile: tmp, sha256, sizeBytes: t.onnx.length }, metadata: { metrics: {}, params: {}, tags: [] }, actor: SYSTEM_ACTOR });
-    const version = await db.modelVersion.findFirstOrThrow({ where: { number: v.number } });
-    const row = t.testRows[0];
-    const feeds: Feeds = Object.fromEntries(Object.entries(row).map(([k, x]) => [k, { shape: [1, 1], data: [x] }]));
-    models.push({ key, file: store.localPath(sha256), versionId: version.id, sha256, row, feeds });
+  type Model = { key: ModelKey; file: string; versionId: string; sha256: string; oip: string; instances: string | null };
+  const models: Model[] = [];
+  const register = async (key: ModelKey, modelName: string, onnx: Uint8Array, oip: object, instances: object | null) => {
+    if (!(await db.model.findFirst({ where: { name: modelName } }))) await db.model.create({ data: { teamId: team.id, name: modelName, task: "binary_classification", createdBy: "bench" } });
+    const file = await store.tempPath();
+    writeFileSync(file, onnx);
+    const sha256 = createHash("sha256").update(onnx).digest("hex");
+    const v = await createVersion({ db, store, teamId: team.id, modelName, upload: { tempFile: file, sha256, sizeBytes: onnx.length }, metadata: { metrics: {}, params: {}, tags: [] }, actor: SYSTEM_ACTOR });
+    const version = await db.modelVersion.findFirstOrThrow({ where: { sha256 } });
     const e = await db.endpoint.create({ data: { teamId: team.id, name: `bench-${key}`, routing: {}, createdBy: "bench" } });
-    const routing: Routing = { sticky: null, variants: [{ name: `credit-v${v.number}`, model: "credit", version: v.number, versionId: version.id, sha256, weight: 100, role: "primary", device: "cpu", replicas: 1, batching: DEFAULT_BATCHING }] };
+    const routing: Routing = { sticky: null, variants: [{ name: `${modelName}-v${v.number}`, model: modelName, version: v.number, versionId: version.id, sha256, weight: 100, role: "primary", device: "cpu", replicas: 1, batching: DEFAULT_BATCHING }] };
     await writeRouting(db, e.id, routing);
+    models.push({ key, file: store.localPath(sha256), versionId: version.id, sha256, oip: JSON.stringify(oip), instances: instances && JSON.stringify(instances) });
+  };
+  const tiny = buildTinyModel(data);
+  await register("tiny", "credit-tiny", tiny.onnx, { inputs: [{ name: TINY_INPUT, shape: [1, tiny.row.length], datatype: "FP32", data: tiny.row }] }, null);
+  for (const [key, kind] of [["lr20", "logistic_regression"], ["mlp20", "mlp"]] as const) {
+    const t = trainClassifier({ name: key, data, kind });
+    const row = t.testRows[0];
+    const oip = { inputs: Object.entries(row).map(([name, x]) => ({ name, shape: [1, 1], datatype: typeof x === "number" ? "FP32" : "BYTES", data: [x] })) };
+    await register(key, "credit", t.onnx, oip, { instances: [row] });
   }
   await db.$disconnect();
 
-  // (a) session.run in-process
-  console.log("(a) session.run in-process (intra-op threads 1)");
-  console.log("model | batch | calls/s | rows/s | p50 ms | p99 ms");
+  // ---- processes ----
+  const base = { DATABASE_URL: db0.url, ARTIFACT_DIR: artifactDir, REDIS_URL: redis.url, LOG_LEVEL: "error" };
+  const [workerPort, jobsPort, gwOffPort, gwOnPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const worker = startProcess("inference", "workers/inference/main.ts", { ...base, INFERENCE_PORT: String(workerPort), INFERENCE_WORKER_ID: "bench" });
+  const jobs = startProcess("jobs", "workers/jobs/main.ts", { ...base, JOBS_PORT: String(jobsPort) });
+  procs.push(worker, jobs);
+  const gatewayEnv = (port: number, logOn: boolean) => ({ ...base, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", GATEWAY_PROCESSES, GATEWAY_LOG_PREDICTIONS: logOn ? "1" : "0" });
+  const failWith = (err: Error) => { throw new Error(`${err.message}\n${procs.map((p) => `--- ${p.name}\n${p.output.join("").slice(-2000)}`).join("\n")}`); };
+  await waitFor("the inference worker", () => httpOk(`http://127.0.0.1:${workerPort}/healthz`), 60_000, 200).catch(failWith);
   for (const m of models) {
-    const session = await ort.InferenceSession.create(m.file, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-    const sig = { inputs: session.inputMetadata.map((x) => ({ name: x.name, type: (x as { type: string }).type, shape: ["N", 1] })), outputs: [] };
-    for (const batch of [1, 64]) {
-      const feeds = toOrtFeeds(mergeFeeds(Array.from({ length: batch }, () => m.feeds)), sig);
-      const lat: number[] = [];
-      const until = performance.now() + SECONDS * 1000;
-      const t0 = performance.now();
-      while (performance.now() < until) {
-        const s = performance.now();
-        await session.run(feeds);
-        lat.push(performance.now() - s);
-      }
-      const secs = (performance.now() - t0) / 1000;
-      lat.sort((a, b) => a - b);
-      console.log(`${m.key} | ${batch} | ${Math.round(lat.length / secs)} | ${Math.round((lat.length * batch) / secs)} | ${fmt(lat[Math.floor(lat.length / 2)])} | ${fmt(lat[Math.floor(lat.length * 0.99)])}`);
-    }
-    await session.release();
+    const body = JSON.stringify({ versionId: m.versionId, sha256: m.sha256, batching: DEFAULT_BATCHING });
+    const signature = signCall(clusterSecret(), { method: "POST", path: "/admin/load", workerId: "bench", body });
+    const r = await fetch(`http://127.0.0.1:${workerPort}/admin/load`, { method: "POST", headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signature }, body });
+    if (!r.ok) throw new Error(`loading ${m.key} on the worker: ${await r.text()}`);
+  }
+  const gwOff = startProcess("gateway-log-off", "workers/gateway/main.ts", gatewayEnv(gwOffPort, false));
+  const gwOn = startProcess("gateway-log-on", "workers/gateway/main.ts", gatewayEnv(gwOnPort, true));
+  procs.push(gwOff, gwOn);
+  await waitFor("the job workers", () => httpOk(`http://127.0.0.1:${jobsPort}/healthz`), 60_000, 200).catch(failWith);
+  for (const port of [gwOffPort, gwOnPort]) {
+    for (const m of models) await waitFor(`bench-${m.key} on the gateway :${port}`, () => httpOk(`http://127.0.0.1:${port}/v2/models/bench-${m.key}/ready`), 60_000, 200).catch(failWith);
   }
 
-  const base = { DATABASE_URL: databaseUrl, ARTIFACT_DIR: artifactDir, REDIS_URL: redis.url, LOG_LEVEL: "error" };
-  const workerPort = await freePort();
-  procs.push(startProcess("inference", "workers/inference/main.ts", { ...base, INFERENCE_PORT: String(workerPort), INFERENCE_WORKER_ID: "bench" }));
-  await waitFor("worker", () => httpOk(`http://127.0.0.1:${workerPort}/healthz`), 30_000);
-  const load = async (batching: object) => {
-    for (const m of models) {
-      const body = JSON.stringify({ versionId: m.versionId, sha256: m.sha256, batching });
-      const signature = signCall(clusterSecret(), { method: "POST", path: "/admin/load", workerId: "bench", body });
-      const r = await fetch(`http://127.0.0.1:${workerPort}/admin/load`, { method: "POST", headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signature }, body });
-      if (!r.ok) throw new Error(await r.text());
-    }
+  // ---- measuring ----
+  const redisPids = findPids(["redis-server", `:${redis.port}`]);
+  let serverPid: number | null = null;
+  const groups: ProcGroup[] = [
+    { name: "gateway", roots: () => [gwOff.child.pid!, gwOn.child.pid!] },
+    { name: "inference", roots: () => [worker.child.pid!] },
+    { name: "jobs", roots: () => [jobs.child.pid!] },
+    // this database's backends and the server-wide background processes (WAL writer, checkpointer…);
+    // other databases' backends on the shared Postgres are someone else's work
+    { name: "postgres", roots: async () => (await pgClient.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE (datname = current_database() OR datname IS NULL) AND pid <> pg_backend_pid()`)).rows.map((r) => r.pid) },
+    { name: "redis", roots: () => redisPids },
+    { name: "server", roots: () => (serverPid ? [serverPid] : []) },
+  ];
+  const backlog = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${jobsPort}/metrics`, { signal: AbortSignal.timeout(4_000) })).text();
+    return Number(/^switchyard_ingest_backlog_entries(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1] ?? NaN);
   };
-  await load(DEFAULT_BATCHING);
-  const gw: Record<"on" | "off", number> = { on: await freePort(), off: await freePort() };
-  for (const mode of ["on", "off"] as const) {
-    procs.push(startProcess(`gateway-${mode}`, "workers/gateway/main.ts", { ...base, GATEWAY_PORT: String(gw[mode]), GATEWAY_HOST: "127.0.0.1", GATEWAY_COALESCE: mode === "on" ? "1" : "0" },
-      // BENCH_PROFILE=<dir> writes a CPU profile of the batching gateway there
-      process.env.BENCH_PROFILE && mode === "on" ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []));
-    await waitFor(`gateway ${mode}`, () => httpOk(`http://127.0.0.1:${gw[mode]}/v2/models/bench-lr/ready`), 30_000);
-  }
+  const drained = async () => {
+    await new Promise((r) => setTimeout(r, 200)); // the gateway's log buffer flushes every 20 ms
+    await waitFor("the prediction log to drain", async () => (await backlog()) === 0, 120_000, 200);
+  };
 
-  const oip = (m: (typeof models)[number]) => JSON.stringify({ inputs: Object.entries(m.row).map(([name, x]) => ({ name, shape: [1, 1], datatype: typeof x === "number" ? "FP32" : "BYTES", data: [x] })) });
-  type Row = { model: string; path: string; batching: string; c1: LoadResult; c16: LoadResult; c64: LoadResult };
   const rows: Row[] = [];
-  const measure = async (model: string, pathName: string, batching: string, port: number, urlPath: string, body: string) => {
-    // straight to the worker, a call is signed for it like the gateway's (one signature per run: it is good for 30 s)
-    const signed = (): Record<string, string> => (port === workerPort ? { [SIGNATURE_HEADER]: signCall(clusterSecret(), { method: "POST", path: urlPath, workerId: "bench", body }) } : {});
-    const run = (concurrency: number, seconds: number) => runLoad({ port, path: urlPath, body, concurrency, seconds, headers: signed() });
-    // warm up (JIT, sockets, sessions) at both ends of the concurrency range before measuring
-    await run(16, 2);
-    await run(1, 1);
-    const [c1, c16, c64] = [await run(1, SECONDS), await run(16, SECONDS), await run(64, SECONDS)];
-    rows.push({ model, path: pathName, batching, c1, c16, c64 });
-  };
-  for (const batching of ["on", "off"] as const) {
-    if (batching === "off") await load({ maxBatch: 1, maxQueueDelayMs: 0 });
-    for (const m of models) {
-      await measure(m.key, "(b) worker", batching, workerPort, `/v2/models/${m.versionId}/infer`, oip(m));
-      await measure(m.key, "(c) gateway", batching, gw[batching], `/v2/models/bench-${m.key}/infer`, oip(m));
+  const bodyFile = path.join(tmp, "body.json");
+  const measure = async (model: ModelKey, pathKey: PathKey, o: { url: string; body: string; sign?: { path: string }; logged?: boolean }) => {
+    writeFileSync(bodyFile, o.body);
+    // a worker call is signed like the gateway signs it; the signature is good for 30 s, so one per wrk run
+    const headers = (): Record<string, string> => (o.sign ? { [SIGNATURE_HEADER]: signCall(clusterSecret(), { method: "POST", path: o.sign.path, workerId: "bench", body: o.body }) } : {});
+    if (WARMUP > 0) await runWrk({ url: o.url, bodyFile, connections: 16, seconds: WARMUP, headers: headers() });
+    if (o.logged) await drained();
+    for (const c of CONCURRENCIES) {
+      const before = await readCpu(groups);
+      const w = await runWrk({ url: o.url, bodyFile, connections: c, seconds: SECONDS, headers: headers() });
+      // with the log on, the CPU window runs until the job workers have written every record
+      if (o.logged) await drained();
+      const used = cpuBetween(before, await readCpu(groups));
+      const cpuMs = { ...Object.fromEntries(GROUPS.map((g) => [g, used.get(g) ?? 0])), wrk: w.cpuMs } as Row["cpuMs"];
+      rows.push({ model, path: pathKey, c, w, cpuMs });
+      log(`  ${model} ${pathKey} c=${c}: ${Math.round(w.rps)} req/s, p50 ${fmt(w.p50Ms, 3)} ms${w.non2xx + w.socketErrors ? `, ${w.non2xx} non-2xx, ${w.socketErrors} socket errors` : ""}`);
     }
-  }
+  };
+  const withServer = async (child: ChildProcess, fn: () => Promise<void>) => {
+    serverPid = child.pid ?? null;
+    try {
+      await fn();
+    } finally {
+      serverPid = null;
+      child.kill();
+    }
+  };
+
+  const tinyModel = models.find((m) => m.key === "tiny")!;
+  log(`\nCalibration: wrk against a trivial node:http responder (own process, fixed small JSON), body = the tiny model's request`);
+  writeFileSync(bodyFile, tinyModel.oip);
+  const ceiling: Ceiling = await calibrate(bodyFile, SECONDS);
+  for (const c of CONCURRENCIES) log(`  c=${c}: ${Math.round(ceiling[c].rps)} req/s (p50 ${fmt(ceiling[c].p50Ms, 3)} ms), wrk CPU ${fmt(ceiling[c].cpuMs / 1000)} s`);
+
+  log("\nRuns");
   for (const m of models) {
-    const port = await freePort();
-    const child = fork(path.resolve("scripts/bench/bare-server.ts"), [m.file, String(port)], { execArgv: ["--import", "tsx"], stdio: "ignore" });
-    await new Promise((r) => child.once("message", r));
-    await measure(m.key, "bare node:http", "-", port, "/", oip(m));
-    child.kill();
+    const barePort = await freePort();
+    const bare = fork(path.resolve("scripts/bench/bare-server.ts"), [m.file, String(barePort)], { execArgv: ["--import", "tsx"], stdio: "ignore" });
+    others.push(bare);
+    await new Promise((r) => bare.once("message", r));
+    await withServer(bare, () => measure(m.key, "bare", { url: `http://127.0.0.1:${barePort}/`, body: m.oip }));
+    const infer = `/v2/models/${m.versionId}/infer`;
+    await measure(m.key, "worker", { url: `http://127.0.0.1:${workerPort}${infer}`, body: m.oip, sign: { path: infer } });
+    await measure(m.key, "gateway log off", { url: `http://127.0.0.1:${gwOffPort}/v2/models/bench-${m.key}/infer`, body: m.oip });
+    await measure(m.key, "gateway log on", { url: `http://127.0.0.1:${gwOnPort}/v2/models/bench-${m.key}/infer`, body: m.oip, logged: true });
   }
 
-  console.log("\nmodel | path | batching | c=1 p50 ms | c=1 p99 ms | c=1 req/s | c=16 req/s | c=64 req/s | c=64 p99 ms | errors");
-  for (const r of rows) {
-    console.log(`${r.model} | ${r.path} | ${r.batching} | ${fmt(r.c1.p50)} | ${fmt(r.c1.p99)} | ${Math.round(r.c1.rps)} | ${Math.round(r.c16.rps)} | ${Math.round(r.c64.rps)} | ${fmt(r.c64.p99, 1)} | ${r.c1.errors + r.c16.errors + r.c64.errors}`);
+  // FastAPI + scikit-learn against the gateway's instances form, same body, same answer shape
+  const lr = models.find((m) => m.key === "lr20")!;
+  await measure("lr20", "gateway log on, instances", { url: `http://127.0.0.1:${gwOnPort}/v1/endpoints/bench-lr20/predict`, body: lr.instances!, logged: true });
+  if (pythonReady()) {
+    const port = await freePort();
+    const py = spawn(PYTHON, ["-m", "uvicorn", "serve:app", "--app-dir", "examples/fastapi-sklearn", "--host", "127.0.0.1", "--port", String(port), "--workers", "1", "--no-access-log", "--log-level", "warning"], { stdio: ["ignore", "ignore", "inherit"] });
+    others.push(py);
+    await waitFor("the FastAPI server", () => httpOk(`http://127.0.0.1:${port}/openapi.json`), 90_000, 250);
+    await withServer(py, () => measure("lr20", "fastapi+sklearn", { url: `http://127.0.0.1:${port}/predict`, body: lr.instances! }));
   }
-  console.log("\nTargets");
-  for (const m of models) {
-    const get = (p: string, b: string) => rows.find((r) => r.model === m.key && r.path === p && r.batching === b)!;
-    const added = get("(c) gateway", "on").c1.p50 - get("(b) worker", "on").c1.p50;
-    const share = get("(c) gateway", "on").c16.rps / get("bare node:http", "-").c16.rps;
-    const gain = get("(c) gateway", "on").c64.rps / get("(c) gateway", "off").c64.rps;
-    console.log(`${m.key}: gateway adds ${fmt(added)} ms to p50 at c=1 (target <= 0.5) ${added <= 0.5 ? "MET" : "MISSED"}`);
-    console.log(`${m.key}: gateway at c=16 serves ${Math.round(share * 100)}% of bare node:http req/s (target >= 50%) ${share >= 0.5 ? "MET" : "MISSED"}`);
-    console.log(`${m.key}: batching on/off through the gateway at c=64: ${gain.toFixed(2)}x (target >= 3x) ${gain >= 3 ? "MET" : "MISSED"}`);
+
+  if (process.env.BENCH_PROFILE === "1") {
+    const dir = path.join(tmp, "profile");
+    const port = await freePort();
+    const prof = startProcess("gateway-profiled", "workers/gateway/main.ts", gatewayEnv(port, true), ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
+    procs.push(prof);
+    try {
+      await waitFor("the profiled gateway", () => httpOk(`http://127.0.0.1:${port}/v2/models/bench-tiny/ready`), 60_000, 200).catch(failWith);
+      writeFileSync(bodyFile, tinyModel.oip);
+      await runWrk({ url: `http://127.0.0.1:${port}/v2/models/bench-tiny/infer`, bodyFile, connections: 64, seconds: SECONDS + WARMUP });
+    } finally {
+      await stopProcess(prof);
+    }
+    const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => path.join(dir, f));
+    log(`\nProfile: the gateway (log on) at c=64, tiny model, ${SECONDS + WARMUP} s, ${files.length} .cpuprofile file(s); top 25 functions by self time`);
+    printProfile(files, 25, log);
   }
+
+  printTable(rows, ceiling);
+  printTargets(rows, ceiling);
 } finally {
+  for (const c of others) if (c.exitCode === null) c.kill();
   await Promise.all(procs.map((p) => stopProcess(p)));
   await redis.stop();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
-  rmSync(artifactDir, { recursive: true, force: true });
+  await pgClient.end();
+  await db0.drop();
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+/** Whether FastAPI, uvicorn and scikit-learn import under Debian's python; installs them as root. */
+function pythonReady(): boolean {
+  const ok = () => { try { execFileSync(PYTHON, ["-c", "import fastapi, uvicorn, sklearn"], { stdio: "ignore" }); return true; } catch { return false; } };
+  if (ok()) return true;
+  if (process.getuid?.() === 0) {
+    log("\ninstalling python3-fastapi python3-uvicorn python3-sklearn (apt-get)");
+    try {
+      execFileSync("apt-get", ["install", "-y", "--no-install-recommends", "python3-fastapi", "python3-uvicorn", "python3-sklearn"], { stdio: "ignore", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    } catch { /* told below */ }
+    if (ok()) return true;
+  }
+  log(`\nfastapi+sklearn row skipped: ${PYTHON} lacks fastapi/uvicorn/sklearn (as root: apt-get install python3-fastapi python3-uvicorn python3-sklearn)`);
+  return false;
+}
+
+function printTable(rows: Row[], ceiling: Ceiling) {
+  const cols = [...GROUPS, "wrk"] as const;
+  console.log(`\nmodel | path | c | req/s | p50 ms | p99 ms | errors | ${cols.map((g) => `${g} s`).join(" | ")} | CPU µs/req | note`);
+  console.log(`${Array(10 + cols.length).fill("---").join(" | ")}`);
+  for (const r of rows) {
+    const served = GROUPS.reduce((a, g) => a + r.cpuMs[g], 0);
+    const perReq = r.w.requests ? (served * 1000) / r.w.requests : NaN;
+    const note = nearCeiling(r.w.rps, ceiling, r.c) ? `near generator ceiling (${Math.round((100 * r.w.rps) / ceiling[r.c].rps)}% of ${Math.round(ceiling[r.c].rps)})` : "";
+    console.log(`${r.model} | ${r.path} | ${r.c} | ${Math.round(r.w.rps)} | ${fmt(r.w.p50Ms, 3)} | ${fmt(r.w.p99Ms, 3)} | ${r.w.non2xx + r.w.socketErrors} | ${cols.map((g) => fmt(r.cpuMs[g] / 1000)).join(" | ")} | ${fmt(perReq, 0)} | ${note}`);
+  }
+  console.log("CPU s: user+system seconds each process group used during the run (from /proc, children included); with the log on, until the job workers had written every record.");
+  console.log("CPU µs/req: every group but wrk, over the requests wrk counted. errors: non-2xx answers + socket errors/timeouts.");
+}
+
+function printTargets(rows: Row[], ceiling: Ceiling) {
+  const get = (model: ModelKey, p: PathKey, c: Concurrency) => rows.find((r) => r.model === model && r.path === p && r.c === c);
+  const mark = (ok: boolean) => (ok ? "PASS" : "MISS");
+  const caveat = (...rs: (Row | undefined)[]) => (rs.some((r) => r && nearCeiling(r.w.rps, ceiling, r.c)) ? " [a row is near the generator ceiling: the ratio is uncertain]" : "");
+  console.log("\nTargets (issue 11)");
+  for (const [model, target] of [["tiny", 0.5], ["lr20", 0.8], ["mlp20", 0.8]] as const) {
+    const [gw, bare] = [get(model, "gateway log on", 16), get(model, "bare", 16)];
+    if (!gw || !bare) continue;
+    const share = gw.w.rps / bare.w.rps;
+    console.log(`${mark(share >= target)} ${model}: gateway (log on) / bare at c=16 = ${Math.round(share * 100)}% (target >= ${target * 100}%)${caveat(gw, bare)}`);
+  }
+  const [gwInst, fa] = [get("lr20", "gateway log on, instances", 16), get("lr20", "fastapi+sklearn", 16)];
+  if (gwInst && fa) console.log(`${mark(gwInst.w.rps / fa.w.rps >= 5)} lr20: gateway (log on, instances form) / FastAPI+sklearn at c=16 = ${fmt(gwInst.w.rps / fa.w.rps)}x (target >= 5x)${caveat(gwInst, fa)}`);
+  else console.log("n/a gateway / FastAPI: the FastAPI row did not run");
+  for (const model of ["tiny", "lr20", "mlp20"] as const) {
+    const [gw, bare] = [get(model, "gateway log on", 1), get(model, "bare", 1)];
+    if (!gw || !bare) continue;
+    const added = gw.w.p50Ms - bare.w.p50Ms;
+    console.log(`${mark(added <= 0.3)} ${model}: the gateway (log on) adds ${fmt(added, 3)} ms to p50 at c=1 over bare (${fmt(gw.w.p50Ms, 3)} vs ${fmt(bare.w.p50Ms, 3)}; target <= 0.3 ms)`);
+  }
+  for (const model of ["tiny", "lr20", "mlp20"] as const) {
+    const loss = (c: Concurrency) => { const [on, off] = [get(model, "gateway log on", c), get(model, "gateway log off", c)]; return on && off ? 1 - on.w.rps / off.w.rps : NaN; };
+    const [l16, l64] = [loss(16), loss(64)];
+    console.log(`${mark(l16 <= 0.2 && l64 <= 0.2)} ${model}: logging costs ${fmt(l16 * 100, 0)}% of the gateway's req/s at c=16, ${fmt(l64 * 100, 0)}% at c=64 (target <= 20%)${caveat(get(model, "gateway log off", 16), get(model, "gateway log off", 64))}`);
+  }
 }

@@ -1,10 +1,15 @@
--- wrk script of `npm run bench:monitoring` (scripts/bench/lib/ingest-keeps-up.ts): POSTs the JSON body in
--- the file named by $WRK_BODY on every request, and prints wrk's summary as one JSON line at the end.
+-- wrk script of `npm run bench:serving` and `npm run bench:monitoring` (scripts/bench/lib/wrk.ts): POSTs
+-- the body in the file named by $WRK_BODY on every request, with the extra headers in $WRK_HEADERS
+-- (one `name: value` a line, e.g. a worker call's signature), and prints wrk's summary as one JSON line.
 local f = assert(io.open(os.getenv("WRK_BODY"), "rb"))
 wrk.method = "POST"
 wrk.body = f:read("*a")
 f:close()
 wrk.headers["Content-Type"] = "application/json"
+for line in string.gmatch(os.getenv("WRK_HEADERS") or "", "[^\n]+") do
+  local name, value = line:match("^([^:]+):%s*(.-)%s*$")
+  if name then wrk.headers[name] = value end
+end
 
 function done(summary, latency, requests)
   local e = summary.errors
