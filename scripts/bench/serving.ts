@@ -11,7 +11,7 @@
 // BENCH_PROFILE=1 (a CPU profile of a log-on gateway at c=64 with the tiny model, top 25 functions).
 import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -42,7 +42,17 @@ const log = (m: string) => console.log(m);
 type ModelKey = "tiny" | "lr20" | "mlp20";
 type PathKey = "bare" | "worker" | "gateway log off" | "gateway log on" | "gateway log on, instances" | "fastapi+sklearn";
 const GROUPS = ["gateway", "inference", "jobs", "postgres", "redis", "server"] as const;
-type Row = { model: ModelKey; path: PathKey; c: Concurrency; w: WrkResult; cpuMs: Record<(typeof GROUPS)[number] | "wrk", number> };
+type Group = (typeof GROUPS)[number];
+type Row = { model: ModelKey; path: PathKey; c: Concurrency; w: WrkResult; cpuMs: Record<Group | "wrk", number> };
+/** The processes a request of each path goes through: their CPU is the path's cost per request (the others idle). */
+const ON_PATH: Record<PathKey, Group[]> = {
+  "bare": ["server"],
+  "worker": ["inference"],
+  "gateway log off": ["gateway", "inference"],
+  "gateway log on": ["gateway", "inference", "jobs", "postgres", "redis"],
+  "gateway log on, instances": ["gateway", "inference", "jobs", "postgres", "redis"],
+  "fastapi+sklearn": ["server"],
+};
 
 ensureWrk(log);
 const tmp = mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-serving-"));
@@ -114,8 +124,9 @@ try {
   // ---- measuring ----
   const redisPids = findPids(["redis-server", `:${redis.port}`]);
   let serverPid: number | null = null;
+  let gatewayPid: number | null = null;
   const groups: ProcGroup[] = [
-    { name: "gateway", roots: () => [gwOff.child.pid!, gwOn.child.pid!] },
+    { name: "gateway", roots: () => (gatewayPid ? [gatewayPid] : []) },
     { name: "inference", roots: () => [worker.child.pid!] },
     { name: "jobs", roots: () => [jobs.child.pid!] },
     // this database's backends and the server-wide background processes (WAL writer, checkpointer…);
@@ -135,8 +146,9 @@ try {
 
   const rows: Row[] = [];
   const bodyFile = path.join(tmp, "body.json");
-  const measure = async (model: ModelKey, pathKey: PathKey, o: { url: string; body: string; sign?: { path: string }; logged?: boolean }) => {
+  const measure = async (model: ModelKey, pathKey: PathKey, o: { url: string; body: string; sign?: { path: string }; logged?: boolean; gateway?: Proc }) => {
     writeFileSync(bodyFile, o.body);
+    gatewayPid = o.gateway?.child.pid ?? null;
     // a worker call is signed like the gateway signs it; the signature is good for 30 s, so one per wrk run
     const headers = (): Record<string, string> => (o.sign ? { [SIGNATURE_HEADER]: signCall(clusterSecret(), { method: "POST", path: o.sign.path, workerId: "bench", body: o.body }) } : {});
     if (WARMUP > 0) await runWrk({ url: o.url, bodyFile, connections: 16, seconds: WARMUP, headers: headers() });
@@ -165,7 +177,7 @@ try {
   const tinyModel = models.find((m) => m.key === "tiny")!;
   log(`\nCalibration: wrk against a trivial node:http responder (own process, fixed small JSON), body = the tiny model's request`);
   writeFileSync(bodyFile, tinyModel.oip);
-  const ceiling: Ceiling = await calibrate(bodyFile, SECONDS);
+  const ceiling: Ceiling = await calibrate(bodyFile, SECONDS, WARMUP);
   for (const c of CONCURRENCIES) log(`  c=${c}: ${Math.round(ceiling[c].rps)} req/s (p50 ${fmt(ceiling[c].p50Ms, 3)} ms), wrk CPU ${fmt(ceiling[c].cpuMs / 1000)} s`);
 
   log("\nRuns");
@@ -177,13 +189,13 @@ try {
     await withServer(bare, () => measure(m.key, "bare", { url: `http://127.0.0.1:${barePort}/`, body: m.oip }));
     const infer = `/v2/models/${m.versionId}/infer`;
     await measure(m.key, "worker", { url: `http://127.0.0.1:${workerPort}${infer}`, body: m.oip, sign: { path: infer } });
-    await measure(m.key, "gateway log off", { url: `http://127.0.0.1:${gwOffPort}/v2/models/bench-${m.key}/infer`, body: m.oip });
-    await measure(m.key, "gateway log on", { url: `http://127.0.0.1:${gwOnPort}/v2/models/bench-${m.key}/infer`, body: m.oip, logged: true });
+    await measure(m.key, "gateway log off", { url: `http://127.0.0.1:${gwOffPort}/v2/models/bench-${m.key}/infer`, body: m.oip, gateway: gwOff });
+    await measure(m.key, "gateway log on", { url: `http://127.0.0.1:${gwOnPort}/v2/models/bench-${m.key}/infer`, body: m.oip, logged: true, gateway: gwOn });
   }
 
   // FastAPI + scikit-learn against the gateway's instances form, same body, same answer shape
   const lr = models.find((m) => m.key === "lr20")!;
-  await measure("lr20", "gateway log on, instances", { url: `http://127.0.0.1:${gwOnPort}/v1/endpoints/bench-lr20/predict`, body: lr.instances!, logged: true });
+  await measure("lr20", "gateway log on, instances", { url: `http://127.0.0.1:${gwOnPort}/v1/endpoints/bench-lr20/predict`, body: lr.instances!, logged: true, gateway: gwOn });
   if (pythonReady()) {
     const port = await freePort();
     const py = spawn(PYTHON, ["-m", "uvicorn", "serve:app", "--app-dir", "examples/fastapi-sklearn", "--host", "127.0.0.1", "--port", String(port), "--workers", "1", "--no-access-log", "--log-level", "warning"], { stdio: ["ignore", "ignore", "inherit"] });
@@ -192,6 +204,8 @@ try {
     await withServer(py, () => measure("lr20", "fastapi+sklearn", { url: `http://127.0.0.1:${port}/predict`, body: lr.instances! }));
   }
 
+  printTable(rows, ceiling);
+  printTargets(rows, ceiling);
   if (process.env.BENCH_PROFILE === "1") {
     const dir = path.join(tmp, "profile");
     const port = await freePort();
@@ -204,13 +218,11 @@ try {
     } finally {
       await stopProcess(prof);
     }
-    const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => path.join(dir, f));
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => path.join(dir, f)) : [];
     log(`\nProfile: the gateway (log on) at c=64, tiny model, ${SECONDS + WARMUP} s, ${files.length} .cpuprofile file(s); top 25 functions by self time`);
     printProfile(files, 25, log);
   }
 
-  printTable(rows, ceiling);
-  printTargets(rows, ceiling);
 } finally {
   for (const c of others) if (c.exitCode === null) c.kill();
   await Promise.all(procs.map((p) => stopProcess(p)));
@@ -240,13 +252,14 @@ function printTable(rows: Row[], ceiling: Ceiling) {
   console.log(`\nmodel | path | c | req/s | p50 ms | p99 ms | errors | ${cols.map((g) => `${g} s`).join(" | ")} | CPU µs/req | note`);
   console.log(`${Array(10 + cols.length).fill("---").join(" | ")}`);
   for (const r of rows) {
-    const served = GROUPS.reduce((a, g) => a + r.cpuMs[g], 0);
+    const served = ON_PATH[r.path].reduce((a, g) => a + r.cpuMs[g], 0);
     const perReq = r.w.requests ? (served * 1000) / r.w.requests : NaN;
     const note = nearCeiling(r.w.rps, ceiling, r.c) ? `near generator ceiling (${Math.round((100 * r.w.rps) / ceiling[r.c].rps)}% of ${Math.round(ceiling[r.c].rps)})` : "";
     console.log(`${r.model} | ${r.path} | ${r.c} | ${Math.round(r.w.rps)} | ${fmt(r.w.p50Ms, 3)} | ${fmt(r.w.p99Ms, 3)} | ${r.w.non2xx + r.w.socketErrors} | ${cols.map((g) => fmt(r.cpuMs[g] / 1000)).join(" | ")} | ${fmt(perReq, 0)} | ${note}`);
   }
-  console.log("CPU s: user+system seconds each process group used during the run (from /proc, children included); with the log on, until the job workers had written every record.");
-  console.log("CPU µs/req: every group but wrk, over the requests wrk counted. errors: non-2xx answers + socket errors/timeouts.");
+  console.log("CPU s: user+system seconds each process group used during the run (from /proc, children included); gateway = the gateway under test; with the log on, until the job workers had written every record.");
+  console.log("CPU µs/req: the groups on the row's path (bare/fastapi: server; worker: inference; log off: + gateway; log on: + jobs, postgres, redis) over the requests wrk counted.");
+  console.log("errors: non-2xx answers + socket errors/timeouts.");
 }
 
 function printTargets(rows: Row[], ceiling: Ceiling) {

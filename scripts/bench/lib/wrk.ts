@@ -59,12 +59,12 @@ export type Concurrency = (typeof CONCURRENCIES)[number];
 export type Ceiling = Record<Concurrency, WrkResult>;
 
 /** wrk against trivial-responder.ts (its own node process) at each concurrency: the generator's ceiling. */
-export async function calibrate(bodyFile: string, seconds: number): Promise<Ceiling> {
+export async function calibrate(bodyFile: string, seconds: number, warmupSeconds = 2): Promise<Ceiling> {
   const child = fork(path.join(import.meta.dirname, "trivial-responder.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "inherit", "ipc"] });
   try {
     const { port } = await new Promise<{ port: number }>((resolve, reject) => { child.once("message", (m) => resolve(m as { port: number })); child.once("exit", () => reject(new Error("the trivial responder exited"))); });
     const url = `http://127.0.0.1:${port}/`;
-    await runWrk({ url, bodyFile, connections: 16, seconds: 1 });
+    if (warmupSeconds > 0) await runWrk({ url, bodyFile, connections: 16, seconds: warmupSeconds });
     const out = {} as Ceiling;
     for (const c of CONCURRENCIES) out[c] = await runWrk({ url, bodyFile, connections: c, seconds });
     return out;
