@@ -209,18 +209,25 @@ try {
   if (process.env.BENCH_PROFILE === "1") {
     const dir = path.join(tmp, "profile");
     const port = await freePort();
+    let [runAt, runEndAt, profiled] = [0, 0, null as WrkResult | null];
     const prof = startProcess("gateway-profiled", "workers/gateway/main.ts", gatewayEnv(port, true), ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
     procs.push(prof);
     try {
       await waitFor("the profiled gateway", () => httpOk(`http://127.0.0.1:${port}/v2/models/bench-tiny/ready`), 60_000, 200).catch(failWith);
       writeFileSync(bodyFile, tinyModel.oip);
-      await runWrk({ url: `http://127.0.0.1:${port}/v2/models/bench-tiny/infer`, bodyFile, connections: 64, seconds: SECONDS + WARMUP });
+      const url = `http://127.0.0.1:${port}/v2/models/bench-tiny/infer`;
+      if (WARMUP > 0) await runWrk({ url, bodyFile, connections: 64, seconds: WARMUP });
+      runAt = Date.now();
+      profiled = await runWrk({ url, bodyFile, connections: 64, seconds: SECONDS });
+      runEndAt = Date.now();
     } finally {
       await stopProcess(prof);
     }
+    // the profile ends when the gateway exits: the run is the stretch that ended that long before
+    const exitAt = Date.now();
     const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => path.join(dir, f)) : [];
-    log(`\nProfile: the gateway (log on) at c=64, tiny model, ${SECONDS + WARMUP} s, ${files.length} .cpuprofile file(s); top 25 functions by self time`);
-    printProfile(files, 25, log);
+    log(`\nProfile: a third gateway (log on) under --cpu-prof at c=64, tiny model, ${SECONDS} s after a ${WARMUP} s warm-up: ${Math.round(profiled?.rps ?? NaN)} req/s; ${files.length} .cpuprofile file(s); top 25 functions by self time during the run`);
+    printProfile(files, 25, log, { fromEndUs: (exitAt - runAt) * 1000, toEndUs: (exitAt - runEndAt) * 1000 });
   }
 
 } finally {
