@@ -14,7 +14,7 @@
 //
 // Environment: BENCH_SECONDS (per measurement, default 5), BENCH_RAW_SECONDS (default 2), BENCH_CSV,
 // BENCH_WORKER (worker bundle), BENCH_REDIS and BENCH_REDIS_LIBS (redis-server and its libraries),
-// BENCH_DEVICES (default cuda,webgpu,cpu), BENCH_INTRA_OP (default 1, the product's default).
+// BENCH_DEVICES (default cuda,webgpu,cpu), BENCH_INTRA_OP (default 1, the product's default), BENCH_PATH=host.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -43,6 +43,8 @@ const INTRA_OP = Number(process.env.BENCH_INTRA_OP ?? 1);
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const CSV = process.env.BENCH_CSV ?? (existsSync(path.join(HERE, "german_credit.csv")) ? path.join(HERE, "german_credit.csv") : GERMAN_CREDIT_CSV);
 const WORKER = process.env.BENCH_WORKER ?? path.join(HERE, "worker.mjs");
+/** BENCH_PATH=host skips the HTTP worker and measures the in-process ModelHost only */
+const HOST_ONLY = process.env.BENCH_PATH === "host";
 const DEVICES = (process.env.BENCH_DEVICES ?? "cuda,webgpu,cpu").split(",").map((d) => d.trim()).filter(Boolean);
 const MAX_MEMORY_MB = 16384; // a CUDA session process maps the CUDA libraries; the product default (2048) is for CPU models
 const SECRET = randomBytes(32).toString("hex");
@@ -357,12 +359,12 @@ async function main() {
   if (choices.has("cpu")) await rawRuns(models, "cpu", ["cpu"], reference);
   for (const [d, c] of choices) if (d !== "cpu") await rawRuns(models, d, c.providers, reference);
 
-  const redis = existsSync(WORKER) ? await startRedis() : (say(`no worker bundle at ${WORKER}`), null);
+  const redis = HOST_ONLY ? null : existsSync(WORKER) ? await startRedis() : (say(`no worker bundle at ${WORKER}`), null);
   const order = [...choices.keys()].sort((a, b) => Number(a === "cpu") - Number(b === "cpu")); // GPUs first
   for (const d of order) {
     const ok = redis ? await workerBench(d, models, redis.url) : false;
     if (!ok) {
-      say(`${d}: the HTTP worker could not be used; measuring the worker's ModelHost in this process instead`);
+      say(HOST_ONLY ? `${d}: BENCH_PATH=host: the worker's ModelHost in this process` : `${d}: the HTTP worker could not be used; measuring the worker's ModelHost in this process instead`);
       await hostBench(choices.get(d)!, models);
     }
   }

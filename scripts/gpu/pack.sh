@@ -66,7 +66,7 @@ else
 fi
 rm -rf "$TMPD"
 
-cp fixtures/german_credit.csv "$G/"
+cp fixtures/german_credit.csv scripts/gpu/run.sh "$G/"
 echo "pack: $G is $(du -sh "$G" | cut -f1); working tree that travels without it: $(git ls-files -co --exclude-standard -z | du -ch --files0-from=- 2>/dev/null | tail -1 | cut -f1)"
 find "$G" -type f -size +1M -exec ls -la {} \; | awk '{print "  " $5 "\t" $9}'
 SIZE=$(du -sb "$G" | cut -f1)

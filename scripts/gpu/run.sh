@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The one command for the device machine (after scripts/gpu/pack.sh made .gpu/, carried):
-#   bash scripts/gpu/run.sh
+#   bash scripts/gpu/run.sh   (or bash .gpu/run.sh: pack.sh puts a copy there)
 # Prints the GPU, finds node (or unpacks the carried one), looks for onnxruntime's CUDA provider
 # libraries on the machine and uses them only if they are of onnxruntime-node's own version, sets up
 # the CUDA and Vulkan library paths, then runs the bench (.gpu/bench.mjs) within a time limit.
 # Everything goes to $OUT/gpu-bench.log too. Whatever fails, it says so and carries on.
-# GPU_FORCE_CARRIED_NODE=1 uses the carried node even where one is installed; GPU_BENCH_TIMEOUT
+# GPU_FORCE_CARRIED_NODE=1 / GPU_FORCE_CARRIED_REDIS=1 use the carried node / redis-server even where one is installed; GPU_BENCH_TIMEOUT
 # (seconds, default 270) bounds the bench; BENCH_* variables pass through to it.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-G="$ROOT/.gpu"
+# pack.sh copies this script into .gpu/ too, so `bash .gpu/run.sh` works from a checkout without scripts/gpu
+HERE=$(cd "$(dirname "$0")" && pwd)
+if [ -f "$HERE/bench.mjs" ]; then G="$HERE"; else G="$(cd "$HERE/../.." && pwd)/.gpu"; fi
 OUT=${OUT:-/tmp/gpu-out}
 mkdir -p "$OUT"
 LOG="$OUT/gpu-bench.log"
@@ -92,7 +93,7 @@ for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.
 done
 
 step "redis-server"
-if command -v redis-server >/dev/null; then
+if [ -z "${GPU_FORCE_CARRIED_REDIS:-}" ] && command -v redis-server >/dev/null; then
   export BENCH_REDIS=$(command -v redis-server); echo "installed: $BENCH_REDIS"
 elif [ -f "$RT/redis.tar.xz" ]; then
   unxz_to "$RT/redis.tar.xz" "$RT/redis.tar" && tar -C "$RT" -xf "$RT/redis.tar" && rm -f "$RT/redis.tar" "$RT/redis.tar.xz"
@@ -110,4 +111,5 @@ rc=$?
 echo "bench exit code $rc"
 [ -n "$CUDA_REASON" ] && echo "CUDA provider not available: $CUDA_REASON"
 rm -rf "$RT"
+sleep 1 # let tee finish the log
 exit $rc
