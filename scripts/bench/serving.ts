@@ -97,7 +97,9 @@ try {
   await load(DEFAULT_BATCHING);
   const gw: Record<"on" | "off", number> = { on: await freePort(), off: await freePort() };
   for (const mode of ["on", "off"] as const) {
-    procs.push(startProcess(`gateway-${mode}`, "workers/gateway/main.ts", { ...base, GATEWAY_PORT: String(gw[mode]), GATEWAY_HOST: "127.0.0.1", GATEWAY_COALESCE: mode === "on" ? "1" : "0" },
+    procs.push(startProcess(`gateway-${mode}`, "workers/gateway/main.ts", { ...base, GATEWAY_PORT: String(gw[mode]), GATEWAY_HOST: "127.0.0.1", GATEWAY_COALESCE: mode === "on" ? "1" : "0",
+      // one process: its CPU per request is read from its own /proc entry
+      GATEWAY_PROCESSES: "1" },
       // BENCH_PROFILE=<dir> writes a CPU profile of the batching gateway there
       process.env.BENCH_PROFILE && mode === "on" ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []));
     await waitFor(`gateway ${mode}`, () => httpOk(`http://127.0.0.1:${gw[mode]}/v2/models/bench-lr/ready`), 30_000);
