@@ -12,6 +12,7 @@ import { loadRoutingTable, type EndpointRoute } from "./routing-table";
 import { WorkerDirectory } from "./worker-directory";
 import { PredictionLogger } from "../prediction-log/prediction-logger";
 import { shareProcessMetrics } from "./share-process-metrics";
+import { splitKeyRate } from "./split-key-rate";
 
 /** requests still running when the process is told to stop get this long to finish */
 const CLOSE_GRACE_MS = 5_000;
@@ -19,12 +20,6 @@ const CLOSE_GRACE_MS = 5_000;
 const FLUSH_GRACE_MS = 10_000;
 /** the longest a process takes to stop: the primary kills one that takes longer */
 export const PROCESS_STOP_MS = CLOSE_GRACE_MS + FLUSH_GRACE_MS + 2_000;
-
-/**
- * Per key, each of n processes allows ⌈rate / n⌉ requests per second: connections are spread over
- * the processes, so the gateway as a whole allows about the documented rate.
- */
-export const keyRatePerProcess = (rate: number, processes: number) => (rate === 0 ? 0 : Math.ceil(rate / processes));
 
 export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { clustered: boolean }): Promise<void> {
   const db = createDb(env.DATABASE_URL);
@@ -71,7 +66,7 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
     forwarder: new Forwarder({ timeoutMs: env.GATEWAY_TIMEOUT_MS, coalesce: env.GATEWAY_COALESCE, secret: env.CLUSTER_SECRET }),
     logger,
     maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES,
-    keyRatePerSecond: keyRatePerProcess(env.GATEWAY_KEY_RATE_PER_SECOND, opts.clustered ? env.GATEWAY_PROCESSES : 1),
+    keyRatePerSecond: splitKeyRate(env.GATEWAY_KEY_RATE_PER_SECOND, opts.clustered ? env.GATEWAY_PROCESSES : 1),
     metricsToken: env.GATEWAY_METRICS_TOKEN,
     metricsText: opts.clustered ? shareProcessMetrics(metrics.registry) : undefined,
     health: () => ({ processes: opts.clustered ? env.GATEWAY_PROCESSES : 1, pid: process.pid }),
