@@ -4,10 +4,9 @@ import cluster from "node:cluster";
 import { loadEnv } from "../../lib/env/parse-env";
 import { gatewayEnv } from "../../lib/env/gateway-env";
 import { createLogger } from "../../lib/log";
-import { runGatewayProcess } from "../../lib/serving/data/gateway/run-gateway-process";
-import { runGatewayCluster } from "../../lib/serving/data/gateway/run-gateway-cluster";
 
 const env = loadEnv(gatewayEnv);
 const log = createLogger("gateway", env.LOG_LEVEL);
-if (env.GATEWAY_PROCESSES > 1 && cluster.isPrimary) runGatewayCluster({ processes: env.GATEWAY_PROCESSES, log });
-else await runGatewayProcess(env, log, { clustered: cluster.isWorker });
+// imported where used: the primary loads neither the database client nor the serving code
+if (env.GATEWAY_PROCESSES > 1 && cluster.isPrimary) (await import("../../lib/serving/data/gateway/run-gateway-cluster")).runGatewayCluster({ processes: env.GATEWAY_PROCESSES, log });
+else await (await import("../../lib/serving/data/gateway/run-gateway-process")).runGatewayProcess(env, log, { clustered: cluster.isWorker });

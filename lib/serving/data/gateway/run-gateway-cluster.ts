@@ -5,7 +5,7 @@
 import cluster, { type Worker } from "node:cluster";
 import type { Logger } from "pino";
 import { aggregateClusterMetrics } from "./aggregate-cluster-metrics";
-import { PROCESS_STOP_MS } from "./run-gateway-process";
+import { PROCESS_STOP_MS } from "./shutdown-grace";
 
 /** a process that lived this long before dying starts the backoff over */
 const HEALTHY_AFTER_MS = 10_000;

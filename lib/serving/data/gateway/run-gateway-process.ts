@@ -13,13 +13,7 @@ import { WorkerDirectory } from "./worker-directory";
 import { PredictionLogger } from "../prediction-log/prediction-logger";
 import { shareProcessMetrics } from "./share-process-metrics";
 import { splitKeyRate } from "./split-key-rate";
-
-/** requests still running when the process is told to stop get this long to finish */
-const CLOSE_GRACE_MS = 5_000;
-/** buffered prediction records get this long to reach Redis (e.g. while it restarts) before the process exits */
-const FLUSH_GRACE_MS = 10_000;
-/** the longest a process takes to stop: the primary kills one that takes longer */
-export const PROCESS_STOP_MS = CLOSE_GRACE_MS + FLUSH_GRACE_MS + 2_000;
+import { CLOSE_GRACE_MS, FLUSH_GRACE_MS } from "./shutdown-grace";
 
 export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { clustered: boolean }): Promise<void> {
   const db = createDb(env.DATABASE_URL);
