@@ -47,6 +47,7 @@ const procs: ProcSpec[] = [
 // environment each will get, so a bad value stops `npm start` before anything runs.
 const specs: Record<string, EnvSpec> = { web: webEnv, jobs: jobsEnv, gateway: gatewayEnv, "inference-cpu": inferenceEnv };
 for (const p of procs) loadEnv(specs[p.name], { ...process.env, ...p.env });
+const gatewayProcesses = loadEnv(gatewayEnv, { ...process.env, ...procs.find((p) => p.name === "gateway")!.env }).GATEWAY_PROCESSES;
 
 const problems = (await Promise.all([checkPostgres(env.DATABASE_URL), checkRedis(env.REDIS_URL)])).filter(Boolean);
 if (problems.length) {
@@ -75,6 +76,6 @@ log(`Switchyard is starting:
   sign in    ${seeded.admin} / ${seeded.initialPassword ? `${seeded.initialPassword}   (shown this once; you choose your own at the first sign-in)` : env.SEED_ADMIN_PASSWORD ? "(SEED_ADMIN_PASSWORD)" : "(the password printed at the first start, or the one you chose)"}
   approver   ${seeded.approver} / ${seeded.approverInitialPassword ? `${seeded.approverInitialPassword}   (shown this once; approves the admin's promotions, e.g. on credit-risk-prod)` : env.SEED_APPROVER_PASSWORD ? "(SEED_APPROVER_PASSWORD)" : "(the password printed at the first start, or the one chosen)"}
   API        http://localhost:${webPort}/api/v1/openapi.json
-  gateway    http://localhost:${gatewayPort}  (try: curl -s localhost:${gatewayPort}/v1/endpoints/credit-risk/predict -H 'x-user-id: ana' -d @fixtures/predict-example.json)
+  gateway    http://localhost:${gatewayPort}  (${gatewayProcesses} process${gatewayProcesses === 1 ? "" : "es"}, GATEWAY_PROCESSES; try: curl -s localhost:${gatewayPort}/v1/endpoints/credit-risk/predict -H 'x-user-id: ana' -d @fixtures/predict-example.json)
 Ctrl-C stops everything.`);
 await supervise(procs);

@@ -1,6 +1,7 @@
 // Config, validated once per process: the schemas in lib/env, the README table generated from them,
 // and a real process that refuses to start on a bad value.
 import { readFileSync } from "node:fs";
+import os from "node:os";
 import { describe, expect, it } from "vitest";
 import { CONFIG_TABLE_END, CONFIG_TABLE_START, configTable } from "@/lib/env/docs";
 import { EnvError, parseEnv } from "@/lib/env/parse-env";
@@ -36,6 +37,8 @@ describe("configuration", () => {
       DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/switchyard", REDIS_URL: "redis://127.0.0.1:6379", LOG_LEVEL: "info",
       GATEWAY_PORT: 8080, GATEWAY_HOST: "0.0.0.0", GATEWAY_TIMEOUT_MS: 10_000, GATEWAY_MAX_BODY_BYTES: 4_194_304, GATEWAY_RELOAD_MS: 5_000,
       GATEWAY_LOG_PREDICTIONS: true, GATEWAY_LOG_BUFFER: 200_000, GATEWAY_COALESCE: true,
+      // one gateway process per core
+      GATEWAY_PROCESSES: os.availableParallelism(),
     });
     expect(parseEnv(inferenceEnv, {})).toMatchObject({ ARTIFACT_DIR: ".data/artifacts", INFERENCE_PORT: 9001, INFERENCE_HOST: "127.0.0.1", INFERENCE_DEVICE: "cpu", INFERENCE_GPU_FALLBACK: "cpu", INFERENCE_MAX_QUEUE_ROWS: 4096, INFERENCE_INTRA_OP_THREADS: 1 });
     expect(parseEnv(inferenceEnv, { INFERENCE_PORT: "9005" }).INFERENCE_WORKER_ID).toMatch(/-9005$/);
@@ -59,6 +62,7 @@ describe("configuration", () => {
       `GATEWAY_TIMEOUT_MS: expected a whole number of milliseconds ≥ 1, got "0"`,
       `GATEWAY_LOG_PREDICTIONS: expected 1 or 0, got "yes"`,
     ]);
+    expect(problems(() => parseEnv(gatewayEnv, { GATEWAY_PROCESSES: "0" }))).toEqual([`GATEWAY_PROCESSES: expected a whole number of processes ≥ 1, got "0"`]);
     expect(problems(() => parseEnv(inferenceEnv, { INFERENCE_DEVICE: "tpu" }))).toEqual([`INFERENCE_DEVICE: expected one of "cpu", "cuda" or "webgpu", got "tpu"`]);
     expect(problems(() => parseEnv(jobsEnv, { LOG_LEVEL: "verbose", JOBS_RECONCILE_MS: "1e3" }))).toEqual([
       `LOG_LEVEL: expected one of "fatal", "error", "warn", "info", "debug", "trace" or "silent", got "verbose"`,

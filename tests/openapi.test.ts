@@ -141,7 +141,7 @@ describe("gateway OpenAPI document (GET /openapi.json on the gateway)", () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     gateway = startProcess("gateway", "workers/gateway/main.ts", {
-      DATABASE_URL: process.env.DATABASE_URL!, REDIS_URL: redis.url, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1",
+      DATABASE_URL: process.env.DATABASE_URL!, REDIS_URL: redis.url, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", GATEWAY_PROCESSES: "1",
     });
     await waitFor("gateway", () => httpOk(`${url}/v2/health/live`), 30_000).catch((err) => { throw new Error(`${err.message}\n${gateway.output.join("")}`); });
   });

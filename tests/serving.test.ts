@@ -321,7 +321,7 @@ describe("serving", () => {
     const dbUrl = new URL(process.env.DATABASE_URL!);
     dbUrl.username = role;
     const port = await freePort();
-    const gw = startProcess("gateway-pg", "workers/gateway/main.ts", { DATABASE_URL: dbUrl.toString(), REDIS_URL: cluster.redis.url, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", GATEWAY_RELOAD_MS: "300" });
+    const gw = startProcess("gateway-pg", "workers/gateway/main.ts", { DATABASE_URL: dbUrl.toString(), REDIS_URL: cluster.redis.url, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", GATEWAY_RELOAD_MS: "300", GATEWAY_PROCESSES: "1" });
     try {
       await waitFor("gateway-pg", () => httpOk(`http://127.0.0.1:${port}/v2/models/${endpoint}/ready`), 30_000);
       await db.$executeRawUnsafe(`ALTER ROLE ${role} NOLOGIN`);

@@ -1,4 +1,5 @@
 // workers/gateway: the data plane's front door.
+import os from "node:os";
 import { baseFields } from "./base-env";
 import { defineEnv, type EnvOf } from "./parse-env";
 import { flag, port, text, wholeNumber } from "./schema-helpers";
@@ -15,6 +16,7 @@ export const gatewayEnv = defineEnv("gateway", {
   REDIS_URL: baseFields.REDIS_URL,
   LOG_LEVEL: baseFields.LOG_LEVEL,
   GATEWAY_PORT,
+  GATEWAY_PROCESSES: wholeNumber({ min: 1, unit: "processes", default: os.availableParallelism(), docDefault: "the machine's cores (`os.availableParallelism()`)", description: "gateway processes on this machine (node:cluster, one port); `1` runs one process and no cluster. Set it to the CPU limit in a container whose CPU quota is below the host's cores" }),
   GATEWAY_HOST: text({ default: "0.0.0.0", description: "gateway listen address" }),
   GATEWAY_TIMEOUT_MS: wholeNumber({ min: 1, unit: "milliseconds", default: 10_000, description: "per-request timeout towards a worker" }),
   GATEWAY_MAX_BODY_BYTES: wholeNumber({ min: 1, unit: "bytes", default: 4 * 1024 * 1024, docDefault: "`4194304` (4 MiB)", description: "larger request bodies get 413" }),
@@ -22,7 +24,7 @@ export const gatewayEnv = defineEnv("gateway", {
   GATEWAY_LOG_PREDICTIONS: flag({ default: true, description: "`0` stops the prediction log (benchmarks only)" }),
   GATEWAY_LOG_BUFFER: wholeNumber({ min: 0, unit: "records", default: 200_000, description: "records kept in memory while Redis is away" }),
   GATEWAY_COALESCE: flag({ default: true, description: "`0` sends each request to its worker alone (benchmarks only)" }),
-  GATEWAY_KEY_RATE_PER_SECOND: wholeNumber({ min: 0, unit: "requests", default: 1000, description: "requests per endpoint key per second, counted in each gateway process (memory); more get 429 with `Retry-After` (0 turns it off)" }),
+  GATEWAY_KEY_RATE_PER_SECOND: wholeNumber({ min: 0, unit: "requests", default: 1000, description: "requests per endpoint key per second per gateway (each of its `GATEWAY_PROCESSES` processes allows ⌈rate / processes⌉, counted in memory); more get 429 with `Retry-After` (0 turns it off)" }),
   GATEWAY_METRICS_TOKEN: text({ secret: true, default: undefined, description: `when set, \`GET /metrics\` needs \`Authorization: Bearer <token>\` (its series name endpoints and variants); **required in production** (${MIN_METRICS_TOKEN_BYTES}+ bytes); unset elsewhere leaves \`/metrics\` open` }),
 }, (v, problem) => {
   if (v.NODE_ENV === "production" && Buffer.byteLength(v.GATEWAY_METRICS_TOKEN ?? "") < MIN_METRICS_TOKEN_BYTES) {

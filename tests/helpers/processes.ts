@@ -67,7 +67,7 @@ export async function httpOk(url: string): Promise<boolean> {
  * an append-only file (fsync on every write), as a production Redis holding queues should, so a
  * restart loses nothing that was acknowledged.
  */
-export async function startRedis(): Promise<{ url: string; port: number; stop: () => Promise<void>; restart: (downMs: number) => Promise<void> }> {
+export async function startRedis(): Promise<{ url: string; port: number; stop: () => Promise<void>; restart: (downMs: number) => Promise<void>; pause: () => void; resume: () => void }> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-redis-"));
   let child: ChildProcess;
@@ -90,5 +90,8 @@ export async function startRedis(): Promise<{ url: string; port: number; stop: (
     port,
     stop: async () => { await kill(); rmSync(dir, { recursive: true, force: true }); },
     restart: async (downMs) => { await kill(); await new Promise((r) => setTimeout(r, downMs)); await launch(); },
+    // stopped, not gone: clients' commands wait (no error, no reconnect) until it resumes
+    pause: () => void child.kill("SIGSTOP"),
+    resume: () => void child.kill("SIGCONT"),
   };
 }

@@ -23,17 +23,26 @@ export async function startCluster(opts: { workers: number; jobsEnv?: Record<str
     return procs.jobs;
   };
   const startGateway = async () => {
-    procs.gateway = startProcess("gateway", "workers/gateway/main.ts", { ...base, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_RELOAD_MS: "1000", GATEWAY_MAX_BODY_BYTES: String(256 * 1024), ...opts.gatewayEnv });
-    await waitFor("gateway", () => httpOk(`http://127.0.0.1:${gatewayPort}/v2/health/live`), 30_000);
+    // one gateway process unless a test asks for more (gateway-cluster.test.ts): the test machines have few cores
+    procs.gateway = startProcess("gateway", "workers/gateway/main.ts", { ...base, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_RELOAD_MS: "1000", GATEWAY_MAX_BODY_BYTES: String(256 * 1024), GATEWAY_PROCESSES: "1", ...opts.gatewayEnv });
+    await waitFor("gateway", () => httpOk(`http://127.0.0.1:${gatewayPort}/v2/health/live`), 120_000);
   };
 
-  for (let i = 0; i < opts.workers; i++) {
-    const w = await startWorker();
-    procs.workers.push(w.p);
-    await waitFor(`worker ${w.port}`, () => httpOk(`${w.url}/healthz`), 30_000);
+  try {
+    for (let i = 0; i < opts.workers; i++) {
+      const w = await startWorker();
+      procs.workers.push(w.p);
+      await waitFor(`worker ${w.port}`, () => httpOk(`${w.url}/healthz`), 30_000);
+    }
+    startJobs();
+    await startGateway();
+  } catch (err) {
+    // what did start must not outlive a failed start (the machine is shared)
+    const output = [...procs.workers, procs.gateway].filter(Boolean).map((p) => `--- ${p!.name}\n${p!.output.join("")}`).join("\n");
+    await Promise.all([...procs.workers.map((p) => stopProcess(p)), stopProcess(procs.gateway), stopProcess(procs.jobs)]);
+    await redis.stop();
+    throw new Error(`${(err as Error).message}\n${output}`);
   }
-  startJobs();
-  await startGateway();
 
   return {
     redis,

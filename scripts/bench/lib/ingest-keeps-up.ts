@@ -106,7 +106,8 @@ export async function benchIngest(o: IngestOptions): Promise<void> {
     await waitFor("the inference worker", () => httpOk(`http://127.0.0.1:${inferencePort}/healthz`), 60_000, 200);
     const jobs = startProcess("jobs", "workers/jobs/main.ts", { ...base, JOBS_PORT: String(jobsPort) });
     procs.push(jobs);
-    const gateway = startProcess("gateway", "workers/gateway/main.ts", { ...base, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1" });
+    // one gateway process, as before GATEWAY_PROCESSES: the ingest rate it reaches is compared across runs
+    const gateway = startProcess("gateway", "workers/gateway/main.ts", { ...base, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_PROCESSES: "1" });
     procs.push(gateway);
     const metricsUrl = `http://127.0.0.1:${jobsPort}/metrics`;
     await waitFor("the job workers", () => httpOk(metricsUrl), 60_000, 200);
@@ -129,7 +130,7 @@ export async function benchIngest(o: IngestOptions): Promise<void> {
 
     if (o.noLogSeconds > 0) {
       const port = await freePort();
-      const noLog = startProcess("gateway-nolog", "workers/gateway/main.ts", { ...base, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", GATEWAY_LOG_PREDICTIONS: "0" });
+      const noLog = startProcess("gateway-nolog", "workers/gateway/main.ts", { ...base, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", GATEWAY_LOG_PREDICTIONS: "0", GATEWAY_PROCESSES: "1" });
       try {
         await waitFor("the gateway without the log", () => httpOk(`http://127.0.0.1:${port}/v2/models/${name}/ready`), 60_000, 200);
         await runWrk(inferUrl(port), bodyFile, 3);

@@ -29,6 +29,10 @@ export type GatewayDeps = {
   keyRatePerSecond: number;
   /** when set, GET /metrics needs Authorization: Bearer <it> (the metrics name endpoints and variants) */
   metricsToken?: string;
+  /** the /metrics text (default: this process's registry; a cluster worker asks its primary for the whole gateway's) */
+  metricsText?: () => Promise<string>;
+  /** fields added to /healthz and /v2/health/live (e.g. the process count of a clustered gateway) */
+  health?: () => Record<string, unknown>;
   onShadowError?: (err: Error) => void;
 };
 
@@ -39,15 +43,17 @@ export function createGatewayMetrics(directory?: WorkerDirectory, logger?: Predi
   // Heartbeats in Redis that do not carry the cluster secret's signature: never routed to.
   new client.Counter({
     name: "switchyard_gateway_forged_heartbeats_total", help: "distinct worker heartbeats refused (unsigned, another secret, stale, or under another worker's id)", labelNames: ["reason"], registers: [registry],
+    // every process of a clustered gateway reads the same heartbeats: the whole gateway saw the most any one saw
+    aggregator: "max",
     collect() {
       this.reset();
       for (const [reason, n] of directory?.forgedTotal ?? []) this.inc({ reason }, n);
     },
   });
-  new client.Gauge({ name: "switchyard_gateway_forged_heartbeats", help: "refused worker heartbeats in Redis at the last refresh", registers: [registry], collect() { this.set(directory?.forgedNow ?? 0); } });
+  new client.Gauge({ name: "switchyard_gateway_forged_heartbeats", help: "refused worker heartbeats in Redis at the last refresh", registers: [registry], aggregator: "max", collect() { this.set(directory?.forgedNow ?? 0); } });
   // 0 means nothing can be served: every inference worker stopped heartbeating (or none was started)
-  new client.Gauge({ name: "switchyard_gateway_inference_workers", help: "inference workers whose signed heartbeat this gateway saw within the heartbeat TTL", registers: [registry], collect() { this.set(directory?.workers ?? 0); } });
-  new client.Gauge({ name: "switchyard_gateway_prediction_buffer_records", help: "prediction records waiting in this gateway to be sent to the Redis stream (grows while Redis is away)", registers: [registry], collect() { this.set(logger?.pending ?? 0); } });
+  new client.Gauge({ name: "switchyard_gateway_inference_workers", help: "inference workers whose signed heartbeat this gateway saw within the heartbeat TTL", registers: [registry], aggregator: "max", collect() { this.set(directory?.workers ?? 0); } });
+  new client.Gauge({ name: "switchyard_gateway_prediction_buffer_records", help: "prediction records waiting in this gateway to be sent to the Redis stream (grows while Redis is away)", registers: [registry], aggregator: "sum", collect() { this.set(logger?.pending ?? 0); } });
   let dropped = 0;
   new client.Counter({
     name: "switchyard_gateway_prediction_records_dropped_total", help: "prediction records dropped because the gateway's buffer was full (Redis away for long)", registers: [registry],
@@ -229,12 +235,13 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
       if (req.method === "POST" && (m = /^\/v2\/models\/([^/]+)\/infer$/.exec(url))) return await infer(req, res, decodeURIComponent(m[1]), "oip");
       if (req.method === "POST" && (m = /^\/v1\/endpoints\/([^/]+)\/predict$/.exec(url))) return await infer(req, res, decodeURIComponent(m[1]), "predict");
       if (req.method === "GET" && (m = /^\/v2\/models\/([^/]+)(\/ready)?$/.exec(url))) return await metadata(req, res, decodeURIComponent(m[1]), Boolean(m[2]));
-      if (req.method === "GET" && (url === "/v2/health/live" || url === "/healthz")) return sendJson(res, 200, { live: true, predictionBuffer: logger.pending });
+      if (req.method === "GET" && (url === "/v2/health/live" || url === "/healthz")) return sendJson(res, 200, { live: true, predictionBuffer: logger.pending, ...deps.health?.() });
       if (req.method === "GET" && url === "/v2/health/ready") return sendJson(res, deps.table() ? 200 : 503, { ready: Boolean(deps.table()) });
       if (req.method === "GET" && url === "/metrics") {
         if (deps.metricsToken && !hasBearer(req, deps.metricsToken)) throw new HttpError(401, "unauthorized", "/metrics needs Authorization: Bearer <GATEWAY_METRICS_TOKEN>", { "www-authenticate": 'Bearer realm="metrics"' });
+        const text = await (deps.metricsText ?? (() => metrics.registry.metrics()))();
         res.writeHead(200, { "content-type": metrics.registry.contentType });
-        return res.end(await metrics.registry.metrics());
+        return res.end(text);
       }
       if (req.method === "GET" && url === "/openapi.json") {
         res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(openApi) });

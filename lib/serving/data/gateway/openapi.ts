@@ -267,7 +267,12 @@ export function gatewayOpenApi(version: string) {
         Live: {
           type: "object",
           required: ["live", "predictionBuffer"],
-          properties: { live: { const: true }, predictionBuffer: { type: "integer", description: "prediction records waiting for Redis" } },
+          properties: {
+            live: { const: true },
+            predictionBuffer: { type: "integer", description: "prediction records waiting for Redis in the process that answered" },
+            processes: { type: "integer", description: "gateway processes this gateway runs (GATEWAY_PROCESSES)" },
+            pid: { type: "integer", description: "the process that answered" },
+          },
         },
         Ready: { type: "object", required: ["ready"], properties: { ready: { type: "boolean" } } },
       },

@@ -1,0 +1,102 @@
+// One gateway process: its own routing table (from Postgres, reloaded on the Redis pub/sub message
+// and every GATEWAY_RELOAD_MS), its own worker directory (Redis heartbeats), its own prediction
+// logger, and the HTTP server. A clustered gateway runs one of these per process (run-gateway-cluster.ts).
+import type { Logger } from "pino";
+import type { GatewayEnv } from "../../../env/gateway-env";
+import { REDIS_KEYS } from "../../../redis-keys";
+import { createDb } from "../../../db/client";
+import { createRedis } from "../../../redis";
+import { createGateway, createGatewayMetrics } from "./gateway";
+import { Forwarder } from "./forwarder";
+import { loadRoutingTable, type EndpointRoute } from "./routing-table";
+import { WorkerDirectory } from "./worker-directory";
+import { PredictionLogger } from "../prediction-log/prediction-logger";
+import { shareProcessMetrics } from "./share-process-metrics";
+import { splitKeyRate } from "./split-key-rate";
+import { CLOSE_GRACE_MS, FLUSH_GRACE_MS } from "./shutdown-grace";
+
+export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { clustered: boolean }): Promise<void> {
+  const db = createDb(env.DATABASE_URL);
+  const redis = createRedis(env.REDIS_URL);
+  const subscriber = createRedis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  const directory = new WorkerDirectory(redis, env.CLUSTER_SECRET);
+  const logger = new PredictionLogger(redis, {
+    enabled: env.GATEWAY_LOG_PREDICTIONS,
+    maxBuffer: env.GATEWAY_LOG_BUFFER,
+    perEntry: 64,
+    flushMs: 20,
+    onError: (err) => log.warn({ err: err.message }, "prediction log: Redis unavailable, buffering"),
+  });
+
+  let table: Map<string, EndpointRoute> | null = null;
+  let reloading: Promise<void> | null = null;
+  const reload = () =>
+    (reloading ??= (async () => {
+      try {
+        const next = await loadRoutingTable(db);
+        // see the workers that were just loaded before the new routing can send traffic to them
+        await directory.refresh().catch(() => {});
+        table = next;
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, "routing reload failed; keeping the last good table");
+      } finally {
+        reloading = null;
+      }
+    })());
+
+  await reload();
+  await directory.refresh().catch((err) => log.warn({ err: err.message }, "worker list unavailable"));
+  const timers = [setInterval(() => void reload(), env.GATEWAY_RELOAD_MS), setInterval(() => void directory.refresh().catch(() => {}), 1_000)];
+  for (const t of timers) t.unref();
+  subscriber.subscribe(REDIS_KEYS.routingChannel).catch(() => {});
+  subscriber.on("message", () => void reload());
+  // after a Redis outage the subscription is restored by ioredis; reload in case we missed news
+  subscriber.on("ready", () => void reload());
+
+  const metrics = createGatewayMetrics(directory, logger);
+  const server = createGateway({
+    table: () => table,
+    directory,
+    forwarder: new Forwarder({ timeoutMs: env.GATEWAY_TIMEOUT_MS, coalesce: env.GATEWAY_COALESCE, secret: env.CLUSTER_SECRET }),
+    logger,
+    maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES,
+    keyRatePerSecond: splitKeyRate(env.GATEWAY_KEY_RATE_PER_SECOND, opts.clustered ? env.GATEWAY_PROCESSES : 1),
+    metricsToken: env.GATEWAY_METRICS_TOKEN,
+    metricsText: opts.clustered ? shareProcessMetrics(metrics.registry) : undefined,
+    health: () => ({ processes: opts.clustered ? env.GATEWAY_PROCESSES : 1, pid: process.pid }),
+    onShadowError: (err) => log.debug({ err: err.message }, "shadow request failed"),
+  }, metrics);
+  server.keepAliveTimeout = 65_000;
+  server.listen(env.GATEWAY_PORT, env.GATEWAY_HOST, () => log.info({ port: env.GATEWAY_PORT }, "gateway listening"));
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      // no new connections; requests under way finish (and log) before the last flush
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const late = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      await closed;
+      clearTimeout(late);
+      const lost = await drainPredictionLog(logger, FLUSH_GRACE_MS);
+      if (lost) log.error({ records: lost }, "prediction log: Redis stayed away at shutdown; records lost");
+      for (const t of timers) clearInterval(t);
+      subscriber.disconnect();
+      redis.disconnect();
+      await db.$disconnect().catch(() => {});
+      process.exit(0);
+    })());
+  process.on("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop());
+}
+
+/** Sends what the logger holds, retrying while Redis is away, for up to `graceMs`; returns what is left. */
+async function drainPredictionLog(logger: PredictionLogger, graceMs: number): Promise<number> {
+  const until = Date.now() + graceMs;
+  while (logger.pending && Date.now() < until) {
+    await logger.flush();
+    // a flush already under way, or one that failed, returns with records left
+    if (logger.pending) await new Promise((r) => setTimeout(r, 200));
+  }
+  return logger.pending;
+}
