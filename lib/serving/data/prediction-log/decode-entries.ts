@@ -1,0 +1,53 @@
+// Ingest's first step: stream entries → prediction records, each checked, or dead letters for what
+// is not a storable prediction record (one record's fault never costs the others in its entry).
+import type { DeadLetter } from "../../shared/dead-letters";
+import { predictionRecordSchema, type PredictionRecord } from "./record";
+import { unstorableIn } from "./screen-record";
+
+export type Entry = [id: string, fields: string[]];
+export type Item = { record: PredictionRecord; source: string; raw: unknown };
+
+export function decodeEntries(entries: Entry[]): { items: Item[]; dead: DeadLetter[] } {
+  const items: Item[] = [];
+  const dead: DeadLetter[] = [];
+  for (const [entryId, fields] of entries) {
+    const packed = fieldOf(fields, "r");
+    let list: unknown;
+    try {
+      list = packed === undefined ? undefined : JSON.parse(packed);
+    } catch {
+      list = undefined;
+    }
+    if (!Array.isArray(list)) {
+      dead.push(deadLetter(`${entryId}#-`, null, packed ?? JSON.stringify(fields), "the stream entry is not a JSON list of prediction records"));
+      continue;
+    }
+    list.forEach((raw, i) => {
+      const parsed = predictionRecordSchema.safeParse(raw);
+      if (parsed.success) {
+        // screened here, before any database call: a string Postgres would refuse is dead-lettered at
+        // once, not found by bisecting the batch (two transactions per such record)
+        const bad = unstorableIn(parsed.data);
+        if (bad) dead.push(deadLetter(`${entryId}#${i}`, raw, JSON.stringify(raw), `not storable: ${bad}`));
+        else items.push({ record: parsed.data, source: `${entryId}#${i}`, raw });
+      } else {
+        const issue = parsed.error.issues[0];
+        dead.push(deadLetter(`${entryId}#${i}`, raw, JSON.stringify(raw), `not a prediction record: ${issue.path.join(".") || "record"}: ${issue.message}`));
+      }
+    });
+  }
+  return { items, dead };
+}
+
+function fieldOf(fields: string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+}
+
+/** A dead letter for one record (or a whole entry), with what the record says about itself where it says it. */
+export function deadLetter(source: string, raw: unknown, record: string, reason: string): DeadLetter {
+  const r = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+  const str = (x: unknown) => (typeof x === "string" ? x.slice(0, 200) : "");
+  const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : null);
+  return { at: Date.now(), source, endpointId: str(r.e), variant: str(r.v), version: num(r.n), requestId: str(r.id), recordTime: num(r.t), reason, record };
+}
