@@ -84,10 +84,11 @@ try {
   const byStatement = new Map<string, number>();
   // writePredictionBatch's connection, with each statement's backend CPU added up by its first words
   const metered = Object.assign(Object.create(client) as pg.PoolClient, {
-    query: async (text: string, values?: unknown[]) => {
+    query: async (text: string | { text: string; done: Promise<unknown> }, values?: unknown[]) => {
       const before = procCpuMs(backend);
-      const res = await client.query(text, values);
-      const label = text.replace(/\s+/g, " ").trim().slice(0, 48);
+      const res = await (client.query as (t: unknown, v?: unknown[]) => Promise<unknown>)(text, values);
+      if (typeof text !== "string") await text.done; // a submittable (COPY) returns itself
+      const label = (typeof text === "string" ? text : text.text).replace(/\s+/g, " ").trim().slice(0, 48);
       byStatement.set(label, (byStatement.get(label) ?? 0) + procCpuMs(backend) - before);
       return res;
     },

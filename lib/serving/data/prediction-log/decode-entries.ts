@@ -1,7 +1,9 @@
 // Ingest's first step: stream entries → prediction records, each checked, or dead letters for what
 // is not a storable prediction record (one record's fault never costs the others in its entry).
+// Both entry forms (stream-entry.ts) are read; each record is checked by recordIssue, then screened.
 import type { DeadLetter } from "../../shared/dead-letters";
-import { predictionRecordSchema, type PredictionRecord } from "./record";
+import { recordIssue, type PredictionRecord } from "./record";
+import { COLUMNAR_FIELD, LIST_FIELD, unpackEntry } from "./stream-entry";
 import { unstorableIn } from "./screen-record";
 
 export type Entry = [id: string, fields: string[]];
@@ -11,30 +13,41 @@ export function decodeEntries(entries: Entry[]): { items: Item[]; dead: DeadLett
   const items: Item[] = [];
   const dead: DeadLetter[] = [];
   for (const [entryId, fields] of entries) {
-    const packed = fieldOf(fields, "r");
-    let list: unknown;
+    const columnar = fieldOf(fields, COLUMNAR_FIELD);
+    const packed = columnar ?? fieldOf(fields, LIST_FIELD);
+    let parsed: unknown;
     try {
-      list = packed === undefined ? undefined : JSON.parse(packed);
+      parsed = packed === undefined ? undefined : JSON.parse(packed);
     } catch {
-      list = undefined;
+      parsed = undefined;
     }
-    if (!Array.isArray(list)) {
+    let list: unknown[];
+    if (columnar !== undefined) {
+      const unpacked = unpackEntry(parsed);
+      if ("issue" in unpacked) {
+        dead.push(deadLetter(`${entryId}#-`, null, columnar, parsed === undefined ? "the stream entry is not JSON" : unpacked.issue));
+        continue;
+      }
+      list = unpacked.records;
+    } else if (Array.isArray(parsed)) list = parsed;
+    else {
       dead.push(deadLetter(`${entryId}#-`, null, packed ?? JSON.stringify(fields), "the stream entry is not a JSON list of prediction records"));
       continue;
     }
-    list.forEach((raw, i) => {
-      const parsed = predictionRecordSchema.safeParse(raw);
-      if (parsed.success) {
-        // screened here, before any database call: a string Postgres would refuse is dead-lettered at
-        // once, not found by bisecting the batch (two transactions per such record)
-        const bad = unstorableIn(parsed.data);
-        if (bad) dead.push(deadLetter(`${entryId}#${i}`, raw, JSON.stringify(raw), `not storable: ${bad}`));
-        else items.push({ record: parsed.data, source: `${entryId}#${i}`, raw });
-      } else {
-        const issue = parsed.error.issues[0];
-        dead.push(deadLetter(`${entryId}#${i}`, raw, JSON.stringify(raw), `not a prediction record: ${issue.path.join(".") || "record"}: ${issue.message}`));
+    for (let i = 0; i < list.length; i++) {
+      const raw = list[i];
+      const issue = recordIssue(raw);
+      if (issue) {
+        dead.push(deadLetter(`${entryId}#${i}`, raw, JSON.stringify(raw), `not a prediction record: ${issue}`));
+        continue;
       }
-    });
+      const record = raw as PredictionRecord;
+      // screened here, before any database call: a string Postgres would refuse is dead-lettered at
+      // once, not found by bisecting the batch (two transactions per such record)
+      const bad = unstorableIn(record);
+      if (bad) dead.push(deadLetter(`${entryId}#${i}`, raw, JSON.stringify(raw), `not storable: ${bad}`));
+      else items.push({ record, source: `${entryId}#${i}`, raw });
+    }
   }
   return { items, dead };
 }

@@ -15,7 +15,7 @@ import type { Pool } from "pg";
 import { ensurePartitions, refusalOf, writePredictionBatch } from "./write-batch";
 import { bisectBatch } from "./bisect-batch";
 import { deadLetter, decodeEntries, type Entry } from "./decode-entries";
-import { DEAD_LETTER_MAX_ENTRIES, DEAD_LETTER_SEEN_TTL_MS, encodeDeadLetter } from "../../shared/dead-letters";
+import { DEAD_LETTER_MAX_ENTRIES, DEAD_LETTER_SEEN_TTL_MS, encodeDeadLetter, type DeadLetter } from "../../shared/dead-letters";
 
 /**
  * Adds a dead letter once per source record: a replayed entry finds its record in the seen set and adds
