@@ -13,11 +13,13 @@ export const PG_EPOCH_MS = 946_684_800_000;
 
 /** Tuples in COPY's binary format: call row(fieldCount), then one writer per field, then done(). */
 export class BinaryRows {
-  private buf = Buffer.allocUnsafe(1 << 16);
+  private buf: Buffer;
   private at = 0;
   rows = 0;
 
-  constructor() {
+  /** `capacity`: the bytes expected (it grows past them, at the cost of a copy) */
+  constructor(capacity = 1 << 16) {
+    this.buf = Buffer.allocUnsafe(Math.max(64, capacity));
     SIGNATURE.copy(this.buf, 0);
     this.buf.writeUInt32BE(0, 11); // flags
     this.buf.writeUInt32BE(0, 15); // header extension length

@@ -8,7 +8,9 @@
 // Records are German-credit requests (20 inputs, a label and two probabilities, as the seeded v1 logs
 // them), one endpoint, one variant; ingest batches as the consumer reads them (BENCH_BATCH_ENTRIES stream
 // entries of 64 records, default 200). CPU is what counts on a shared machine, not wall time.
-// BENCH_RECORDS (default 64,000), BENCH_LOG_INPUTS (the endpoint's input sampling rate, default 1).
+// BENCH_RECORDS (default 64,000), BENCH_LOG_INPUTS (the endpoint's input sampling rate, default 1: the
+// records carry inputs as record() in the gateway decides, sample-inputs.ts), BENCH_DROP_INDEXES (index
+// names of "PredictionLog" to drop first, comma-separated: what each costs the writes).
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { Redis } from "ioredis";
@@ -20,6 +22,7 @@ import { ensurePartitions, writePredictionBatch } from "../../lib/serving/data/p
 import type { PredictionRecord } from "../../lib/serving/data/prediction-log/record";
 import { startRedis } from "../../tests/helpers/processes";
 import { buildPool } from "./lib/german-credit-log";
+import { sampleInputs } from "../../lib/serving/data/prediction-log/sample-inputs";
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 64_000);
 const BATCH_ENTRIES = Number(process.env.BENCH_BATCH_ENTRIES ?? 200);
@@ -40,13 +43,15 @@ const jsCpuMs = () => {
 };
 
 /** The records, as the gateway's record() builds them (record.ts), for `n` requests. */
-function requests(n: number): PredictionRecord[] {
+function requests(n: number, logInputs: number): PredictionRecord[] {
   const pool = buildPool(2_000);
   const now = Date.now();
   const out: PredictionRecord[] = [];
   for (let i = 0; i < n; i++) {
     const p = pool[i % pool.length];
-    out.push({ t: now - n + i, e: "ep-bench", v: "credit-v1", n: 1, id: `${i.toString(16).padStart(8, "0")}-1b2c-4d5e-8f90-a1b2c3d4e5f6`, s: 200, l: 1.5 + (i % 13) * 0.37, sh: false, r: p.rows, in: p.inputs, out: p.outputs });
+    const id = `${i.toString(16).padStart(8, "0")}-1b2c-4d5e-8f90-a1b2c3d4e5f6`;
+    const sampled = sampleInputs(logInputs, id);
+    out.push({ t: now - n + i, e: "ep-bench", v: "credit-v1", n: 1, id, s: 200, l: 1.5 + (i % 13) * 0.37, sh: false, r: p.rows, in: sampled ? p.inputs : null, ...(sampled ? {} : { ns: true }), out: p.outputs });
   }
   return out;
 }
@@ -61,13 +66,14 @@ try {
   await applyMigrations(databaseUrl);
   await ensurePartitions(pool);
   const rpid = Number(/process_id:(\d+)/.exec(await redis.info("server"))![1]);
-  const records = requests(RECORDS);
   const logInputs = Number(process.env.BENCH_LOG_INPUTS ?? 1);
+  const records = requests(RECORDS, logInputs);
+  for (const name of (process.env.BENCH_DROP_INDEXES ?? "").split(",").filter(Boolean)) await pool.query(`DROP INDEX "${name}"`);
   const fmt = (ms: number) => ((ms * 1000) / RECORDS).toFixed(1).padStart(7);
   const rows: [string, number][] = [];
 
   // gateway
-  const logger = new PredictionLogger(redis, { maxBuffer: RECORDS + 1, perEntry: 64, flushMs: 60_000, ...(logInputs !== 1 ? { logInputs } : {}) } as ConstructorParameters<typeof PredictionLogger>[1]);
+  const logger = new PredictionLogger(redis, { maxBuffer: RECORDS + 1, perEntry: 64, flushMs: 60_000 });
   let r0 = procCpuMs(rpid);
   let c0 = jsCpuMs();
   for (const r of records) logger.log(r);
@@ -127,7 +133,7 @@ try {
   const pgRows = [...byStatement].sort((a, b) => b[1] - a[1]);
   const stored = (await pool.query<{ n: number; inputs: number; bytes: string }>(`SELECT count(*)::int AS n, count(inputs)::int AS inputs, (SELECT sum(pg_total_relation_size(inhrelid))::text FROM pg_inherits WHERE inhparent = '"PredictionLog"'::regclass) AS bytes FROM "PredictionLog"`)).rows[0];
 
-  console.log(`prediction log, ${RECORDS.toLocaleString("en-US")} German-credit records (20 inputs), ingest batches of ${BATCH_ENTRIES} entries × 64 records; CPU µs per record`);
+  console.log(`prediction log, ${RECORDS.toLocaleString("en-US")} German-credit records (20 inputs, kept for ${logInputs * 100}% of requests${process.env.BENCH_DROP_INDEXES ? `; dropped ${process.env.BENCH_DROP_INDEXES}` : ""}), ingest batches of ${BATCH_ENTRIES} entries × 64 records; CPU µs per record`);
   for (const [label, ms] of rows) console.log(`  ${fmt(ms)}  ${label}`);
   console.log(`  ${fmt(pgTotal)}  postgres: backend CPU for the writes, by statement:`);
   for (const [label, ms] of pgRows) console.log(`  ${fmt(ms).padStart(11)}    ${label}`);

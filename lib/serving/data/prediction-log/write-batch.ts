@@ -33,7 +33,7 @@ const pgMicros = (ms: number) => Math.round((ms - PG_EPOCH_MS) * 1000);
 const keyOf = (requestId: string, variant: string, micros: number) => `${requestId}\u0000${variant}\u0000${micros}`;
 
 function stageRows(records: PredictionRecord[]): BinaryRows {
-  const b = new BinaryRows();
+  const b = new BinaryRows(records.length * 1024);
   for (const r of records) {
     b.row(13).timestamptz(r.t).text(r.e).text(r.v).int4(r.n).text(r.id).int2(r.s).float4(r.l).bool(r.sh).int4(r.r);
     if (r.in && !r.ns) b.jsonb(JSON.stringify(r.in));
