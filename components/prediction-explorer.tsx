@@ -166,7 +166,7 @@ export function PredictionExplorer({ team, endpoint }: { team: string; endpoint:
                         <td />
                         <td colSpan={5} className="border-b border-slate-100 px-3 pb-3">
                           <div className="grid gap-3 text-xs md:grid-cols-2">
-                            <div><p className="mb-1 font-semibold text-slate-500">Inputs{p.rows > 1 ? ` (${p.rows} rows)` : ""}</p><pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2">{JSON.stringify(p.inputs, null, 2)}</pre></div>
+                            <div><p className="mb-1 font-semibold text-slate-500">Inputs{p.rows > 1 ? ` (${p.rows} rows)` : ""}</p>{p.inputsSampled ? <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2">{JSON.stringify(p.inputs, null, 2)}</pre> : <p className="italic text-slate-500">inputs not sampled (the endpoint keeps the inputs of a share of requests)</p>}</div>
                             <div><p className="mb-1 font-semibold text-slate-500">Outputs</p><pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2">{JSON.stringify(p.outputs, null, 2)}</pre></div>
                             {p.error && <div className="md:col-span-2"><p className="mb-1 font-semibold text-slate-500">Error</p><p className="rounded bg-red-50 p-2 text-red-700">{p.error}</p></div>}
                           </div>

@@ -1,9 +1,21 @@
-// The prediction-log writer against the real partitioned table.
+// The prediction-log writer against the real partitioned table, and the path to it: the gateway's
+// logger, a real Redis stream in both entry forms, the ingest consumer; input sampling end to end.
+import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { dropOldPartitions, ensurePartitions, writePredictionBatch } from "@/lib/serving/data/prediction-log/write-batch";
 import type { PredictionRecord } from "@/lib/serving/data/prediction-log/record";
+import { PredictionLogger } from "@/lib/serving/data/prediction-log/prediction-logger";
+import { IngestConsumer } from "@/lib/serving/data/prediction-log/ingest-consumer";
+import { sampleInputs } from "@/lib/serving/data/prediction-log/sample-inputs";
+import { REDIS_KEYS } from "@/lib/redis-keys";
+import { listPredictions } from "@/lib/serving/control/predictions/list-predictions";
+import { readPredictionLogSettings, updatePredictionLogSettings } from "@/lib/serving/control/predictions/update-prediction-log-settings";
+import { loadRoutingTable } from "@/lib/serving/data/gateway/routing-table";
+import { readCurrentData } from "@/lib/monitoring/drift/read-current-data";
+import { startRedis, waitFor } from "./helpers/processes";
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
 afterAll(() => pool.end());
@@ -40,4 +52,183 @@ describe("prediction log", () => {
     const { rows: parts } = await pool.query(`SELECT to_regclass($1) AS t`, [`"${today}"`]);
     expect(parts[0].t).not.toBeNull();
   });
+
+  it("writes records whose inputs were not sampled with inputs null and the flag, counted in full", async () => {
+    const now = Date.now();
+    const batch = Array.from({ length: 1_000 }, (_, i): PredictionRecord => (i % 4 ? { ...rec(i, "ep-ns", now), in: null, ns: true } : rec(i, "ep-ns", now)));
+    expect(await writePredictionBatch(pool, batch)).toBe(1_000);
+    const { rows } = await pool.query(`SELECT count(*)::int AS n, count(inputs)::int AS inputs, count(*) FILTER (WHERE NOT "inputsSampled")::int AS ns FROM "PredictionLog" WHERE "endpointId" = 'ep-ns'`);
+    expect(rows[0]).toEqual({ n: 1_000, inputs: 250, ns: 750 });
+    const rollups = await getDb().metricRollup.findMany({ where: { endpointId: "ep-ns" } });
+    expect(rollups.reduce((s, r) => s + r.count, 0)).toBe(1_000);
+    // the drift reads' copy holds the sampled requests only (not the failures either)
+    const { rows: blocks } = await pool.query(`SELECT coalesce(sum(rows), 0)::int AS n FROM "PredictionColumns" WHERE "endpointId" = 'ep-ns'`);
+    expect(blocks[0].n).toBe(batch.filter((r) => !r.ns && r.s < 400).length);
+  });
+});
+
+describe("input sampling", () => {
+  it("keeps a share of request ids close to the rate, the same one every time", () => {
+    const ids = Array.from({ length: 20_000 }, () => randomUUID());
+    for (const rate of [0.01, 0.25, 0.5, 0.9]) {
+      const kept = ids.filter((id) => sampleInputs(rate, id)).length / ids.length;
+      expect(Math.abs(kept - rate)).toBeLessThan(0.015);
+    }
+    expect(ids.every((id) => sampleInputs(1, id))).toBe(true);
+    expect(ids.some((id) => sampleInputs(0, id))).toBe(false);
+    // deterministic: a shadow copy or a replay of a request decides as the request did
+    expect(ids.map((id) => sampleInputs(0.3, id))).toEqual(ids.map((id) => sampleInputs(0.3, id)));
+    // counters (request ids that differ in their last character) are sampled at the rate too
+    const counters = Array.from({ length: 20_000 }, (_, i) => `req-${i}`);
+    expect(Math.abs(counters.filter((id) => sampleInputs(0.25, id)).length / counters.length - 0.25)).toBeLessThan(0.015);
+  });
+
+  it("is an endpoint setting (audited, in the gateways' routing table), and ingest stores every request with a sampled share of inputs: counts and rollups 100%, the explorer says which were not sampled, drift reads skip them", async () => {
+    const db = getDb();
+    const slug = `ls-${randomUUID().slice(0, 8)}`;
+    const team = await db.team.create({ data: { slug, name: slug } });
+    const user = await db.user.create({ data: { email: `${slug}@example.com`, name: "E" } });
+    const principal = { kind: "user" as const, id: user.id, label: user.email, teamId: team.id, teamSlug: slug, role: "engineer" as const, scopes: [] };
+    const e = await db.endpoint.create({ data: { teamId: team.id, name: `${slug}-ep`, routing: { variants: [] }, createdBy: "test" } });
+    const redis = await startRedis();
+    const client = new Redis(redis.url);
+    try {
+      expect(await readPredictionLogSettings({ db, teamId: team.id, endpointName: e.name })).toEqual({ endpoint: e.name, logInputs: 1 });
+      expect(await updatePredictionLogSettings({ db, redis: client, principal, endpointName: e.name, logInputs: 0.25 })).toEqual({ endpoint: e.name, logInputs: 0.25 });
+      const audit = await db.auditEvent.findFirstOrThrow({ where: { teamId: team.id, resourceId: e.id, action: "endpoint.update" } });
+      expect([audit.before, audit.after]).toEqual([{ logInputs: 1 }, { logInputs: 0.25 }]);
+      const route = (await loadRoutingTable(db)).get(e.name)!;
+      expect(route.logInputs).toBe(0.25);
+
+      // the gateway's side, as record() does it: the decision by request id, served answer and shadow copy alike
+      const logger = new PredictionLogger(client, { maxBuffer: 100_000, perEntry: 64, flushMs: 5 });
+      const now = Date.now();
+      const n = 2_000;
+      for (let i = 0; i < n; i++) {
+        const id = `${slug}-${i}`;
+        const sampled = sampleInputs(route.logInputs, id);
+        for (const shadow of [false, true]) {
+          logger.log({ t: now - 1_000 + (i % 500), e: e.id, v: shadow ? "m-shadow" : "m-v1", n: shadow ? 2 : 1, id, s: 200, l: 2, sh: shadow, r: 1, in: sampled ? { x: [i], kind: [i % 2 ? "a" : "b"] } : null, ...(sampled ? {} : { ns: true }), out: { p: [0.5] } });
+        }
+      }
+      await logger.flush();
+      const consumer = new IngestConsumer(client, pool, { consumer: "sampling-test" });
+      consumer.start();
+      try {
+        await waitFor("all ingested", async () => consumer.ingested === 2 * n, 60_000, 100);
+      } finally {
+        await consumer.stop();
+      }
+      const { rows } = await pool.query(
+        `SELECT count(*)::int AS n, count(inputs)::int AS inputs, count(*) FILTER (WHERE "inputsSampled")::int AS sampled,
+                count(*) FILTER (WHERE inputs IS NULL AND "inputsSampled")::int AS lost,
+                count(DISTINCT "requestId") FILTER (WHERE "inputsSampled")::int AS "sampledRequests"
+         FROM "PredictionLog" WHERE "endpointId" = $1`, [e.id]);
+      expect(rows[0].n).toBe(2 * n);
+      expect(rows[0].inputs).toBe(rows[0].sampled);
+      expect(rows[0].lost).toBe(0);
+      // a served answer and its shadow copy agree: the sampled records are whole requests
+      expect(rows[0].sampled).toBe(2 * rows[0].sampledRequests);
+      expect(Math.abs(rows[0].sampledRequests / n - 0.25)).toBeLessThan(0.04);
+      const rollups = await db.metricRollup.findMany({ where: { endpointId: e.id } });
+      expect(rollups.filter((r) => !r.shadow).reduce((s, r) => s + r.count, 0)).toBe(n);
+      expect(rollups.filter((r) => r.shadow).reduce((s, r) => s + r.count, 0)).toBe(n);
+      const hours = await db.metricRollupHour.findMany({ where: { endpointId: e.id } });
+      expect(hours.reduce((s, r) => s + r.count, 0)).toBe(2 * n);
+
+      // the explorer tells a request without sampled inputs from one with them
+      const page = await listPredictions({ db, teamId: team.id, name: e.name, filter: { from: new Date(now - 60_000).toISOString(), to: new Date(now + 60_000).toISOString() }, limit: 500 });
+      const missing = page.predictions.filter((p) => !p.inputsSampled);
+      expect(missing.length).toBeGreaterThan(0);
+      expect(missing.every((p) => p.inputs === null)).toBe(true);
+      expect(page.predictions.filter((p) => p.inputsSampled).every((p) => p.inputs !== null)).toBe(true);
+
+      // drift reads see the sampled served answers only
+      const current = await readCurrentData({ pool, teamId: team.id, endpointId: e.id, from: new Date(now - 60_000), to: new Date(now + 60_000) });
+      expect(current.rows).toBe(rows[0].sampledRequests);
+    } finally {
+      client.disconnect();
+      await redis.stop();
+    }
+  }, 120_000);
+});
+
+describe("the stream between gateways and ingest", () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let client: Redis;
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = new Redis(redis.url);
+  });
+  afterAll(async () => {
+    client.disconnect();
+    await redis.stop();
+  });
+
+  it("ingests columnar entries (this gateway) and list entries (older gateways) from one stream, each record once however often it was sent", async () => {
+    const ep = `ep-mixed-${randomUUID().slice(0, 8)}`;
+    const now = Date.now();
+    const records = Array.from({ length: 600 }, (_, i): PredictionRecord => ({
+      t: now - i, e: ep, v: i % 3 ? "m-v1" : "m-v2", n: i % 3 ? 1 : 2, id: `r-${i}`, s: i % 10 ? 200 : 503, l: 1 + (i % 9), sh: false, r: 1,
+      in: { x: [i], label: [`k${i % 4}`] }, out: { p: [i / 600] }, ...(i % 10 ? {} : { err: "the worker did not answer" }), ...(i % 7 ? {} : { in: null, ns: true }),
+    }));
+    // the first 400 from this gateway (columnar)…
+    const logger = new PredictionLogger(client, { maxBuffer: 10_000, perEntry: 64, flushMs: 5 });
+    for (const r of records.slice(0, 400)) logger.log(r);
+    await logger.flush();
+    const fields = (await client.xrange(REDIS_KEYS.predictionStream, "-", "+")).map(([, f]) => f[0]);
+    expect(new Set(fields)).toEqual(new Set(["c"]));
+    // …the rest, and a resend of 300-499 (a pipeline that failed half-way), from an older gateway (lists);
+    // then this gateway's first entry once more
+    for (const [a, b] of [[400, 600], [300, 500]]) {
+      for (let i = a; i < b; i += 64) await client.xadd(REDIS_KEYS.predictionStream, "*", "r", JSON.stringify(records.slice(i, Math.min(b, i + 64))));
+    }
+    const first = (await client.xrange(REDIS_KEYS.predictionStream, "-", "+", "COUNT", 1))[0][1];
+    await client.xadd(REDIS_KEYS.predictionStream, "*", ...first);
+
+    const consumer = new IngestConsumer(client, pool, { consumer: "mixed-test" });
+    consumer.start();
+    try {
+      await waitFor("the stream read to its end", async () => ((await client.xpending(REDIS_KEYS.predictionStream, REDIS_KEYS.ingestGroup)) as [number])[0] === 0 && consumer.ingested >= 600, 60_000, 100);
+    } finally {
+      await consumer.stop();
+    }
+    expect(consumer.ingested).toBe(600);
+    expect(consumer.deadLettered).toBe(0);
+    const { rows } = await pool.query(`SELECT "requestId" AS id, variant, version, status, "latencyMs" AS l, inputs, "inputsSampled" AS sampled, outputs, error, (extract(epoch FROM time) * 1000)::float8 AS t FROM "PredictionLog" WHERE "endpointId" = $1 ORDER BY t DESC`, [ep]);
+    expect(rows).toEqual(records.map((r) => ({ id: r.id, variant: r.v, version: r.n, status: r.s, l: r.l, inputs: r.in, sampled: !r.ns, outputs: r.out, error: r.err ?? null, t: r.t })));
+    const rollups = await getDb().metricRollup.findMany({ where: { endpointId: ep } });
+    expect(rollups.reduce((s, r) => s + r.count, 0)).toBe(600);
+    expect(rollups.reduce((s, r) => s + r.errors, 0)).toBe(60);
+    expect(rollups.reduce((s, r) => s + r.latencySumMs, 0)).toBe(records.reduce((s, r) => s + r.l, 0));
+  }, 60_000);
+
+  it("dead-letters a bad record of a columnar entry on its own, and a columnar entry that is not one as a whole", async () => {
+    await client.del(REDIS_KEYS.predictionStream, REDIS_KEYS.deadLetterStream, REDIS_KEYS.deadLetterSeen);
+    const ep = `ep-bad-${randomUUID().slice(0, 8)}`;
+    const now = Date.now();
+    const col = (ids: string[], extra: Record<string, unknown[]> = {}) => JSON.stringify({
+      t: ids.map(() => now), e: ids.map(() => ep), v: ids.map(() => "m"), n: ids.map(() => 1), id: ids, s: ids.map(() => 200), l: ids.map(() => 1), sh: ids.map(() => 0),
+      r: ids.map(() => 1), in: ids.map(() => ({ x: [1] })), out: ids.map(() => null), err: ids.map(() => null), ns: ids.map(() => 0), ...extra,
+    });
+    await client.xadd(REDIS_KEYS.predictionStream, "*", "c", col(["a", "b", "c"], { n: [1, 1.5, 1], in: [{ x: [1] }, { x: [2] }, { x: ["nul\u0000"] }] }));
+    await client.xadd(REDIS_KEYS.predictionStream, "*", "c", col(["d", "e"], { s: [200] }));
+    await client.xadd(REDIS_KEYS.predictionStream, "*", "c", "[1, 2");
+    const consumer = new IngestConsumer(client, pool, { consumer: "bad-test" });
+    consumer.start();
+    try {
+      await waitFor("handled", async () => consumer.ingested === 1 && consumer.deadLettered === 4, 30_000, 100);
+    } finally {
+      await consumer.stop();
+    }
+    const reasons = (await client.xrange(REDIS_KEYS.deadLetterStream, "-", "+")).map(([, f]) => f[f.indexOf("reason") + 1]).sort();
+    expect(reasons).toEqual([
+      "not a prediction record: n: expected an integer from -2147483648 to 2147483647",
+      "not storable: in.x[0] holds a NUL character (\\u0000)",
+      "the columnar stream entry's s is not an array of 2 values",
+      "the stream entry is not JSON",
+    ].sort());
+    const { rows } = await pool.query(`SELECT "requestId" FROM "PredictionLog" WHERE "endpointId" = $1`, [ep]);
+    expect(rows).toEqual([{ requestId: "a" }]);
+  }, 60_000);
 });

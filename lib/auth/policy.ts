@@ -27,6 +27,7 @@ export const POLICY = {
   "feedback.write":  { role: "engineer", token: "write",  does: "send ground-truth labels for an endpoint's predictions" },
   "drift.request":   { role: "engineer", token: "write",  does: "request drift reports of an endpoint's logged inputs" },
   "drift.manage":    { role: "engineer", token: "write",  does: "set an endpoint's drift thresholds and report schedule" },
+  "predictionlog.manage": { role: "engineer", token: "write", does: "set how much of an endpoint's inputs the prediction log keeps" },
   "endpoint.create": { role: "engineer", token: "deploy", does: "create endpoints", production: "admin" },
   "traffic.change":  { role: "engineer", token: "deploy", does: "change an endpoint's traffic (a production endpoint's through a promotion)" },
   "endpointkey.manage": { role: "engineer", token: "deploy", does: "create or revoke endpoint keys and set whether an endpoint needs one", production: "admin" },

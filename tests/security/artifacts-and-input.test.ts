@@ -325,6 +325,8 @@ function baselines(model: string): Record<string, Baseline | Baseline[]> {
     listEndpointKeys: { path: { endpoint: "e" } },
     revokeEndpointKey: { path: { endpoint: "e", id: "abc" } },
     updateEndpointSettings: { path: { endpoint: "e" }, body: { requireKey: true } },
+    getPredictionLogSettings: { path: { endpoint: "e" } },
+    updatePredictionLogSettings: { path: { endpoint: "e" }, body: { logInputs: 0.25 } },
     changePassword: { body: { currentPassword: "the-current-password", newPassword: "a-new-password-of-some-length" } },
     updateProfile: { body: { name: "A Name" } },
     resetMemberPassword: { path: { email: "someone@example.test" } },

@@ -29,6 +29,7 @@ endpoint.read               Y      Y        Y        Y     Y        -         - 
 feedback.write              -      Y        Y        Y     -        Y         -          Y
 drift.request               -      Y        Y        Y     -        Y         -          Y
 drift.manage                -      Y        Y        Y     -        Y         -          Y
+predictionlog.manage        -      Y        Y        Y     -        Y         -          Y
 endpoint.create staging     -      Y        Y        Y     -        -         Y          Y
 endpoint.create production  -      -        -        Y     -        -         -          -
 traffic.change              -      Y        Y        Y     -        -         Y          Y

@@ -17,7 +17,8 @@ export const predictionRecord = named("PredictionRecord", z.object({
   latencyMs: z.number(),
   shadow: z.boolean().describe("a shadow copy of the request (its answer was not served)"),
   rows: z.number().int(),
-  inputs: columns.describe("the request's inputs, column-wise: {feature: [values]}"),
+  inputs: columns.describe("the request's inputs, column-wise: {feature: [values]}; null when the request had none or they were not sampled"),
+  inputsSampled: z.boolean().describe("false: the endpoint's input sampling (prediction-log-settings) left this request's inputs out"),
   outputs: columns,
   error: z.string().nullable(),
 }));
@@ -64,4 +65,24 @@ export const exportPredictions = defineContract({
   query: z.object({ ...filters, format: z.enum(PREDICTION_EXPORT_FORMATS).default("csv") }),
   produces: ["text/csv", "application/x-ndjson"],
   fieldsIn: "query",
+});
+
+const logSettings = named("PredictionLogSettings", z.object({
+  endpoint: z.string(),
+  logInputs: z.number().describe("share of requests (0…1) whose inputs the prediction log keeps; every request is logged and counted, the others without their inputs"),
+}));
+
+export const getPredictionLogSettings = defineContract({
+  method: "GET", path: "/api/v1/endpoints/{endpoint}/prediction-log-settings", summary: "How much of the endpoint's inputs the prediction log keeps", tag: "endpoints",
+  auth: { action: "endpoint.read" }, params,
+  response: logSettings,
+});
+
+export const updatePredictionLogSettings = defineContract({
+  method: "PUT", path: "/api/v1/endpoints/{endpoint}/prediction-log-settings",
+  summary: "Sets the share of requests whose inputs the prediction log keeps (chosen by a hash of the request id, so shadow copies and replays agree). Counts, rollups and outputs stay complete; gateways follow at once",
+  tag: "endpoints",
+  auth: { action: "predictionlog.manage" }, params,
+  body: z.object({ logInputs: z.number().min(0).max(1) }).strict(),
+  response: logSettings,
 });

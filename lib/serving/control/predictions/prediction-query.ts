@@ -40,6 +40,8 @@ export type PredictionRecordView = {
   shadow: boolean;
   rows: number;
   inputs: Record<string, unknown[]> | null;
+  /** false: the endpoint's input sampling left this request's inputs out (inputs is null) */
+  inputsSampled: boolean;
   outputs: Record<string, unknown[]> | null;
   error: string | null;
 };
@@ -71,7 +73,7 @@ export function resolveQuery(opts: { endpointId: string; filter: PredictionFilte
 
 type Row = {
   key: string; us: string; time: Date; variant: string; version: number; requestId: string; status: number; latencyMs: number; shadow: boolean; rows: number;
-  inputs: Record<string, unknown[]> | null; outputs: Record<string, unknown[]> | null; error: string | null;
+  inputs: Record<string, unknown[]> | null; inputsSampled: boolean; outputs: Record<string, unknown[]> | null; error: string | null;
 };
 
 /** Rows of one query: the window's newest `take` that match, newest first. */
@@ -187,7 +189,7 @@ export function pageSql(q: ResolvedQuery, take: number, unorderedCap?: number): 
     const t = p(microIso(q.after.us));
     where.push(`"time" <= ${t}::timestamptz`, `("time" < ${t}::timestamptz OR id < ${p(q.after.id.toString())}::int8)`);
   }
-  const columns = `id::text AS "key", (extract(epoch FROM "time") * 1000000)::int8::text AS us, "time", variant, version, "requestId", status, "latencyMs", shadow, rows, inputs, outputs, error`;
+  const columns = `id::text AS "key", (extract(epoch FROM "time") * 1000000)::int8::text AS us, "time", variant, version, "requestId", status, "latencyMs", shadow, rows, inputs, "inputsSampled", outputs, error`;
   if (unorderedCap !== undefined) {
     const sql = `WITH m AS MATERIALIZED (SELECT ${columns} FROM "PredictionLog" WHERE ${where.join(" AND ")} LIMIT ${p(unorderedCap)}::int)
       SELECT *, (SELECT count(*) FROM m)::int AS found FROM m ORDER BY "time" DESC, "key"::int8 DESC LIMIT ${p(take)}::int`;
@@ -204,7 +206,7 @@ export function pageSql(q: ResolvedQuery, take: number, unorderedCap?: number): 
 function toView(r: Row): PredictionRecordView {
   return {
     time: r.time.toISOString(), requestId: r.requestId, variant: r.variant, version: r.version, status: r.status, latencyMs: r.latencyMs,
-    shadow: r.shadow, rows: r.rows, inputs: r.inputs, outputs: r.outputs, error: r.error,
+    shadow: r.shadow, rows: r.rows, inputs: r.inputs, inputsSampled: r.inputsSampled, outputs: r.outputs, error: r.error,
   };
 }
 

@@ -15,6 +15,7 @@ import { Forwarder, RetryableError } from "./forwarder";
 import { EndpointAuth, hasBearer } from "./endpoint-auth";
 import { gatewayOpenApi } from "./openapi";
 import type { PredictionLogger } from "../prediction-log/prediction-logger";
+import { sampleInputs } from "../prediction-log/sample-inputs";
 import { APP_VERSION } from "../../../version";
 import { createRegistry } from "../../../prometheus/create-registry";
 import { OTEL_HTTP_DURATION_BUCKETS } from "../../../prometheus/buckets";
@@ -75,7 +76,7 @@ export function createGatewayMetrics(directory?: WorkerDirectory, logger?: Predi
 type Form = "oip" | "predict";
 
 /** What an unknown endpoint is checked as: one that needs a key and has none. */
-const UNKNOWN_ROUTE: EndpointRoute = { id: "", name: "", requireKey: true, keys: new Map(), routingVersion: 0, serving: [], shadows: [], all: [], sticky: null, signatures: new Map() };
+const UNKNOWN_ROUTE: EndpointRoute = { id: "", name: "", requireKey: true, keys: new Map(), routingVersion: 0, serving: [], shadows: [], all: [], sticky: null, signatures: new Map(), logInputs: 1 };
 
 export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(deps.directory, deps.logger)) {
   const { directory, forwarder, logger } = deps;
@@ -112,9 +113,10 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
   const loggedValues = (data: (number | string)[]) => (data.some((x) => typeof x === "string") ? data.map((x) => (typeof x === "string" ? storableText(x) : x)) : data);
 
   function record(route: EndpointRoute, v: Variant, requestId: string, started: number, status: number, feeds: Feeds | null, outputs: Outputs | null, shadow: boolean, rows: number, err?: string) {
+    const sampled = sampleInputs(route.logInputs, requestId);
     logger.log({
       t: Date.now(), e: route.id, v: v.name, n: v.version, id: requestId, s: status, l: Number((performance.now() - started).toFixed(3)), sh: shadow, r: rows,
-      in: feeds ? feedsToColumns(feeds) : null, out: outputs ? Object.fromEntries(Object.entries(outputs).map(([k, t]) => [storableText(k), loggedValues(t.data)])) : null,
+      in: feeds && sampled ? feedsToColumns(feeds) : null, ...(sampled ? {} : { ns: true }), out: outputs ? Object.fromEntries(Object.entries(outputs).map(([k, t]) => [storableText(k), loggedValues(t.data)])) : null,
       ...(err ? { err: storableText(err) } : {}),
     });
   }

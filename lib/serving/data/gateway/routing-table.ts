@@ -22,10 +22,12 @@ export type EndpointRoute = {
   all: Variant[];
   sticky: Sticky;
   signatures: Map<string, Signature>;
+  /** share of requests whose inputs the prediction log keeps (Endpoint.logInputs; sample-inputs.ts) */
+  logInputs: number;
 };
 
 export async function loadRoutingTable(db: Db): Promise<Map<string, EndpointRoute>> {
-  const endpoints = await db.endpoint.findMany({ select: { id: true, name: true, routing: true, routingVersion: true, requireKey: true, keys: { select: { id: true, keyHash: true, revokedAt: true } } } });
+  const endpoints = await db.endpoint.findMany({ select: { id: true, name: true, routing: true, routingVersion: true, requireKey: true, logInputs: true, keys: { select: { id: true, keyHash: true, revokedAt: true } } } });
   const routings = endpoints.map((e) => ({ e, r: asRouting(e.routing) }));
   const versionIds = [...new Set(routings.flatMap(({ r }) => r.variants.map((v) => v.versionId)))];
   const versions = versionIds.length ? await db.modelVersion.findMany({ where: { id: { in: versionIds } }, select: { id: true, signature: true } }) : [];
@@ -42,6 +44,7 @@ export async function loadRoutingTable(db: Db): Promise<Map<string, EndpointRout
       shadows: shadowVariants(r),
       all: r.variants,
       sticky: r.sticky,
+      logInputs: e.logInputs,
       signatures: new Map(r.variants.filter((v) => signatures.has(v.versionId)).map((v) => [v.versionId, signatures.get(v.versionId)!])),
     });
   }

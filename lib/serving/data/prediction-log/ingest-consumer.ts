@@ -12,14 +12,10 @@
 import { REDIS_KEYS } from "../../../redis-keys";
 import type { Redis } from "ioredis";
 import type { Pool } from "pg";
-import { predictionRecordSchema, type PredictionRecord } from "./record";
 import { ensurePartitions, refusalOf, writePredictionBatch } from "./write-batch";
 import { bisectBatch } from "./bisect-batch";
-import { unstorableIn } from "./screen-record";
+import { deadLetter, decodeEntries, type Entry } from "./decode-entries";
 import { DEAD_LETTER_MAX_ENTRIES, DEAD_LETTER_SEEN_TTL_MS, encodeDeadLetter, type DeadLetter } from "../../shared/dead-letters";
-
-type Entry = [id: string, fields: string[]];
-type Item = { record: PredictionRecord; source: string; raw: unknown };
 
 /**
  * Adds a dead letter once per source record: a replayed entry finds its record in the seen set and adds
@@ -102,34 +98,7 @@ export class IngestConsumer {
   }
 
   private async process(entries: Entry[]): Promise<void> {
-    const items: Item[] = [];
-    const dead: DeadLetter[] = [];
-    for (const [entryId, fields] of entries) {
-      const packed = fieldOf(fields, "r");
-      let list: unknown;
-      try {
-        list = packed === undefined ? undefined : JSON.parse(packed);
-      } catch {
-        list = undefined;
-      }
-      if (!Array.isArray(list)) {
-        dead.push(deadLetter(`${entryId}#-`, null, packed ?? JSON.stringify(fields), "the stream entry is not a JSON list of prediction records"));
-        continue;
-      }
-      list.forEach((raw, i) => {
-        const parsed = predictionRecordSchema.safeParse(raw);
-        if (parsed.success) {
-          // screened here, before any database call: a string Postgres would refuse is dead-lettered at
-          // once, not found by bisecting the batch (two transactions per such record)
-          const bad = unstorableIn(parsed.data);
-          if (bad) dead.push(deadLetter(`${entryId}#${i}`, raw, JSON.stringify(raw), `not storable: ${bad}`));
-          else items.push({ record: parsed.data, source: `${entryId}#${i}`, raw });
-        } else {
-          const issue = parsed.error.issues[0];
-          dead.push(deadLetter(`${entryId}#${i}`, raw, JSON.stringify(raw), `not a prediction record: ${issue.path.join(".") || "record"}: ${issue.message}`));
-        }
-      });
-    }
+    const { items, dead } = decodeEntries(entries);
     // a failure that is not about the data (Postgres away) is thrown: nothing is acknowledged, all is retried
     const { written, rejected } = await bisectBatch(items, (part) => writePredictionBatch(this.pool, part.map((x) => x.record)), refusalOf);
     this.ingested += written;
@@ -143,17 +112,4 @@ export class IngestConsumer {
     }
     await this.redis.xack(REDIS_KEYS.predictionStream, REDIS_KEYS.ingestGroup, ...entries.map((e) => e[0]));
   }
-}
-
-function fieldOf(fields: string[], name: string): string | undefined {
-  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
-  return undefined;
-}
-
-/** A dead letter for one record (or a whole entry), with what the record says about itself where it says it. */
-function deadLetter(source: string, raw: unknown, record: string, reason: string): DeadLetter {
-  const r = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
-  const str = (x: unknown) => (typeof x === "string" ? x.slice(0, 200) : "");
-  const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : null);
-  return { at: Date.now(), source, endpointId: str(r.e), variant: str(r.v), version: num(r.n), requestId: str(r.id), recordTime: num(r.t), reason, record };
 }

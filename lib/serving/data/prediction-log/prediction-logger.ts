@@ -1,8 +1,9 @@
-// Gateway side of the prediction log: records are packed into stream entries and XADDed in the
-// background. While Redis is away they wait in a bounded buffer and are sent when it returns.
+// Gateway side of the prediction log: records are packed into columnar stream entries (stream-entry.ts)
+// and XADDed in the background. While Redis is away they wait in a bounded buffer and are sent when it returns.
 import { REDIS_KEYS } from "../../../redis-keys";
 import type { Redis } from "ioredis";
 import { type PredictionRecord } from "./record";
+import { COLUMNAR_FIELD, packEntry } from "./stream-entry";
 
 /** Bounds the stream if ingest stops for long: about 30 million records at 64 per entry. */
 const STREAM_MAX_ENTRIES = 500_000;
@@ -41,7 +42,7 @@ export class PredictionLogger {
         const pipeline = this.redis.pipeline();
         const take = Math.min(this.buffer.length, this.opts.perEntry * 20);
         for (let i = 0; i < take; i += this.opts.perEntry) {
-          pipeline.xadd(REDIS_KEYS.predictionStream, "MAXLEN", "~", STREAM_MAX_ENTRIES, "*", "r", JSON.stringify(this.buffer.slice(i, Math.min(i + this.opts.perEntry, take))));
+          pipeline.xadd(REDIS_KEYS.predictionStream, "MAXLEN", "~", STREAM_MAX_ENTRIES, "*", COLUMNAR_FIELD, packEntry(this.buffer, i, Math.min(i + this.opts.perEntry, take)));
         }
         const results = await pipeline.exec();
         const failed = results?.find(([err]) => err);

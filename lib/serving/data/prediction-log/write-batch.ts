@@ -4,47 +4,80 @@
 // rollup rows of their own, in the current histogram layout (rows of another layout are separate rows:
 // the slot-by-slot sum below only ever adds histograms of one layout). A trigger adds each minute row's
 // change to its hour's row ("MetricRollupHour") in the same transaction.
-import type { Pool } from "pg";
+import type { Pool, PoolClient } from "pg";
+import { BinaryRows, copyInBinary, PG_EPOCH_MS } from "../../../db/copy-in";
 import { bucketOf, emptyHistogram, LATENCY_LAYOUT } from "../../shared/rollups";
 import type { PredictionRecord } from "./record";
 import { writeColumnBlocks } from "./write-column-blocks";
 
-const CHUNK = 1000;
+/**
+ * The batch is copied (COPY … FROM STDIN, binary) into a temporary staging table, then moved with one
+ * INSERT … SELECT … ON CONFLICT DO NOTHING: binary COPY spares node-postgres building, and Postgres
+ * parsing, array literals of every column (`npm run bench:log-ingest`: they cost more than the insert).
+ * The staging table is the session's own (temporary), emptied at each commit.
+ */
+const STAGE = "prediction_log_stage";
+const staged = new WeakSet<object>();
+
+async function ensureStage(client: PoolClient): Promise<void> {
+  if (staged.has(client)) return;
+  // outside the batch's transaction: a rolled-back batch must not take the table with it
+  await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${STAGE} (
+    "time" timestamptz, "endpointId" text, "variant" text, "version" int, "requestId" text, "status" smallint, "latencyMs" real,
+    "shadow" bool, "rows" int, "inputs" jsonb, "outputs" jsonb, "error" text, "inputsSampled" bool) ON COMMIT DELETE ROWS`);
+  staged.add(client);
+}
+
+/** Microseconds since 2000-01-01 as Postgres stores a timestamptz: the key a returned row is matched by. */
+const pgMicros = (ms: number) => Math.round((ms - PG_EPOCH_MS) * 1000);
+const keyOf = (requestId: string, variant: string, micros: number) => `${requestId}\u0000${variant}\u0000${micros}`;
+
+function stageRows(records: PredictionRecord[]): BinaryRows {
+  const b = new BinaryRows(records.length * 1024);
+  for (const r of records) {
+    b.row(13).timestamptz(r.t).text(r.e).text(r.v).int4(r.n).text(r.id).int2(r.s).float4(r.l).bool(r.sh).int4(r.r);
+    if (r.in && !r.ns) b.jsonb(JSON.stringify(r.in));
+    else b.null();
+    if (r.out) b.jsonb(JSON.stringify(r.out));
+    else b.null();
+    if (r.err !== undefined) b.text(r.err);
+    else b.null();
+    b.bool(!r.ns);
+  }
+  return b;
+}
 
 export async function writePredictionBatch(pool: Pool, records: PredictionRecord[]): Promise<number> {
   if (!records.length) return 0;
   const client = await pool.connect();
   try {
+    await ensureStage(client);
     await client.query("BEGIN");
-    const inserted: { endpointId: string; variant: string; version: number; time: Date; status: number; latencyMs: number; shadow: boolean; requestId: string }[] = [];
-    for (let i = 0; i < records.length; i += CHUNK) {
-      const c = records.slice(i, i + CHUNK);
-      const { rows } = await client.query(
-        `INSERT INTO "PredictionLog" ("time","endpointId","variant","version","requestId","status","latencyMs","shadow","rows","inputs","outputs","error")
-         SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::int[], $5::text[], $6::smallint[], $7::real[], $8::bool[], $9::int[], $10::jsonb[], $11::jsonb[], $12::text[])
-         ON CONFLICT ("requestId","variant","time") DO NOTHING
-         RETURNING "endpointId","variant","version","time","status","latencyMs","shadow","requestId"`,
-        [
-          c.map((r) => new Date(r.t)), c.map((r) => r.e), c.map((r) => r.v), c.map((r) => r.n), c.map((r) => r.id), c.map((r) => r.s),
-          c.map((r) => r.l), c.map((r) => r.sh), c.map((r) => r.r), c.map((r) => (r.in ? JSON.stringify(r.in) : null)),
-          c.map((r) => (r.out ? JSON.stringify(r.out) : null)), c.map((r) => r.err ?? null),
-        ],
-      );
-      inserted.push(...rows);
-    }
-    // the drift reads' columnar copy, of the records stored just now (not those a replay skipped)
-    const stored = new Set(inserted.map((r) => `${r.requestId}\u0000${r.variant}\u0000${r.time.getTime()}`));
-    await writeColumnBlocks(client, stored.size === records.length ? records : records.filter((r) => stored.delete(`${r.id}\u0000${r.v}\u0000${r.t}`)));
+    await copyInBinary(client, STAGE, stageRows(records));
+    const { rows } = await client.query<{ requestId: string; variant: string; us: string }>({
+      text: `INSERT INTO "PredictionLog" ("time","endpointId","variant","version","requestId","status","latencyMs","shadow","rows","inputs","outputs","error","inputsSampled")
+       SELECT * FROM ${STAGE}
+       ON CONFLICT ("requestId","variant","time") DO NOTHING
+       RETURNING "requestId","variant",((extract(epoch FROM "time") - 946684800) * 1000000)::int8::text AS us`,
+    });
+    // the records stored just now (not those a replay skipped), in batch order; of two copies of one
+    // record in the batch, the first
+    const returned = new Set(rows.map((r) => keyOf(r.requestId, r.variant, Number(r.us))));
+    const inserted = returned.size === records.length && rows.length === records.length ? records : records.filter((r) => returned.delete(keyOf(r.id, r.v, pgMicros(r.t))));
+    // the drift reads' columnar copy
+    await writeColumnBlocks(client, inserted);
     const rollups = new Map<string, { endpointId: string; variant: string; minute: Date; shadow: boolean; version: number; count: number; errors: number; sum: number; buckets: number[] }>();
     for (const r of inserted) {
-      const minute = new Date(Math.floor(r.time.getTime() / 60_000) * 60_000);
-      const key = `${r.endpointId}|${r.variant}|${minute.getTime()}|${r.shadow}`;
+      // as stored: whole microseconds, and the latency as a real
+      const minuteMs = Math.floor(Math.round(r.t * 1000) / 60_000_000) * 60_000;
+      const key = `${r.e}|${r.v}|${minuteMs}|${r.sh}`;
       let a = rollups.get(key);
-      if (!a) rollups.set(key, (a = { endpointId: r.endpointId, variant: r.variant, minute, shadow: r.shadow, version: r.version, count: 0, errors: 0, sum: 0, buckets: emptyHistogram() }));
+      if (!a) rollups.set(key, (a = { endpointId: r.e, variant: r.v, minute: new Date(minuteMs), shadow: r.sh, version: r.n, count: 0, errors: 0, sum: 0, buckets: emptyHistogram() }));
+      const latency = Math.fround(r.l);
       a.count++;
-      if (r.status >= 500) a.errors++;
-      a.sum += r.latencyMs;
-      a.buckets[bucketOf(r.latencyMs)]++;
+      if (r.s >= 500) a.errors++;
+      a.sum += latency;
+      a.buckets[bucketOf(latency)]++;
     }
     // A minute row is locked before its hour's row (by the trigger), so two consumers writing different
     // minutes of one hour could each wait for the other. One lock per endpoint, taken in order, makes

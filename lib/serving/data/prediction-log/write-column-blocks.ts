@@ -1,7 +1,8 @@
 // Ingest's second write: the batch's served answers, column by column, for drift reads (column-block.ts).
 // Runs inside writePredictionBatch's transaction with the records that insert actually stored, so a
 // replayed batch adds no rows here either. Shadow copies and failed requests (status 400 and above)
-// are left out: a drift report describes the traffic the model answered.
+// are left out: a drift report describes the traffic the model answered. So are records whose inputs
+// the endpoint's input sampling left out: a drift report reads the sampled inputs only.
 import type { PoolClient } from "pg";
 import { encodeColumnBlock } from "./column-block";
 import type { PredictionRecord } from "./record";
@@ -14,7 +15,7 @@ const HOUR = 3_600_000;
  * allocate for rows that do not exist, so such a record stays in the log but out of the copy.
  */
 export function isDriftRow(r: PredictionRecord): boolean {
-  if (r.sh || r.s >= 400 || !r.in || !Number.isInteger(r.r) || r.r < 1) return false;
+  if (r.sh || r.ns || r.s >= 400 || !r.in || !Number.isInteger(r.r) || r.r < 1) return false;
   let longest = 0;
   for (const values of Object.values(r.in)) if (Array.isArray(values) && values.length > longest) longest = values.length;
   return r.r <= longest;

@@ -11,6 +11,7 @@ import { asRouting } from "@/lib/serving/shared/routing";
 import { AppError } from "@/lib/errors";
 import { EndpointPanel } from "@/components/endpoint-panel";
 import { EndpointKeysPanel } from "@/components/endpoint-keys-panel";
+import { InputSamplingField } from "@/components/input-sampling-field";
 import { EndpointHistory } from "@/components/endpoint-history";
 import { PerformancePanel } from "@/components/performance-panel";
 import { DriftCard } from "@/components/drift-card";
@@ -51,6 +52,7 @@ export default async function EndpointPage({ params, searchParams }: { params: P
         </div>
       )}
       <p className="mt-6 text-sm"><A href={`/t/${team}/endpoints/${endpoint}/predictions`}>Prediction log →</A> <span className="text-slate-600">every request with its inputs, outputs and latency; filter and export</span></p>
+      <InputSamplingField team={team} endpoint={endpoint} canManage={can(me, "predictionlog.manage", { environment: found.environment }).allowed} />
       <p className="mt-2 text-sm"><A href={`/t/${team}/alerts?endpoint=${endpoint}`}>Alert rules →</A> <span className="text-slate-600">this endpoint&apos;s rules, their incidents, and new ones</span></p>
       <EndpointHistory team={team} endpoint={endpoint} environment={found.environment} canRevert={canChangeTraffic} />
       <EndpointKeysPanel team={team} endpoint={endpoint} canManage={keys.allowed} manageNote={!keys.allowed ? `You cannot manage keys: ${keys.reason}.` : ""} gatewayHint={gatewayHint} />
