@@ -5,7 +5,12 @@ import { gatewayEnv } from "../../lib/env/gateway-env";
 import { createDb } from "../../lib/db/client";
 import { createLogger } from "../../lib/log";
 import { createRedis } from "../../lib/redis";
-import { createGateway } from "../../lib/serving/data/gateway/gateway";
+import os from "node:os";
+import { createGateway, createGatewayMetrics } from "../../lib/serving/data/gateway/gateway";
+import { startInline } from "../../lib/serving/data/inline/start-inline";
+import { loadInlineWants } from "../../lib/serving/data/inline/load-inline-wants";
+import { publishGatewayHeartbeat, removeGateway } from "../../lib/serving/shared/gateway-registry";
+import { LocalArtifactStore } from "../../lib/storage/artifact-store";
 import { Forwarder } from "../../lib/serving/data/gateway/forwarder";
 import { loadRoutingTable, type EndpointRoute } from "../../lib/serving/data/gateway/routing-table";
 import { WorkerDirectory } from "../../lib/serving/data/gateway/worker-directory";
@@ -26,12 +31,25 @@ const logger = new PredictionLogger(redis, {
   onError: (err) => log.warn({ err: err.message }, "prediction log: Redis unavailable, buffering"),
 });
 
+const metrics = createGatewayMetrics(directory, logger);
+const gatewayId = env.GATEWAY_ID ?? `${os.hostname()}-${process.pid}`;
+const store = new LocalArtifactStore(env.ARTIFACT_DIR);
+const inline = startInline({
+  threads: env.INLINE_THREADS, batchTimeoutMs: env.INLINE_BATCH_TIMEOUT_MS, loadTimeoutMs: env.INLINE_LOAD_TIMEOUT_MS, maxModelMb: env.INLINE_MAX_MODEL_MB,
+  maxAbandoned: env.INLINE_MAX_ABANDONED_THREADS, heapMb: env.INLINE_HEAP_MB, maxQueuedRows: env.INLINE_MAX_QUEUE_ROWS,
+  fileOf: (sha256) => store.localPath(sha256),
+  log: (msg, extra) => log.info(extra ?? {}, msg),
+}, metrics.registry);
+// the heartbeat says which inline versions are ready here: a deployment to an inline variant waits for it
+const heartbeat = () => publishGatewayHeartbeat(redis, inline.heartbeat(gatewayId), env.CLUSTER_SECRET).catch((err) => log.debug({ err: err.message }, "gateway heartbeat failed"));
+
 let table: Map<string, EndpointRoute> | null = null;
 let reloading: Promise<void> | null = null;
 const reload = () =>
   (reloading ??= (async () => {
     try {
-      const next = await loadRoutingTable(db);
+      const [next, wants] = await Promise.all([loadRoutingTable(db), loadInlineWants(db)]);
+      inline.host.sync(wants);
       // see the workers that were just loaded before the new routing can send traffic to them
       await directory.refresh().catch(() => {});
       table = next;
@@ -46,6 +64,7 @@ await reload();
 await directory.refresh().catch((err) => log.warn({ err: err.message }, "worker list unavailable"));
 setInterval(() => void reload(), env.GATEWAY_RELOAD_MS).unref();
 setInterval(() => void directory.refresh().catch(() => {}), 1_000).unref();
+setInterval(() => void heartbeat(), 1_000).unref();
 subscriber.subscribe(REDIS_KEYS.routingChannel).catch(() => {});
 subscriber.on("message", () => void reload());
 // after a Redis outage the subscription is restored by ioredis; reload in case we missed news
@@ -60,13 +79,19 @@ const server = createGateway({
   keyRatePerSecond: env.GATEWAY_KEY_RATE_PER_SECOND,
   metricsToken: env.GATEWAY_METRICS_TOKEN,
   onShadowError: (err) => log.debug({ err: err.message }, "shadow request failed"),
-});
+  inline: inline.host,
+}, metrics);
 server.keepAliveTimeout = 65_000;
 server.listen(port, env.GATEWAY_HOST, () => log.info({ port }, "gateway listening"));
 
 const stop = async () => {
   server.close();
   await logger.flush().catch(() => {});
+  await removeGateway(redis, gatewayId).catch(() => {});
+  const stuck = inline.busy();
+  inline.close();
+  // a thread stuck in a native run would abort the process on a normal exit (see inline-thread-handle.ts)
+  if (stuck) process.kill(process.pid, "SIGKILL");
   subscriber.disconnect();
   redis.disconnect();
   await db.$disconnect();

@@ -8,7 +8,7 @@ type DeploymentRow = {
   promotion?: { id: string } | null;
 };
 
-const share = (v: Variant) => ({ name: v.name, model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device, replicas: v.replicas });
+const share = (v: Variant) => ({ name: v.name, model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device, replicas: v.replicas, placement: v.placement ?? "worker" });
 
 export function toDeploymentView(d: DeploymentRow) {
   return {
@@ -47,7 +47,7 @@ export function toEndpointView(e: EndpointRow, workers: WorkerInfo[] = [], lates
     sticky: routing.sticky,
     routingVersion: e.routingVersion,
     variants: routing.variants.map((v) => ({
-      name: v.name, model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device, replicas: v.replicas, batching: v.batching,
+      name: v.name, model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device, replicas: v.replicas, placement: v.placement ?? "worker", batching: v.batching,
       readyReplicas: workers.filter((w) => w.loaded.some((l) => l.versionId === v.versionId && l.ready)).length,
       // from the workers' heartbeats: set when the row-independence probe turned batching off
       unbatchedReason: workers.flatMap((w) => w.loaded).find((l) => l.versionId === v.versionId && l.ready && l.batched === false)?.unbatchedReason ?? null,
