@@ -15,7 +15,8 @@ named("VariantRequest", variantRequestSchema);
 
 const variantView = named("LiveVariant", z.object({
   name: z.string(), model: z.string(), version: z.number(), weight: z.number(), role: z.enum(VARIANT_ROLES), device: z.enum(VARIANT_DEVICES), replicas: z.number(), placement: z.enum(PLACEMENTS),
-  batching: z.object({ maxBatch: z.number(), maxQueueDelayMs: z.number() }), readyReplicas: z.number(),
+  batching: z.object({ maxBatch: z.number(), maxQueueDelayMs: z.number() }),
+  readyReplicas: z.number().describe("inference workers with it ready; for placement inline, gateway processes with it ready"),
   unbatchedReason: z.string().nullable().describe("why a worker runs this variant's requests one at a time (its rows are not independent), or null when it batches them"),
 }));
 const stepView = named("DeploymentStep", z.object({ kind: z.enum(STEP_KINDS), percent: z.number().optional(), seconds: z.number().optional(), status: z.enum(STEP_STATUSES), startedAt: z.string().optional(), finishedAt: z.string().optional(), detail: z.string().optional() }));

@@ -12,6 +12,8 @@ export type InlineVersionState = {
   /** why it could not be loaded here (then ready is false and it is not tried again until it changes) */
   error: string | null;
   batched: boolean;
+  /** why its requests run one at a time (its rows are not independent), else null */
+  unbatchedReason: string | null;
   queueDepth: number;
 };
 

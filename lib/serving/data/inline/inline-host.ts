@@ -24,6 +24,7 @@ type Model = {
   signature: Signature | null;
   batcher: Batcher | null;
   batched: boolean;
+  unbatchedReason: string | null;
 };
 
 export type InlineHostOptions = {
@@ -77,7 +78,7 @@ export class InlineHost {
   }
 
   states(): InlineVersionState[] {
-    return [...this.models.entries()].map(([versionId, m]) => ({ versionId, ready: m.state === "ready" && this.pool.liveCount > 0, error: m.error, batched: m.batched, queueDepth: m.batcher?.depth ?? 0 }));
+    return [...this.models.entries()].map(([versionId, m]) => ({ versionId, ready: m.state === "ready" && this.pool.liveCount > 0, error: m.error, batched: m.batched, unbatchedReason: m.unbatchedReason, queueDepth: m.batcher?.depth ?? 0 }));
   }
 
   queueDepth(): number {
@@ -87,7 +88,7 @@ export class InlineHost {
   }
 
   private async load(w: InlineWant): Promise<void> {
-    const m: Model = { sha256: w.sha256, state: "loading", error: null, failedAt: 0, signature: null, batcher: null, batched: false };
+    const m: Model = { sha256: w.sha256, state: "loading", error: null, failedAt: 0, signature: null, batcher: null, batched: false, unbatchedReason: null };
     this.models.set(w.versionId, m);
     const current = () => this.models.get(w.versionId) === m;
     try {
@@ -101,6 +102,7 @@ export class InlineHost {
       if (!current()) return;
       m.signature = signature;
       m.batched = probe.batched;
+      m.unbatchedReason = probe.reason;
       m.batcher = new Batcher(run, w.batching, this.opts.maxQueuedRows, this.opts.observe?.(w.versionId), probe.batched);
       m.state = "ready";
       this.opts.log?.("inline version ready", { versionId: w.versionId, batched: probe.batched, unbatchedReason: probe.reason });
