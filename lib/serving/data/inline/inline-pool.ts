@@ -27,9 +27,15 @@ export class InlinePool {
   private abandoned = new Set<InlineThread>();
   private versions = new Map<string, { file: string; signature: Signature | null }>();
   private closed = false;
+  private started = false;
 
-  constructor(private readonly opts: InlinePoolOptions) {
-    for (let i = 0; i < opts.threads; i++) this.spawn();
+  constructor(private readonly opts: InlinePoolOptions) {}
+
+  /** Threads start with the first inline version: a gateway without any never loads onnxruntime. */
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (let i = 0; i < this.opts.threads; i++) this.spawn();
   }
 
   /** threads stuck in a timed-out task */
@@ -43,6 +49,7 @@ export class InlinePool {
 
   /** Loads a version on every live thread; its signature, or why it cannot be loaded. */
   async load(versionId: string, file: string): Promise<Signature> {
+    this.start();
     if (!this.live.length) throw new InlineUnavailable("no inline thread is running in this gateway");
     this.versions.set(versionId, { file, signature: null });
     try {
