@@ -43,6 +43,9 @@ export default tseslint.config(
     ignores: ["lib/serving/data/inference/session-process.ts", "lib/serving/data/inference/ort-tensors.ts", "lib/serving/data/inference/providers.ts"],
     rules: restrict([SESSION_PROCESS_ONLY], HTTP_LAYER),
   },
+  // inline serving (placement "inline") shares the workers' batcher and probe; only its thread entry loads onnxruntime
+  { files: ["lib/serving/data/inline/**"], ignores: ["lib/serving/data/inline/inline-thread.ts"], rules: restrict([{ name: "onnxruntime-node", message: "session.run blocks its thread: inline sessions run in inline threads (inline-thread.ts), never on the gateway's event loop" }], HTTP_LAYER) },
+  { files: ["lib/serving/data/inline/inline-thread.ts"], rules: restrict([], HTTP_LAYER) },
   { files: ["app/**", "components/**", "cli/**", "workers/jobs/**", "workers/gateway/**"], rules: restrict([NO_ORT], [NO_INFERENCE]) },
   { files: ["app/**", "components/**", "lib/**", "workers/**", "cli/**"], ignores: ["lib/env/**"], rules: NO_PROCESS_ENV },
 );

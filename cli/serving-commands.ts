@@ -62,12 +62,12 @@ export async function keysRequire(api: Client, [endpoint, value]: string[], _f: 
   return r;
 }
 
-/** --variant 3=90 --variant 4=10:canary --variant 5=0:shadow (version=weight[:role[:device]]) */
+/** --variant 3=90 --variant 4=10:canary --variant 5=0:shadow --variant 6=10:canary:cpu:inline (version=weight[:role][:device][:placement]) */
 export function parseVariants(specs: string[]) {
   return specs.map((s) => {
-    const m = /^(?:([a-z0-9][a-z0-9-_.]*)@)?v?(\d+)=(\d+(?:\.\d+)?)(?::(primary|canary|shadow))?(?::(cpu|gpu))?$/.exec(s);
-    if (!m) throw new UsageError(`--variant ${s}: use [model@]version=weight[:role][:device], e.g. 3=90 or 4=0:shadow`);
-    return { ...(m[1] ? { model: m[1] } : {}), version: Number(m[2]), weight: Number(m[3]), role: m[4] ?? "primary", device: m[5] ?? "cpu" };
+    const m = /^(?:([a-z0-9][a-z0-9-_.]*)@)?v?(\d+)=(\d+(?:\.\d+)?)(?::(primary|canary|shadow))?(?::(cpu|gpu))?(?::(inline|worker))?$/.exec(s);
+    if (!m) throw new UsageError(`--variant ${s}: use [model@]version=weight[:role][:device][:placement], e.g. 3=90, 4=0:shadow or 5=100:primary:cpu:inline`);
+    return { ...(m[1] ? { model: m[1] } : {}), version: Number(m[2]), weight: Number(m[3]), role: m[4] ?? "primary", device: m[5] ?? "cpu", ...(m[6] ? { placement: m[6] } : {}) };
   });
 }
 

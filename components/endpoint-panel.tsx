@@ -69,7 +69,7 @@ export function EndpointPanel({ team, endpoint, canChangeTraffic, trafficNote, g
                         </td>
                         <td className={td}><Badge tone={v.role === "shadow" ? "slate" : v.role === "canary" ? "amber" : "indigo"}>{v.role}</Badge></td>
                         <td className={`${td} tabular-nums`}>{v.role === "shadow" ? "copy" : `${v.weight}%`}</td>
-                        <td className={td}>{v.device}</td>
+                        <td className={td}>{v.device}{v.placement === "inline" ? " · inline" : ""}</td>
                         <td className={td}>{v.readyReplicas}/{v.replicas}</td>
                         <td className={`${td} tabular-nums`}>{s ? s.requestsPerSecond.toFixed(2) : "0"}</td>
                         <td className={`${td} tabular-nums`}>{s?.p50Ms == null ? "—" : formatMs(s.p50Ms)}</td>

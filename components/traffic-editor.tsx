@@ -19,7 +19,7 @@ type Versions = ResponseOf<typeof listVersions>["versions"];
 
 const input = "rounded-md border border-slate-300 px-2 py-1.5 text-sm";
 const STRATEGY_LABEL: Record<DeploymentStrategy, string> = { immediate: "immediate", canary: "canary (step by step, judged by guardrails)", blue_green: "blue-green (switch, old version kept warm)" };
-const rowsOf = (current: Current): SplitRow[] => current.map((v) => ({ model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device }));
+const rowsOf = (current: Current): SplitRow[] => current.map((v) => ({ model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device, placement: v.placement }));
 const splitText = (rows: { model: string; version: number; weight: number; role: string }[]) =>
   rows.length ? rows.map((r) => `${r.model} v${r.version} ${r.role === "shadow" ? "(shadow)" : `${r.weight}%`}`).join(", ") : "no traffic";
 const FieldError = ({ children }: { children: React.ReactNode }) => <span role="alert" className="mt-1 block text-xs font-normal text-red-700">{children}</span>;
@@ -111,10 +111,13 @@ export function TrafficEditor({ team, endpoint, current, routingVersion, disable
                 <select aria-label="Device" className={input} value={r.device} onChange={(e) => set(i, { device: e.target.value as SplitRow["device"] })}>
                   <option value="cpu">cpu</option><option value="gpu">gpu</option>
                 </select>
+                <select aria-label="Placement" title="worker: on inference workers; inline: inside the gateway's processes (small cpu models)" className={input} value={r.placement ?? "worker"} onChange={(e) => set(i, { placement: e.target.value as SplitRow["placement"] })}>
+                  <option value="worker">on workers</option><option value="inline">inline in the gateway</option>
+                </select>
                 <button type="button" onClick={() => setRows(rows.filter((_, j) => j !== i))} className="text-sm text-red-700 hover:underline">Remove</button>
               </div>
               {dupes.has(rowKey(r)) && <FieldError>{r.model} v{r.version} is listed twice; keep one row per version.</FieldError>}
-              {rowError(i, "model")}{rowError(i, "version")}{rowError(i, "weight")}{rowError(i, "role")}{rowError(i, "device")}{rowError(i, null)}
+              {rowError(i, "model")}{rowError(i, "version")}{rowError(i, "weight")}{rowError(i, "role")}{rowError(i, "device")}{rowError(i, "placement")}{rowError(i, null)}
             </div>
           );
         })}

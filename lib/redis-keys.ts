@@ -15,6 +15,10 @@ export const REDIS_KEYS = {
   workerSet: "sy:workers",
   /** one inference worker's heartbeat (JSON), expiring */
   worker: (workerId: string) => `sy:worker:${workerId}`,
+  /** sorted set: gateway process id → last heartbeat (ms); its heartbeat lists its inline versions */
+  gatewaySet: "sy:gateways",
+  /** one gateway process's heartbeat (JSON), expiring */
+  gateway: (gatewayId: string) => `sy:gateway:${gatewayId}`,
   /** per-token request counter for one fixed minute window */
   rateLimit: (tokenId: string, minute: number) => `sy:rl:${tokenId}:${minute}`,
   /** rate-limiter-flexible key prefix: credential sign-in attempts per account (sha256 of the email), 15-minute windows */

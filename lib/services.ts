@@ -26,6 +26,7 @@ export function webConfig(env: WebEnv) {
       queue: env.MODEL_VALIDATION_QUEUE,
     },
     maxReferenceBytes: env.MAX_REFERENCE_BYTES,
+    inlineMaxModelMb: env.INLINE_MAX_MODEL_MB,
     referenceLimits: {
       timeoutMs: env.REFERENCE_CHECK_TIMEOUT_MS,
       maxMemoryMb: env.REFERENCE_CHECK_MAX_MEMORY_MB,

@@ -4,10 +4,14 @@ import { baseFields } from "./base-env";
 import { defineEnv, type EnvOf } from "./parse-env";
 import { flag, port, text, wholeNumber } from "./schema-helpers";
 import { CLUSTER_SECRET, clusterSecretOf } from "./cluster-secret";
+import { INLINE_MAX_MODEL_MB_DEFAULT } from "../serving/shared/inline-placement";
 
 export const GATEWAY_PORT = port({ default: 8080, description: "gateway port" });
 
 export const MIN_METRICS_TOKEN_BYTES = 16;
+
+/** Shared by the web (refuses larger inline variants with 400) and the gateway (does not load them). */
+export const INLINE_MAX_MODEL_MB = wholeNumber({ min: 1, unit: "MiB", default: INLINE_MAX_MODEL_MB_DEFAULT, description: "largest model file a variant with `placement: \"inline\"` may have: it runs in worker threads of each gateway process, which share the gateway's native memory. The web refuses larger ones (400); a gateway does not load them. Set the same value for both" });
 
 export const gatewayEnv = defineEnv("gateway", {
   NODE_ENV: baseFields.NODE_ENV,
@@ -25,6 +29,15 @@ export const gatewayEnv = defineEnv("gateway", {
   GATEWAY_LOG_BUFFER: wholeNumber({ min: 0, unit: "records", default: 200_000, description: "records kept in memory while Redis is away" }),
   GATEWAY_COALESCE: flag({ default: true, description: "`0` sends each request to its worker alone (benchmarks only)" }),
   GATEWAY_KEY_RATE_PER_SECOND: wholeNumber({ min: 0, unit: "requests", default: 1000, description: "requests per endpoint key per second per gateway (each of its `GATEWAY_PROCESSES` processes allows ⌈rate / processes⌉, counted in memory); more get 429 with `Retry-After` (0 turns it off)" }),
+  ARTIFACT_DIR: baseFields.ARTIFACT_DIR,
+  INLINE_THREADS: wholeNumber({ min: 0, unit: "threads", default: 1, description: "worker threads per gateway process that run variants with `placement: \"inline\"` (each thread holds every inline version); 0 turns inline serving off in this gateway" }),
+  INLINE_BATCH_TIMEOUT_MS: wholeNumber({ min: 1, unit: "milliseconds", default: 5000, description: "time limit for one inline batch; past it its requests get 504 at once, the thread is set aside (terminated when its run returns) and a fresh one takes its place" }),
+  INLINE_LOAD_TIMEOUT_MS: wholeNumber({ min: 1, unit: "milliseconds", default: 30000, description: "time limit for loading an inline version in a thread" }),
+  INLINE_MAX_MODEL_MB,
+  INLINE_MAX_ABANDONED_THREADS: wholeNumber({ min: 0, unit: "threads", default: 2, description: "threads still stuck in a timed-out run that one gateway process keeps; at the cap, inline versions stop answering here (503, or worker replicas) until one returns" }),
+  INLINE_HEAP_MB: wholeNumber({ min: 16, unit: "MiB", default: 256, description: "V8 heap cap of each inline thread (onnxruntime's native memory is bounded by `INLINE_MAX_MODEL_MB` instead)" }),
+  INLINE_MAX_QUEUE_ROWS: wholeNumber({ min: 1, unit: "rows", default: 4096, description: "rows waiting for an inline version past this get 503" }),
+  GATEWAY_ID: text({ default: undefined, docDefault: "`<host>-<pid>`", description: "gateway identity in its heartbeat (inline versions it has ready)" }),
   GATEWAY_METRICS_TOKEN: text({ secret: true, default: undefined, description: `when set, \`GET /metrics\` needs \`Authorization: Bearer <token>\` (its series name endpoints and variants); **required in production** (${MIN_METRICS_TOKEN_BYTES}+ bytes); unset elsewhere leaves \`/metrics\` open` }),
 }, (v, problem) => {
   if (v.NODE_ENV === "production" && Buffer.byteLength(v.GATEWAY_METRICS_TOKEN ?? "") < MIN_METRICS_TOKEN_BYTES) {

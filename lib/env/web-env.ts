@@ -1,7 +1,7 @@
 // The web app (Next.js): pages and the REST API. lib/services.ts builds the web's clients from it;
 // instrumentation.ts parses it when the server starts, so a bad value stops `next start` at once.
 import { baseFields } from "./base-env";
-import { GATEWAY_PORT } from "./gateway-env";
+import { GATEWAY_PORT, INLINE_MAX_MODEL_MB } from "./gateway-env";
 import { defineEnv, type EnvOf } from "./parse-env";
 import { flag, text, url, wholeNumber } from "./schema-helpers";
 import { authSecretFields, authSecretOf } from "./auth-secret";
@@ -34,6 +34,7 @@ export const webEnv = defineEnv(
     MODEL_VALIDATION_MAX_MEMORY_MB: wholeNumber({ min: 64, unit: "MiB", default: 1024, description: "resident memory of that validation process (checked every 25 ms, and its JS heap capped); an upload that needs more gets 422" }),
     MODEL_VALIDATION_CONCURRENCY: wholeNumber({ min: 1, unit: "processes", default: 2, description: "validation processes one web process runs at once; further uploads wait for one" }),
     MODEL_VALIDATION_QUEUE: wholeNumber({ min: 0, unit: "uploads", default: 16, description: "uploads waiting for a validation process; more get 503 with `Retry-After`" }),
+    INLINE_MAX_MODEL_MB,
     MAX_REFERENCE_BYTES: wholeNumber({ min: 1, unit: "bytes", default: 512 * 1024 * 1024, docDefault: "`536870912` (512 MiB)", description: "a version's reference data (the `reference` part of a push); larger gets 413. Up to 100,000 rows are kept, a seeded sample beyond; the check reads about 9 MB of CSV per CPU-second, so keep `REFERENCE_CHECK_TIMEOUT_MS` in step" }),
     REFERENCE_CHECK_TIMEOUT_MS: wholeNumber({ min: 1, unit: "milliseconds", default: 120_000, description: "reference data is parsed and checked against the model's inputs in a separate process; one that takes longer gets 422" }),
     REFERENCE_CHECK_MAX_MEMORY_MB: wholeNumber({ min: 64, unit: "MiB", default: 1024, description: "resident memory of that process (checked every 25 ms, and its JS heap capped); reference data that needs more gets 422. Checks share `MODEL_VALIDATION_CONCURRENCY` and `MODEL_VALIDATION_QUEUE`'s numbers" }),

@@ -7,7 +7,7 @@ import { requestTraffic } from "../serving/control/endpoints/request-traffic";
 import type { TrafficRequest } from "../serving/control/endpoints/traffic-request";
 import { requestPromotion } from "./request-promotion";
 
-export async function changeTraffic(opts: { db: Db; redisUrl: string; principal: Principal; endpointName: string; request: TrafficRequest }) {
+export async function changeTraffic(opts: { db: Db; redisUrl: string; principal: Principal; endpointName: string; request: TrafficRequest; inlineMaxModelMb?: number }) {
   const endpoint = await findEndpoint(opts.db, opts.principal.teamId, opts.endpointName);
   if (endpoint.environment !== "production") return requestTraffic(opts);
   const promotion = await requestPromotion({

@@ -5,7 +5,7 @@ import type { DeploymentStrategy } from "../serving/shared/deployment-status";
 import type { Environment } from "../serving/shared/environments";
 import type { Sticky, VariantRole } from "../serving/shared/routing";
 
-type PastVariant = { model: string; version: number; weight: number; role: VariantRole; device: "cpu" | "gpu"; replicas: number };
+type PastVariant = { model: string; version: number; weight: number; role: VariantRole; device: "cpu" | "gpu"; replicas: number; placement?: "worker" | "inline" };
 type PastRouting = { sticky: Sticky; variants: PastVariant[] };
 
 export type RevertRequest =
@@ -28,7 +28,7 @@ export function revertRequest(opts: {
   routingVersion?: number;
 }): RevertRequest {
   const seen = opts.routingVersion === undefined ? {} : { expectedRoutingVersion: opts.routingVersion };
-  const variants = opts.routing.variants.map((v) => ({ model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device, replicas: v.replicas }));
+  const variants = opts.routing.variants.map((v) => ({ model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device, replicas: v.replicas, ...(v.placement ? { placement: v.placement } : {}) }));
   const reason = `revert to routing of ${opts.servedFrom.slice(0, 16).replace("T", " ")} UTC`;
   const live = new Set(serving(opts.live));
   const bringsBack = serving(variants).some((v) => !live.has(v));

@@ -1,15 +1,15 @@
 // The split editor's pure parts: where an API error belongs in the form, and the rows a
 // "Deploy this version" link pre-fills. Kept apart from the component so they are unit-tested.
 import type { VariantDevice } from "../serving/shared/devices";
-import type { VariantRole } from "../serving/shared/routing";
+import type { Placement, VariantRole } from "../serving/shared/routing";
 import { rowKey } from "../serving/shared/new-variants";
 
-export type SplitRow = { model: string; version: number; weight: number; role: VariantRole; device: VariantDevice };
+export type SplitRow = { model: string; version: number; weight: number; role: VariantRole; device: VariantDevice; placement?: Placement };
 
 /** Inputs outside the rows that an error can name (the request's own field names). */
 export const FORM_FIELDS = ["strategy", "variants", "sticky", "expectedRoutingVersion", "reason", "canary.steps", "canary.bakeSeconds", "canary.maxErrorRate", "canary.maxP95Ms", "canary.minRequests", "canary.maxWaitSeconds", "blueGreen.rollbackWindowSeconds"] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
-export type RowField = "model" | "version" | "weight" | "role" | "device";
+export type RowField = "model" | "version" | "weight" | "role" | "device" | "placement";
 
 export type ErrorPlace = { kind: "row"; index: number; field: RowField | null } | { kind: "field"; field: FormField } | { kind: "form" };
 
@@ -23,7 +23,7 @@ export function errorPlace(input: string | null): ErrorPlace {
   const path = input.replace(/^traffic\./, "");
   const row = /^variants\.(\d+)(?:\.(\w+))?/.exec(path);
   if (row) {
-    const field = row[2] && ["model", "version", "weight", "role", "device"].includes(row[2]) ? (row[2] as RowField) : null;
+    const field = row[2] && ["model", "version", "weight", "role", "device", "placement"].includes(row[2]) ? (row[2] as RowField) : null;
     return { kind: "row", index: Number(row[1]), field };
   }
   const known = [...FORM_FIELDS].sort((a, b) => b.length - a.length).find((f) => path === f || path.startsWith(`${f}.`));

@@ -263,7 +263,7 @@ const ORIGIN = "http://localhost";
  * field the schema knows is present. A contract added without a baseline fails the completeness test.
  */
 function baselines(model: string): Record<string, Baseline | Baseline[]> {
-  const variant = { model, version: 1, weight: 100, role: "primary", device: "cpu", replicas: 1, batching: { maxBatch: 8, maxQueueDelayMs: 1 } };
+  const variant = { model, version: 1, weight: 100, role: "primary", device: "cpu", replicas: 1, batching: { maxBatch: 8, maxQueueDelayMs: 1 }, placement: "worker" };
   return {
     createModel: { body: { name: "fresh", task: "binary_classification", description: "d" } },
     getModel: { path: { model } },

@@ -5,7 +5,7 @@ import { dbIntParam, dbText, named, slugName } from "./shared";
 import { stickySchema, trafficRequestSchema, variantRequestSchema } from "../../serving/control/endpoints/traffic-request";
 import { STEP_KINDS, STEP_STATUSES } from "../../serving/control/deployments/plan";
 import { DEPLOYMENT_STATUSES, DEPLOYMENT_STRATEGIES } from "../../serving/shared/deployment-status";
-import { ROLES as VARIANT_ROLES } from "../../serving/shared/routing";
+import { PLACEMENTS, ROLES as VARIANT_ROLES } from "../../serving/shared/routing";
 import { VARIANT_DEVICES } from "../../serving/shared/devices";
 import { ENVIRONMENTS } from "../../serving/shared/environments";
 import { METRIC_RANGES } from "../../serving/control/metrics/time-window";
@@ -14,13 +14,14 @@ named("Sticky", stickySchema);
 named("VariantRequest", variantRequestSchema);
 
 const variantView = named("LiveVariant", z.object({
-  name: z.string(), model: z.string(), version: z.number(), weight: z.number(), role: z.enum(VARIANT_ROLES), device: z.enum(VARIANT_DEVICES), replicas: z.number(),
-  batching: z.object({ maxBatch: z.number(), maxQueueDelayMs: z.number() }), readyReplicas: z.number(),
+  name: z.string(), model: z.string(), version: z.number(), weight: z.number(), role: z.enum(VARIANT_ROLES), device: z.enum(VARIANT_DEVICES), replicas: z.number(), placement: z.enum(PLACEMENTS),
+  batching: z.object({ maxBatch: z.number(), maxQueueDelayMs: z.number() }),
+  readyReplicas: z.number().describe("inference workers with it ready; for placement inline, gateway processes with it ready"),
   unbatchedReason: z.string().nullable().describe("why a worker runs this variant's requests one at a time (its rows are not independent), or null when it batches them"),
 }));
 const stepView = named("DeploymentStep", z.object({ kind: z.enum(STEP_KINDS), percent: z.number().optional(), seconds: z.number().optional(), status: z.enum(STEP_STATUSES), startedAt: z.string().optional(), finishedAt: z.string().optional(), detail: z.string().optional() }));
 const routeSummary = z.array(named("RouteShare", z.object({
-  name: z.string(), model: z.string(), version: z.number(), weight: z.number(), role: z.enum(VARIANT_ROLES), device: z.enum(VARIANT_DEVICES), replicas: z.number(),
+  name: z.string(), model: z.string(), version: z.number(), weight: z.number(), role: z.enum(VARIANT_ROLES), device: z.enum(VARIANT_DEVICES), replicas: z.number(), placement: z.enum(PLACEMENTS),
 })));
 export const deploymentView = named("Deployment", z.object({
   id: z.string(), endpoint: z.string().nullable(), strategy: z.enum(DEPLOYMENT_STRATEGIES), status: z.enum(DEPLOYMENT_STATUSES),

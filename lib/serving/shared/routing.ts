@@ -13,6 +13,9 @@ export type Batching = z.infer<typeof batchingSchema>;
 export const DEFAULT_BATCHING: Batching = { maxBatch: 64, maxQueueDelayMs: 0 };
 
 export const ROLES = ["primary", "canary", "shadow"] as const;
+/** where a variant runs: on inference workers (a hop), or inside each gateway process (small cpu models) */
+export const PLACEMENTS = ["worker", "inline"] as const;
+export type Placement = (typeof PLACEMENTS)[number];
 export const DEVICES = VARIANT_DEVICES;
 export type VariantRole = (typeof ROLES)[number];
 export type Device = VariantDevice;
@@ -29,6 +32,8 @@ export const variantSchema = z.object({
   device: z.enum(VARIANT_DEVICES),
   replicas: z.number().int(),
   batching: batchingSchema.default(DEFAULT_BATCHING),
+  /** absent in routings stored before placements existed, and in code that builds one: "worker" */
+  placement: z.enum(PLACEMENTS).optional(),
 });
 export type Variant = z.infer<typeof variantSchema>;
 

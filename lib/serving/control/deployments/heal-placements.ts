@@ -11,7 +11,8 @@ export async function healPlacements(opts: { db: Db; redis: Redis; clusterSecret
   const workers = await listWorkers(opts.redis, { secret: opts.clusterSecret });
   let healed = 0;
   for (const e of endpoints) {
-    for (const v of asRouting(e.routing).variants) {
+    // inline variants are loaded by every gateway from the routing itself: nothing to re-place
+    for (const v of asRouting(e.routing).variants.filter((x) => x.placement !== "inline")) {
       const eligible = workers.filter((w) => workerServes(w, v.device));
       const serving = eligible.filter((w) => w.loaded.some((l) => l.versionId === v.versionId && l.ready));
       if (!eligible.length || serving.length >= Math.min(v.replicas, eligible.length)) continue;

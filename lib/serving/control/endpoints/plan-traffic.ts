@@ -10,11 +10,11 @@ import type { TrafficRequest } from "./traffic-request";
 
 export type TrafficPlan = { live: Routing; to: Routing; plan: Plan };
 
-export async function planTraffic(opts: { db: Db; teamId: string; endpoint: { name: string; routing: unknown; routingVersion: number }; request: TrafficRequest }): Promise<TrafficPlan> {
+export async function planTraffic(opts: { db: Db; teamId: string; endpoint: { name: string; routing: unknown; routingVersion: number }; request: TrafficRequest; inlineMaxModelMb?: number }): Promise<TrafficPlan> {
   const { request } = opts;
   ensureSeenRouting(opts.endpoint, request.expectedRoutingVersion);
   const live = asRouting(opts.endpoint.routing);
-  const to = await resolveRouting({ db: opts.db, teamId: opts.teamId, live, request });
+  const to = await resolveRouting({ db: opts.db, teamId: opts.teamId, live, request, inlineMaxModelMb: opts.inlineMaxModelMb });
   const plan: Plan = {};
   if (request.strategy === "canary") {
     plan.canary = canaryPlanSchema.parse(request.canary ?? {});

@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import type { Db } from "../../../db/client";
 import { notFound } from "../../../errors";
 import { listWorkers, type WorkerInfo } from "../../shared/worker-registry";
+import { listGateways, type GatewayInfo } from "../../shared/gateway-registry";
 import { toDeploymentView, toEndpointView } from "./views";
 import { metricSeries } from "../metrics/metric-series";
 import { timeWindow, type MetricRange } from "../metrics/time-window";
@@ -12,12 +13,18 @@ async function workersOrNone(redis: Redis, clusterSecret: string): Promise<Worke
   return listWorkers(redis, { secret: clusterSecret }).catch(() => []);
 }
 
+/** Gateways whose heartbeats verify: they hold the inline variants. */
+async function gatewaysOrNone(redis: Redis, clusterSecret: string): Promise<GatewayInfo[]> {
+  return listGateways(redis, { secret: clusterSecret }).catch(() => []);
+}
+
 export async function listEndpoints(opts: { db: Db; redis: Redis; clusterSecret: string; teamId: string }) {
-  const [rows, workers] = await Promise.all([
+  const [rows, workers, gateways] = await Promise.all([
     opts.db.endpoint.findMany({ where: { teamId: opts.teamId }, orderBy: { name: "asc" }, include: { deployments: { orderBy: { createdAt: "desc" }, take: 1 } } }),
     workersOrNone(opts.redis, opts.clusterSecret),
+    gatewaysOrNone(opts.redis, opts.clusterSecret),
   ]);
-  return rows.map((e) => toEndpointView(e, workers, e.deployments[0] ? toDeploymentView(e.deployments[0]) : null));
+  return rows.map((e) => toEndpointView(e, workers, e.deployments[0] ? toDeploymentView(e.deployments[0]) : null, gateways));
 }
 
 export async function findEndpoint(db: Db, teamId: string, name: string) {
@@ -28,11 +35,12 @@ export async function findEndpoint(db: Db, teamId: string, name: string) {
 
 export async function getEndpoint(opts: { db: Db; redis: Redis; clusterSecret: string; teamId: string; name: string }) {
   const e = await findEndpoint(opts.db, opts.teamId, opts.name);
-  const [deployments, workers] = await Promise.all([
+  const [deployments, workers, gateways] = await Promise.all([
     opts.db.deployment.findMany({ where: { endpointId: e.id }, orderBy: { createdAt: "desc" }, take: 20, include: { promotion: { select: { id: true } } } }),
     workersOrNone(opts.redis, opts.clusterSecret),
+    gatewaysOrNone(opts.redis, opts.clusterSecret),
   ]);
-  return { ...toEndpointView(e, workers, deployments[0] ? toDeploymentView(deployments[0]) : null), deployments: deployments.map(toDeploymentView) };
+  return { ...toEndpointView(e, workers, deployments[0] ? toDeploymentView(deployments[0]) : null, gateways), deployments: deployments.map(toDeploymentView) };
 }
 
 export async function getDeployment(opts: { db: Db; teamId: string; id: string }) {

@@ -17,14 +17,14 @@ import { createDeployment } from "../deployments/create-deployment";
  * production endpoint serves goes through a promotion (lib/governance/change-traffic.ts), and this
  * refuses it, so no new caller can deploy to production on one person's say-so by mistake.
  */
-export async function requestTraffic(opts: { db: Db; redisUrl: string; principal: Principal; endpointName: string; request: TrafficRequest; bootstrap?: boolean }) {
+export async function requestTraffic(opts: { db: Db; redisUrl: string; principal: Principal; endpointName: string; request: TrafficRequest; bootstrap?: boolean; inlineMaxModelMb?: number }) {
   const { db, principal, request } = opts;
   const endpoint = await findEndpoint(db, principal.teamId, opts.endpointName);
   ensureCan(principal, "traffic.change", { environment: endpoint.environment });
   if (endpoint.environment === "production" && !opts.bootstrap) {
     throw new AppError("forbidden", `"${endpoint.name}" is a production endpoint: its traffic changes go through a promotion (POST /api/v1/promotions)`);
   }
-  const { live, to, plan } = await planTraffic({ db, teamId: principal.teamId, endpoint, request });
+  const { live, to, plan } = await planTraffic({ db, teamId: principal.teamId, endpoint, request, inlineMaxModelMb: opts.inlineMaxModelMb });
   const deployment = await db.$transaction((tx) =>
     createDeployment(tx, { teamId: principal.teamId, endpoint, strategy: request.strategy, plan, live, to, reason: request.reason ?? "", actor: actorOf(principal), createdBy: principal.label, expectedRoutingVersion: request.expectedRoutingVersion }),
   );

@@ -7,11 +7,13 @@ import { DEFAULT_BATCHING, variantName, type Routing, type Variant } from "../..
 import type { TrafficRequest } from "./traffic-request";
 import { readJson } from "../../../db/json";
 import { archivedMessage } from "../../../registry/archived";
+import { INLINE_MAX_MODEL_MB_DEFAULT, inlineRefusal } from "../../shared/inline-placement";
 
 /** What a signature accepts: input names and types, in any order (shapes may differ). */
 export const inputKey = (s: Signature) => JSON.stringify([...s.inputs].map((i) => [i.name, i.type]).sort());
 
-export async function resolveRouting(opts: { db: Db; teamId: string; live: Routing; request: TrafficRequest }): Promise<Routing> {
+/** `inlineMaxModelMb`: the largest model an inline variant may run (INLINE_MAX_MODEL_MB of the web). */
+export async function resolveRouting(opts: { db: Db; teamId: string; live: Routing; request: TrafficRequest; inlineMaxModelMb?: number }): Promise<Routing> {
   const { request } = opts;
   const serving = request.variants.filter((v) => v.role !== "shadow");
   const total = serving.reduce((s, v) => s + v.weight, 0);
@@ -26,11 +28,16 @@ export async function resolveRouting(opts: { db: Db; teamId: string; live: Routi
     const version = await opts.db.modelVersion.findFirst({ where: { number: r.version, model: { name: modelName, teamId: opts.teamId } } });
     if (!version) throw new AppError("unprocessable", `model "${modelName}" has no version ${r.version}`, { field: `variants.${i}.version` });
     if (version.archivedAt) throw new AppError("unprocessable", archivedMessage(modelName, r.version), { field: `variants.${i}.version` });
+    const placement = r.placement ?? "worker";
+    if (placement === "inline") {
+      const refused = inlineRefusal({ device: r.device, sizeBytes: version.sizeBytes }, opts.inlineMaxModelMb ?? INLINE_MAX_MODEL_MB_DEFAULT);
+      if (refused) throw new AppError("bad_request", `${variantName(modelName, r.version)}: ${refused}`, { field: `variants.${i}.placement` });
+    }
     const name = variantName(modelName, r.version);
     if (variants.some((v) => v.name === name)) throw new AppError("bad_request", `${name} is listed twice`, { field: `variants.${i}` });
     variants.push({
       name, model: modelName, version: r.version, versionId: version.id, sha256: version.sha256,
-      weight: r.role === "shadow" ? 0 : r.weight, role: r.role, device: r.device, replicas: r.replicas, batching: r.batching ?? DEFAULT_BATCHING,
+      weight: r.role === "shadow" ? 0 : r.weight, role: r.role, device: r.device, replicas: r.replicas, batching: r.batching ?? DEFAULT_BATCHING, placement,
     });
     signatures.push({ name, sig: readJson(signatureSchema, version.signature, "signature") });
   }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { slugName } from "../../../names";
 import { dbInt, dbText } from "../../../db/stored-values";
-import { batchingSchema, DEVICES, ROLES } from "../../shared/routing";
+import { batchingSchema, DEVICES, PLACEMENTS, ROLES } from "../../shared/routing";
 import { blueGreenPlanSchema, canaryPlanSchema } from "../deployments/plan";
 
 export const stickySchema = z
@@ -17,6 +17,8 @@ export const variantRequestSchema = z.object({
   device: z.enum(DEVICES).default("cpu"),
   replicas: dbInt.min(1).max(32).default(1),
   batching: batchingSchema.optional(),
+  placement: z.enum(PLACEMENTS).optional()
+    .describe("default worker. worker: on inference workers; inline: inside each gateway process, no network hop (cpu only, models up to INLINE_MAX_MODEL_MB)"),
 });
 
 export const trafficRequestSchema = z

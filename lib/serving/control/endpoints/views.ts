@@ -1,4 +1,5 @@
 import type { WorkerInfo } from "../../shared/worker-registry";
+import type { GatewayInfo } from "../../shared/gateway-registry";
 import { asRouting, type Variant } from "../../shared/routing";
 
 type DeploymentRow = {
@@ -8,7 +9,7 @@ type DeploymentRow = {
   promotion?: { id: string } | null;
 };
 
-const share = (v: Variant) => ({ name: v.name, model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device, replicas: v.replicas });
+const share = (v: Variant) => ({ name: v.name, model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device, replicas: v.replicas, placement: v.placement ?? "worker" });
 
 export function toDeploymentView(d: DeploymentRow) {
   return {
@@ -37,7 +38,8 @@ export type DeploymentView = ReturnType<typeof toDeploymentView>;
 
 type EndpointRow = { name: string; environment: string; description: string; requireKey: boolean; routing: unknown; routingVersion: number; createdBy: string; createdAt: Date };
 
-export function toEndpointView(e: EndpointRow, workers: WorkerInfo[] = [], latest: DeploymentView | null = null) {
+/** `gateways`: their heartbeats say which inline variants (placement "inline") they hold ready. */
+export function toEndpointView(e: EndpointRow, workers: WorkerInfo[] = [], latest: DeploymentView | null = null, gateways: GatewayInfo[] = []) {
   const routing = asRouting(e.routing);
   return {
     name: e.name,
@@ -46,8 +48,12 @@ export function toEndpointView(e: EndpointRow, workers: WorkerInfo[] = [], lates
     requireKey: e.requireKey,
     sticky: routing.sticky,
     routingVersion: e.routingVersion,
-    variants: routing.variants.map((v) => ({
-      name: v.name, model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device, replicas: v.replicas, batching: v.batching,
+    variants: routing.variants.map((v) => v.placement === "inline" ? {
+      name: v.name, model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device, replicas: v.replicas, placement: v.placement, batching: v.batching,
+      readyReplicas: gateways.filter((g) => g.inline.some((l) => l.versionId === v.versionId && l.ready)).length,
+      unbatchedReason: gateways.flatMap((g) => g.inline).find((l) => l.versionId === v.versionId && l.ready && !l.batched)?.unbatchedReason ?? null,
+    } : ({
+      name: v.name, model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device, replicas: v.replicas, placement: v.placement ?? "worker", batching: v.batching,
       readyReplicas: workers.filter((w) => w.loaded.some((l) => l.versionId === v.versionId && l.ready)).length,
       // from the workers' heartbeats: set when the row-independence probe turned batching off
       unbatchedReason: workers.flatMap((w) => w.loaded).find((l) => l.versionId === v.versionId && l.ready && l.batched === false)?.unbatchedReason ?? null,

@@ -35,6 +35,8 @@ export type GatewayDeps = {
   /** fields added to /healthz and /v2/health/live (e.g. the process count of a clustered gateway) */
   health?: () => Record<string, unknown>;
   onShadowError?: (err: Error) => void;
+  /** runs placement "inline" variants in this process; null from it: not ready here (lib/serving/data/inline) */
+  inline?: { run(versionId: string, feeds: Feeds): Promise<Outputs> | null; ready(versionId: string): boolean };
 };
 
 export const OVERRIDE_HEADER = "x-switchyard-variant";
@@ -84,8 +86,10 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
   const auth = new EndpointAuth({ ratePerSecond: deps.keyRatePerSecond, onRefused: (reason) => metrics.authRefused.inc({ reason }) });
 
   async function runOn(variant: Variant, feeds: Feeds): Promise<Outputs> {
+    const inline = variant.placement === "inline" ? deps.inline?.run(variant.versionId, feeds) : null;
+    if (inline) return inline;
     const replicas = directory.replicas(variant.versionId);
-    if (!replicas.length) throw new HttpError(503, "unavailable", `no ready replica for variant ${variant.name}`);
+    if (!replicas.length) throw new HttpError(503, "unavailable", variant.placement === "inline" ? `variant ${variant.name} is loading in this gateway` : `no ready replica for variant ${variant.name}`);
     let last: Error | null = null;
     for (const w of replicas) {
       try {
@@ -216,7 +220,8 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     if (!table) throw new HttpError(404, "not_found", `endpoint "${endpoint}" not found`);
     // readiness, inputs, versions and variants of a key-protected endpoint are for its key holders
     const route = await authorizedRoute(req, table, endpoint);
-    const ready = route.serving.length > 0 && route.serving.every((v) => directory.hasReplica(v.versionId));
+    const hasReplica = (v: Variant) => directory.hasReplica(v.versionId) || (v.placement === "inline" && Boolean(deps.inline?.ready(v.versionId)));
+    const ready = route.serving.length > 0 && route.serving.every(hasReplica);
     if (readyOnly) return sendJson(res, ready ? 200 : 503, { name: endpoint, ready });
     const sig = route.serving[0] ? route.signatures.get(route.serving[0].versionId) : undefined;
     const io = (specs: Signature["inputs"] = []) => specs.map((s) => ({ name: s.name, datatype: oipDatatype(s.type), shape: s.shape.map((d) => (typeof d === "number" ? d : -1)) }));
@@ -226,7 +231,7 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
       platform: "onnxruntime",
       inputs: io(sig?.inputs),
       outputs: io(sig?.outputs),
-      variants: route.all.map((v) => ({ name: v.name, version: v.version, weight: v.weight, role: v.role, device: v.device, ready: directory.hasReplica(v.versionId) })),
+      variants: route.all.map((v) => ({ name: v.name, version: v.version, weight: v.weight, role: v.role, device: v.device, ready: hasReplica(v) })),
     });
   }
 

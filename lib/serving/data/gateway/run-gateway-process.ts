@@ -14,6 +14,11 @@ import { PredictionLogger } from "../prediction-log/prediction-logger";
 import { shareProcessMetrics } from "./share-process-metrics";
 import { splitKeyRate } from "./split-key-rate";
 import { CLOSE_GRACE_MS, FLUSH_GRACE_MS } from "./shutdown-grace";
+import os from "node:os";
+import { startInline } from "../inline/start-inline";
+import { loadInlineWants } from "../inline/load-inline-wants";
+import { publishGatewayHeartbeat, removeGateway } from "../../shared/gateway-registry";
+import { LocalArtifactStore } from "../../../storage/artifact-store";
 
 export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { clustered: boolean }): Promise<void> {
   const db = createDb(env.DATABASE_URL);
@@ -28,12 +33,26 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
     onError: (err) => log.warn({ err: err.message }, "prediction log: Redis unavailable, buffering"),
   });
 
+  const metrics = createGatewayMetrics(directory, logger);
+  // each process is a gateway of its own in the heartbeats (its own inline threads and versions)
+  const gatewayId = env.GATEWAY_ID ? (opts.clustered ? `${env.GATEWAY_ID}-${process.pid}` : env.GATEWAY_ID) : `${os.hostname()}-${process.pid}`;
+  const store = new LocalArtifactStore(env.ARTIFACT_DIR);
+  const inline = startInline({
+    threads: env.INLINE_THREADS, batchTimeoutMs: env.INLINE_BATCH_TIMEOUT_MS, loadTimeoutMs: env.INLINE_LOAD_TIMEOUT_MS, maxModelMb: env.INLINE_MAX_MODEL_MB,
+    maxAbandoned: env.INLINE_MAX_ABANDONED_THREADS, heapMb: env.INLINE_HEAP_MB, maxQueuedRows: env.INLINE_MAX_QUEUE_ROWS,
+    fileOf: (sha256) => store.localPath(sha256),
+    log: (msg, extra) => log.info(extra ?? {}, msg),
+  }, metrics.registry);
+  // the heartbeat says which inline versions are ready here: a deployment to an inline variant waits for it
+  const heartbeat = () => publishGatewayHeartbeat(redis, inline.heartbeat(gatewayId), env.CLUSTER_SECRET).catch((err) => log.debug({ err: err.message }, "gateway heartbeat failed"));
+
   let table: Map<string, EndpointRoute> | null = null;
   let reloading: Promise<void> | null = null;
   const reload = () =>
     (reloading ??= (async () => {
       try {
-        const next = await loadRoutingTable(db);
+        const [next, wants] = await Promise.all([loadRoutingTable(db), loadInlineWants(db)]);
+        inline.host.sync(wants);
         // see the workers that were just loaded before the new routing can send traffic to them
         await directory.refresh().catch(() => {});
         table = next;
@@ -46,14 +65,13 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
 
   await reload();
   await directory.refresh().catch((err) => log.warn({ err: err.message }, "worker list unavailable"));
-  const timers = [setInterval(() => void reload(), env.GATEWAY_RELOAD_MS), setInterval(() => void directory.refresh().catch(() => {}), 1_000)];
+  const timers = [setInterval(() => void reload(), env.GATEWAY_RELOAD_MS), setInterval(() => void directory.refresh().catch(() => {}), 1_000), setInterval(() => void heartbeat(), 1_000)];
   for (const t of timers) t.unref();
   subscriber.subscribe(REDIS_KEYS.routingChannel).catch(() => {});
   subscriber.on("message", () => void reload());
   // after a Redis outage the subscription is restored by ioredis; reload in case we missed news
   subscriber.on("ready", () => void reload());
 
-  const metrics = createGatewayMetrics(directory, logger);
   const server = createGateway({
     table: () => table,
     directory,
@@ -65,6 +83,7 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
     metricsText: opts.clustered ? shareProcessMetrics(metrics.registry) : undefined,
     health: () => ({ processes: opts.clustered ? env.GATEWAY_PROCESSES : 1, pid: process.pid }),
     onShadowError: (err) => log.debug({ err: err.message }, "shadow request failed"),
+    inline: inline.host,
   }, metrics);
   server.keepAliveTimeout = 65_000;
   server.listen(env.GATEWAY_PORT, env.GATEWAY_HOST, () => log.info({ port: env.GATEWAY_PORT }, "gateway listening"));
@@ -81,6 +100,11 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
       const lost = await drainPredictionLog(logger, FLUSH_GRACE_MS);
       if (lost) log.error({ records: lost }, "prediction log: Redis stayed away at shutdown; records lost");
       for (const t of timers) clearInterval(t);
+      await removeGateway(redis, gatewayId).catch(() => {});
+      const stuck = inline.busy();
+      inline.close();
+      // a thread stuck in a native run would abort the process on a normal exit (see inline-thread-handle.ts)
+      if (stuck) process.kill(process.pid, "SIGKILL");
       subscriber.disconnect();
       redis.disconnect();
       await db.$disconnect().catch(() => {});
