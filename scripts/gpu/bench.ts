@@ -35,7 +35,7 @@ import { LocalArtifactStore } from "../../lib/storage/artifact-store";
 import { SIGNATURE_HEADER, signCall } from "../../lib/serving/shared/cluster-auth";
 import type { Batching } from "../../lib/serving/shared/routing";
 import { mergeFeeds, type Feeds } from "../../lib/serving/shared/tensors";
-import { runLoad, type LoadResult } from "../bench/load";
+import { runLoad, type LoadResult } from "./load";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RAW_SECONDS = Number(process.env.BENCH_RAW_SECONDS ?? 2);
