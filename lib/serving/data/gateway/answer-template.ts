@@ -51,7 +51,7 @@ export function oipAnswer(t: AnswerTemplate, id: unknown, outputs: readonly Tens
   for (let i = 0; i < outputs.length; i++) {
     const o = outputs[i];
     const [head, mid] = outputParts(t, o.name);
-    s += (i ? "," : "") + head + o.dims.join(",") + mid + jsonList(o.data);
+    s += (i ? "," : "") + head + o.dims.join(",") + mid + jsonList(o.data) + "}";
   }
   return s + "]}";
 }
