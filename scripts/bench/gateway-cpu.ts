@@ -14,6 +14,7 @@ import { createDb } from "../../lib/db/client";
 import { LocalArtifactStore } from "../../lib/storage/artifact-store";
 import { createVersion } from "../../lib/registry/create-version";
 import { SYSTEM_ACTOR } from "../../lib/auth/principal";
+import { DEFAULT_MODEL_LIMITS } from "../../lib/onnx/check-model-limits";
 import { loadGermanCredit } from "../../lib/training/german-credit";
 import { trainClassifier } from "../../lib/training/train-classifier";
 import { DEFAULT_BATCHING, type Routing } from "../../lib/serving/shared/routing";
@@ -50,7 +51,7 @@ try {
   const tmp = await store.tempPath();
   writeFileSync(tmp, t.onnx);
   const sha256 = createHash("sha256").update(t.onnx).digest("hex");
-  const v = await createVersion({ db, store, teamId: team.id, modelName: "credit", upload: { tempFile: tmp, sha256, sizeBytes: t.onnx.length }, metadata: { metrics: {}, params: {}, tags: [] }, actor: SYSTEM_ACTOR });
+  const v = await createVersion({ db, store, teamId: team.id, modelName: "credit", upload: { tempFile: tmp, sha256, sizeBytes: t.onnx.length }, metadata: { metrics: {}, params: {}, tags: [] }, actor: SYSTEM_ACTOR, limits: { ...DEFAULT_MODEL_LIMITS, timeoutMs: 120_000 } });
   const version = await db.modelVersion.findFirstOrThrow({ where: { number: v.number } });
   const row = t.testRows[0];
   const e = await db.endpoint.create({ data: { teamId: team.id, name: "bench-lr", routing: {}, createdBy: "bench" } });
