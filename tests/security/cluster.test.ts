@@ -9,6 +9,9 @@ import { getDb } from "@/lib/db/client";
 import { createRedis } from "@/lib/redis";
 import { REDIS_KEYS } from "@/lib/redis-keys";
 import { SIGNATURE_HEADER, signCall, signHeartbeat } from "@/lib/serving/shared/cluster-auth";
+import { BATCH_CONTENT_TYPE, decodeAnswers, encodeAnswers, encodeRequests } from "@/lib/serving/shared/batch-frame";
+import { toTensors, validateFeeds } from "@/lib/serving/shared/tensors";
+import type { Signature } from "@/lib/onnx/signature";
 import { listWorkers, type WorkerInfo } from "@/lib/serving/shared/worker-registry";
 import { call, multipart } from "../helpers/call";
 import { makeWorld, type World } from "../helpers/world";
@@ -92,8 +95,12 @@ async function fakeWorker() {
     calls.push(`${req.method} ${req.url}`);
     req.resume();
     req.on("end", () => {
+      if (req.url?.startsWith("/batch/")) {
+        res.writeHead(200, { "content-type": BATCH_CONTENT_TYPE });
+        return res.end(encodeAnswers(Array.from({ length: 64 }, () => ({ outputs: [{ name: "probability", type: "float32", dims: [1, 1], data: Float32Array.of(0.123456) }] }))));
+      }
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(req.url?.startsWith("/batch/") ? { results: Array.from({ length: 64 }, () => ({ outputs: { probability: { shape: [1, 1], data: [0.123456] } } })) } : { ready: true }));
+      res.end(JSON.stringify({ ready: true }));
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -212,7 +219,7 @@ describe("the cluster does not trust Redis or its network (finding 5)", () => {
     const [worker] = await listWorkers(redis, { secret: clusterSecret() });
     expect(worker).toBeDefined();
     const load = JSON.stringify({ versionId: v1Id, sha256: v1Sha });
-    const batch = JSON.stringify({ requests: [{ inputs: Object.fromEntries(Object.entries(row()).map(([k, x]) => [k, { shape: [1, 1], data: [x] }])) }] });
+    const batch = "any body: an unsigned call is refused before it is read";
     const post = async (path: string, body: string, signature?: string) => {
       const res = await fetch(`${worker.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(signature ? { [SIGNATURE_HEADER]: signature } : {}) }, body });
       return { status: res.status, json: (await res.json()) as { error?: { code: string; message: string } } };
@@ -243,7 +250,14 @@ describe("the cluster does not trust Redis or its network (finding 5)", () => {
     const replay = await post("/admin/load", load, signature);
     expect(replay.status).toBe(401);
     expect(replay.json.error?.message).toMatch(/already used/);
-    expect((await post(`/batch/${v1Id}`, batch, sign(`/batch/${v1Id}`, batch))).status).toBe(200);
+    // the gateway's batch call: a binary frame (shared/batch-frame.ts), signed over its bytes
+    const sig = (await post("/admin/load", load, sign("/admin/load", load))).json as unknown as { signature: Signature };
+    const inputs = Object.fromEntries(Object.entries(row()).map(([k, x]) => [k, { shape: [1, 1], data: [x] }]));
+    const frame = encodeRequests([toTensors(validateFeeds(inputs, sig.signature).feeds, sig.signature)]);
+    const signed = await fetch(`${worker.url}/batch/${v1Id}`, { method: "POST", headers: { "content-type": BATCH_CONTENT_TYPE, [SIGNATURE_HEADER]: signCall(clusterSecret(), { method: "POST", path: `/batch/${v1Id}`, workerId: worker.id, body: frame }) }, body: new Uint8Array(frame) });
+    expect(signed.status).toBe(200);
+    const [answer] = decodeAnswers(Buffer.from(await signed.arrayBuffer()));
+    expect("outputs" in answer && answer.outputs.map((t) => t.name)).toContain("probability");
     const metrics = await (await fetch(`${worker.url}/metrics`)).text();
     expect(metrics).toMatch(/switchyard_inference_refused_calls_total\{reason="unsigned"\} 4/);
   }, 60_000);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Signature } from "@/lib/onnx/signature";
 import { unstorableText } from "@/lib/db/storable-text";
 import {
-  feedsToColumns, fromInstances, fromOip, InputError, MAX_ROWS, MAX_WARMUP_VALUES, mergeFeeds, oipDatatype, probeRows, splitOutputs, validateFeeds, warmupFeeds, WarmupTooLarge, type Feeds,
+  feedsToColumns, fromInstances, fromOip, InputError, MAX_ROWS, MAX_WARMUP_VALUES, mergeFeeds, mergeTensors, oipDatatype, probeRows, splitOutputs, splitTensors, toTensors, validateFeeds, warmupFeeds, WarmupTooLarge, type Feeds,
 } from "@/lib/serving/shared/tensors";
 import { creditSignature as sig } from "./fixtures";
 
@@ -209,8 +209,22 @@ describe("batches", () => {
     expect(back.map((o) => o.out)).toEqual(parts.map((p) => p.age));
   });
 
-  it("logs inputs column-wise, by feature", () => {
-    expect(feedsToColumns(req([1, 2], ["a", "b"]))).toEqual({ age: [1, 2], purpose: ["a", "b"] });
+  it("merges typed requests by rows into one array per input and splits outputs back as views", () => {
+    const parts = [toTensors(req([1], ["a"]), sig), toTensors(req([2, 3], ["b", "c"]), sig)];
+    const merged = mergeTensors(parts);
+    expect(merged.map((t) => [t.name, t.dims, Array.from(t.data as ArrayLike<unknown>)])).toEqual([["age", [3, 1], [1, 2, 3]], ["purpose", [3, 1], ["a", "b", "c"]]]);
+    expect(merged[0].data).toBeInstanceOf(Float32Array);
+    expect(mergeTensors([parts[0]])).toBe(parts[0]);
+    const out = { name: "scores", type: "float32", dims: [3, 2], data: Float32Array.of(1, 2, 3, 4, 5, 6) };
+    const back = splitTensors([out], [1, 2]);
+    expect(back.map((o) => [o[0].dims, Array.from(o[0].data as Float32Array)])).toEqual([[[1, 2], [1, 2]], [[2, 2], [3, 4, 5, 6]]]);
+    expect((back[1][0].data as Float32Array).buffer).toBe(out.data.buffer);
+  });
+
+  it("logs inputs column-wise, by feature, as plain lists (outputs with unstorable text escaped)", () => {
+    expect(feedsToColumns(toTensors(req([1, 2], ["a", "b"]), sig))).toEqual({ age: [1, 2], purpose: ["a", "b"] });
+    const out = [{ name: "label", type: "string", dims: [1], data: ["a\u0000b"] }, { name: "n", type: "int64", dims: [1], data: BigInt64Array.of(7n) }];
+    expect(feedsToColumns(out, true)).toEqual({ label: ["a\\u0000b"], n: [7] });
   });
 });
 

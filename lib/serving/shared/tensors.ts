@@ -1,12 +1,20 @@
 // Request tensors: parsing OIP v2 and `instances` bodies, validating them against a model's
 // signature (so nothing malformed reaches session.run), and merging/splitting batches.
 import type { Signature, TensorSpec } from "../../onnx/signature";
-import { unstorableText } from "../../db/storable-text";
+import { storableText, unstorableText } from "../../db/storable-text";
 
 export type TensorData = { shape: number[]; data: (number | string)[] };
-/** One request's inputs, by input name. The first dimension of every input is the batch. */
+/** One request's inputs as JSON-like lists, by input name. The first dimension of every input is the batch. */
 export type Feeds = Record<string, TensorData>;
 export type Outputs = Record<string, TensorData>;
+
+export type TypedData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array | BigUint64Array | string[];
+/**
+ * A tensor as typed values (`type` is onnxruntime's name: float32, int64, bool as 0/1 bytes, string…):
+ * what the gateway parses a request into, the batch frame carries, the batcher merges and a session
+ * process runs. Lists of them are in the signature's input order (requests) or the model's output order.
+ */
+export type Tensor = { name: string; type: string; dims: number[]; data: TypedData };
 
 export class InputError extends Error {}
 
@@ -129,9 +137,109 @@ export function splitOutputs(outputs: Outputs, rowCounts: number[]): Outputs[] {
   return results;
 }
 
-/** Column-wise view of a request's inputs, as logged for drift reports: {feature: [values]}. */
-export function feedsToColumns(feeds: Feeds): Record<string, (number | string)[]> {
-  return Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, t.data]));
+/** Validated request lists → typed arrays of the model's input types, in the signature's order. */
+export function toTensors(feeds: Feeds, sig: Signature): Tensor[] {
+  const out: Tensor[] = [];
+  for (const spec of sig.inputs) {
+    const t = feeds[spec.name];
+    const d = t.data as number[];
+    let data: TypedData;
+    switch (spec.type) {
+      case "float32": data = Float32Array.from(d); break;
+      case "float64": data = Float64Array.from(d); break;
+      case "int32": data = Int32Array.from(d); break;
+      case "int64": data = BigInt64Array.from(d, (x) => BigInt(Math.trunc(x))); break;
+      case "bool": data = Uint8Array.from(d, (x) => (x ? 1 : 0)); break;
+      case "string": data = t.data as string[]; break;
+      default: throw new Error(`unsupported input type ${spec.type}`);
+    }
+    out.push({ name: spec.name, type: spec.type, dims: t.shape, data });
+  }
+  return out;
+}
+
+/** Typed values as a JSON list: 64-bit integers become numbers, bool 0/1. */
+export function toList(data: TypedData): (number | string)[] {
+  if (Array.isArray(data)) return data;
+  const out = new Array<number>(data.length);
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) for (let i = 0; i < data.length; i++) out[i] = Number(data[i]);
+  else for (let i = 0; i < data.length; i++) out[i] = data[i];
+  return out;
+}
+
+/** Typed tensors as lists by name (the worker's direct OIP answer, the row probe). */
+export function tensorsToLists(tensors: readonly Tensor[]): Outputs {
+  const out: Outputs = {};
+  for (const t of tensors) out[t.name] = { shape: t.dims, data: toList(t.data) };
+  return out;
+}
+
+/**
+ * Column-wise view of tensors, as the prediction log stores inputs and outputs: {name: [values]}.
+ * `escape`: names and strings the log could not store are JSON-escaped (storableText); inputs need
+ * not be (validated storable), outputs do (a model returns whatever it makes, NUL included).
+ */
+export function feedsToColumns(tensors: readonly Tensor[], escape = false): Record<string, (number | string)[]> {
+  const out: Record<string, (number | string)[]> = {};
+  for (const t of tensors) {
+    let data = toList(t.data);
+    if (escape && Array.isArray(t.data)) data = (data as string[]).map(storableText);
+    out[escape ? storableText(t.name) : t.name] = data;
+  }
+  return out;
+}
+
+/** Concatenates several requests' tensors along the batch dimension (one new array per input). */
+export function mergeTensors(parts: readonly Tensor[][]): Tensor[] {
+  if (parts.length === 1) return parts[0];
+  const first = parts[0];
+  const out: Tensor[] = [];
+  for (let j = 0; j < first.length; j++) {
+    const t = first[j];
+    let rows = 0;
+    let len = 0;
+    for (const p of parts) {
+      rows += p[j].dims[0];
+      len += p[j].data.length;
+    }
+    let data: TypedData;
+    if (Array.isArray(t.data)) {
+      const strings = new Array<string>(len);
+      let at = 0;
+      for (const p of parts) for (const s of p[j].data as string[]) strings[at++] = s;
+      data = strings;
+    } else {
+      const typed = new (t.data.constructor as new (n: number) => Exclude<TypedData, string[]>)(len);
+      let at = 0;
+      for (const p of parts) {
+        const d = p[j].data as Exclude<TypedData, string[]>;
+        (typed as Float64Array).set(d as Float64Array, at);
+        at += d.length;
+      }
+      data = typed;
+    }
+    out.push({ name: t.name, type: t.type, dims: [rows, ...t.dims.slice(1)], data });
+  }
+  return out;
+}
+
+/** Splits batched outputs back into per-request outputs by row counts (views into the batch's arrays). */
+export function splitTensors(outputs: readonly Tensor[], rowCounts: readonly number[]): Tensor[][] {
+  const results: Tensor[][] = rowCounts.map(() => []);
+  for (const t of outputs) {
+    const rest = t.dims.slice(1);
+    let perRow = 1;
+    for (const d of rest) perRow *= d;
+    let offset = 0;
+    for (let i = 0; i < rowCounts.length; i++) {
+      const n = rowCounts[i];
+      const from = offset * perRow;
+      const to = (offset + n) * perRow;
+      results[i].push({ name: t.name, type: t.type, dims: [n, ...rest], data: Array.isArray(t.data) ? t.data.slice(from, to) : t.data.subarray(from, to) });
+      offset += n;
+    }
+  }
+  return results;
 }
 
 /**

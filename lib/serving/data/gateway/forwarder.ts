@@ -1,19 +1,22 @@
 // Sends requests to inference workers. Concurrent requests for the same worker and version are
-// coalesced into one /batch call (one HTTP exchange and one JSON parse for many requests). While
+// coalesced into one /batch call (one HTTP exchange for many requests, in the binary batch frame of
+// shared/batch-frame.ts: typed arrays as raw bytes both ways, nothing printed or parsed as JSON). While
 // MAX_IN_FLIGHT calls to a worker/version are out, new requests wait and leave together as soon as
 // one returns; below that they leave at once, so a lone request never waits for company.
 // Every call is signed with the cluster secret for the worker it goes to (shared/cluster-auth.ts):
 // one HMAC-SHA256 over the batch's body, a few microseconds per KiB, once per coalesced call.
 import http from "node:http";
 import { SIGNATURE_HEADER, signCall } from "../../shared/cluster-auth";
-import type { Feeds, Outputs } from "../../shared/tensors";
+import type { Tensor } from "../../shared/tensors";
+import { BATCH_CONTENT_TYPE, decodeAnswers, encodeRequests, type FrameResult } from "../../shared/batch-frame";
 
-export type WorkerResult = { outputs: Outputs } | { error: { status: number; code: string; message: string } };
+/** One request's answer: the model's outputs (typed, in its output order), or its own error. */
+export type WorkerResult = FrameResult;
 
 /** The worker could not be reached or cannot take the request now: another replica may. */
 export class RetryableError extends Error {}
 
-type Pending = { feeds: Feeds; resolve: (r: WorkerResult) => void; reject: (e: Error) => void };
+type Pending = { feeds: Tensor[]; resolve: (r: WorkerResult) => void; reject: (e: Error) => void };
 
 /** Where a call goes: the worker's id (the signature names it) and its URL, from its heartbeat. */
 export type WorkerAddress = { id: string; url: string };
@@ -36,7 +39,8 @@ export class Forwarder {
     this.secret = opts.secret;
   }
 
-  send(worker: WorkerAddress, versionId: string, feeds: Feeds): Promise<WorkerResult> {
+  /** `feeds`: one request's inputs in the signature's order (what input-plan.ts parses). */
+  send(worker: WorkerAddress, versionId: string, feeds: Tensor[]): Promise<WorkerResult> {
     const key = `${worker.id}|${worker.url}|${versionId}`;
     return new Promise((resolve, reject) => {
       let q = this.queues.get(key);
@@ -66,27 +70,35 @@ export class Forwarder {
     let finished = false;
     const finish = () => { if (!finished) { finished = true; done(); } };
     // encoded once: the signature hashes the same bytes that are sent
-    const body = Buffer.from(JSON.stringify({ requests: batch.map((p) => ({ inputs: p.feeds })) }));
+    const requests = new Array<Tensor[]>(batch.length);
+    for (let i = 0; i < batch.length; i++) requests[i] = batch[i].feeds;
+    const body = encodeRequests(requests);
     const url = new URL(`/batch/${encodeURIComponent(versionId)}`, workerUrl);
     const signature = signCall(this.secret, { method: "POST", path: url.pathname, workerId: worker.id, body });
-    const req = http.request(url, { method: "POST", agent: this.agent, headers: { "content-type": "application/json", "content-length": body.length, [SIGNATURE_HEADER]: signature } }, (res) => {
+    const req = http.request(url, { method: "POST", agent: this.agent, headers: { "content-type": BATCH_CONTENT_TYPE, "content-length": body.length, [SIGNATURE_HEADER]: signature } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
         finish();
-        let json: { results?: WorkerResult[]; error?: { code: string; message: string } };
-        try {
-          json = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-        } catch {
-          return batch.forEach((p) => p.reject(new RetryableError(`worker ${workerUrl} sent an unreadable answer`)));
-        }
-        if (res.statusCode !== 200 || !json.results) {
-          const msg = json.error?.message ?? `worker answered ${res.statusCode}`;
+        const buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+        if (res.statusCode !== 200) {
+          let msg = `worker answered ${res.statusCode}`;
+          try {
+            msg = (JSON.parse(buf.toString("utf8")) as { error?: { message?: string } }).error?.message ?? msg;
+          } catch { /* the status says enough */ }
           // not loaded there any more, or shedding load: another replica may take it
           const retry = res.statusCode === 404 || res.statusCode === 503;
           return batch.forEach((p) => p.reject(retry ? new RetryableError(msg) : new Error(msg)));
         }
-        batch.forEach((p, i) => p.resolve(json.results![i]));
+        let results: FrameResult[];
+        try {
+          if (res.headers["content-type"] !== BATCH_CONTENT_TYPE) throw new Error(`content-type ${res.headers["content-type"]}`);
+          results = decodeAnswers(buf);
+          if (results.length !== batch.length) throw new Error(`${results.length} results for ${batch.length} requests`);
+        } catch (err) {
+          return batch.forEach((p) => p.reject(new RetryableError(`worker ${workerUrl} sent an unreadable answer: ${(err as Error).message}`)));
+        }
+        for (let i = 0; i < batch.length; i++) batch[i].resolve(results[i]);
       });
       res.on("error", (err) => { finish(); batch.forEach((p) => p.reject(new RetryableError(err.message))); });
     });

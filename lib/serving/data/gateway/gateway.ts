@@ -6,9 +6,11 @@ import client from "prom-client";
 import type { Signature } from "../../../onnx/signature";
 import type { Variant } from "../../shared/routing";
 import { findOverride, pickVariant, stickyKeyOf } from "./pick-variant";
-import { storableText } from "../../../db/storable-text";
-import { feedsToColumns, fromInstances, fromOip, InputError, oipDatatype, validateFeeds, type Feeds, type Outputs } from "../../shared/tensors";
+import { feedsToColumns, InputError, oipDatatype, type Tensor } from "../../shared/tensors";
+import { parseInstances, parseOip, planFor, type ParsedInputs } from "../../shared/input-plan";
+import { answerTemplate, oipAnswer, predictAnswer, sendAnswer, type AnswerTemplate } from "./answer-template";
 import { HttpError, readJson, sendError, sendJson } from "../http";
+import { storableText } from "../../../db/storable-text";
 import type { EndpointRoute } from "./routing-table";
 import type { WorkerDirectory } from "./worker-directory";
 import { Forwarder, RetryableError } from "./forwarder";
@@ -36,7 +38,7 @@ export type GatewayDeps = {
   health?: () => Record<string, unknown>;
   onShadowError?: (err: Error) => void;
   /** runs placement "inline" variants in this process; null from it: not ready here (lib/serving/data/inline) */
-  inline?: { run(versionId: string, feeds: Feeds): Promise<Outputs> | null; ready(versionId: string): boolean };
+  inline?: { run(versionId: string, feeds: Tensor[]): Promise<Tensor[]> | null; ready(versionId: string): boolean };
 };
 
 export const OVERRIDE_HEADER = "x-switchyard-variant";
@@ -85,7 +87,7 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
   const openApi = JSON.stringify(gatewayOpenApi(APP_VERSION));
   const auth = new EndpointAuth({ ratePerSecond: deps.keyRatePerSecond, onRefused: (reason) => metrics.authRefused.inc({ reason }) });
 
-  async function runOn(variant: Variant, feeds: Feeds): Promise<Outputs> {
+  async function runOn(variant: Variant, feeds: Tensor[]): Promise<Tensor[]> {
     const inline = variant.placement === "inline" ? deps.inline?.run(variant.versionId, feeds) : null;
     if (inline) return inline;
     const replicas = directory.replicas(variant.versionId);
@@ -107,20 +109,32 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     throw new HttpError(503, "unavailable", `no replica of ${variant.name} answered: ${last?.message}`);
   }
 
-  function toFeeds(form: Form, body: unknown, sig: Signature | undefined, variant: Variant) {
+  /** The body as typed tensors in one pass, checked against the version's compiled plan (shared/input-plan.ts). */
+  function toFeeds(form: Form, body: unknown, sig: Signature | undefined, variant: Variant): ParsedInputs {
     if (!sig) throw new HttpError(503, "unavailable", `signature of ${variant.name} is not known yet`);
-    return validateFeeds(form === "oip" ? fromOip(body, sig) : fromInstances(body, sig), sig);
+    const plan = planFor(variant.versionId, sig);
+    return form === "oip" ? parseOip(plan, body) : parseInstances(plan, body);
+  }
+
+  // Answers are written from strings made once per variant object (a routing reload makes new ones).
+  const templates = new WeakMap<Variant, { answer: AnswerTemplate; ok: ReturnType<typeof metrics.requests.labels>; duration: ReturnType<typeof metrics.duration.labels> }>();
+  function templateOf(endpoint: string, v: Variant, sig: Signature | undefined) {
+    let t = templates.get(v);
+    if (!t) {
+      t = { answer: answerTemplate(endpoint, v, sig), ok: metrics.requests.labels({ endpoint, variant: v.name, status: "200" }), duration: metrics.duration.labels({ endpoint, variant: v.name }) };
+      templates.set(v, t);
+    }
+    return t;
   }
 
   // the logged copy of outputs (and the error) holds only storable strings: a NUL a model returns is
-  // logged JSON-escaped (storableText), so the record is stored, not dead-lettered; the client's answer is untouched
-  const loggedValues = (data: (number | string)[]) => (data.some((x) => typeof x === "string") ? data.map((x) => (typeof x === "string" ? storableText(x) : x)) : data);
-
-  function record(route: EndpointRoute, v: Variant, requestId: string, started: number, status: number, feeds: Feeds | null, outputs: Outputs | null, shadow: boolean, rows: number, err?: string) {
+  // logged JSON-escaped (feedsToColumns' escape, storableText), so the record is stored, not dead-lettered;
+  // the client's answer is untouched
+  function record(route: EndpointRoute, v: Variant, requestId: string, started: number, status: number, feeds: Tensor[] | null, outputs: Tensor[] | null, shadow: boolean, rows: number, err?: string) {
     const sampled = sampleInputs(route.logInputs, requestId);
     logger.log({
       t: Date.now(), e: route.id, v: v.name, n: v.version, id: requestId, s: status, l: Number((performance.now() - started).toFixed(3)), sh: shadow, r: rows,
-      in: feeds && sampled ? feedsToColumns(feeds) : null, ...(sampled ? {} : { ns: true }), out: outputs ? Object.fromEntries(Object.entries(outputs).map(([k, t]) => [storableText(k), loggedValues(t.data)])) : null,
+      in: feeds && sampled ? feedsToColumns(feeds) : null, ...(sampled ? {} : { ns: true }), out: outputs ? feedsToColumns(outputs, true) : null,
       ...(err ? { err: storableText(err) } : {}),
     });
   }
@@ -143,7 +157,7 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
   function runShadows(route: EndpointRoute, form: Form, body: unknown, requestId: string) {
     for (const v of route.shadows) {
       const started = performance.now();
-      let feeds: Feeds | null = null;
+      let feeds: Tensor[] | null = null;
       let rows = 0;
       Promise.resolve()
         .then(() => {
@@ -179,28 +193,17 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     }
     if (!variant) throw new HttpError(503, "unavailable", `endpoint "${endpoint}" has no serving variants`);
 
-    let feeds: Feeds | null = null;
+    let feeds: Tensor[] | null = null;
     let rows = 0;
     try {
-      ({ feeds, rows } = toFeeds(form, body, route.signatures.get(variant.versionId), variant));
+      const sig = route.signatures.get(variant.versionId);
+      ({ feeds, rows } = toFeeds(form, body, sig, variant));
       const outputs = await runOn(variant, feeds);
-      const headers = { "x-request-id": requestId, "x-switchyard-version": String(variant.version), "x-switchyard-variant": variant.name };
-      if (form === "oip") {
-        const sig = route.signatures.get(variant.versionId)!;
-        sendJson(res, 200, {
-          model_name: endpoint,
-          model_version: String(variant.version),
-          id: (body as { id?: string }).id ?? requestId,
-          outputs: Object.entries(outputs).map(([name, t]) => ({ name, shape: t.shape, datatype: oipDatatype(sig.outputs.find((o) => o.name === name)?.type ?? "float32"), data: t.data })),
-        }, headers);
-      } else {
-        const first = Object.values(outputs)[0];
-        const perRow = first.shape.slice(1).reduce((a, b) => a * b, 1);
-        const predictions = Array.from({ length: rows }, (_, i) => (perRow === 1 ? first.data[i] : first.data.slice(i * perRow, (i + 1) * perRow)));
-        sendJson(res, 200, { predictions, model_version: variant.version, variant: variant.name, id: requestId }, headers);
-      }
-      metrics.requests.inc({ endpoint, variant: variant.name, status: "200" });
-      metrics.duration.observe({ endpoint, variant: variant.name }, (performance.now() - started) / 1000);
+      const t = templateOf(endpoint, variant, sig);
+      const text = form === "oip" ? oipAnswer(t.answer, (body as { id?: unknown }).id ?? requestId, outputs) : predictAnswer(t.answer, requestId, outputs, rows);
+      sendAnswer(res, t.answer, requestId, text);
+      t.ok.inc();
+      t.duration.observe((performance.now() - started) / 1000);
       record(route, variant, requestId, started, 200, feeds, outputs, false, rows);
       if (route.shadows.length) res.once("finish", () => runShadows(route, form, body, requestId));
     } catch (err) {

@@ -3,10 +3,11 @@
 // retried request by request so one bad request fails alone. A version whose rows are not
 // independent (row-probe.ts) is not batched: each request runs alone, in arrival order.
 import type { Batching } from "../../shared/routing";
-import { mergeFeeds, splitOutputs, type Feeds, type Outputs } from "../../shared/tensors";
+import { mergeTensors, splitTensors, type Tensor } from "../../shared/tensors";
 
-type Pending = { feeds: Feeds; rows: number; resolve: (o: Outputs) => void; reject: (e: Error) => void };
-export type RunFn = (feeds: Feeds) => Promise<Outputs>;
+type Pending = { feeds: Tensor[]; rows: number; resolve: (o: Tensor[]) => void; reject: (e: Error) => void };
+/** Typed inputs in the signature's order → the model's outputs (shared/tensors.ts Tensor). */
+export type RunFn = (feeds: Tensor[]) => Promise<Tensor[]>;
 export type BatchObserver = (rows: number, requests: number, seconds: number) => void;
 
 export class Overloaded extends Error {}
@@ -34,7 +35,7 @@ export class Batcher {
     this.batching = batching;
   }
 
-  submit(feeds: Feeds, rows: number): Promise<Outputs> {
+  submit(feeds: Tensor[], rows: number): Promise<Tensor[]> {
     if (this.queuedRows + rows > this.maxQueuedRows) return Promise.reject(new Overloaded(`queue full (${this.queuedRows} rows waiting)`));
     return new Promise((resolve, reject) => {
       this.queue.push({ feeds, rows, resolve, reject });
@@ -81,8 +82,9 @@ export class Batcher {
   private async execute(batch: Pending[], rows: number): Promise<void> {
     const started = process.hrtime.bigint();
     try {
-      const out = await this.run(mergeFeeds(batch.map((b) => b.feeds)));
-      const parts = splitOutputs(out, batch.map((b) => b.rows));
+      // merged by rows into one array per input; the answers are views into the batch's output arrays
+      const out = await this.run(mergeTensors(batch.map((b) => b.feeds)));
+      const parts = splitTensors(out, batch.map((b) => b.rows));
       batch.forEach((b, i) => b.resolve(parts[i]));
     } catch (err) {
       if (batch.length === 1) batch[0].reject(err as Error);

@@ -3,7 +3,8 @@
 import type { ArtifactStore } from "../../../storage/artifact-store";
 import type { Signature } from "../../../onnx/signature";
 import type { Batching } from "../../shared/routing";
-import { validateFeeds, warmupFeeds, type Feeds, type Outputs } from "../../shared/tensors";
+import { InputError, MAX_ROWS, tensorsToLists, toTensors, validateFeeds, warmupFeeds, type Feeds, type Outputs, type Tensor } from "../../shared/tensors";
+import type { FrameRequest } from "../../shared/batch-frame";
 import { Batcher, type BatchObserver } from "./batcher";
 import { probeRowIndependence } from "./row-probe";
 import { IsolatedSession } from "./session-runner";
@@ -77,11 +78,12 @@ export class ModelHost {
     );
     try {
       const { signature } = session;
-      const run = (feeds: Feeds): Promise<Outputs> => session.run(feeds);
+      // warm-up and probe speak lists; traffic goes to the batcher as typed arrays
+      const run = async (feeds: Feeds): Promise<Outputs> => tensorsToLists(await session.run(toTensors(feeds, signature)));
       // first run allocates; do it before traffic arrives. warmupFeeds refuses absurd declared shapes.
       await Promise.resolve().then(() => run(warmupFeeds(signature))).catch((err: Error) => { throw new Error(`warm-up failed: ${err.message}`); });
       const probe = await probeRowIndependence(run, signature).catch((err: Error) => { throw new Error(`row-independence probe failed: ${err.message}`); });
-      const batcher = new Batcher(run, batching, this.opts.maxQueuedRows, this.opts.observe?.(versionId), probe.batched);
+      const batcher = new Batcher((feeds) => session.run(feeds), batching, this.opts.maxQueuedRows, this.opts.observe?.(versionId), probe.batched);
       const loaded: Loaded = { versionId, sha256, session, signature, batcher, ready: true, batched: probe.batched, unbatchedReason: probe.reason };
       this.models.set(versionId, loaded);
       return loaded;
@@ -105,10 +107,35 @@ export class ModelHost {
     this.models.clear();
   }
 
-  /** Validates raw inputs against the version's signature, then queues them for a batch. */
-  async infer(versionId: string, rawInputs: unknown): Promise<Outputs> {
+  /** Validates raw inputs (a direct OIP call's, by name) against the version's signature, then queues them for a batch. */
+  async infer(versionId: string, rawInputs: unknown): Promise<Tensor[]> {
     const m = this.get(versionId);
     const { feeds, rows } = validateFeeds(rawInputs, m.signature);
-    return m.batcher.submit(feeds, rows);
+    return m.batcher.submit(toTensors(feeds, m.signature), rows);
+  }
+
+  /**
+   * Queues one request of a gateway's batch frame. Its values were checked by the gateway (the call
+   * is signed); here its structure is checked against this worker's signature, so a tensor that does
+   * not match the model never reaches session.run: the inputs are named from the signature.
+   */
+  async inferTyped(versionId: string, req: FrameRequest): Promise<Tensor[]> {
+    const m = this.get(versionId);
+    const specs = m.signature.inputs;
+    const { inputs, rows } = req;
+    if (inputs.length !== specs.length) throw new InputError(`the model takes ${specs.length} inputs, the call carries ${inputs.length}`);
+    if (rows < 1 || rows > MAX_ROWS) throw new InputError(`a request needs 1 to ${MAX_ROWS} rows, got ${rows}`);
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i];
+      const t = inputs[i];
+      if (t.type !== spec.type) throw new InputError(`input "${spec.name}": ${t.type} values, the model expects ${spec.type}`);
+      if (t.dims.length !== spec.shape.length || (t.dims.length ? t.dims[0] : 1) !== rows) throw new InputError(`input "${spec.name}": shape [${t.dims}] does not fit the model's [${spec.shape}] with ${rows} rows`);
+      for (let d = 0; d < t.dims.length; d++) {
+        const want = spec.shape[d];
+        if (typeof want === "number" && want >= 0 && t.dims[d] !== want) throw new InputError(`input "${spec.name}": dimension ${d} is ${t.dims[d]}, the model expects ${want}`);
+      }
+      t.name = spec.name;
+    }
+    return m.batcher.submit(inputs, rows);
   }
 }

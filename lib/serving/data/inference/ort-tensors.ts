@@ -6,16 +6,16 @@ import { feedsToWire, wireToOutputs, type WireData, type WireFeeds } from "./ses
 /** Typed arrays from the worker → onnxruntime tensors (in the session process). */
 export function wireToOrt(feeds: WireFeeds): Record<string, ort.Tensor> {
   const out: Record<string, ort.Tensor> = {};
-  for (const [name, t] of Object.entries(feeds)) out[name] = new ort.Tensor(t.type as "float32", t.data as Float32Array, t.dims);
+  for (const t of feeds) out[t.name] = new ort.Tensor(t.type as "float32", t.data as Float32Array, t.dims);
   return out;
 }
 
 /** onnxruntime's results → typed arrays for the worker (in the session process). */
 export function ortToWire(results: ort.InferenceSession.OnnxValueMapType): WireFeeds {
-  const out: WireFeeds = {};
-  for (const [name, value] of Object.entries(results)) {
-    const t = value as ort.Tensor;
-    out[name] = { type: t.type, dims: t.dims.map(Number), data: t.data as WireData };
+  const out: WireFeeds = [];
+  for (const name in results) {
+    const t = results[name] as ort.Tensor;
+    out.push({ name, type: t.type, dims: t.dims.map(Number), data: t.data as WireData });
   }
   return out;
 }

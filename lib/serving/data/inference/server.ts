@@ -6,7 +6,8 @@ import http from "node:http";
 import client from "prom-client";
 import { batchingSchema, DEFAULT_BATCHING } from "../../shared/routing";
 import { precheckCall, REFUSAL_MESSAGES, ReplayGuard, SIGNATURE_HEADER, verifyCall } from "../../shared/cluster-auth";
-import { InputError, oipDatatype } from "../../shared/tensors";
+import { InputError, oipDatatype, toList, type Tensor } from "../../shared/tensors";
+import { BATCH_CONTENT_TYPE, decodeRequests, encodeAnswers, FrameError, type FrameResult } from "../../shared/batch-frame";
 import { HttpError, parseJson, readBody, sendError, sendJson } from "../http";
 import { Overloaded } from "./batcher";
 import { ModelHost, UnknownVersion } from "./model-host";
@@ -49,8 +50,8 @@ export function createInferenceServer(host: ModelHost, metrics: InferenceMetrics
     req.resume();
     return new HttpError(401, "unauthorized", reason === "replayed" ? "this signed call was already used" : REFUSAL_MESSAGES[reason]);
   };
-  /** The body of a signed call, as JSON; 401 (without reading the body) when the signature cannot be good. */
-  const readSigned = async (req: http.IncomingMessage, limit: number, opts: { once?: boolean } = {}): Promise<unknown> => {
+  /** The bytes of a signed call; 401 (without reading the body) when the signature cannot be good. */
+  const readSignedBytes = async (req: http.IncomingMessage, limit: number, opts: { once?: boolean } = {}): Promise<Buffer> => {
     const header = req.headers[SIGNATURE_HEADER];
     const pre = precheckCall(header);
     if (!pre.ok) throw refuse(req, pre.reason);
@@ -58,29 +59,35 @@ export function createInferenceServer(host: ModelHost, metrics: InferenceMetrics
     const v = verifyCall(cluster.secret, header, { method: req.method ?? "", path: req.url ?? "/", workerId: cluster.workerId, body });
     if (!v.ok) throw refuse(req, v.reason);
     if (opts.once && !replays.firstUse(v.v1)) throw refuse(req, "replayed");
-    return parseJson(body);
+    return body;
   };
+  /** The body of a signed call, as JSON. */
+  const readSigned = async (req: http.IncomingMessage, limit: number, opts: { once?: boolean } = {}): Promise<unknown> => parseJson(await readSignedBytes(req, limit, opts));
 
   return http.createServer(async (req, res) => {
     const url = req.url ?? "/";
     try {
       if (req.method === "POST" && url.startsWith("/batch/")) {
-        // Gateway path: many requests per call; each gets its own result so one bad one fails alone.
+        // Gateway path: many requests per call, in the binary batch frame (shared/batch-frame.ts) both
+        // ways; each request gets its own result so one bad one fails alone.
         const versionId = decodeURIComponent(url.slice(7));
         const started = process.hrtime.bigint();
-        const body = (await readSigned(req, BODY_LIMIT)) as { requests?: { inputs: unknown }[] };
-        if (!Array.isArray(body?.requests)) throw new HttpError(400, "bad_request", 'body must be {"requests": [...]}');
+        const body = await readSignedBytes(req, BODY_LIMIT);
+        if (req.headers["content-type"] !== BATCH_CONTENT_TYPE) throw new HttpError(415, "unsupported_media_type", `a batch call's body must be ${BATCH_CONTENT_TYPE}`);
+        let requests;
+        try {
+          requests = decodeRequests(body);
+        } catch (err) {
+          if (err instanceof FrameError) throw new HttpError(400, "bad_request", err.message);
+          throw err;
+        }
         host.get(versionId);
-        const results = await Promise.all(
-          body.requests.map((r) =>
-            host.infer(versionId, r?.inputs).then(
-              (outputs) => ({ outputs }),
-              (err: Error) => ({ error: errorOf(err) }),
-            ),
-          ),
-        );
+        const pending = new Array<Promise<FrameResult>>(requests.length);
+        for (let i = 0; i < requests.length; i++) pending[i] = host.inferTyped(versionId, requests[i]).then(asOutputs, asError);
+        const answer = encodeAnswers(await Promise.all(pending));
         observeRequest(versionId, started);
-        return sendJson(res, 200, { results });
+        res.writeHead(200, { "content-type": BATCH_CONTENT_TYPE, "content-length": answer.length });
+        return res.end(answer);
       }
       const oip = /^\/v2\/models\/([^/]+)\/infer$/.exec(url);
       if (req.method === "POST" && oip) {
@@ -94,7 +101,7 @@ export function createInferenceServer(host: ModelHost, metrics: InferenceMetrics
         return sendJson(res, 200, {
           model_name: versionId,
           id: body.id ?? null,
-          outputs: Object.entries(outputs).map(([name, t]) => ({ name, shape: t.shape, datatype: oipDatatype(m.signature.outputs.find((o) => o.name === name)?.type ?? "float32"), data: t.data })),
+          outputs: outputs.map((t) => ({ name: t.name, shape: t.dims, datatype: oipDatatype(m.signature.outputs.find((o) => o.name === t.name)?.type ?? "float32"), data: toList(t.data) })),
         });
       }
       if (req.method === "POST" && url === "/admin/load") {
@@ -124,6 +131,9 @@ export function createInferenceServer(host: ModelHost, metrics: InferenceMetrics
     }
   });
 }
+
+const asOutputs = (outputs: Tensor[]): FrameResult => ({ outputs });
+const asError = (err: Error): FrameResult => ({ error: errorOf(err) });
 
 function errorOf(err: Error): { status: number; code: string; message: string } {
   if (err instanceof InputError) return { status: 400, code: "bad_request", message: err.message };

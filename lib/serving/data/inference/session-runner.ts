@@ -9,8 +9,8 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Signature } from "../../../onnx/signature";
-import { warmupFeeds, type Feeds, type Outputs } from "../../shared/tensors";
-import { feedsToWire, wireToOutputs, type FromSession, type SessionConfig, type ToSession, type WireFeeds } from "./session-protocol";
+import { warmupFeeds, type Tensor } from "../../shared/tensors";
+import { feedsToWire, type FromSession, type SessionConfig, type ToSession, type WireFeeds } from "./session-protocol";
 import { modelProcessEnv } from "../../../env/model-process-env";
 import { watchRss } from "../../../proc/watch-rss";
 
@@ -137,10 +137,11 @@ export class IsolatedSession {
     return new IsolatedSession(opts, proc, signature, onRestart);
   }
 
-  async run(feeds: Feeds): Promise<Outputs> {
+  /** One batch: typed inputs in the signature's order → the model's outputs, typed, in its order. */
+  async run(feeds: Tensor[]): Promise<Tensor[]> {
     const proc = await this.current();
     try {
-      return wireToOutputs(await proc.run(feedsToWire(feeds, this.signature), this.opts.batchTimeoutMs));
+      return await proc.run(feeds, this.opts.batchTimeoutMs);
     } catch (err) {
       if (err instanceof ModelTimeout || err instanceof ModelMemory || err instanceof SessionExited) this.replace(proc, err.message);
       throw err;

@@ -6,12 +6,11 @@ import { stat } from "node:fs/promises";
 import type { Signature } from "../../../onnx/signature";
 import type { Batching } from "../../shared/routing";
 import type { InlineVersionState } from "../../shared/gateway-registry";
-import { warmupFeeds, type Feeds, type Outputs } from "../../shared/tensors";
+import { tensorsToLists, toTensors, warmupFeeds, type Feeds, type Outputs, type Tensor } from "../../shared/tensors";
 import { HttpError } from "../http";
 import { Batcher, Overloaded, type BatchObserver } from "../inference/batcher";
 import { probeRowIndependence } from "../inference/row-probe";
 import { ModelTimeout } from "../inference/session-runner";
-import { feedsToWire, wireToOutputs } from "../inference/session-protocol";
 import { InlinePool, InlineUnavailable } from "./inline-pool";
 
 export type InlineWant = { versionId: string; sha256: string; batching: Batching };
@@ -66,11 +65,10 @@ export class InlineHost {
    * The version's outputs for `feeds` (validated against its signature by the gateway), or null
    * when this gateway cannot run it now (not loaded yet, failed, or no thread free).
    */
-  run(versionId: string, feeds: Feeds): Promise<Outputs> | null {
+  run(versionId: string, feeds: Tensor[]): Promise<Tensor[]> | null {
     const m = this.models.get(versionId);
     if (m?.state !== "ready" || !m.batcher || !this.pool.liveCount) return null;
-    const first = Object.values(feeds)[0];
-    return m.batcher.submit(feeds, first?.shape[0] ?? 1).catch((err: Error) => { throw httpErrorOf(err); });
+    return m.batcher.submit(feeds, feeds[0]?.dims[0] ?? 1).catch((err: Error) => { throw httpErrorOf(err); });
   }
 
   ready(versionId: string): boolean {
@@ -96,14 +94,15 @@ export class InlineHost {
       const { size } = await stat(file);
       if (size > this.opts.maxModelBytes) throw new Error(`the model file is ${(size / 2 ** 20).toFixed(1)} MiB, over this gateway's INLINE_MAX_MODEL_MB (${(this.opts.maxModelBytes / 2 ** 20).toFixed(0)} MiB)`);
       const signature = await this.pool.load(w.versionId, file);
-      const run = async (feeds: Feeds): Promise<Outputs> => wireToOutputs(await this.pool.run(w.versionId, feedsToWire(feeds, signature)));
+      // warm-up and probe speak lists; traffic goes to the batcher as typed arrays
+      const run = async (feeds: Feeds): Promise<Outputs> => tensorsToLists(await this.pool.run(w.versionId, toTensors(feeds, signature)));
       await run(warmupFeeds(signature)).catch((err: Error) => { throw new Error(`warm-up failed: ${err.message}`); });
       const probe = await probeRowIndependence(run, signature).catch((err: Error) => { throw new Error(`row-independence probe failed: ${err.message}`); });
       if (!current()) return;
       m.signature = signature;
       m.batched = probe.batched;
       m.unbatchedReason = probe.reason;
-      m.batcher = new Batcher(run, w.batching, this.opts.maxQueuedRows, this.opts.observe?.(w.versionId), probe.batched);
+      m.batcher = new Batcher((feeds) => this.pool.run(w.versionId, feeds), w.batching, this.opts.maxQueuedRows, this.opts.observe?.(w.versionId), probe.batched);
       m.state = "ready";
       this.opts.log?.("inline version ready", { versionId: w.versionId, batched: probe.batched, unbatchedReason: probe.reason });
     } catch (err) {
