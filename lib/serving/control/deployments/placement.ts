@@ -65,7 +65,10 @@ export async function verifyVariants(opts: { redis: Redis; clusterSecret: string
     } catch (err) {
       throw new PlacementError(`${v.name} cannot be checked: ${(err as Error).message}`);
     }
-    const r = (await post(opts.clusterSecret, w, `/batch/${encodeURIComponent(v.versionId)}`, { requests: [{ inputs }] }, 30_000)) as { results: { error?: { message: string } }[] };
-    if (r.results[0]?.error) throw new PlacementError(`${v.name} failed its check: ${r.results[0].error.message}`);
+    // the worker's OIP call (JSON; the gateway's hop is a binary frame): an answer that is not 200 throws
+    const oip = { inputs: Object.entries(inputs as Record<string, { shape: number[]; data: unknown[] }>).map(([name, t]) => ({ name, shape: t.shape, data: t.data })) };
+    await post(opts.clusterSecret, w, `/v2/models/${encodeURIComponent(v.versionId)}/infer`, oip, 30_000).catch((err: Error) => {
+      throw new PlacementError(`${v.name} failed its check: ${err.message}`);
+    });
   }
 }
