@@ -11,7 +11,7 @@
 // BENCH_PROFILE=1 (a CPU profile of a log-on gateway at c=64 with the tiny model, top 25 functions).
 import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -35,12 +35,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const cliProcesses = process.argv.find((a) => a.startsWith("--gateway-processes="))?.split("=")[1];
 const GATEWAY_PROCESSES = String(cliProcesses ?? process.env.GATEWAY_PROCESSES ?? os.availableParallelism());
-const gatewayKnowsProcesses = /GATEWAY_PROCESSES/.test(readFileSync(path.resolve("lib/env/gateway-env.ts"), "utf8"));
 const PYTHON = "/usr/bin/python3";
 const log = (m: string) => console.log(m);
 
 type ModelKey = "tiny" | "lr20" | "mlp20";
-type PathKey = "bare" | "worker" | "gateway log off" | "gateway log on" | "gateway log on, instances" | "fastapi+sklearn";
+type PathKey = "bare" | "worker" | "gateway log off" | "gateway log on" | "inline log off" | "inline log on" | "gateway log on, instances" | "fastapi+sklearn";
 const GROUPS = ["gateway", "inference", "jobs", "postgres", "redis", "server"] as const;
 type Group = (typeof GROUPS)[number];
 type Row = { model: ModelKey; path: PathKey; c: Concurrency; w: WrkResult; cpuMs: Record<Group | "wrk", number> };
@@ -50,6 +49,9 @@ const ON_PATH: Record<PathKey, Group[]> = {
   "worker": ["inference"],
   "gateway log off": ["gateway", "inference"],
   "gateway log on": ["gateway", "inference", "jobs", "postgres", "redis"],
+  // placement "inline": the model runs in the gateway's own threads, no hop to a worker
+  "inline log off": ["gateway"],
+  "inline log on": ["gateway", "jobs", "postgres", "redis"],
   "gateway log on, instances": ["gateway", "inference", "jobs", "postgres", "redis"],
   "fastapi+sklearn": ["server"],
 };
@@ -67,7 +69,7 @@ const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "-");
 
 try {
   console.log(`bench:serving — wrk -t1, ${SECONDS} s a run (warm-up ${WARMUP} s at c=16 before each path), ${os.availableParallelism()} cores; load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
-  console.log(`GATEWAY_PROCESSES=${GATEWAY_PROCESSES} (${gatewayKnowsProcesses ? "the gateway reads it" : "not in lib/env/gateway-env.ts yet: each gateway is one process"})`);
+  console.log(`GATEWAY_PROCESSES=${GATEWAY_PROCESSES} (processes per gateway)`);
 
   // ---- models, versions, endpoints ----
   const db = createDb(db0.url);
@@ -86,6 +88,9 @@ try {
     const e = await db.endpoint.create({ data: { teamId: team.id, name: `bench-${key}`, routing: {}, createdBy: "bench" } });
     const routing: Routing = { sticky: null, variants: [{ name: `${modelName}-v${v.number}`, model: modelName, version: v.number, versionId: version.id, sha256, weight: 100, role: "primary", device: "cpu", replicas: 1, batching: DEFAULT_BATCHING }] };
     await writeRouting(db, e.id, routing);
+    // the same version with placement "inline" (run in the gateway's processes)
+    const inline = await db.endpoint.create({ data: { teamId: team.id, name: `bench-${key}-inline`, routing: {}, createdBy: "bench" } });
+    await writeRouting(db, inline.id, { ...routing, variants: routing.variants.map((v) => ({ ...v, placement: "inline" as const })) });
     models.push({ key, file: store.localPath(sha256), versionId: version.id, sha256, oip: JSON.stringify(oip), instances: instances && JSON.stringify(instances) });
   };
   const tiny = buildTinyModel(data);
@@ -118,7 +123,9 @@ try {
   procs.push(gwOff, gwOn);
   await waitFor("the job workers", () => httpOk(`http://127.0.0.1:${jobsPort}/healthz`), 60_000, 200).catch(failWith);
   for (const port of [gwOffPort, gwOnPort]) {
-    for (const m of models) await waitFor(`bench-${m.key} on the gateway :${port}`, () => httpOk(`http://127.0.0.1:${port}/v2/models/bench-${m.key}/ready`), 60_000, 200).catch(failWith);
+    for (const m of models) {
+      for (const name of [`bench-${m.key}`, `bench-${m.key}-inline`]) await waitFor(`${name} on the gateway :${port}`, () => httpOk(`http://127.0.0.1:${port}/v2/models/${name}/ready`), 60_000, 200).catch(failWith);
+    }
   }
 
   // ---- measuring ----
@@ -191,6 +198,8 @@ try {
     await measure(m.key, "worker", { url: `http://127.0.0.1:${workerPort}${infer}`, body: m.oip, sign: { path: infer } });
     await measure(m.key, "gateway log off", { url: `http://127.0.0.1:${gwOffPort}/v2/models/bench-${m.key}/infer`, body: m.oip, gateway: gwOff });
     await measure(m.key, "gateway log on", { url: `http://127.0.0.1:${gwOnPort}/v2/models/bench-${m.key}/infer`, body: m.oip, logged: true, gateway: gwOn });
+    await measure(m.key, "inline log off", { url: `http://127.0.0.1:${gwOffPort}/v2/models/bench-${m.key}-inline/infer`, body: m.oip, gateway: gwOff });
+    await measure(m.key, "inline log on", { url: `http://127.0.0.1:${gwOnPort}/v2/models/bench-${m.key}-inline/infer`, body: m.oip, logged: true, gateway: gwOn });
   }
 
   // FastAPI + scikit-learn against the gateway's instances form, same body, same answer shape
@@ -273,25 +282,32 @@ function printTargets(rows: Row[], ceiling: Ceiling) {
   const get = (model: ModelKey, p: PathKey, c: Concurrency) => rows.find((r) => r.model === model && r.path === p && r.c === c);
   const mark = (ok: boolean) => (ok ? "PASS" : "MISS");
   const caveat = (...rs: (Row | undefined)[]) => (rs.some((r) => r && nearCeiling(r.w.rps, ceiling, r.c)) ? " [a row is near the generator ceiling: the ratio is uncertain]" : "");
-  console.log("\nTargets (issue 11)");
-  for (const [model, target] of [["tiny", 0.5], ["lr20", 0.8], ["mlp20", 0.8]] as const) {
-    const [gw, bare] = [get(model, "gateway log on", 16), get(model, "bare", 16)];
-    if (!gw || !bare) continue;
-    const share = gw.w.rps / bare.w.rps;
-    console.log(`${mark(share >= target)} ${model}: gateway (log on) / bare at c=16 = ${Math.round(share * 100)}% (target >= ${target * 100}%)${caveat(gw, bare)}`);
+  console.log("\nTargets (issue 11), for each placement (worker: a hop to the inference worker; inline: in the gateway's threads)");
+  const placements = [["worker", "gateway log on", "gateway log off"], ["inline", "inline log on", "inline log off"]] as const;
+  for (const [placement, on] of placements) {
+    for (const [model, target] of [["tiny", 0.5], ["lr20", 0.8], ["mlp20", 0.8]] as const) {
+      const [gw, bare] = [get(model, on, 16), get(model, "bare", 16)];
+      if (!gw || !bare) continue;
+      const share = gw.w.rps / bare.w.rps;
+      console.log(`${mark(share >= target)} ${model}, ${placement}: gateway (log on) / bare at c=16 = ${Math.round(share * 100)}% (target >= ${target * 100}%)${caveat(gw, bare)}`);
+    }
   }
   const [gwInst, fa] = [get("lr20", "gateway log on, instances", 16), get("lr20", "fastapi+sklearn", 16)];
-  if (gwInst && fa) console.log(`${mark(gwInst.w.rps / fa.w.rps >= 5)} lr20: gateway (log on, instances form) / FastAPI+sklearn at c=16 = ${fmt(gwInst.w.rps / fa.w.rps)}x (target >= 5x)${caveat(gwInst, fa)}`);
+  if (gwInst && fa) console.log(`${mark(gwInst.w.rps / fa.w.rps >= 5)} lr20, worker: gateway (log on, instances form) / FastAPI+sklearn at c=16 = ${fmt(gwInst.w.rps / fa.w.rps)}x (target >= 5x)${caveat(gwInst, fa)}`);
   else console.log("n/a gateway / FastAPI: the FastAPI row did not run");
-  for (const model of ["tiny", "lr20", "mlp20"] as const) {
-    const [gw, bare] = [get(model, "gateway log on", 1), get(model, "bare", 1)];
-    if (!gw || !bare) continue;
-    const added = gw.w.p50Ms - bare.w.p50Ms;
-    console.log(`${mark(added <= 0.3)} ${model}: the gateway (log on) adds ${fmt(added, 3)} ms to p50 at c=1 over bare (${fmt(gw.w.p50Ms, 3)} vs ${fmt(bare.w.p50Ms, 3)}; target <= 0.3 ms)`);
+  for (const [placement, on] of placements) {
+    for (const model of ["tiny", "lr20", "mlp20"] as const) {
+      const [gw, bare] = [get(model, on, 1), get(model, "bare", 1)];
+      if (!gw || !bare) continue;
+      const added = gw.w.p50Ms - bare.w.p50Ms;
+      console.log(`${mark(added <= 0.3)} ${model}, ${placement}: the gateway (log on) adds ${fmt(added, 3)} ms to p50 at c=1 over bare (${fmt(gw.w.p50Ms, 3)} vs ${fmt(bare.w.p50Ms, 3)}; target <= 0.3 ms)`);
+    }
   }
-  for (const model of ["tiny", "lr20", "mlp20"] as const) {
-    const loss = (c: Concurrency) => { const [on, off] = [get(model, "gateway log on", c), get(model, "gateway log off", c)]; return on && off ? 1 - on.w.rps / off.w.rps : NaN; };
-    const [l16, l64] = [loss(16), loss(64)];
-    console.log(`${mark(l16 <= 0.2 && l64 <= 0.2)} ${model}: logging costs ${fmt(l16 * 100, 0)}% of the gateway's req/s at c=16, ${fmt(l64 * 100, 0)}% at c=64 (target <= 20%)${caveat(get(model, "gateway log off", 16), get(model, "gateway log off", 64))}`);
+  for (const [placement, on, off] of placements) {
+    for (const model of ["tiny", "lr20", "mlp20"] as const) {
+      const loss = (c: Concurrency) => { const [a, b] = [get(model, on, c), get(model, off, c)]; return a && b ? 1 - a.w.rps / b.w.rps : NaN; };
+      const [l16, l64] = [loss(16), loss(64)];
+      console.log(`${mark(l16 <= 0.2 && l64 <= 0.2)} ${model}, ${placement}: logging costs ${fmt(l16 * 100, 0)}% of the gateway's req/s at c=16, ${fmt(l64 * 100, 0)}% at c=64 (target <= 20%)${caveat(get(model, off, 16), get(model, off, 64))}`);
+    }
   }
 }
