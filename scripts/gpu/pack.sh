@@ -55,16 +55,12 @@ else
   echo "pack: no redis-server here; the bench will use the in-process ModelHost"
 fi
 
-echo "pack: Vulkan loader (for the WebGPU provider)"
-TMPD=$(mktemp -d)
-if (cd "$TMPD" && apt-get download libvulkan1 >/dev/null 2>&1); then
-  dpkg -x "$TMPD"/libvulkan1_*.deb "$TMPD/x"
-  mkdir -p "$G/vulkan"
-  cp -L "$TMPD"/x/usr/lib/x86_64-linux-gnu/libvulkan.so.1 "$G/vulkan/"
-else
-  echo "pack: could not download libvulkan1; WebGPU needs the device's own loader"
+echo "pack: Vulkan loader and GL dispatch libraries (the WebGPU provider; the device's NVIDIA Vulkan driver needs libglvnd)"
+# as the device notes advise: Debian's packages, unpacked into / on the device by run.sh (a throwaway machine, root)
+mkdir -p "$G/gl"
+if ! (cd "$G/gl" && apt-get download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2 >/dev/null 2>&1); then
+  echo "pack: could not download the Vulkan/GL packages; WebGPU needs the device's own loader"
 fi
-rm -rf "$TMPD"
 
 cp fixtures/german_credit.csv scripts/gpu/run.sh "$G/"
 echo "pack: $G is $(du -sh "$G" | cut -f1); working tree that travels without it: $(git ls-files -co --exclude-standard -z | du -ch --files0-from=- 2>/dev/null | tail -1 | cut -f1)"

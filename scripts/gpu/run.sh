@@ -76,9 +76,16 @@ SITE=$(timeout 30 python3 -c 'import site; print(" ".join(site.getsitepackages()
 for d in $( [ -n "$SITE" ] && find $SITE -maxdepth 3 -type d -path '*/nvidia/*' -name lib 2>/dev/null | sort -u) /usr/local/cuda/lib64 /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do
   [ -d "$d" ] && LDP="$LDP:$d"
 done
-if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1'; then
-  [ -f "$RT/vulkan/libvulkan.so.1" ] && LDP="$LDP:$RT/vulkan" && echo "no system Vulkan loader: using the carried libvulkan.so.1"
+# WebGPU (Dawn on Vulkan) needs a Vulkan loader and, for NVIDIA's driver, libglvnd: without them
+# "vkCreateInstance: Found no drivers". On the device (root, a throwaway machine) the carried Debian
+# packages are unpacked into / when the machine lacks them.
+has_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+if { ! has_lib 'libGLdispatch\.so\.0' || ! has_lib 'libvulkan\.so\.1'; } && [ "$(id -u)" = 0 ] && ls "$RT"/gl/*.deb >/dev/null 2>&1; then
+  for f in "$RT"/gl/*.deb; do dpkg -x "$f" /; done
+  ldconfig && echo "unpacked the carried Vulkan loader and GL dispatch libraries into /"
 fi
+[ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ] && export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+[ -f /usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json ] && export __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
 export LD_LIBRARY_PATH="${LDP#:}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
 # The Vulkan driver manifest: the session processes get only a few variables (lib/env/model-process-env.ts,
