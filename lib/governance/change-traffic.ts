@@ -11,7 +11,7 @@ export async function changeTraffic(opts: { db: Db; redisUrl: string; principal:
   const endpoint = await findEndpoint(opts.db, opts.principal.teamId, opts.endpointName);
   if (endpoint.environment !== "production") return requestTraffic(opts);
   const promotion = await requestPromotion({
-    db: opts.db, redisUrl: opts.redisUrl, principal: opts.principal, fieldPrefix: "",
+    db: opts.db, redisUrl: opts.redisUrl, principal: opts.principal, fieldPrefix: "", inlineMaxModelMb: opts.inlineMaxModelMb,
     input: { kind: "traffic", endpoint: endpoint.name, traffic: opts.request, reason: opts.request.reason },
   });
   return { promotion };

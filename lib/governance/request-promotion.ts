@@ -18,11 +18,11 @@ import { getPromotion } from "./get-promotion";
 import { afterCommit } from "./after-commit";
 import { startAfterApproval } from "./start-promotion";
 
-export async function requestPromotion(opts: { db: Db; redisUrl: string; principal: Principal; input: PromotionInput; fieldPrefix?: string; now?: Date }) {
+export async function requestPromotion(opts: { db: Db; redisUrl: string; principal: Principal; input: PromotionInput; fieldPrefix?: string; now?: Date; inlineMaxModelMb?: number }) {
   const { db, principal, input } = opts;
   const now = opts.now ?? new Date();
   ensureCan(principal, "promotion.request");
-  const target = await resolveTarget(db, principal.teamId, input, opts.fieldPrefix);
+  const target = await resolveTarget(db, principal.teamId, input, opts.fieldPrefix, opts.inlineMaxModelMb);
   const policy = await readPolicy(db, principal.teamId, target.environment);
   const { rules } = policy;
   if (target.kind === "traffic" && rules.requiredStrategy && newVariants(target.plan.live, target.plan.to).length && target.request.strategy !== rules.requiredStrategy) {

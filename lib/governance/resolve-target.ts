@@ -24,10 +24,11 @@ export const targetKey = (t: PromotionTarget) => (t.kind === "traffic" ? `endpoi
  * `fieldPrefix` is where the traffic request sits in the caller's input ("traffic." for a promotion
  * request, "" for PUT …/traffic), so an error names the field the caller sent.
  */
-export async function resolveTarget(db: Db, teamId: string, input: PromotionInput, fieldPrefix = "traffic."): Promise<PromotionTarget> {
+/** `inlineMaxModelMb`: the web's INLINE_MAX_MODEL_MB, for variants asking for placement "inline". */
+export async function resolveTarget(db: Db, teamId: string, input: PromotionInput, fieldPrefix = "traffic.", inlineMaxModelMb?: number): Promise<PromotionTarget> {
   if (input.kind === "traffic") {
     const endpoint = await findEndpoint(db, teamId, input.endpoint);
-    const plan = await withFieldPrefix(fieldPrefix, () => planTraffic({ db, teamId, endpoint, request: input.traffic }));
+    const plan = await withFieldPrefix(fieldPrefix, () => planTraffic({ db, teamId, endpoint, request: input.traffic, inlineMaxModelMb }));
     return { kind: "traffic", environment: endpoint.environment, endpoint, request: input.traffic, plan };
   }
   const { model, version } = await findVersion(db, teamId, input.model, input.version);

@@ -8,6 +8,8 @@ describe("inline placement", () => {
     expect(inlineRefusal({ device: "cpu", sizeBytes: 1024 * 1024 }, 1)).toBeNull();
     expect(inlineRefusal({ device: "cpu", sizeBytes: 1024 * 1024 + 1 }, 1)).toMatch(/1\.0 MiB.*up to 1 MiB \(INLINE_MAX_MODEL_MB\)/);
     expect(inlineRefusal({ device: "gpu", sizeBytes: 10 }, 64)).toMatch(/use device "cpu"/);
+    // an installation whose gateways hold no model files (the compose file) turns inline off
+    expect(inlineRefusal({ device: "cpu", sizeBytes: 10 }, 0)).toMatch(/placement "inline" is off in this installation \(INLINE_MAX_MODEL_MB=0\)/);
   });
 
   it("reads routings stored before placements existed as worker placement (no placement field)", () => {

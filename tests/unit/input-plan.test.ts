@@ -65,6 +65,8 @@ const OIP_BODIES: [string, unknown, Signature?][] = [
   ["zero rows", { inputs: [age({ shape: [0, 1], data: [] }), purpose({ shape: [0, 1], data: [] })] }],
   ["too many rows", { inputs: [age({ shape: [MAX_ROWS + 1, 1], data: new Array(MAX_ROWS + 1).fill(1) }), purpose({ shape: [MAX_ROWS + 1, 1], data: new Array(MAX_ROWS + 1).fill("a") })] }],
   ["a huge declared shape", { inputs: [age({ shape: [2, 1e12] }), purpose()], }, { ...creditSignature, inputs: [{ name: "age", type: "float32", shape: ["N", "M"] }, creditSignature.inputs[1]] }],
+  // size 0, so the value count matches: the dimension itself must be refused (the worker hop carries u32 dimensions)
+  ["a dimension past 2^31-1 with no values", { inputs: [{ name: "img", shape: [1, 4294967296, 0], datatype: "FP32", data: [] }] }, { inputs: [{ name: "img", type: "float32", shape: ["N", "H", "W"] }], outputs: [] }],
   ["64-bit ints, bools (as 0/1), int32 and float64 pairs", { inputs: [
     { name: "x", shape: [2, 2], datatype: "FP64", data: [[0.1, 0.2], [1e300, -3]] },
     { name: "n", shape: [2, 1], datatype: "INT64", data: [9007199254740991, -2.7] },

@@ -65,9 +65,12 @@ describe("OIP v2 requests", () => {
   it("names the input whose shape is wrong, and how", () => {
     expect(oipError(oip(withAge({ shape: [2, 2], data: [1, 2, 3, 4] })))).toBe('input "age": dimension 1 is 2, the model expects 1');
     expect(oipError(oip(withAge({ shape: [2] })))).toBe('input "age": shape [2] has 1 dimensions, the model expects [N,1]');
-    expect(oipError(oip(withAge({ shape: [2, -1] })))).toBe('input "age": shape must be a list of non-negative integers');
-    expect(oipError(oip(withAge({ shape: "2x1" })))).toBe('input "age": shape must be a list of non-negative integers');
+    expect(oipError(oip(withAge({ shape: [2, -1] })))).toBe('input "age": shape must be a list of integers from 0 to 2147483647');
+    expect(oipError(oip(withAge({ shape: "2x1" })))).toBe('input "age": shape must be a list of integers from 0 to 2147483647');
     expect(oipError(oip(withAge({ shape: [3, 1] })))).toBe('input "age": shape [3,1] needs 3 values, got 2');
+    // a size-0 tensor whose dimensions could not be sent on to a worker
+    const image: Signature = { inputs: [{ name: "img", type: "float32", shape: ["N", "H", "W"] }], outputs: [] };
+    expect(() => validateFeeds({ img: { shape: [1, 4294967296, 0], data: [] } }, image)).toThrow('input "img": shape must be a list of integers from 0 to 2147483647');
   });
 
   it("names the input whose values are not of its type", () => {

@@ -5,7 +5,7 @@
 // error message stays the reference one, and the rare odd-but-valid body (duplicate names) still works.
 import type { Signature, TensorSpec } from "../../onnx/signature";
 import { unstorableText } from "../../db/storable-text";
-import { fromInstances, fromOip, MAX_ROWS, OIP_TO_ORT, toTensors, validateFeeds, type Tensor, type TypedData } from "./tensors";
+import { fromInstances, fromOip, MAX_DIM, MAX_ROWS, OIP_TO_ORT, toTensors, validateFeeds, type Tensor, type TypedData } from "./tensors";
 
 /** How one input's values are written: plain numeric typed array, bool (0/1), int64 (BigInt), or strings. */
 const Kind = { Number: 0, Bool: 1, Int64: 2, String: 3, Unsupported: 4 } as const;
@@ -156,7 +156,7 @@ export function parseOip(plan: InputPlan, body: unknown): ParsedInputs {
     let size = 1;
     for (let d = 0; d < shape.length; d++) {
       const n = shape[d];
-      if (!Number.isInteger(n) || n < 0 || (step.fixed[d] !== -1 && n !== step.fixed[d])) return slowOip(plan, body);
+      if (!Number.isInteger(n) || n < 0 || n > MAX_DIM || (step.fixed[d] !== -1 && n !== step.fixed[d])) return slowOip(plan, body);
       size *= n;
     }
     const first = shape.length ? (shape[0] as number) : 1;

@@ -23,6 +23,8 @@ const ORT_TO_OIP = Object.fromEntries(Object.entries(OIP_TO_ORT).map(([k, v]) =>
 export const oipDatatype = (ortType: string) => ORT_TO_OIP[ortType] ?? ortType.toUpperCase();
 
 export const MAX_ROWS = 4096;
+/** Largest dimension a request may declare (the worker hop's frame carries dimensions as u32). */
+export const MAX_DIM = 2 ** 31 - 1;
 
 /** Checks one request's inputs against the signature and returns them normalised. */
 export function validateFeeds(raw: unknown, sig: Signature): { feeds: Feeds; rows: number } {
@@ -48,7 +50,7 @@ export function validateFeeds(raw: unknown, sig: Signature): { feeds: Feeds; row
 
 function checkTensor(spec: TensorSpec, t: { shape?: unknown; data?: unknown }): TensorData {
   const shape = t.shape;
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new InputError(`input "${spec.name}": shape must be a list of non-negative integers`);
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0 && d <= MAX_DIM)) throw new InputError(`input "${spec.name}": shape must be a list of integers from 0 to ${MAX_DIM}`);
   if (shape.length !== spec.shape.length) throw new InputError(`input "${spec.name}": shape [${shape}] has ${shape.length} dimensions, the model expects [${spec.shape}]`);
   spec.shape.forEach((d, i) => {
     if (typeof d === "number" && d >= 0 && shape[i] !== d) throw new InputError(`input "${spec.name}": dimension ${i} is ${shape[i]}, the model expects ${d}`);

@@ -4,7 +4,7 @@ import { requestPromotion } from "@/lib/governance/request-promotion";
 import { listPromotions } from "@/lib/governance/list-promotions";
 
 export const POST = route(c.requestPromotion, ({ principal, body, services }) =>
-  requestPromotion({ db: services.db, redisUrl: services.config.redisUrl, principal, input: body }),
+  requestPromotion({ db: services.db, redisUrl: services.config.redisUrl, principal, input: body, inlineMaxModelMb: services.config.inlineMaxModelMb }),
 );
 
 export const GET = route(c.listPromotions, ({ principal, query, services }) =>

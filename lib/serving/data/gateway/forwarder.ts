@@ -72,9 +72,17 @@ export class Forwarder {
     // encoded once: the signature hashes the same bytes that are sent
     const requests = new Array<Tensor[]>(batch.length);
     for (let i = 0; i < batch.length; i++) requests[i] = batch[i].feeds;
-    const body = encodeRequests(requests);
-    const url = new URL(`/batch/${encodeURIComponent(versionId)}`, workerUrl);
-    const signature = signCall(this.secret, { method: "POST", path: url.pathname, workerId: worker.id, body });
+    let body: Buffer, url: URL, signature: string;
+    try {
+      body = encodeRequests(requests);
+      url = new URL(`/batch/${encodeURIComponent(versionId)}`, workerUrl);
+      signature = signCall(this.secret, { method: "POST", path: url.pathname, workerId: worker.id, body });
+    } catch (err) {
+      // never thrown out of here: this may run in a response's 'end' handler (a queued batch leaving), and the
+      // call's slot must be given back or the worker/version would wait forever
+      finish();
+      return batch.forEach((p) => p.reject(err as Error));
+    }
     const req = http.request(url, { method: "POST", agent: this.agent, headers: { "content-type": BATCH_CONTENT_TYPE, "content-length": body.length, [SIGNATURE_HEADER]: signature } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
