@@ -1,7 +1,7 @@
 // A variant with placement "inline" is not loaded on inference workers: every gateway process loads
 // it from the artifact store once a deployment in progress names it (lib/serving/data/inline), and
-// says so in its signed heartbeat. The deployment's place step waits here until at least one gateway
-// reports it ready (loaded, warmed up, probed), or fails with the reason gateways give.
+// says so in its signed heartbeat. The deployment's place step waits here until every live gateway
+// process reports it ready (loaded, warmed up, probed), or fails with the reason gateways give.
 import type { Redis } from "ioredis";
 import type { Variant } from "../../shared/routing";
 import { listGateways } from "../../shared/gateway-registry";
@@ -24,11 +24,14 @@ export async function waitForInline(opts: {
     for (const v of opts.variants) {
       if (placed[v.name]) continue;
       const states = gateways.map((g) => ({ g, s: g.inline.find((x) => x.versionId === v.versionId) }));
+      // every live gateway process: traffic may reach any of them, and one without the version answers 503
       const ready = states.filter((x) => x.s?.ready).map((x) => x.g.id);
-      if (ready.length) { placed[v.name] = ready.map((id) => `gateway ${id}`); continue; }
+      if (gateways.length && ready.length === gateways.length) { placed[v.name] = ready.map((id) => `gateway ${id}`); continue; }
       const failed = states.filter((x) => x.s?.error);
       if (failed.length && failed.length === gateways.length) throw new PlacementError(`${v.name} could not be loaded inline: ${failed[0].s!.error}`);
-      waiting = gateways.length ? `${v.name} is not ready inline on any of ${gateways.length} gateway(s)` : `no live gateway to run ${v.name} inline`;
+      waiting = gateways.length
+        ? `${v.name} is ready inline on ${ready.length} of ${gateways.length} gateway process(es)${failed.length ? ` (${failed[0].s!.error})` : ""}`
+        : `no live gateway to run ${v.name} inline`;
     }
     if (!waiting) return placed;
     if (Date.now() > deadline) throw new PlacementError(waiting);
