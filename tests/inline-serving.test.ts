@@ -156,7 +156,7 @@ describe("inline placement", () => {
     expect(other.json.predictions).toHaveLength(1);
     expect((await predict(slow, [{ n: 1 }])).status).toBe(200);
     const m = await gatewayMetrics();
-    expect(sampleValue(m, "switchyard_gateway_inline_timeouts_total")).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(m, "switchyard_gateway_inline_overruns_total")).toBeGreaterThanOrEqual(1);
   }, 90_000);
 
   it("refuses inline placement with 400 for a model over INLINE_MAX_MODEL_MB and for a gpu variant", async () => {

@@ -10,7 +10,7 @@ export function registerInlineMetrics(registry: client.Registry, getHost: () => 
   new client.Gauge({ name: "switchyard_gateway_inline_queued_rows", help: "rows waiting for an inline batch in this gateway process, all inline versions together", registers: [registry], collect() { this.set(getHost()?.queueDepth() ?? 0); } });
   new client.Gauge({ name: "switchyard_gateway_inline_versions_ready", help: "inline versions ready in this gateway process", registers: [registry], collect() { this.set(getHost()?.states().filter((s) => s.ready).length ?? 0); } });
   new client.Gauge({ name: "switchyard_gateway_inline_threads_abandoned", help: "inline threads set aside in a run past INLINE_BATCH_TIMEOUT_MS that has not returned yet", registers: [registry], collect() { this.set(pool.abandonedCount); } });
-  const timeouts = new client.Counter({ name: "switchyard_gateway_inline_timeouts_total", help: "inline tasks (batches, loads) that ran past their limit; each set its thread aside", registers: [registry] });
+  const timeouts = new client.Counter({ name: "switchyard_gateway_inline_overruns_total", help: "inline tasks (batches, loads) that ran past their limit; each set its thread aside", registers: [registry] });
   return {
     observe: (version: string) => (rows: number, _requests: number, seconds: number) => {
       batchRows.observe({ version }, rows);
