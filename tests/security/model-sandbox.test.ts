@@ -23,7 +23,7 @@ import { SIGNATURE_HEADER, signCall } from "@/lib/serving/shared/cluster-auth";
 const BATCH_LIMIT_MS = 1500;
 const SESSION_MEMORY_MB = 300;
 const VALIDATION_LIMIT_MS = 6000;
-const VALIDATION_MEMORY_MB = 1024;
+const VALIDATION_MEMORY_MB = 512;
 // The web's limits (lib/env/web-env.ts), read when the routes first build their services.
 process.env.MODEL_VALIDATION_TIMEOUT_MS = String(VALIDATION_LIMIT_MS);
 process.env.MODEL_VALIDATION_MAX_MEMORY_MB = String(VALIDATION_MEMORY_MB);
