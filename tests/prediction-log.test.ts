@@ -9,7 +9,7 @@ import { dropOldPartitions, ensurePartitions, writePredictionBatch } from "@/lib
 import type { PredictionRecord } from "@/lib/serving/data/prediction-log/record";
 import { PredictionLogger } from "@/lib/serving/data/prediction-log/prediction-logger";
 import { IngestConsumer } from "@/lib/serving/data/prediction-log/ingest-consumer";
-import { sampleInputs } from "@/lib/serving/data/prediction-log/sample-inputs";
+import { sampleInputs, samplingSaltOf } from "@/lib/serving/data/prediction-log/sample-inputs";
 import { REDIS_KEYS } from "@/lib/redis-keys";
 import { listPredictions } from "@/lib/serving/control/predictions/list-predictions";
 import { readPredictionLogSettings, updatePredictionLogSettings } from "@/lib/serving/control/predictions/update-prediction-log-settings";
@@ -81,6 +81,16 @@ describe("input sampling", () => {
     // counters (request ids that differ in their last character) are sampled at the rate too
     const counters = Array.from({ length: 20_000 }, (_, i) => `req-${i}`);
     expect(Math.abs(counters.filter((id) => sampleInputs(0.25, id)).length / counters.length - 0.25)).toBeLessThan(0.015);
+    // keyed by the cluster secret: a client that knows the hash but not the secret cannot choose ids
+    // that escape the sample (under another salt about half of the decisions differ), and every
+    // gateway process derives the same salt
+    const salt = samplingSaltOf("a-cluster-secret-of-32-characters!");
+    expect(samplingSaltOf("a-cluster-secret-of-32-characters!")).toBe(salt);
+    expect(samplingSaltOf("another-cluster-secret-32-chars!!")).not.toBe(salt);
+    const salted = ids.map((id) => sampleInputs(0.5, id, salt));
+    expect(Math.abs(salted.filter(Boolean).length / ids.length - 0.5)).toBeLessThan(0.015);
+    const differ = ids.filter((id, i) => sampleInputs(0.5, id) !== salted[i]).length / ids.length;
+    expect(Math.abs(differ - 0.5)).toBeLessThan(0.03);
   });
 
   it("is an endpoint setting (audited, in the gateways' routing table), and ingest stores every request with a sampled share of inputs: counts and rollups 100%, the explorer says which were not sampled, drift reads skip them", async () => {
@@ -163,6 +173,42 @@ describe("the stream between gateways and ingest", () => {
   afterAll(async () => {
     client.disconnect();
     await redis.stop();
+  });
+
+  it("a part-full batch lingers for the entries that follow it: records that trickle in over the linger go to Postgres in one transaction, and none waits much longer than the linger", async () => {
+    await client.del(REDIS_KEYS.predictionStream);
+    const ep = `ep-linger-${randomUUID().slice(0, 8)}`;
+    const now = Date.now();
+    let writes = 0;
+    // every write is one transaction on a connection of its own (write-batch.ts): count the connections taken
+    const counting = Object.assign(Object.create(pool) as pg.Pool, { connect: () => { writes++; return pool.connect(); }, query: pool.query.bind(pool) });
+    const consumer = new IngestConsumer(client, counting, { consumer: "linger-test", lingerMs: 600 });
+    consumer.start();
+    const logger = new PredictionLogger(client, { maxBuffer: 20_000, perEntry: 64, flushMs: 5 });
+    try {
+      // five entries 60 ms apart (a gateway flushing a moderate rate), all inside one linger
+      const started = Date.now();
+      for (let k = 0; k < 5; k++) {
+        for (let i = 0; i < 20; i++) logger.log(rec(k * 20 + i, ep, now + k * 20 + i));
+        await logger.flush();
+        await new Promise((r) => setTimeout(r, 60));
+      }
+      await waitFor("all ingested", async () => consumer.ingested === 100, 10_000, 20);
+      const tookMs = Date.now() - started;
+      expect(writes).toBe(1);
+      expect(tookMs).toBeGreaterThanOrEqual(600);
+      expect(tookMs).toBeLessThan(3_000);
+      // a full batch does not wait: 200 entries in the stream at once are written as soon as they are read
+      writes = 0;
+      for (let i = 0; i < 200 * 64; i++) logger.log(rec(1_000 + i, ep, now + 1_000 + i));
+      await logger.flush();
+      await waitFor("the full batch ingested", async () => consumer.ingested === 100 + 200 * 64, 10_000, 20).catch((e) => { throw new Error(`${e.message}: ${consumer.ingested}, ${writes}`); });
+      expect(writes).toBe(1);
+    } finally {
+      await consumer.stop();
+    }
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "PredictionLog" WHERE "endpointId" = $1`, [ep]);
+    expect(rows[0].n).toBe(100 + 200 * 64);
   });
 
   it("ingests columnar entries (this gateway) and list entries (older gateways) from one stream, each record once however often it was sent", async () => {

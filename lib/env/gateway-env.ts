@@ -26,6 +26,7 @@ export const gatewayEnv = defineEnv("gateway", {
   GATEWAY_MAX_BODY_BYTES: wholeNumber({ min: 1, unit: "bytes", default: 4 * 1024 * 1024, docDefault: "`4194304` (4 MiB)", description: "larger request bodies get 413" }),
   GATEWAY_RELOAD_MS: wholeNumber({ min: 1, unit: "milliseconds", default: 5_000, description: "routing-table reload period (pub/sub reloads at once)" }),
   GATEWAY_LOG_PREDICTIONS: flag({ default: true, description: "`0` stops the prediction log (benchmarks only)" }),
+  GATEWAY_LOG_FLUSH_MS: wholeNumber({ min: 1, max: 1000, unit: "milliseconds", default: 100, description: "how long prediction records gather in a gateway process before they go to Redis in one pipeline (fewer, fuller stream entries cost less to send and to ingest; a SIGTERM flushes at once)" }),
   GATEWAY_LOG_BUFFER: wholeNumber({ min: 0, unit: "records", default: 200_000, description: "records kept in memory while Redis is away" }),
   GATEWAY_COALESCE: flag({ default: true, description: "`0` sends each request to its worker alone (benchmarks only)" }),
   GATEWAY_KEY_RATE_PER_SECOND: wholeNumber({ min: 0, unit: "requests", default: 1000, description: "requests per endpoint key per second per gateway (each of its `GATEWAY_PROCESSES` processes allows ⌈rate / processes⌉, counted in memory); more get 429 with `Retry-After` (0 turns it off)" }),

@@ -31,6 +31,7 @@ export const jobsEnv = defineEnv("jobs", {
   JOBS_INGEST_LAG_MS: ms(1_500, "wait for the prediction log to reach the rollups before judging a canary bake", 0),
   PREDICTION_LOG_RETENTION_DAYS: wholeNumber({ min: 0, unit: "days", default: 30, description: "daily prediction-log partitions older than this are dropped (0 keeps everything); rollups stay" }),
   PREDICTION_LOG_MAINTENANCE_MS: ms(3_600_000, "period of prediction-log maintenance: create the coming days' partitions, drop those past retention, merge the columnar copy's blocks of past hours (one job worker runs each period)"),
+  INGEST_LINGER_MS: ms(250, "ingest waits up to this long for a part-full batch to fill before writing it: one transaction of many records costs Postgres far less per record than many small ones (keep it well under JOBS_INGEST_LAG_MS)", 0),
   INGEST_CLAIM_IDLE_MS: ms(30_000, "prediction entries pending this long on a dead consumer are claimed again"),
   ARTIFACT_GC_MS: ms(3_600_000, "period of artifact garbage collection, which deletes stored model files no version refers to and temp files of uploads that died (one job worker runs each period)"),
   ARTIFACT_GC_GRACE_MS: ms(86_400_000, "artifact garbage collection deletes only files untouched this long: an upload in progress keeps its file (keep it well above the longest upload)", 0),

@@ -8,7 +8,9 @@
 //
 // Knobs (env): BENCH_SECONDS, BENCH_WARMUP_SECONDS (2), GATEWAY_PROCESSES (or --gateway-processes=N;
 // default: cores; passed to the gateways, which honour it once lib/env/gateway-env.ts defines it),
-// BENCH_PROFILE=1 (a CPU profile of a log-on gateway at c=64 with the tiny model, top 25 functions).
+// BENCH_PROFILE=1 (a CPU profile of a log-on gateway at c=64 with the tiny model, top 25 functions),
+// BENCH_MODELS / BENCH_PATHS (comma lists, e.g. "tiny" and "bare,gateway log off": only those rows, for
+// looking into one figure; the targets print only where both their rows ran).
 import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -36,6 +38,9 @@ const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const cliProcesses = process.argv.find((a) => a.startsWith("--gateway-processes="))?.split("=")[1];
 const GATEWAY_PROCESSES = String(cliProcesses ?? process.env.GATEWAY_PROCESSES ?? os.availableParallelism());
 const PYTHON = "/usr/bin/python3";
+const only = (name: string) => { const v = process.env[name]?.split(",").map((x) => x.trim()).filter(Boolean); return (x: string) => !v?.length || v.includes(x); };
+const wantModel = only("BENCH_MODELS");
+const wantPath = only("BENCH_PATHS");
 const log = (m: string) => console.log(m);
 
 type ModelKey = "tiny" | "lr20" | "mlp20";
@@ -147,13 +152,14 @@ try {
     return Number(/^switchyard_ingest_backlog_entries(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1] ?? NaN);
   };
   const drained = async () => {
-    await new Promise((r) => setTimeout(r, 200)); // the gateway's log buffer flushes every 20 ms
+    await new Promise((r) => setTimeout(r, 300)); // the gateway's log buffer flushes every GATEWAY_LOG_FLUSH_MS (100 ms)
     await waitFor("the prediction log to drain", async () => (await backlog()) === 0, 120_000, 200);
   };
 
   const rows: Row[] = [];
   const bodyFile = path.join(tmp, "body.json");
   const measure = async (model: ModelKey, pathKey: PathKey, o: { url: string; body: string; sign?: { path: string }; logged?: boolean; gateway?: Proc }) => {
+    if (!wantModel(model) || !wantPath(pathKey)) return;
     writeFileSync(bodyFile, o.body);
     gatewayPid = o.gateway?.child.pid ?? null;
     // a worker call is signed like the gateway signs it; the signature is good for 30 s, so one per wrk run
@@ -189,6 +195,7 @@ try {
 
   log("\nRuns");
   for (const m of models) {
+    if (!wantModel(m.key)) continue;
     const barePort = await freePort();
     const bare = fork(path.resolve("scripts/bench/bare-server.ts"), [m.file, String(barePort)], { execArgv: ["--import", "tsx"], stdio: "ignore" });
     others.push(bare);
@@ -205,7 +212,7 @@ try {
   // FastAPI + scikit-learn against the gateway's instances form, same body, same answer shape
   const lr = models.find((m) => m.key === "lr20")!;
   await measure("lr20", "gateway log on, instances", { url: `http://127.0.0.1:${gwOnPort}/v1/endpoints/bench-lr20/predict`, body: lr.instances!, logged: true, gateway: gwOn });
-  if (pythonReady()) {
+  if (wantModel("lr20") && wantPath("fastapi+sklearn") && pythonReady()) {
     const port = await freePort();
     const py = spawn(PYTHON, ["-m", "uvicorn", "serve:app", "--app-dir", "examples/fastapi-sklearn", "--host", "127.0.0.1", "--port", String(port), "--workers", "1", "--no-access-log", "--log-level", "warning"], { stdio: ["ignore", "ignore", "inherit"] });
     others.push(py);

@@ -87,6 +87,7 @@ const workers = startJobWorkers({
 const ingest = new IngestConsumer(streamRedis, pool, {
   consumer: `${os.hostname()}-${process.pid}`,
   claimIdleMs: env.INGEST_CLAIM_IDLE_MS,
+  lingerMs: env.INGEST_LINGER_MS,
   onError: (err) => log.warn({ err: err.message }, "ingest error; retrying"),
   // the record itself (a client's inputs) is not logged: it is in the dead-letter stream
   onDeadLetter: (d) => log.warn({ source: d.source, endpointId: d.endpointId, variant: d.variant, requestId: d.requestId, reason: d.reason }, "prediction record dead-lettered"),

@@ -37,6 +37,8 @@ export type GatewayDeps = {
   /** fields added to /healthz and /v2/health/live (e.g. the process count of a clustered gateway) */
   health?: () => Record<string, unknown>;
   onShadowError?: (err: Error) => void;
+  /** keys the input-sampling hash (sample-inputs.ts), so a client cannot pick request ids that escape the sample */
+  samplingSalt?: number;
   /** runs placement "inline" variants in this process; null from it: not ready here (lib/serving/data/inline) */
   inline?: { run(versionId: string, feeds: Tensor[]): Promise<Tensor[]> | null; ready(versionId: string): boolean };
 };
@@ -131,7 +133,9 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
   // logged JSON-escaped (feedsToColumns' escape, storableText), so the record is stored, not dead-lettered;
   // the client's answer is untouched
   function record(route: EndpointRoute, v: Variant, requestId: string, started: number, status: number, feeds: Tensor[] | null, outputs: Tensor[] | null, shadow: boolean, rows: number, err?: string) {
-    const sampled = sampleInputs(route.logInputs, requestId);
+    // with the log off, the record is not even made
+    if (!logger.enabled) return;
+    const sampled = sampleInputs(route.logInputs, requestId, deps.samplingSalt);
     logger.log({
       t: Date.now(), e: route.id, v: v.name, n: v.version, id: requestId, s: status, l: Number((performance.now() - started).toFixed(3)), sh: shadow, r: rows,
       in: feeds && sampled ? feedsToColumns(feeds) : null, ...(sampled ? {} : { ns: true }), out: outputs ? feedsToColumns(outputs, true) : null,

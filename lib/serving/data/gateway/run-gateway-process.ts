@@ -11,6 +11,7 @@ import { Forwarder } from "./forwarder";
 import { loadRoutingTable, type EndpointRoute } from "./routing-table";
 import { WorkerDirectory } from "./worker-directory";
 import { PredictionLogger } from "../prediction-log/prediction-logger";
+import { samplingSaltOf } from "../prediction-log/sample-inputs";
 import { shareProcessMetrics } from "./share-process-metrics";
 import { splitKeyRate } from "./split-key-rate";
 import { CLOSE_GRACE_MS, FLUSH_GRACE_MS } from "./shutdown-grace";
@@ -29,7 +30,7 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
     enabled: env.GATEWAY_LOG_PREDICTIONS,
     maxBuffer: env.GATEWAY_LOG_BUFFER,
     perEntry: 64,
-    flushMs: 20,
+    flushMs: env.GATEWAY_LOG_FLUSH_MS,
     onError: (err) => log.warn({ err: err.message }, "prediction log: Redis unavailable, buffering"),
   });
 
@@ -83,6 +84,7 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
     metricsText: opts.clustered ? shareProcessMetrics(metrics.registry) : undefined,
     health: () => ({ processes: opts.clustered ? env.GATEWAY_PROCESSES : 1, pid: process.pid }),
     onShadowError: (err) => log.debug({ err: err.message }, "shadow request failed"),
+    samplingSalt: samplingSaltOf(env.CLUSTER_SECRET),
     inline: inline.host,
   }, metrics);
   server.keepAliveTimeout = 65_000;

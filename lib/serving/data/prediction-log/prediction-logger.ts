@@ -29,6 +29,10 @@ export class PredictionLogger {
     if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.opts.flushMs);
   }
 
+  get enabled(): boolean {
+    return this.opts.enabled !== false;
+  }
+
   get pending(): number {
     return this.buffer.length;
   }

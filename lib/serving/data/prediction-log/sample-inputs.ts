@@ -2,14 +2,18 @@
 // is still logged and counted; a request left out of the sample is logged without its inputs (`ns`).
 // The decision is a hash of the request id, not a coin: a shadow copy, a replay or another gateway
 // process decides the same for one request, so a request's served answer and its shadow copies keep
-// their inputs together or not at all.
+// their inputs together or not at all. The hash is keyed (`salt`, from the cluster secret): the request
+// id may be the client's own, and a client that could compute the hash could choose ids whose inputs
+// are never kept, and so stay out of the drift reports.
+
+import { createHmac } from "node:crypto";
 
 /** Whether the inputs of request `requestId` are kept at sampling rate `rate` (1: all, 0: none). */
-export function sampleInputs(rate: number, requestId: string): boolean {
+export function sampleInputs(rate: number, requestId: string, salt = 0): boolean {
   if (rate >= 1) return true;
   if (!(rate > 0)) return false;
   // FNV-1a, 32 bits: spreads request ids (uuids, counters, client-chosen strings) evenly enough for a share
-  let h = 0x811c9dc5;
+  let h = (0x811c9dc5 ^ salt) >>> 0;
   for (let i = 0; i < requestId.length; i++) {
     h ^= requestId.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
@@ -19,4 +23,9 @@ export function sampleInputs(rate: number, requestId: string): boolean {
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   return (h >>> 0) / 4294967296 < rate;
+}
+
+/** The salt every process of every gateway derives from the cluster secret (so all decide alike). */
+export function samplingSaltOf(clusterSecret: string): number {
+  return createHmac("sha256", clusterSecret).update("switchyard input sampling").digest().readUInt32LE(0);
 }
