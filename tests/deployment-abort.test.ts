@@ -8,17 +8,14 @@ import { getDb } from "@/lib/db/client";
 import { asRouting } from "@/lib/serving/shared/routing";
 import { call, multipart } from "./helpers/call";
 import { makeWorld, type World } from "./helpers/world";
+import { servingRoutes, type ServingRoutes } from "./helpers/serving-routes";
 import { trained } from "./helpers/models";
 import { startCluster, stopProcess, waitFor, type Cluster } from "./helpers/serving-cluster";
 
 const db = getDb();
 let cluster: Cluster;
 let w: World;
-let routes: {
-  models: typeof import("@/app/api/v1/models/route");
-  versions: typeof import("@/app/api/v1/models/[model]/versions/route");
-  endpoints: typeof import("@/app/api/v1/endpoints/route");
-  traffic: typeof import("@/app/api/v1/endpoints/[endpoint]/traffic/route");
+let routes: ServingRoutes & {
   abort: typeof import("@/app/api/v1/deployments/[id]/abort/route");
   approve: typeof import("@/app/api/v1/promotions/[id]/approve/route");
 };
@@ -68,10 +65,7 @@ beforeAll(async () => {
   cluster = await startCluster({ workers: 1 });
   process.env.REDIS_URL = cluster.redis.url;
   routes = {
-    models: await import("@/app/api/v1/models/route"),
-    versions: await import("@/app/api/v1/models/[model]/versions/route"),
-    endpoints: await import("@/app/api/v1/endpoints/route"),
-    traffic: await import("@/app/api/v1/endpoints/[endpoint]/traffic/route"),
+    ...(await servingRoutes()),
     abort: await import("@/app/api/v1/deployments/[id]/abort/route"),
     approve: await import("@/app/api/v1/promotions/[id]/approve/route"),
   };

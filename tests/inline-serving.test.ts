@@ -9,6 +9,7 @@ import { listGateways } from "@/lib/serving/shared/gateway-registry";
 import { createRedis } from "@/lib/redis";
 import { call, multipart } from "./helpers/call";
 import { makeWorld, type World } from "./helpers/world";
+import { servingRoutes, type ServingRoutes } from "./helpers/serving-routes";
 import { trained } from "./helpers/models";
 import { loopModel } from "./helpers/hostile-models";
 import { parseExposition, sampleValue } from "./helpers/prometheus";
@@ -22,12 +23,7 @@ const BATCH_TIMEOUT_MS = 1500;
 const db = getDb();
 let cluster: Cluster;
 let w: World;
-let routes: {
-  models: typeof import("@/app/api/v1/models/route");
-  versions: typeof import("@/app/api/v1/models/[model]/versions/route");
-  endpoints: typeof import("@/app/api/v1/endpoints/route");
-  traffic: typeof import("@/app/api/v1/endpoints/[endpoint]/traffic/route");
-};
+let routes: ServingRoutes;
 
 const rows = () => trained().testRows;
 
@@ -82,12 +78,7 @@ beforeAll(async () => {
     gatewayEnv: { INLINE_THREADS: "1", INLINE_BATCH_TIMEOUT_MS: String(BATCH_TIMEOUT_MS), INLINE_MAX_MODEL_MB: "1", INLINE_MAX_ABANDONED_THREADS: "2" },
   });
   process.env.REDIS_URL = cluster.redis.url;
-  routes = {
-    models: await import("@/app/api/v1/models/route"),
-    versions: await import("@/app/api/v1/models/[model]/versions/route"),
-    endpoints: await import("@/app/api/v1/endpoints/route"),
-    traffic: await import("@/app/api/v1/endpoints/[endpoint]/traffic/route"),
-  };
+  routes = await servingRoutes();
   w = await makeWorld("inl");
   vCredit = await push("credit", trained("logistic_regression").onnx);
   vSlow = await push("slow", loopModel());

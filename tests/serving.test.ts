@@ -6,6 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { asRouting } from "@/lib/serving/shared/routing";
 import { call, multipart } from "./helpers/call";
 import { makeWorld, type World } from "./helpers/world";
+import { servingRoutes, type ServingRoutes } from "./helpers/serving-routes";
 import { brokenModel, otherSignatureModel, trained } from "./helpers/models";
 import { startCluster, stopProcess, waitFor, type Cluster } from "./helpers/serving-cluster";
 import { freePort, httpOk, startProcess } from "./helpers/processes";
@@ -13,11 +14,7 @@ import { freePort, httpOk, startProcess } from "./helpers/processes";
 const db = getDb();
 let cluster: Cluster;
 let w: World;
-let routes: {
-  models: typeof import("@/app/api/v1/models/route");
-  versions: typeof import("@/app/api/v1/models/[model]/versions/route");
-  endpoints: typeof import("@/app/api/v1/endpoints/route");
-  traffic: typeof import("@/app/api/v1/endpoints/[endpoint]/traffic/route");
+let routes: ServingRoutes & {
   deployment: typeof import("@/app/api/v1/deployments/[id]/route");
   approve: typeof import("@/app/api/v1/promotions/[id]/approve/route");
 };
@@ -99,10 +96,7 @@ beforeAll(async () => {
   cluster = await startCluster({ workers: 2 });
   process.env.REDIS_URL = cluster.redis.url;
   routes = {
-    models: await import("@/app/api/v1/models/route"),
-    versions: await import("@/app/api/v1/models/[model]/versions/route"),
-    endpoints: await import("@/app/api/v1/endpoints/route"),
-    traffic: await import("@/app/api/v1/endpoints/[endpoint]/traffic/route"),
+    ...(await servingRoutes()),
     deployment: await import("@/app/api/v1/deployments/[id]/route"),
     approve: await import("@/app/api/v1/promotions/[id]/approve/route"),
   };

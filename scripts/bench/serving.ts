@@ -44,7 +44,7 @@ const wantPath = only("BENCH_PATHS");
 const log = (m: string) => console.log(m);
 
 type ModelKey = "tiny" | "lr20" | "mlp20";
-type PathKey = "bare" | "worker" | "gateway log off" | "gateway log on" | "inline log off" | "inline log on" | "gateway log on, instances" | "fastapi+sklearn";
+type PathKey = "bare" | "worker" | "gateway log off" | "gateway log on" | "inline log off" | "inline log on" | "inline log on, 10% inputs" | "gateway log on, instances" | "fastapi+sklearn";
 const GROUPS = ["gateway", "inference", "jobs", "postgres", "redis", "server"] as const;
 type Group = (typeof GROUPS)[number];
 type Row = { model: ModelKey; path: PathKey; c: Concurrency; w: WrkResult; cpuMs: Record<Group | "wrk", number> };
@@ -57,6 +57,8 @@ const ON_PATH: Record<PathKey, Group[]> = {
   // placement "inline": the model runs in the gateway's own threads, no hop to a worker
   "inline log off": ["gateway"],
   "inline log on": ["gateway", "jobs", "postgres", "redis"],
+  // the endpoint keeps the inputs of 10% of requests (logInputs 0.1); every request is still logged and counted
+  "inline log on, 10% inputs": ["gateway", "jobs", "postgres", "redis"],
   "gateway log on, instances": ["gateway", "inference", "jobs", "postgres", "redis"],
   "fastapi+sklearn": ["server"],
 };
@@ -96,6 +98,8 @@ try {
     // the same version with placement "inline" (run in the gateway's processes)
     const inline = await db.endpoint.create({ data: { teamId: team.id, name: `bench-${key}-inline`, routing: {}, createdBy: "bench" } });
     await writeRouting(db, inline.id, { ...routing, variants: routing.variants.map((v) => ({ ...v, placement: "inline" as const })) });
+    const sampled = await db.endpoint.create({ data: { teamId: team.id, name: `bench-${key}-inline-sampled`, routing: {}, createdBy: "bench", logInputs: 0.1 } });
+    await writeRouting(db, sampled.id, { ...routing, variants: routing.variants.map((v) => ({ ...v, placement: "inline" as const })) });
     models.push({ key, file: store.localPath(sha256), versionId: version.id, sha256, oip: JSON.stringify(oip), instances: instances && JSON.stringify(instances) });
   };
   const tiny = buildTinyModel(data);
@@ -129,7 +133,7 @@ try {
   await waitFor("the job workers", () => httpOk(`http://127.0.0.1:${jobsPort}/healthz`), 60_000, 200).catch(failWith);
   for (const port of [gwOffPort, gwOnPort]) {
     for (const m of models) {
-      for (const name of [`bench-${m.key}`, `bench-${m.key}-inline`]) await waitFor(`${name} on the gateway :${port}`, () => httpOk(`http://127.0.0.1:${port}/v2/models/${name}/ready`), 60_000, 200).catch(failWith);
+      for (const name of [`bench-${m.key}`, `bench-${m.key}-inline`, `bench-${m.key}-inline-sampled`]) await waitFor(`${name} on the gateway :${port}`, () => httpOk(`http://127.0.0.1:${port}/v2/models/${name}/ready`), 60_000, 200).catch(failWith);
     }
   }
 
@@ -188,9 +192,9 @@ try {
   };
 
   const tinyModel = models.find((m) => m.key === "tiny")!;
-  log(`\nCalibration: wrk against a trivial node:http responder (own process, fixed small JSON), body = the tiny model's request`);
+  log(`\nCalibration: wrk against a trivial node:http responder (fixed small JSON; ${GATEWAY_PROCESSES} process(es) on one port, as many as a gateway), body = the tiny model's request`);
   writeFileSync(bodyFile, tinyModel.oip);
-  const ceiling: Ceiling = await calibrate(bodyFile, SECONDS, WARMUP);
+  const ceiling: Ceiling = await calibrate(bodyFile, SECONDS, WARMUP, Number(GATEWAY_PROCESSES));
   for (const c of CONCURRENCIES) log(`  c=${c}: ${Math.round(ceiling[c].rps)} req/s (p50 ${fmt(ceiling[c].p50Ms, 3)} ms), wrk CPU ${fmt(ceiling[c].cpuMs / 1000)} s`);
 
   log("\nRuns");
@@ -207,6 +211,7 @@ try {
     await measure(m.key, "gateway log on", { url: `http://127.0.0.1:${gwOnPort}/v2/models/bench-${m.key}/infer`, body: m.oip, logged: true, gateway: gwOn });
     await measure(m.key, "inline log off", { url: `http://127.0.0.1:${gwOffPort}/v2/models/bench-${m.key}-inline/infer`, body: m.oip, gateway: gwOff });
     await measure(m.key, "inline log on", { url: `http://127.0.0.1:${gwOnPort}/v2/models/bench-${m.key}-inline/infer`, body: m.oip, logged: true, gateway: gwOn });
+    await measure(m.key, "inline log on, 10% inputs", { url: `http://127.0.0.1:${gwOnPort}/v2/models/bench-${m.key}-inline-sampled/infer`, body: m.oip, logged: true, gateway: gwOn });
   }
 
   // FastAPI + scikit-learn against the gateway's instances form, same body, same answer shape
@@ -310,8 +315,10 @@ function printTargets(rows: Row[], ceiling: Ceiling) {
       console.log(`${mark(added <= 0.3)} ${model}, ${placement}: the gateway (log on) adds ${fmt(added, 3)} ms to p50 at c=1 over bare (${fmt(gw.w.p50Ms, 3)} vs ${fmt(bare.w.p50Ms, 3)}; target <= 0.3 ms)`);
     }
   }
-  for (const [placement, on, off] of placements) {
+  const logged = [...placements, ["inline, 10% of inputs kept", "inline log on, 10% inputs", "inline log off"] as const];
+  for (const [placement, on, off] of logged) {
     for (const model of ["tiny", "lr20", "mlp20"] as const) {
+      if (!get(model, on, 16) || !get(model, off, 16)) continue;
       const loss = (c: Concurrency) => { const [a, b] = [get(model, on, c), get(model, off, c)]; return a && b ? 1 - a.w.rps / b.w.rps : NaN; };
       const [l16, l64] = [loss(16), loss(64)];
       console.log(`${mark(l16 <= 0.2 && l64 <= 0.2)} ${model}, ${placement}: logging costs ${fmt(l16 * 100, 0)}% of the gateway's req/s at c=16, ${fmt(l64 * 100, 0)}% at c=64 (target <= 20%)${caveat(get(model, off, 16), get(model, off, 64))}`);

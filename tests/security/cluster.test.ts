@@ -15,6 +15,7 @@ import type { Signature } from "@/lib/onnx/signature";
 import { listWorkers, type WorkerInfo } from "@/lib/serving/shared/worker-registry";
 import { call, multipart } from "../helpers/call";
 import { makeWorld, type World } from "../helpers/world";
+import { servingRoutes, type ServingRoutes } from "../helpers/serving-routes";
 import { trained } from "../helpers/models";
 import { EnvError, parseEnv, type EnvSpec } from "@/lib/env/parse-env";
 import { gatewayEnv } from "@/lib/env/gateway-env";
@@ -34,12 +35,8 @@ let redis: ReturnType<typeof createRedis>;
 let v1: number;
 let v1Id: string;
 let v1Sha: string;
-let routes: {
-  models: typeof import("@/app/api/v1/models/route");
-  versions: typeof import("@/app/api/v1/models/[model]/versions/route");
-  endpoints: typeof import("@/app/api/v1/endpoints/route");
+let routes: ServingRoutes & {
   endpoint: typeof import("@/app/api/v1/endpoints/[endpoint]/route");
-  traffic: typeof import("@/app/api/v1/endpoints/[endpoint]/traffic/route");
   keys: typeof import("@/app/api/v1/endpoints/[endpoint]/keys/route");
   key: typeof import("@/app/api/v1/endpoints/[endpoint]/keys/[id]/route");
   settings: typeof import("@/app/api/v1/endpoints/[endpoint]/settings/route");
@@ -112,11 +109,8 @@ beforeAll(async () => {
   process.env.REDIS_URL = cluster.redis.url;
   redis = createRedis(cluster.redis.url);
   routes = {
-    models: await import("@/app/api/v1/models/route"),
-    versions: await import("@/app/api/v1/models/[model]/versions/route"),
-    endpoints: await import("@/app/api/v1/endpoints/route"),
+    ...(await servingRoutes()),
     endpoint: await import("@/app/api/v1/endpoints/[endpoint]/route"),
-    traffic: await import("@/app/api/v1/endpoints/[endpoint]/traffic/route"),
     keys: await import("@/app/api/v1/endpoints/[endpoint]/keys/route"),
     key: await import("@/app/api/v1/endpoints/[endpoint]/keys/[id]/route"),
     settings: await import("@/app/api/v1/endpoints/[endpoint]/settings/route"),

@@ -14,6 +14,7 @@ import { LocalArtifactStore } from "@/lib/storage/artifact-store";
 import { listWorkers, removeWorker } from "@/lib/serving/shared/worker-registry";
 import { call, multipart } from "../helpers/call";
 import { makeWorld, type World } from "../helpers/world";
+import { servingRoutes, type ServingRoutes } from "../helpers/serving-routes";
 import { trained } from "../helpers/models";
 import { hugeInputModel, loopModel, matmulChainModel, memoryHogModel, rowMixingModel, runtimeMemoryModel } from "../helpers/hostile-models";
 import { startCluster, stopProcess, waitFor, type Cluster } from "../helpers/serving-cluster";
@@ -32,12 +33,8 @@ const db = getDb();
 let cluster: Cluster;
 let worker: Awaited<ReturnType<Cluster["startWorker"]>>;
 let w: World;
-let routes: {
-  models: typeof import("@/app/api/v1/models/route");
-  versions: typeof import("@/app/api/v1/models/[model]/versions/route");
-  endpoints: typeof import("@/app/api/v1/endpoints/route");
+let routes: ServingRoutes & {
   endpoint: typeof import("@/app/api/v1/endpoints/[endpoint]/route");
-  traffic: typeof import("@/app/api/v1/endpoints/[endpoint]/traffic/route");
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -116,11 +113,8 @@ beforeAll(async () => {
   await waitFor("worker", () => httpOk(`${worker.url}/healthz`), 30_000);
   process.env.REDIS_URL = cluster.redis.url;
   routes = {
-    models: await import("@/app/api/v1/models/route"),
-    versions: await import("@/app/api/v1/models/[model]/versions/route"),
-    endpoints: await import("@/app/api/v1/endpoints/route"),
+    ...(await servingRoutes()),
     endpoint: await import("@/app/api/v1/endpoints/[endpoint]/route"),
-    traffic: await import("@/app/api/v1/endpoints/[endpoint]/traffic/route"),
   };
   w = await makeWorld("sbx");
   for (const name of ["credit", "slow", "mixer", "hog"]) {

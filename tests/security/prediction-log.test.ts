@@ -15,6 +15,7 @@ import { DataType } from "@/lib/onnx/proto";
 import type { PredictionRecord } from "@/lib/serving/data/prediction-log/record";
 import { call, multipart } from "../helpers/call";
 import { makeWorld, type World } from "../helpers/world";
+import { servingRoutes, type ServingRoutes } from "../helpers/serving-routes";
 import { brokenModel, trained } from "../helpers/models";
 import { freePort } from "../helpers/processes";
 import { startCluster, stopProcess, waitFor, type Cluster } from "../helpers/serving-cluster";
@@ -25,11 +26,7 @@ let redis: Redis;
 let jobsPort: number;
 let w: World;
 let other: World;
-let routes: {
-  models: typeof import("@/app/api/v1/models/route");
-  versions: typeof import("@/app/api/v1/models/[model]/versions/route");
-  endpoints: typeof import("@/app/api/v1/endpoints/route");
-  traffic: typeof import("@/app/api/v1/endpoints/[endpoint]/traffic/route");
+let routes: ServingRoutes & {
   metrics: typeof import("@/app/api/v1/endpoints/[endpoint]/metrics/route");
   deadLetters: typeof import("@/app/api/v1/dead-letters/route");
 };
@@ -122,10 +119,7 @@ beforeAll(async () => {
   process.env.REDIS_URL = cluster.redis.url; // the web's clients (dead-letter reads) use the cluster's Redis
   redis = new Redis(cluster.redis.url, { maxRetriesPerRequest: 3 });
   routes = {
-    models: await import("@/app/api/v1/models/route"),
-    versions: await import("@/app/api/v1/models/[model]/versions/route"),
-    endpoints: await import("@/app/api/v1/endpoints/route"),
-    traffic: await import("@/app/api/v1/endpoints/[endpoint]/traffic/route"),
+    ...(await servingRoutes()),
     metrics: await import("@/app/api/v1/endpoints/[endpoint]/metrics/route"),
     deadLetters: await import("@/app/api/v1/dead-letters/route"),
   };

@@ -5,14 +5,11 @@
 // for BENCH_INGEST_SECONDS (default 120). Every 5 s the job workers' /metrics is read for
 // switchyard_ingest_backlog_entries and switchyard_ingest_lag_seconds.
 //
-// Before it: wrk against a trivial node:http responder in this process (what the generator can do at
+// Before it: wrk against a trivial node:http responder (wrk.ts; what the generator can do at
 // least, so no figure below is wrk's limit), and the gateway with the log off (GATEWAY_LOG_PREDICTIONS=0,
 // a second gateway for BENCH_NOLOG_SECONDS, default 20; 0 skips it) for the rate logging costs.
 // After it: the log drains, and the rows written are counted against the requests wrk saw answered.
-import { spawn } from "node:child_process";
-import http from "node:http";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type pg from "pg";
@@ -21,6 +18,7 @@ import type { Principal } from "../../../lib/auth/principal";
 import { createEndpoint } from "../../../lib/serving/control/endpoints/create-endpoint";
 import { requestTraffic } from "../../../lib/serving/control/endpoints/request-traffic";
 import { closeDeploymentsQueue } from "../../../lib/jobs/enqueue-deployment";
+import { runWrk, startTrivialResponder, type WrkResult } from "./wrk";
 import { freePort, httpOk, startProcess, stopProcess, waitFor, type Proc } from "../../../tests/helpers/processes";
 
 const CONCURRENCY = 16;
@@ -41,22 +39,8 @@ export type IngestOptions = {
   log: (m: string) => void;
 };
 
-type WrkResult = { requests: number; seconds: number; rps: number; non2xx: number; socketErrors: number; p50Ms: number; p99Ms: number };
-
-async function runWrk(url: string, bodyFile: string, seconds: number): Promise<WrkResult> {
-  const child = spawn("wrk", ["-t1", `-c${CONCURRENCY}`, `-d${seconds}s`, "--timeout", "10s", "-s", path.join(import.meta.dirname, "..", "wrk-post.lua"), url], {
-    env: { ...process.env, WRK_BODY: bodyFile }, stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout.on("data", (b: Buffer) => (out += b.toString()));
-  child.stderr.on("data", (b: Buffer) => (out += b.toString()));
-  const code = await new Promise<number | null>((r) => child.on("close", r));
-  const line = /^WRK_JSON (.*)$/m.exec(out);
-  if (code !== 0 || !line) throw new Error(`wrk failed (exit code ${code}):\n${out}`);
-  const j = JSON.parse(line[1]) as { requests: number; duration_us: number; connect: number; read: number; write: number; status: number; timeout: number; p50_us: number; p99_us: number };
-  const secs = j.duration_us / 1e6;
-  return { requests: j.requests, seconds: secs, rps: j.requests / secs, non2xx: j.status, socketErrors: j.connect + j.read + j.write + j.timeout, p50Ms: j.p50_us / 1000, p99Ms: j.p99_us / 1000 };
-}
+/** wrk at this part's concurrency for `seconds` */
+const wrkAt = (url: string, bodyFile: string, seconds: number) => runWrk({ url, bodyFile, connections: CONCURRENCY, seconds });
 
 type Sample = { at: number; entries: number; lagSeconds: number; ingested: number };
 
@@ -64,20 +48,6 @@ async function scrape(url: string): Promise<Omit<Sample, "at">> {
   const text = await (await fetch(url, { signal: AbortSignal.timeout(4_000) })).text();
   const metric = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
   return { entries: metric("switchyard_ingest_backlog_entries"), lagSeconds: metric("switchyard_ingest_lag_seconds"), ingested: metric("switchyard_predictions_ingested_total") };
-}
-
-/** The same answer for every request, about the gateway's size: wrk's ceiling on this machine. */
-async function trivialResponder(): Promise<{ url: string; close: () => Promise<void> }> {
-  const body = JSON.stringify({ model_name: "calibration", model_version: "1", id: "00000000-0000-0000-0000-000000000000", outputs: [{ name: "label", shape: [1], datatype: "BYTES", data: ["good"] }, { name: "probabilities", shape: [1, 2], datatype: "FP32", data: [0.7, 0.3] }] });
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-      res.end(body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 const rowsOf = async (pool: pg.Pool, endpointId: string) =>
@@ -92,12 +62,12 @@ export async function benchIngest(o: IngestOptions): Promise<void> {
   const fmtRate = (w: WrkResult) => `${Math.round(w.rps).toLocaleString("en-US")} requests/s (${w.requests.toLocaleString("en-US")} in ${w.seconds.toFixed(1)} s; p50 ${w.p50Ms.toFixed(2)} ms, p99 ${w.p99Ms.toFixed(2)} ms; non-2xx ${w.non2xx}, socket errors ${w.socketErrors})`;
   console.log(`\n3. Ingest keeps up: wrk -t1 -c${CONCURRENCY}, one v2 infer request (a German-credit row) per call`);
   try {
-    const calibration = await trivialResponder();
+    const calibration = await startTrivialResponder();
     try {
-      const c = await runWrk(calibration.url, bodyFile, 5);
-      console.log(`   calibration, wrk against a trivial node:http responder in the bench process, 5 s: ${fmtRate(c)}`);
+      const c = await wrkAt(calibration.url, bodyFile, 5);
+      console.log(`   calibration, wrk against a trivial node:http responder (one process, like this part's gateway), 5 s: ${fmtRate(c)}`);
     } finally {
-      await calibration.close();
+      calibration.close();
     }
 
     const base = { DATABASE_URL: o.databaseUrl, ARTIFACT_DIR: o.artifactDir, REDIS_URL: o.redisUrl, LOG_LEVEL: "warn" };
@@ -133,8 +103,8 @@ export async function benchIngest(o: IngestOptions): Promise<void> {
       const noLog = startProcess("gateway-nolog", "workers/gateway/main.ts", { ...base, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", GATEWAY_LOG_PREDICTIONS: "0", GATEWAY_PROCESSES: "1" });
       try {
         await waitFor("the gateway without the log", () => httpOk(`http://127.0.0.1:${port}/v2/models/${name}/ready`), 60_000, 200);
-        await runWrk(inferUrl(port), bodyFile, 3);
-        console.log(`   the gateway with the log off (GATEWAY_LOG_PREDICTIONS=0), ${o.noLogSeconds} s: ${fmtRate(await runWrk(inferUrl(port), bodyFile, o.noLogSeconds))}`);
+        await wrkAt(inferUrl(port), bodyFile, 3);
+        console.log(`   the gateway with the log off (GATEWAY_LOG_PREDICTIONS=0), ${o.noLogSeconds} s: ${fmtRate(await wrkAt(inferUrl(port), bodyFile, o.noLogSeconds))}`);
       } finally {
         await stopProcess(noLog);
       }
@@ -145,13 +115,13 @@ export async function benchIngest(o: IngestOptions): Promise<void> {
       await waitFor(what, async () => { const m = await scrape(metricsUrl); return m.entries === 0; }, 300_000, 500);
       return (Date.now() - t) / 1000;
     };
-    await runWrk(inferUrl(gatewayPort), bodyFile, 5); // warm-up: JIT, sockets, the session, the stream's consumer group
+    await wrkAt(inferUrl(gatewayPort), bodyFile, 5); // warm-up: JIT, sockets, the session, the stream's consumer group
     await drained("the warm-up's records to be written");
     const before = await rowsOf(o.pool, e.id);
 
     const samples: Sample[] = [];
     const started = Date.now();
-    const wrk = runWrk(inferUrl(gatewayPort), bodyFile, o.seconds);
+    const wrk = wrkAt(inferUrl(gatewayPort), bodyFile, o.seconds);
     let running = true;
     void wrk.finally(() => (running = false)).catch(() => {});
     const sampler = (async () => {

@@ -1,4 +1,4 @@
-// Debian's wrk as the load generator of bench:serving (C, one thread: far cheaper per request than any
+// Debian's wrk as the load generator of the benchmarks (C, one thread: far cheaper per request than any
 // server it measures), with wrk-post.lua POSTing a fixed body file, and its calibration against a
 // trivial responder: the rate wrk reaches there is the ceiling no measured figure can be trusted near.
 import { execFileSync, fork, spawn } from "node:child_process";
@@ -58,18 +58,31 @@ export const CONCURRENCIES = [1, 16, 64] as const;
 export type Concurrency = (typeof CONCURRENCIES)[number];
 export type Ceiling = Record<Concurrency, WrkResult>;
 
-/** wrk against trivial-responder.ts (its own node process) at each concurrency: the generator's ceiling. */
-export async function calibrate(bodyFile: string, seconds: number, warmupSeconds = 2): Promise<Ceiling> {
-  const child = fork(path.join(import.meta.dirname, "trivial-responder.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "inherit", "ipc"] });
+/**
+ * trivial-responder.ts in a process of its own (`processes` of them on one port, node:cluster): the
+ * fastest server wrk can meet here, so what wrk reaches against it is the generator's ceiling.
+ */
+export async function startTrivialResponder(processes = 1): Promise<{ url: string; close: () => void }> {
+  const child = fork(path.join(import.meta.dirname, "trivial-responder.ts"), [String(processes)], { execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "inherit", "ipc"] });
   try {
     const { port } = await new Promise<{ port: number }>((resolve, reject) => { child.once("message", (m) => resolve(m as { port: number })); child.once("exit", () => reject(new Error("the trivial responder exited"))); });
-    const url = `http://127.0.0.1:${port}/`;
-    if (warmupSeconds > 0) await runWrk({ url, bodyFile, connections: 16, seconds: warmupSeconds });
+    return { url: `http://127.0.0.1:${port}/`, close: () => child.kill() };
+  } catch (err) {
+    child.kill();
+    throw err;
+  }
+}
+
+/** wrk against the trivial responder (as many processes as the servers measured) at each concurrency: the generator's ceiling. */
+export async function calibrate(bodyFile: string, seconds: number, warmupSeconds = 2, processes = 1): Promise<Ceiling> {
+  const responder = await startTrivialResponder(processes);
+  try {
+    if (warmupSeconds > 0) await runWrk({ url: responder.url, bodyFile, connections: 16, seconds: warmupSeconds });
     const out = {} as Ceiling;
-    for (const c of CONCURRENCIES) out[c] = await runWrk({ url, bodyFile, connections: c, seconds });
+    for (const c of CONCURRENCIES) out[c] = await runWrk({ url: responder.url, bodyFile, connections: c, seconds });
     return out;
   } finally {
-    child.kill();
+    responder.close();
   }
 }
 
