@@ -202,8 +202,11 @@ describe("the stream between gateways and ingest", () => {
       writes = 0;
       for (let i = 0; i < 200 * 64; i++) logger.log(rec(1_000 + i, ep, now + 1_000 + i));
       await logger.flush();
-      await waitFor("the full batch ingested", async () => consumer.ingested === 100 + 200 * 64, 10_000, 20).catch((e) => { throw new Error(`${e.message}: ${consumer.ingested}, ${writes}`); });
+      await waitFor("the full batch ingested", async () => consumer.ingested === 100 + 200 * 64, 10_000, 20);
       expect(writes).toBe(1);
+      // written entries leave the stream: Redis holds the backlog, not the history
+      await waitFor("the written entries deleted", async () => (await client.xlen(REDIS_KEYS.predictionStream)) === 0, 5_000, 20);
+      expect(((await client.xpending(REDIS_KEYS.predictionStream, REDIS_KEYS.ingestGroup)) as [number])[0]).toBe(0);
     } finally {
       await consumer.stop();
     }

@@ -113,7 +113,9 @@ try {
     c0 = jsCpuMs();
     const res = (await redis.xreadgroup("GROUP", REDIS_KEYS.ingestGroup, "bench", "COUNT", BATCH_ENTRIES, "STREAMS", REDIS_KEYS.predictionStream, ">")) as [string, Entry[]][] | null;
     const entries = res?.[0]?.[1] ?? [];
-    await redis.xack(REDIS_KEYS.predictionStream, REDIS_KEYS.ingestGroup, ...(entries.length ? entries.map((e) => e[0]) : ["0-1"]));
+    const ids = entries.length ? entries.map((e) => e[0]) : ["0-1"];
+    // as ingest-consumer.ts does: acknowledged and deleted in one step
+    await redis.multi().xack(REDIS_KEYS.predictionStream, REDIS_KEYS.ingestGroup, ...ids).xdel(REDIS_KEYS.predictionStream, ...ids).exec();
     redisOut += procCpuMs(rpid) - r0;
     readJs += jsCpuMs() - c0;
     if (!entries.length) break;
@@ -129,7 +131,7 @@ try {
   const writeJs = jsCpuMs() - w0 - readJs - decodeJs;
   client.release();
   if (written !== RECORDS) throw new Error(`wrote ${written} of ${RECORDS}`);
-  rows.push(["redis: XADD (redis-server)", redisIn], ["redis: XREADGROUP + XACK (redis-server)", redisOut], ["ingest: XREADGROUP reply (ioredis)", readJs], ["ingest: decode + check entries", decodeJs], ["ingest: writePredictionBatch JS", writeJs]);
+  rows.push(["redis: XADD (redis-server)", redisIn], ["redis: XREADGROUP + XACK/XDEL (redis-server)", redisOut], ["ingest: XREADGROUP reply (ioredis)", readJs], ["ingest: decode + check entries", decodeJs], ["ingest: writePredictionBatch JS", writeJs]);
   const pgRows = [...byStatement].sort((a, b) => b[1] - a[1]);
   const stored = (await pool.query<{ n: number; inputs: number; bytes: string }>(`SELECT count(*)::int AS n, count(inputs)::int AS inputs, (SELECT sum(pg_total_relation_size(inhrelid))::text FROM pg_inherits WHERE inhparent = '"PredictionLog"'::regclass) AS bytes FROM "PredictionLog"`)).rows[0];
 

@@ -1,6 +1,7 @@
 // Job-worker side of the prediction log: a Redis consumer group reads the stream, writes each
 // batch to Postgres and acknowledges only after the commit. Entries a crashed consumer left
-// pending are claimed again, so nothing is lost; the writer drops duplicates. Partitions are
+// pending are claimed again, so nothing is lost; the writer drops duplicates. Written entries are
+// acknowledged and deleted in one step. Partitions are
 // made ready once at start; after that the scheduled prediction-log-maintenance job keeps them
 // ahead and drops old ones (lib/jobs/definitions/prediction-log-maintenance.ts).
 //
@@ -132,6 +133,12 @@ export class IngestConsumer {
         this.opts.onDeadLetter?.(d);
       }
     }
-    await this.redis.xack(REDIS_KEYS.predictionStream, REDIS_KEYS.ingestGroup, ...entries.map((e) => e[0]));
+    // written entries leave the stream: Redis holds the backlog, not the history (at 64 records an
+    // entry, a history of STREAM_MAX_ENTRIES would be gigabytes). Only acknowledged, hence delivered,
+    // entries are deleted, so the group's lag stays countable (read-ingest-backlog.ts).
+    const ids = entries.map((e) => e[0]);
+    const results = await this.redis.multi().xack(REDIS_KEYS.predictionStream, REDIS_KEYS.ingestGroup, ...ids).xdel(REDIS_KEYS.predictionStream, ...ids).exec();
+    const failed = results?.find(([err]) => err);
+    if (!results || failed) throw (failed?.[0] as Error) ?? new Error("acknowledging the entries failed");
   }
 }

@@ -5,7 +5,10 @@ import type { Redis } from "ioredis";
 import { type PredictionRecord } from "./record";
 import { COLUMNAR_FIELD, packEntry } from "./stream-entry";
 
-/** Bounds the stream if ingest stops for long: about 30 million records at 64 per entry. */
+/**
+ * Bounds the stream if ingest stops for long: about 30 million records at 64 per entry (ingest deletes
+ * what it has written, so in normal running the stream holds only the backlog).
+ */
 const STREAM_MAX_ENTRIES = 500_000;
 
 export class PredictionLogger {
