@@ -13,7 +13,7 @@ import { servingRoutes, type ServingRoutes } from "./helpers/serving-routes";
 import { trained } from "./helpers/models";
 import { loopModel } from "./helpers/hostile-models";
 import { parseExposition, sampleValue } from "./helpers/prometheus";
-import { startCluster, waitFor, type Cluster } from "./helpers/serving-cluster";
+import { startCluster, stopProcess, waitFor, type Cluster } from "./helpers/serving-cluster";
 import { clusterSecret, httpOk } from "./helpers/processes";
 
 // the web's cap on inline model files (read when the routes first build their services)
@@ -131,6 +131,14 @@ describe("inline placement", () => {
     expect(viaWorker.status, JSON.stringify(viaWorker.json)).toBe(200);
     expect(inline.json.predictions).toEqual(viaWorker.json.predictions);
     expect(inline.json.model_version).toBe(vCredit);
+  }, 120_000);
+
+  it("a gateway (re)started while an inline variant is routed listens only once it can serve it: its first answer is 200, not 503", async () => {
+    await stopProcess(cluster.procs.gateway);
+    // startGateway returns as soon as the gateway answers at all
+    await cluster.startGateway();
+    const first = await predict(creditInline, [rows()[0]]);
+    expect(first.status, JSON.stringify(first.json)).toBe(200);
   }, 120_000);
 
   it("answers 504 within its time limit for a model that runs too long, and keeps serving other endpoints", async () => {

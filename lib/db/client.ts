@@ -6,8 +6,9 @@ import { parseEnv } from "../env/parse-env";
 export type Db = PrismaClient;
 export type { Prisma } from "../generated/prisma/client";
 
-export function createDb(databaseUrl: string): Db {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 10 }) });
+/** `max`: the pool's connections (a gateway process needs 2; the web and job workers, 10). */
+export function createDb(databaseUrl: string, opts: { max?: number } = {}): Db {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: opts.max ?? 10 }) });
 }
 
 // One client per process, kept on globalThis so Next's dev reloads don't open a pool each time.

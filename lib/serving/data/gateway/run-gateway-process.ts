@@ -22,7 +22,9 @@ import { publishGatewayHeartbeat, removeGateway } from "../../shared/gateway-reg
 import { LocalArtifactStore } from "../../../storage/artifact-store";
 
 export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { clustered: boolean }): Promise<void> {
-  const db = createDb(env.DATABASE_URL);
+  // the routing table and inline wants, read together every GATEWAY_RELOAD_MS: two connections a process,
+  // so a gateway on many cores does not hold ten Postgres connections per core
+  const db = createDb(env.DATABASE_URL, { max: 2 });
   const redis = createRedis(env.REDIS_URL);
   const subscriber = createRedis(env.REDIS_URL, { maxRetriesPerRequest: null });
   const directory = new WorkerDirectory(redis, env.CLUSTER_SECRET);
@@ -66,6 +68,9 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
 
   await reload();
   await directory.refresh().catch((err) => log.warn({ err: err.message }, "worker list unavailable"));
+  // listen only once this process can serve its inline variants (or INLINE_LOAD_TIMEOUT_MS has passed):
+  // in a cluster, the primary hands connections to a process as soon as it listens
+  await inline.host.settled(env.INLINE_LOAD_TIMEOUT_MS);
   const timers = [setInterval(() => void reload(), env.GATEWAY_RELOAD_MS), setInterval(() => void directory.refresh().catch(() => {}), 1_000), setInterval(() => void heartbeat(), 1_000)];
   for (const t of timers) t.unref();
   subscriber.subscribe(REDIS_KEYS.routingChannel).catch(() => {});

@@ -40,6 +40,7 @@ const RETRY_FAILED_MS = 30_000;
 
 export class InlineHost {
   private models = new Map<string, Model>();
+  private loading = new Set<Promise<void>>();
 
   constructor(private readonly pool: InlinePool, private readonly opts: InlineHostOptions) {}
 
@@ -57,7 +58,26 @@ export class InlineHost {
       const m = this.models.get(w.versionId);
       if (m?.state === "failed" && now - m.failedAt > RETRY_FAILED_MS) this.models.delete(w.versionId);
       else if (m) { m.batcher?.configure(w.batching); continue; }
-      void this.load(w);
+      const load = this.load(w);
+      this.loading.add(load);
+      void load.finally(() => this.loading.delete(load));
+    }
+  }
+
+  /**
+   * Resolves once every load under way has ended (ready or failed), or after `timeoutMs`. A gateway
+   * process waits for it before it listens: a process started or restarted while traffic flows then
+   * takes connections only once it can serve its inline variants, instead of answering 503 meanwhile.
+   */
+  async settled(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
+    try {
+      while (this.loading.size) await Promise.race([Promise.allSettled([...this.loading]), timeout.then(() => { throw new Error("timeout"); })]);
+    } catch {
+      /* past the time limit: the process listens; the versions still loading answer 503 until ready */
+    } finally {
+      clearTimeout(timer);
     }
   }
 
