@@ -8,8 +8,9 @@ import { getDb } from "@/lib/db/client";
 import { dropOldPartitions, ensurePartitions, writePredictionBatch } from "@/lib/serving/data/prediction-log/write-batch";
 import type { PredictionRecord } from "@/lib/serving/data/prediction-log/record";
 import { PredictionLogger } from "@/lib/serving/data/prediction-log/prediction-logger";
-import { IngestConsumer } from "@/lib/serving/data/prediction-log/ingest-consumer";
-import { sampleInputs, samplingSaltOf } from "@/lib/serving/data/prediction-log/sample-inputs";
+import { IngestConsumer, trimWrittenHistory } from "@/lib/serving/data/prediction-log/ingest-consumer";
+import { readIngestBacklog } from "@/lib/serving/data/prediction-log/read-ingest-backlog";
+import { sampleInputs, samplingKeyOf } from "@/lib/serving/data/prediction-log/sample-inputs";
 import { REDIS_KEYS } from "@/lib/redis-keys";
 import { listPredictions } from "@/lib/serving/control/predictions/list-predictions";
 import { readPredictionLogSettings, updatePredictionLogSettings } from "@/lib/serving/control/predictions/update-prediction-log-settings";
@@ -81,15 +82,16 @@ describe("input sampling", () => {
     // counters (request ids that differ in their last character) are sampled at the rate too
     const counters = Array.from({ length: 20_000 }, (_, i) => `req-${i}`);
     expect(Math.abs(counters.filter((id) => sampleInputs(0.25, id)).length / counters.length - 0.25)).toBeLessThan(0.015);
-    // keyed by the cluster secret: a client that knows the hash but not the secret cannot choose ids
-    // that escape the sample (under another salt about half of the decisions differ), and every
-    // gateway process derives the same salt
-    const salt = samplingSaltOf("a-cluster-secret-of-32-characters!");
-    expect(samplingSaltOf("a-cluster-secret-of-32-characters!")).toBe(salt);
-    expect(samplingSaltOf("another-cluster-secret-32-chars!!")).not.toBe(salt);
-    const salted = ids.map((id) => sampleInputs(0.5, id, salt));
-    expect(Math.abs(salted.filter(Boolean).length / ids.length - 0.5)).toBeLessThan(0.015);
-    const differ = ids.filter((id, i) => sampleInputs(0.5, id) !== salted[i]).length / ids.length;
+    // keyed by the cluster secret (HMAC): a client that knows the hash but not the secret cannot choose ids
+    // that escape the sample (under the key about half of the decisions differ), and every gateway process
+    // derives the same key
+    const key = samplingKeyOf("a-cluster-secret-of-32-characters!");
+    expect(samplingKeyOf("a-cluster-secret-of-32-characters!").equals(key)).toBe(true);
+    expect(samplingKeyOf("another-cluster-secret-32-chars!!").equals(key)).toBe(false);
+    const keyed = ids.map((id) => sampleInputs(0.5, id, key));
+    expect(keyed).toEqual(ids.map((id) => sampleInputs(0.5, id, key)));
+    expect(Math.abs(keyed.filter(Boolean).length / ids.length - 0.5)).toBeLessThan(0.015);
+    const differ = ids.filter((id, i) => sampleInputs(0.5, id) !== keyed[i]).length / ids.length;
     expect(Math.abs(differ - 0.5)).toBeLessThan(0.03);
   });
 
@@ -212,6 +214,29 @@ describe("the stream between gateways and ingest", () => {
     }
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "PredictionLog" WHERE "endpointId" = $1`, [ep]);
     expect(rows[0].n).toBe(100 + 200 * 64);
+  });
+
+  it("trims the history older job workers left in the stream (acknowledged, never deleted), keeping every pending and undelivered entry, and the backlog stays countable", async () => {
+    const stream = REDIS_KEYS.predictionStream;
+    await client.del(stream);
+    for (let i = 0; i < 30; i++) await client.xadd(stream, "*", "r", JSON.stringify([rec(i, "ep-trim", Date.now())]));
+    await client.xgroup("CREATE", stream, REDIS_KEYS.ingestGroup, "0");
+    // an older job worker: read 20 entries, acknowledged 15 of them without deleting, crashed with 5 pending
+    const read = ((await client.xreadgroup("GROUP", REDIS_KEYS.ingestGroup, "old", "COUNT", 20, "STREAMS", stream, ">")) as [string, [string, string[]][]][])[0][1];
+    const acked = [...read.slice(0, 6), ...read.slice(11, 20)].map(([id]) => id);
+    await client.xack(stream, REDIS_KEYS.ingestGroup, ...acked);
+    const pending = read.slice(6, 11).map(([id]) => id);
+    // this version deletes what it acknowledges: one written entry past the pending ones is gone already
+    await client.xdel(stream, read[19][0]);
+    expect(await trimWrittenHistory(client)).toBe(6);
+    const left = (await client.xrange(stream, "-", "+")).map(([id]) => id);
+    // the 5 pending, the 8 acknowledged among them and after them that only the pending ones' position protects, the 10 undelivered
+    expect(left.slice(0, 5)).toEqual(pending);
+    expect(left).toHaveLength(5 + 8 + 10);
+    const backlog = await readIngestBacklog({ redis: client });
+    expect(backlog.entries).toBeGreaterThanOrEqual(15);
+    expect(Number.isFinite(backlog.entries)).toBe(true);
+    await client.del(stream);
   });
 
   it("ingests columnar entries (this gateway) and list entries (older gateways) from one stream, each record once however often it was sent", async () => {

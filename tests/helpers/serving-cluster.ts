@@ -22,9 +22,10 @@ export async function startCluster(opts: { workers: number; jobsEnv?: Record<str
     });
     return procs.jobs;
   };
-  const startGateway = async () => {
+  /** `extra`: settings for this start only (a restart with another GATEWAY_PROCESSES, say) */
+  const startGateway = async (extra: Record<string, string> = {}) => {
     // one gateway process unless a test asks for more (gateway-cluster.test.ts): the test machines have few cores
-    procs.gateway = startProcess("gateway", "workers/gateway/main.ts", { ...base, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_RELOAD_MS: "1000", GATEWAY_MAX_BODY_BYTES: String(256 * 1024), GATEWAY_PROCESSES: "1", ...opts.gatewayEnv });
+    procs.gateway = startProcess("gateway", "workers/gateway/main.ts", { ...base, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_RELOAD_MS: "1000", GATEWAY_MAX_BODY_BYTES: String(256 * 1024), GATEWAY_PROCESSES: "1", ...opts.gatewayEnv, ...extra });
     await waitFor("gateway", () => httpOk(`http://127.0.0.1:${gatewayPort}/v2/health/live`), 120_000);
   };
 

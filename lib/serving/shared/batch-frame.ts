@@ -24,6 +24,22 @@ const KIND_REQUEST = 1;
 const KIND_ANSWER = 2;
 const MAX_DIMS = 32;
 
+/** The largest batch frame an inference worker reads (the gateway never sends a larger one). */
+export const MAX_BATCH_FRAME_BYTES = 16 * 1024 * 1024;
+/** The frame's own header: "SY", version, kind, count. */
+export const FRAME_HEADER_BYTES = 8;
+
+/** At most the bytes one request takes in a request frame (layout above: padding and UTF-8 counted at their worst). */
+export function requestFrameBytes(inputs: readonly Tensor[]): number {
+  let n = 8;
+  for (const t of inputs) {
+    n += 8 + 4 * t.dims.length + 7;
+    if (Array.isArray(t.data)) for (const s of t.data) n += 4 + 3 * s.length;
+    else n += t.data.byteLength;
+  }
+  return n;
+}
+
 /** A frame that cannot be read: truncated, garbage, another version. */
 export class FrameError extends Error {}
 

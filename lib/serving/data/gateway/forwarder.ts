@@ -8,7 +8,8 @@
 import http from "node:http";
 import { SIGNATURE_HEADER, signCall } from "../../shared/cluster-auth";
 import type { Tensor } from "../../shared/tensors";
-import { BATCH_CONTENT_TYPE, decodeAnswers, encodeRequests, type FrameResult } from "../../shared/batch-frame";
+import { BATCH_CONTENT_TYPE, decodeAnswers, encodeRequests, FRAME_HEADER_BYTES, MAX_BATCH_FRAME_BYTES, requestFrameBytes, type FrameResult } from "../../shared/batch-frame";
+import { HttpError } from "../http";
 
 /** One request's answer: the model's outputs (typed, in its output order), or its own error. */
 export type WorkerResult = FrameResult;
@@ -16,7 +17,7 @@ export type WorkerResult = FrameResult;
 /** The worker could not be reached or cannot take the request now: another replica may. */
 export class RetryableError extends Error {}
 
-type Pending = { feeds: Tensor[]; resolve: (r: WorkerResult) => void; reject: (e: Error) => void };
+type Pending = { feeds: Tensor[]; bytes: number; resolve: (r: WorkerResult) => void; reject: (e: Error) => void };
 
 /** Where a call goes: the worker's id (the signature names it) and its URL, from its heartbeat. */
 export type WorkerAddress = { id: string; url: string };
@@ -42,9 +43,12 @@ export class Forwarder {
   /** `feeds`: one request's inputs in the signature's order (what input-plan.ts parses). */
   send(worker: WorkerAddress, versionId: string, feeds: Tensor[]): Promise<WorkerResult> {
     const key = `${worker.id}|${worker.url}|${versionId}`;
+    const bytes = requestFrameBytes(feeds);
+    // the binary frame can be larger than the JSON it came from (`0,` is 2 bytes of JSON, 8 as an int64)
+    if (FRAME_HEADER_BYTES + bytes > MAX_BATCH_FRAME_BYTES) return Promise.reject(new HttpError(413, "payload_too_large", `the request's tensors take ${bytes} bytes for the worker, over its ${MAX_BATCH_FRAME_BYTES}`));
     return new Promise((resolve, reject) => {
       let q = this.queues.get(key);
-      const p = { feeds, resolve, reject };
+      const p = { feeds, bytes, resolve, reject };
       if (!this.coalesce) return this.post(worker, versionId, [p]);
       if ((this.inFlight.get(key) ?? 0) < MAX_IN_FLIGHT) return this.dispatch(key, worker, versionId, [p]);
       if (!q) this.queues.set(key, (q = []));
@@ -58,8 +62,12 @@ export class Forwarder {
       this.inFlight.set(key, this.inFlight.get(key)! - 1);
       const waiting = this.queues.get(key);
       if (waiting?.length) {
-        this.queues.delete(key);
-        this.dispatch(key, worker, versionId, waiting);
+        // as many as fit in one frame the worker reads; the rest leave with the next call
+        let [n, bytes] = [0, FRAME_HEADER_BYTES];
+        while (n < waiting.length && (n === 0 || bytes + waiting[n].bytes <= MAX_BATCH_FRAME_BYTES)) bytes += waiting[n++].bytes;
+        const batch = n === waiting.length ? waiting : waiting.splice(0, n);
+        if (batch === waiting) this.queues.delete(key);
+        this.dispatch(key, worker, versionId, batch);
       }
     };
     this.post(worker, versionId, batch, done);

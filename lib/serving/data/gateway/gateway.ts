@@ -38,12 +38,21 @@ export type GatewayDeps = {
   health?: () => Record<string, unknown>;
   onShadowError?: (err: Error) => void;
   /** keys the input-sampling hash (sample-inputs.ts), so a client cannot pick request ids that escape the sample */
-  samplingSalt?: number;
+  samplingKey?: Buffer;
   /** runs placement "inline" variants in this process; null from it: not ready here (lib/serving/data/inline) */
   inline?: { run(versionId: string, feeds: Tensor[]): Promise<Tensor[]> | null; ready(versionId: string): boolean };
 };
 
 export const OVERRIDE_HEADER = "x-switchyard-variant";
+
+/**
+ * Outputs larger than this (values over all output tensors) are logged as null: a model answering
+ * millions of values a request would make stream entries and Postgres rows of hundreds of megabytes. The
+ * inputs need no cap of their own: GATEWAY_MAX_BODY_BYTES bounds them.
+ */
+export const MAX_LOGGED_OUTPUT_VALUES = 65_536;
+
+const valueCount = (tensors: readonly Tensor[]) => tensors.reduce((n, t) => n + t.data.length, 0);
 
 export function createGatewayMetrics(directory?: WorkerDirectory, logger?: PredictionLogger) {
   const registry = createRegistry();
@@ -135,10 +144,10 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
   function record(route: EndpointRoute, v: Variant, requestId: string, started: number, status: number, feeds: Tensor[] | null, outputs: Tensor[] | null, shadow: boolean, rows: number, err?: string) {
     // with the log off, the record is not even made
     if (!logger.enabled) return;
-    const sampled = sampleInputs(route.logInputs, requestId, deps.samplingSalt);
+    const sampled = sampleInputs(route.logInputs, requestId, deps.samplingKey);
     logger.log({
       t: Date.now(), e: route.id, v: v.name, n: v.version, id: requestId, s: status, l: Number((performance.now() - started).toFixed(3)), sh: shadow, r: rows,
-      in: feeds && sampled ? feedsToColumns(feeds) : null, ...(sampled ? {} : { ns: true }), out: outputs ? feedsToColumns(outputs, true) : null,
+      in: feeds && sampled ? feedsToColumns(feeds) : null, ...(sampled ? {} : { ns: true }), out: outputs && valueCount(outputs) <= MAX_LOGGED_OUTPUT_VALUES ? feedsToColumns(outputs, true) : null,
       ...(err ? { err: storableText(err) } : {}),
     });
   }

@@ -11,7 +11,7 @@ import { Forwarder } from "./forwarder";
 import { loadRoutingTable, type EndpointRoute } from "./routing-table";
 import { WorkerDirectory } from "./worker-directory";
 import { PredictionLogger } from "../prediction-log/prediction-logger";
-import { samplingSaltOf } from "../prediction-log/sample-inputs";
+import { samplingKeyOf } from "../prediction-log/sample-inputs";
 import { shareProcessMetrics } from "./share-process-metrics";
 import { splitKeyRate } from "./split-key-rate";
 import { CLOSE_GRACE_MS, FLUSH_GRACE_MS } from "./shutdown-grace";
@@ -68,9 +68,17 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
 
   await reload();
   await directory.refresh().catch((err) => log.warn({ err: err.message }, "worker list unavailable"));
-  // listen only once this process can serve its inline variants (or INLINE_LOAD_TIMEOUT_MS has passed):
-  // in a cluster, the primary hands connections to a process as soon as it listens
-  await inline.host.settled(env.INLINE_LOAD_TIMEOUT_MS);
+  // In a cluster the primary hands connections to a process as soon as it listens, so a process started
+  // or restarted while the others serve listens only once it can serve its inline variants (or after
+  // INLINE_LOAD_TIMEOUT_MS). A lone process listens at once: its /healthz must answer a liveness probe.
+  // A SIGTERM meanwhile is kept and acted on once the handlers below are in place.
+  let stopAsked = false;
+  const askStop = () => void (stopAsked = true);
+  if (opts.clustered) {
+    process.on("SIGTERM", askStop).on("SIGINT", askStop);
+    await inline.host.settled(env.INLINE_LOAD_TIMEOUT_MS);
+    process.off("SIGTERM", askStop).off("SIGINT", askStop);
+  }
   const timers = [setInterval(() => void reload(), env.GATEWAY_RELOAD_MS), setInterval(() => void directory.refresh().catch(() => {}), 1_000), setInterval(() => void heartbeat(), 1_000)];
   for (const t of timers) t.unref();
   subscriber.subscribe(REDIS_KEYS.routingChannel).catch(() => {});
@@ -89,7 +97,7 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
     metricsText: opts.clustered ? shareProcessMetrics(metrics.registry) : undefined,
     health: () => ({ processes: opts.clustered ? env.GATEWAY_PROCESSES : 1, pid: process.pid }),
     onShadowError: (err) => log.debug({ err: err.message }, "shadow request failed"),
-    samplingSalt: samplingSaltOf(env.CLUSTER_SECRET),
+    samplingKey: samplingKeyOf(env.CLUSTER_SECRET),
     inline: inline.host,
   }, metrics);
   server.keepAliveTimeout = 65_000;
@@ -119,6 +127,7 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
     })());
   process.on("SIGTERM", () => void stop());
   process.on("SIGINT", () => void stop());
+  if (stopAsked) void stop();
 }
 
 /** Sends what the logger holds, retrying while Redis is away, for up to `graceMs`; returns what is left. */

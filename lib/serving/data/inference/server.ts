@@ -7,7 +7,7 @@ import client from "prom-client";
 import { batchingSchema, DEFAULT_BATCHING } from "../../shared/routing";
 import { precheckCall, REFUSAL_MESSAGES, ReplayGuard, SIGNATURE_HEADER, verifyCall } from "../../shared/cluster-auth";
 import { InputError, oipDatatype, toList, type Tensor } from "../../shared/tensors";
-import { BATCH_CONTENT_TYPE, decodeRequests, encodeAnswers, FrameError, type FrameResult } from "../../shared/batch-frame";
+import { BATCH_CONTENT_TYPE, decodeRequests, encodeAnswers, FrameError, MAX_BATCH_FRAME_BYTES, type FrameResult } from "../../shared/batch-frame";
 import { HttpError, parseJson, readBody, sendError, sendJson } from "../http";
 import { Overloaded } from "./batcher";
 import { ModelHost, UnknownVersion } from "./model-host";
@@ -72,7 +72,7 @@ export function createInferenceServer(host: ModelHost, metrics: InferenceMetrics
         // ways; each request gets its own result so one bad one fails alone.
         const versionId = decodeURIComponent(url.slice(7));
         const started = process.hrtime.bigint();
-        const body = await readSignedBytes(req, BODY_LIMIT);
+        const body = await readSignedBytes(req, MAX_BATCH_FRAME_BYTES);
         if (req.headers["content-type"] !== BATCH_CONTENT_TYPE) throw new HttpError(415, "unsupported_media_type", `a batch call's body must be ${BATCH_CONTENT_TYPE}`);
         let requests;
         try {

@@ -97,7 +97,14 @@ export class IngestConsumer {
     const lingerMs = this.opts.lingerMs ?? 0;
     if (entries.length >= full || lingerMs <= 0) return entries;
     await new Promise((r) => setTimeout(r, lingerMs));
-    return this.stopped ? entries : entries.concat(await this.read(null, full - entries.length));
+    if (this.stopped) return entries;
+    try {
+      return entries.concat(await this.read(null, full - entries.length));
+    } catch (err) {
+      // what was read is written now, not left pending until another consumer claims it (INGEST_CLAIM_IDLE_MS)
+      this.opts.onError?.(err as Error);
+      return entries;
+    }
   }
 
   private groupReady = false;
@@ -108,6 +115,7 @@ export class IngestConsumer {
     } catch (err) {
       if (!String((err as Error).message).includes("BUSYGROUP")) throw err;
     }
+    await trimWrittenHistory(this.redis);
     this.groupReady = true;
   }
 
@@ -141,4 +149,27 @@ export class IngestConsumer {
     const failed = results?.find(([err]) => err);
     if (!results || failed) throw (failed?.[0] as Error) ?? new Error("acknowledging the entries failed");
   }
+}
+
+type StreamId = [bigint, bigint];
+const parseId = (id: string): StreamId => { const [ms, seq] = id.split("-"); return [BigInt(ms), BigInt(seq ?? 0)]; };
+const before = (a: StreamId, b: StreamId) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+
+/**
+ * Drops the entries the group has written that are still in the stream: those of job workers older than the
+ * delete-on-acknowledge above, which kept every entry. Everything before the oldest pending entry and before
+ * the first undelivered one is written, so the stream is trimmed to the earlier of the two (once, at start).
+ * Without it such history would sit in Redis until the stream's MAXLEN, and Redis could not count the
+ * group's lag (read-ingest-backlog.ts).
+ */
+export async function trimWrittenHistory(redis: Redis): Promise<number> {
+  const stream = REDIS_KEYS.predictionStream;
+  const groups = (await redis.xinfo("GROUPS", stream)) as unknown[][];
+  const group = groups.find((g) => g[g.indexOf("name") + 1] === REDIS_KEYS.ingestGroup);
+  if (!group) return 0;
+  const last = parseId(String(group[group.indexOf("last-delivered-id") + 1]));
+  let keep: StreamId = [last[0], last[1] + 1n];
+  const [count, oldest] = (await redis.xpending(stream, REDIS_KEYS.ingestGroup)) as [number, string | null];
+  if (count > 0 && oldest && before(parseId(oldest), keep)) keep = parseId(oldest);
+  return redis.xtrim(stream, "MINID", `${keep[0]}-${keep[1]}`);
 }

@@ -49,7 +49,7 @@ export class PredictionLogger {
         const pipeline = this.redis.pipeline();
         const take = Math.min(this.buffer.length, this.opts.perEntry * 20);
         for (let i = 0; i < take; i += this.opts.perEntry) {
-          pipeline.xadd(REDIS_KEYS.predictionStream, "MAXLEN", "~", STREAM_MAX_ENTRIES, "*", COLUMNAR_FIELD, packEntry(this.buffer, i, Math.min(i + this.opts.perEntry, take)));
+          pipeline.xadd(REDIS_KEYS.predictionStream, "MAXLEN", "~", STREAM_MAX_ENTRIES, "*", COLUMNAR_FIELD, packOrStrip(this.buffer, i, Math.min(i + this.opts.perEntry, take)));
         }
         const results = await pipeline.exec();
         const failed = results?.find(([err]) => err);
@@ -62,6 +62,33 @@ export class PredictionLogger {
       if (!this.timer) this.timer = setTimeout(() => void this.flush(), 500);
     } finally {
       this.flushing = false;
+    }
+  }
+}
+
+/**
+ * packEntry, or, when the entry cannot be serialised (JSON.stringify throws past V8's longest string),
+ * the same records without their inputs and outputs: they are still logged and counted. Retrying the
+ * same records would stop this process's log for good and fill its buffer.
+ */
+export function packOrStrip(records: PredictionRecord[], from: number, to: number): string {
+  try {
+    return packEntry(records, from, to);
+  } catch {
+    const strip = (k: number) => (records[k] = { ...records[k], in: null, out: null, ns: true });
+    for (let k = from; k < to; k++) {
+      try {
+        JSON.stringify([records[k].in, records[k].out]);
+      } catch {
+        strip(k);
+      }
+    }
+    try {
+      return packEntry(records, from, to);
+    } catch {
+      // each serialises alone but not all together: none keeps its payloads
+      for (let k = from; k < to; k++) strip(k);
+      return packEntry(records, from, to);
     }
   }
 }

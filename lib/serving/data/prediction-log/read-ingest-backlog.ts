@@ -32,14 +32,16 @@ export async function readIngestBacklog(opts: { redis: Redis; now?: number }): P
   }
   const pending = Number(field(group, "pending"));
   const lastDelivered = String(field(group, "last-delivered-id"));
-  // Redis cannot always count the undelivered entries (lag is nil after some deletions): then the
-  // count is unknown (NaN), while the age, read from the entries themselves, stays exact
+  // Redis cannot always count the undelivered entries (lag is nil after some deletions). Ingest deletes
+  // what it has written (and trims older history at start), so the stream holds only pending and
+  // undelivered entries: its length less the pending ones is then the count
   const lag = field(group, "lag");
-  const [oldestPending, next] = await Promise.all([
+  const [oldestPending, next, length] = await Promise.all([
     pending > 0 ? (redis.xpending(stream, REDIS_KEYS.ingestGroup) as Promise<[number, string | null]>).then((r) => r[1] ?? undefined) : undefined,
     redis.xrange(stream, `(${lastDelivered}`, "+", "COUNT", 1).then((r) => r[0]?.[0]),
+    lag === null || lag === undefined ? redis.xlen(stream) : 0,
   ]);
-  const undelivered = lag === null || lag === undefined ? (next ? Number.NaN : 0) : Number(lag);
+  const undelivered = lag === null || lag === undefined ? (next ? Math.max(1, length - pending) : 0) : Number(lag);
   // pending entries were delivered before any undelivered one: the oldest pending one is the oldest
   return { entries: pending + undelivered, oldestSeconds: age(oldestPending ?? next) };
 }
