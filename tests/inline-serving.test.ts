@@ -164,6 +164,26 @@ describe("inline placement", () => {
     expect(sampleValue(m, "switchyard_gateway_inline_overruns_total")).toBeGreaterThanOrEqual(1);
   }, 90_000);
 
+  it("in a cluster, a process whose inline threads are all stuck past their limit is replaced, and inline serving goes on", async () => {
+    const slow = (await endpointWith("slow-x", "slow", [{ version: vSlow, weight: 100, placement: "inline" }])).name;
+    await stopProcess(cluster.procs.gateway);
+    try {
+      // no thread may be set aside: the first overrun leaves the process none
+      await cluster.startGateway({ GATEWAY_PROCESSES: "2", INLINE_MAX_ABANDONED_THREADS: "0" });
+      const stuck = await predict(slow, [{ n: 1_000_000 }]);
+      expect(stuck.status, JSON.stringify(stuck.json)).toBe(504);
+      const gateway = cluster.procs.gateway!;
+      await waitFor("the stuck process replaced", async () => gateway.output.join("").includes("gateway process died; starting another"), 30_000, 200);
+      expect(gateway.output.join("")).toContain("inline threads exhausted");
+      // both processes serve inline again (the replacement listened once its versions were loaded)
+      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => predict(creditInline, [rows()[i]])));
+      expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+    } finally {
+      await stopProcess(cluster.procs.gateway);
+      await cluster.startGateway();
+    }
+  }, 120_000);
+
   it("refuses inline placement with 400 for a model over INLINE_MAX_MODEL_MB and for a gpu variant", async () => {
     const name = `big-${randomUUID().slice(0, 8)}`;
     expect((await call(routes.endpoints.POST, "POST", "/api/v1/endpoints", { token: w.tokens.deploy, body: { name } })).status).toBe(201);

@@ -22,6 +22,11 @@ import { publishGatewayHeartbeat, removeGateway } from "../../shared/gateway-reg
 import { LocalArtifactStore } from "../../../storage/artifact-store";
 
 export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { clustered: boolean }): Promise<void> {
+  // Until the server is up, a stop (SIGTERM, or inline threads exhausted while versions load) is kept and
+  // carried out as soon as the real stop below is in place.
+  let stopAsked: number | null = null;
+  let stop = async (code = 0): Promise<void> => void (stopAsked ??= code);
+  process.on("SIGTERM", () => void stop()).on("SIGINT", () => void stop());
   // the routing table and inline wants, read together every GATEWAY_RELOAD_MS: two connections a process,
   // so a gateway on many cores does not hold ten Postgres connections per core
   const db = createDb(env.DATABASE_URL, { max: 2 });
@@ -45,6 +50,14 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
     maxAbandoned: env.INLINE_MAX_ABANDONED_THREADS, heapMb: env.INLINE_HEAP_MB, maxQueuedRows: env.INLINE_MAX_QUEUE_ROWS,
     fileOf: (sha256) => store.localPath(sha256),
     log: (msg, extra) => log.info(extra ?? {}, msg),
+    // A stuck native run cannot be stopped, only its process: in a cluster this process stops (its
+    // requests finish, its log is flushed) and the primary starts a fresh one, which listens once its
+    // inline versions are loaded; the other processes serve meanwhile. A lone process keeps answering
+    // 503 for inline variants (worker placement unaffected) until it is restarted.
+    onExhausted: (detail) => {
+      log.error({ detail }, opts.clustered ? "inline threads exhausted; this gateway process stops and the primary starts another" : "inline threads exhausted; inline variants answer 503 until this gateway is restarted");
+      if (opts.clustered) void stop(1);
+    },
   }, metrics.registry);
   // the heartbeat says which inline versions are ready here: a deployment to an inline variant waits for it
   const heartbeat = () => publishGatewayHeartbeat(redis, inline.heartbeat(gatewayId), env.CLUSTER_SECRET).catch((err) => log.debug({ err: err.message }, "gateway heartbeat failed"));
@@ -71,14 +84,7 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
   // In a cluster the primary hands connections to a process as soon as it listens, so a process started
   // or restarted while the others serve listens only once it can serve its inline variants (or after
   // INLINE_LOAD_TIMEOUT_MS). A lone process listens at once: its /healthz must answer a liveness probe.
-  // A SIGTERM meanwhile is kept and acted on once the handlers below are in place.
-  let stopAsked = false;
-  const askStop = () => void (stopAsked = true);
-  if (opts.clustered) {
-    process.on("SIGTERM", askStop).on("SIGINT", askStop);
-    await inline.host.settled(env.INLINE_LOAD_TIMEOUT_MS);
-    process.off("SIGTERM", askStop).off("SIGINT", askStop);
-  }
+  if (opts.clustered) await inline.host.settled(env.INLINE_LOAD_TIMEOUT_MS);
   const timers = [setInterval(() => void reload(), env.GATEWAY_RELOAD_MS), setInterval(() => void directory.refresh().catch(() => {}), 1_000), setInterval(() => void heartbeat(), 1_000)];
   for (const t of timers) t.unref();
   subscriber.subscribe(REDIS_KEYS.routingChannel).catch(() => {});
@@ -104,7 +110,7 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
   server.listen(env.GATEWAY_PORT, env.GATEWAY_HOST, () => log.info({ port: env.GATEWAY_PORT }, "gateway listening"));
 
   let stopping: Promise<void> | null = null;
-  const stop = () =>
+  stop = (code = 0) =>
     (stopping ??= (async () => {
       // no new connections; requests under way finish (and log) before the last flush
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -123,11 +129,9 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
       subscriber.disconnect();
       redis.disconnect();
       await db.$disconnect().catch(() => {});
-      process.exit(0);
+      process.exit(code);
     })());
-  process.on("SIGTERM", () => void stop());
-  process.on("SIGINT", () => void stop());
-  if (stopAsked) void stop();
+  if (stopAsked !== null) void stop(stopAsked);
 }
 
 /** Sends what the logger holds, retrying while Redis is away, for up to `graceMs`; returns what is left. */

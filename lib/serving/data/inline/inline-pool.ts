@@ -19,7 +19,8 @@ export type InlinePoolOptions = {
   maxAbandoned: number;
   heapMb: number;
   intraOpThreads: number;
-  onEvent?: (event: "timeout" | "thread_gone", detail: string) => void;
+  /** "exhausted": every thread is stuck in a run past its limit and no more may be started; only a new process serves inline again */
+  onEvent?: (event: "timeout" | "thread_gone" | "exhausted", detail: string) => void;
 };
 
 export class InlinePool {
@@ -110,6 +111,7 @@ export class InlinePool {
     this.opts.onEvent?.("timeout", `${this.abandoned.size} inline thread(s) set aside`);
     if (this.abandoned.size <= this.opts.maxAbandoned && this.live.length < this.opts.threads) this.spawn();
     this.handOn(t.drain());
+    if (!this.live.length && this.abandoned.size > this.opts.maxAbandoned) this.opts.onEvent?.("exhausted", `${this.abandoned.size} inline thread(s) stuck in runs past their limit, none live`);
   }
 
   private gone(t: InlineThread, why: string): void {

@@ -16,6 +16,8 @@ export type InlineSettings = {
   maxQueuedRows: number;
   fileOf: (sha256: string) => string;
   log?: (msg: string, extra?: object) => void;
+  /** every thread is stuck in a native run that cannot be stopped: this process can no longer serve inline */
+  onExhausted?: (detail: string) => void;
 };
 
 export function startInline(s: InlineSettings, registry: client.Registry) {
@@ -26,6 +28,7 @@ export function startInline(s: InlineSettings, registry: client.Registry) {
     onEvent: (event, detail) => {
       if (event === "timeout") timeouts?.inc();
       s.log?.(`inline ${event}`, { detail });
+      if (event === "exhausted") s.onExhausted?.(detail);
     },
   });
   const metrics = registerInlineMetrics(registry, () => host, pool);
