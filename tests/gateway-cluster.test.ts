@@ -151,6 +151,15 @@ describe("gateway on several cores", () => {
     expect(cluster.logs()).toContain("gateway process died; starting another");
   }, 120_000);
 
+  it("logs every request of a client that reuses one request id, even several in one millisecond on both processes", async () => {
+    const id = `same-${randomUUID().slice(0, 8)}`;
+    const answers = await inParallel(60, 12, (i) => predict(i, id));
+    expect(answers.filter((a) => a.status !== 200).map((a) => a.text)).toEqual([]);
+    await waitFor("every record ingested", async () => (await loggedCount(id)) >= 60, 30_000, 200);
+    await new Promise((r) => setTimeout(r, 1_000)); // any duplicate would arrive by now
+    expect(await loggedCount(id)).toBe(60);
+  }, 60_000);
+
   it("stops on SIGTERM to the primary only once every process has flushed its prediction log: no record lost", async () => {
     const primary = cluster.procs.gateway!;
     const prefix = `flush-${randomUUID().slice(0, 8)}-`;

@@ -54,6 +54,15 @@ export const MAX_LOGGED_OUTPUT_VALUES = 65_536;
 
 const valueCount = (tensors: readonly Tensor[]) => tensors.reduce((n, t) => n + t.data.length, 0);
 
+/**
+ * A record's time in epoch ms to the microsecond (Postgres keeps microseconds). The log drops a record whose
+ * request id, variant and time it already holds (a replay), and the request id may be the client's own: a
+ * client reusing one id would lose every other request that landed in the same millisecond, from the log
+ * and from the rollups. The microseconds come from the monotonic clock, so two requests of one process
+ * never share them in practice.
+ */
+const loggedTime = () => Date.now() + Math.floor((performance.now() % 1) * 1000) / 1000;
+
 export function createGatewayMetrics(directory?: WorkerDirectory, logger?: PredictionLogger) {
   const registry = createRegistry();
   // Heartbeats in Redis that do not carry the cluster secret's signature: never routed to.
@@ -146,7 +155,7 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     if (!logger.enabled) return;
     const sampled = sampleInputs(route.logInputs, requestId, deps.samplingKey);
     logger.log({
-      t: Date.now(), e: route.id, v: v.name, n: v.version, id: requestId, s: status, l: Number((performance.now() - started).toFixed(3)), sh: shadow, r: rows,
+      t: loggedTime(), e: route.id, v: v.name, n: v.version, id: requestId, s: status, l: Number((performance.now() - started).toFixed(3)), sh: shadow, r: rows,
       in: feeds && sampled ? feedsToColumns(feeds) : null, ...(sampled ? {} : { ns: true }), out: outputs && valueCount(outputs) <= MAX_LOGGED_OUTPUT_VALUES ? feedsToColumns(outputs, true) : null,
       ...(err ? { err: storableText(err) } : {}),
     });
