@@ -10,6 +10,9 @@ export const batchingSchema = z.object({
   maxQueueDelayMs: z.number().min(0).max(100).default(0),
 });
 export type Batching = z.infer<typeof batchingSchema>;
+/** Runs in the gateways' own threads (lib/serving/data/inline), not on inference workers. */
+export const isInline = (v: Pick<Variant, "placement">) => v.placement === "inline";
+
 export const DEFAULT_BATCHING: Batching = { maxBatch: 64, maxQueueDelayMs: 0 };
 
 export const ROLES = ["primary", "canary", "shadow"] as const;

@@ -2,7 +2,7 @@
 // starts with nothing loaded). Endpoints with a deployment in progress are left to it.
 import type { Redis } from "ioredis";
 import type { Db } from "../../../db/client";
-import { asRouting } from "../../shared/routing";
+import { asRouting, isInline } from "../../shared/routing";
 import { listWorkers, workerServes } from "../../shared/worker-registry";
 import { placeVariants } from "./placement";
 
@@ -12,7 +12,7 @@ export async function healPlacements(opts: { db: Db; redis: Redis; clusterSecret
   let healed = 0;
   for (const e of endpoints) {
     // inline variants are loaded by every gateway from the routing itself: nothing to re-place
-    for (const v of asRouting(e.routing).variants.filter((x) => x.placement !== "inline")) {
+    for (const v of asRouting(e.routing).variants.filter((x) => !isInline(x))) {
       const eligible = workers.filter((w) => workerServes(w, v.device));
       const serving = eligible.filter((w) => w.loaded.some((l) => l.versionId === v.versionId && l.ready));
       if (!eligible.length || serving.length >= Math.min(v.replicas, eligible.length)) continue;

@@ -2,7 +2,7 @@
 // workers whose heartbeats carry the cluster secret's signature are used, and every call to one
 // is signed for it (shared/cluster-auth.ts).
 import type { Redis } from "ioredis";
-import type { Variant } from "../../shared/routing";
+import { isInline, type Variant } from "../../shared/routing";
 import { SIGNATURE_HEADER, signCall } from "../../shared/cluster-auth";
 import { listWorkers, workerServes, type WorkerInfo } from "../../shared/worker-registry";
 
@@ -18,11 +18,15 @@ async function post(secret: string, worker: WorkerInfo, path: string, body: unkn
   return json;
 }
 
-/** Loads each variant on up to `replicas` live workers of its device (preferring ones that have it). */
+/**
+ * Loads each variant on up to `replicas` live workers of its device (preferring ones that have it).
+ * Inline variants are left out: gateways load those themselves (wait-inline.ts).
+ */
 export async function placeVariants(opts: { redis: Redis; clusterSecret: string; variants: Variant[]; loadTimeoutMs?: number }): Promise<Record<string, string[]>> {
   const workers = await listWorkers(opts.redis, { secret: opts.clusterSecret });
   const placed: Record<string, string[]> = {};
   for (const v of opts.variants) {
+    if (isInline(v)) continue;
     const candidates = workers
       .filter((w) => workerServes(w, v.device))
       .sort((a, b) => Number(has(b, v.versionId)) - Number(has(a, v.versionId)) || a.queueDepth - b.queueDepth);
@@ -53,10 +57,11 @@ export async function unloadVersions(opts: { redis: Redis; clusterSecret: string
   );
 }
 
-/** Checks that every variant answers a real request on at least one replica (blue-green's check). */
+/** Checks that every worker-placed variant answers a real request on at least one replica (blue-green's check). */
 export async function verifyVariants(opts: { redis: Redis; clusterSecret: string; variants: Variant[]; probe: (v: Variant) => unknown }): Promise<void> {
   const workers = await listWorkers(opts.redis, { secret: opts.clusterSecret });
   for (const v of opts.variants) {
+    if (isInline(v)) continue;
     const w = workers.find((x) => has(x, v.versionId));
     if (!w) throw new PlacementError(`${v.name} is not ready on any worker`);
     let inputs: unknown;

@@ -5,12 +5,12 @@ import type { Redis } from "ioredis";
 import type { Db, Prisma } from "../../../db/client";
 import { signatureSchema } from "../../../onnx/signature";
 import { warmupFeeds } from "../../shared/tensors";
-import { asRouting, type Routing } from "../../shared/routing";
+import { asRouting, isInline, type Routing } from "../../shared/routing";
 import { checkGuardrails } from "./guardrails";
 import { canaryRouting, newVariants, planSchema, stepsSchema, type Plan, type Step } from "./plan";
 import { PlacementError, placeVariants, unloadVersions, verifyVariants } from "./placement";
 import { announceRouting, writeRouting } from "./switch-routing";
-import { isInline, waitForInline } from "./wait-inline";
+import { waitForInline } from "./wait-inline";
 import { closeDeployment, DeploymentAborted } from "./close-deployment";
 import { readJson, toJson } from "../../../db/json";
 import { queueDeliveries } from "../../../notifications/queue-deliveries";
@@ -75,7 +75,7 @@ export async function runDeployment(deps: RunnerDeps, deploymentId: string): Pro
   const rollBack = async (reason: string) => {
     // after cleanup started, what served before may be unloaded: load it again before routing back to it
     if (steps.some((s) => s.kind === "cleanup" && s.status !== "pending")) {
-      await placeVariants({ redis: deps.redis, clusterSecret: deps.clusterSecret, variants: from.variants.filter((v) => !isInline(v)) }).catch((err) => deps.log?.(`deployment ${d0.id}: reloading what served before: ${(err as Error).message}`));
+      await placeVariants({ redis: deps.redis, clusterSecret: deps.clusterSecret, variants: from.variants }).catch((err) => deps.log?.(`deployment ${d0.id}: reloading what served before: ${(err as Error).message}`));
     }
     return finish(deps, d0.id, d0.endpoint.teamId, steps, "rolled_back", { rollbackReason: reason }, from);
   };
@@ -130,7 +130,7 @@ async function execute(deps: RunnerDeps, sleep: (ms: number) => Promise<void>, c
     case "place": {
       // inline variants: gateways load them (this deployment, in progress, names them); wait until one has
       const placed = {
-        ...(await placeVariants({ redis: deps.redis, clusterSecret: deps.clusterSecret, variants: to.variants.filter((v) => !isInline(v)) })),
+        ...(await placeVariants({ redis: deps.redis, clusterSecret: deps.clusterSecret, variants: to.variants })),
         ...(await waitForInline({ redis: deps.redis, clusterSecret: deps.clusterSecret, variants: to.variants.filter(isInline), nudge: () => announceRouting(deps.redis, ctx.endpointId) })),
       };
       return Object.entries(placed).map(([v, ws]) => `${v} on ${ws.join(", ")}`).join("; ");
@@ -139,7 +139,7 @@ async function execute(deps: RunnerDeps, sleep: (ms: number) => Promise<void>, c
       const sigs = await deps.db.modelVersion.findMany({ where: { id: { in: to.variants.map((v) => v.versionId) } }, select: { id: true, signature: true } });
       const byId = new Map(sigs.map((s) => [s.id, readJson(signatureSchema, s.signature, "signature")]));
       // an inline variant was warmed up by its gateways before they reported it ready
-      await verifyVariants({ redis: deps.redis, clusterSecret: deps.clusterSecret, variants: to.variants.filter((v) => !isInline(v)), probe: (v) => warmupFeeds(byId.get(v.versionId)!) });
+      await verifyVariants({ redis: deps.redis, clusterSecret: deps.clusterSecret, variants: to.variants, probe: (v) => warmupFeeds(byId.get(v.versionId)!) });
       return "every new variant answered a request";
     }
     case "shift":

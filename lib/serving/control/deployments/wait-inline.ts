@@ -7,8 +7,6 @@ import type { Variant } from "../../shared/routing";
 import { listGateways } from "../../shared/gateway-registry";
 import { PlacementError } from "./placement";
 
-export const isInline = (v: Variant) => v.placement === "inline";
-
 export async function waitForInline(opts: {
   redis: Redis; clusterSecret: string; variants: Variant[]; timeoutMs?: number; pollMs?: number;
   /** asks gateways to reload now rather than at their next period */

@@ -48,16 +48,17 @@ export function toEndpointView(e: EndpointRow, workers: WorkerInfo[] = [], lates
     requireKey: e.requireKey,
     sticky: routing.sticky,
     routingVersion: e.routingVersion,
-    variants: routing.variants.map((v) => v.placement === "inline" ? {
-      name: v.name, model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device, replicas: v.replicas, placement: v.placement, batching: v.batching,
-      readyReplicas: gateways.filter((g) => g.inline.some((l) => l.versionId === v.versionId && l.ready)).length,
-      unbatchedReason: gateways.flatMap((g) => g.inline).find((l) => l.versionId === v.versionId && l.ready && !l.batched)?.unbatchedReason ?? null,
-    } : ({
-      name: v.name, model: v.model, version: v.version, weight: v.weight, role: v.role, device: v.device, replicas: v.replicas, placement: v.placement ?? "worker", batching: v.batching,
-      readyReplicas: workers.filter((w) => w.loaded.some((l) => l.versionId === v.versionId && l.ready)).length,
-      // from the workers' heartbeats: set when the row-independence probe turned batching off
-      unbatchedReason: workers.flatMap((w) => w.loaded).find((l) => l.versionId === v.versionId && l.ready && l.batched === false)?.unbatchedReason ?? null,
-    })),
+    variants: routing.variants.map((v) => {
+      // who holds the version: the gateways' inline threads, or the inference workers (from their heartbeats)
+      const holders: { versionId: string; ready: boolean; batched?: boolean; unbatchedReason?: string | null }[][] = v.placement === "inline" ? gateways.map((g) => g.inline) : workers.map((w) => w.loaded);
+      const ready = holders.map((loaded) => loaded.filter((l) => l.versionId === v.versionId && l.ready));
+      return {
+        ...share(v), batching: v.batching,
+        readyReplicas: ready.filter((l) => l.length > 0).length,
+        // set when the row-independence probe turned batching off
+        unbatchedReason: ready.flat().find((l) => l.batched === false)?.unbatchedReason ?? null,
+      };
+    }),
     latestDeployment: latest,
     createdBy: e.createdBy,
     createdAt: e.createdAt.toISOString(),

@@ -4,11 +4,8 @@
 import type { Redis } from "ioredis";
 import type { Db } from "../../../db/client";
 import type { Principal } from "../../../auth/principal";
-import { actorOf } from "../../../auth/principal";
-import { ensureCan } from "../../../auth/policy";
-import { recordAudit } from "../../../audit/record-audit";
-import { announceRouting } from "../deployments/switch-routing";
 import { findEndpoint } from "../endpoints/read-endpoints";
+import { updateRoutedSetting } from "../endpoints/update-routed-setting";
 
 const view = (e: { name: string; logInputs: number }) => ({ endpoint: e.name, logInputs: e.logInputs });
 
@@ -17,15 +14,5 @@ export async function readPredictionLogSettings(opts: { db: Db; teamId: string; 
 }
 
 export async function updatePredictionLogSettings(opts: { db: Db; redis: Redis; principal: Principal; endpointName: string; logInputs: number }) {
-  const { db, principal } = opts;
-  const e = await findEndpoint(db, principal.teamId, opts.endpointName);
-  ensureCan(principal, "predictionlog.manage", { environment: e.environment });
-  if (e.logInputs === opts.logInputs) return view(e);
-  const after = await db.$transaction(async (tx) => {
-    const updated = await tx.endpoint.update({ where: { id: e.id }, data: { logInputs: opts.logInputs } });
-    await recordAudit(tx, { teamId: principal.teamId, actor: actorOf(principal), action: "endpoint.update", resourceType: "endpoint", resourceId: e.id, before: { logInputs: e.logInputs }, after: { logInputs: updated.logInputs } });
-    return updated;
-  });
-  await announceRouting(opts.redis, e.id);
-  return view(after);
+  return view(await updateRoutedSetting({ ...opts, action: "predictionlog.manage", field: "logInputs", value: opts.logInputs }));
 }

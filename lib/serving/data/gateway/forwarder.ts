@@ -56,6 +56,19 @@ export class Forwarder {
     });
   }
 
+  /** Parsed once per worker and version: a call's URL depends on nothing else. */
+  private urls = new Map<string, URL>();
+  private urlOf(workerUrl: string, versionId: string): URL {
+    const key = `${workerUrl}|${versionId}`;
+    let url = this.urls.get(key);
+    if (!url) {
+      // bounded by workers × versions; a worker that moves away leaves a few stale entries at most
+      if (this.urls.size > 10_000) this.urls.clear();
+      this.urls.set(key, (url = new URL(`/batch/${encodeURIComponent(versionId)}`, workerUrl)));
+    }
+    return url;
+  }
+
   private dispatch(key: string, worker: WorkerAddress, versionId: string, batch: Pending[]): void {
     this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
     const done = () => {
@@ -83,7 +96,7 @@ export class Forwarder {
     let body: Buffer, url: URL, signature: string;
     try {
       body = encodeRequests(requests);
-      url = new URL(`/batch/${encodeURIComponent(versionId)}`, workerUrl);
+      url = this.urlOf(workerUrl, versionId);
       signature = signCall(this.secret, { method: "POST", path: url.pathname, workerId: worker.id, body });
     } catch (err) {
       // never thrown out of here: this may run in a response's 'end' handler (a queued batch leaving), and the

@@ -156,8 +156,9 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     const sampled = sampleInputs(route.logInputs, requestId, deps.samplingKey);
     logger.log({
       t: loggedTime(), e: route.id, v: v.name, n: v.version, id: requestId, s: status, l: Number((performance.now() - started).toFixed(3)), sh: shadow, r: rows,
-      in: feeds && sampled ? feedsToColumns(feeds) : null, ...(sampled ? {} : { ns: true }), out: outputs && valueCount(outputs) <= MAX_LOGGED_OUTPUT_VALUES ? feedsToColumns(outputs, true) : null,
-      ...(err ? { err: storableText(err) } : {}),
+      in: feeds && sampled ? feedsToColumns(feeds) : null, ns: !sampled, out: outputs && valueCount(outputs) <= MAX_LOGGED_OUTPUT_VALUES ? feedsToColumns(outputs, true) : null,
+      // every record one shape (packEntry writes an absent err and a false ns the same way)
+      err: err ? storableText(err) : undefined,
     });
   }
 

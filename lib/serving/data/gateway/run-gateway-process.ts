@@ -69,8 +69,9 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
       try {
         const [next, wants] = await Promise.all([loadRoutingTable(db), loadInlineWants(db)]);
         inline.host.sync(wants);
-        // see the workers that were just loaded before the new routing can send traffic to them
-        await directory.refresh().catch(() => {});
+        // see the workers that were just loaded before the new routing can send traffic to them (said
+        // once, at start, when the list cannot be read; the 1 s refresh below keeps trying quietly)
+        await directory.refresh().catch((err: Error) => { if (!table) log.warn({ err: err.message }, "worker list unavailable"); });
         table = next;
       } catch (err) {
         log.warn({ err: (err as Error).message }, "routing reload failed; keeping the last good table");
@@ -80,7 +81,6 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
     })());
 
   await reload();
-  await directory.refresh().catch((err) => log.warn({ err: err.message }, "worker list unavailable"));
   // In a cluster the primary hands connections to a process as soon as it listens, so a process started
   // or restarted while the others serve listens only once it can serve its inline variants (or after
   // INLINE_LOAD_TIMEOUT_MS). A lone process listens at once: its /healthz must answer a liveness probe.

@@ -87,16 +87,21 @@ export class InlineHost {
    */
   run(versionId: string, feeds: Tensor[]): Promise<Tensor[]> | null {
     const m = this.models.get(versionId);
-    if (m?.state !== "ready" || !m.batcher || !this.pool.liveCount) return null;
+    if (!this.isReady(m) || !m.batcher) return null;
     return m.batcher.submit(feeds, feeds[0]?.dims[0] ?? 1).catch((err: Error) => { throw httpErrorOf(err); });
   }
 
   ready(versionId: string): boolean {
-    return this.models.get(versionId)?.state === "ready" && this.pool.liveCount > 0;
+    return this.isReady(this.models.get(versionId));
+  }
+
+  /** Loaded, and a thread is live to run it. */
+  private isReady(m: Model | undefined): m is Model {
+    return m?.state === "ready" && this.pool.liveCount > 0;
   }
 
   states(): InlineVersionState[] {
-    return [...this.models.entries()].map(([versionId, m]) => ({ versionId, ready: m.state === "ready" && this.pool.liveCount > 0, error: m.error, batched: m.batched, unbatchedReason: m.unbatchedReason, queueDepth: m.batcher?.depth ?? 0 }));
+    return [...this.models.entries()].map(([versionId, m]) => ({ versionId, ready: this.isReady(m), error: m.error, batched: m.batched, unbatchedReason: m.unbatchedReason, queueDepth: m.batcher?.depth ?? 0 }));
   }
 
   queueDepth(): number {

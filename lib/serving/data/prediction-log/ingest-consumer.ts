@@ -15,6 +15,7 @@ import type { Redis } from "ioredis";
 import type { Pool } from "pg";
 import { ensurePartitions, refusalOf, writePredictionBatch } from "./write-batch";
 import { bisectBatch } from "./bisect-batch";
+import { field, readIngestGroup } from "./read-ingest-backlog";
 import { deadLetter, decodeEntries, type Entry } from "./decode-entries";
 import { DEAD_LETTER_MAX_ENTRIES, DEAD_LETTER_SEEN_TTL_MS, encodeDeadLetter, type DeadLetter } from "../../shared/dead-letters";
 
@@ -164,10 +165,9 @@ const before = (a: StreamId, b: StreamId) => a[0] < b[0] || (a[0] === b[0] && a[
  */
 export async function trimWrittenHistory(redis: Redis): Promise<number> {
   const stream = REDIS_KEYS.predictionStream;
-  const groups = (await redis.xinfo("GROUPS", stream)) as unknown[][];
-  const group = groups.find((g) => g[g.indexOf("name") + 1] === REDIS_KEYS.ingestGroup);
+  const group = await readIngestGroup(redis);
   if (!group) return 0;
-  const last = parseId(String(group[group.indexOf("last-delivered-id") + 1]));
+  const last = parseId(String(field(group, "last-delivered-id")));
   let keep: StreamId = [last[0], last[1] + 1n];
   const [count, oldest] = (await redis.xpending(stream, REDIS_KEYS.ingestGroup)) as [number, string | null];
   if (count > 0 && oldest && before(parseId(oldest), keep)) keep = parseId(oldest);

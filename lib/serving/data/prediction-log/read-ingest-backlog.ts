@@ -13,17 +13,22 @@ export type IngestBacklog = {
 };
 
 const msOf = (id: string) => Number(id.split("-")[0]);
-const field = (flat: unknown[], name: string) => flat[flat.indexOf(name) + 1];
+export const field = (flat: unknown[], name: string) => flat[flat.indexOf(name) + 1];
+
+/** The ingest group's XINFO GROUPS entry (flat name/value list), or undefined when there is none (or no stream). */
+export async function readIngestGroup(redis: Redis): Promise<unknown[] | undefined> {
+  const groups = (await redis.xinfo("GROUPS", REDIS_KEYS.predictionStream).catch((err: Error) => {
+    if (/no such key/i.test(err.message)) return [];
+    throw err;
+  })) as unknown[][];
+  return groups.find((g) => field(g, "name") === REDIS_KEYS.ingestGroup);
+}
 
 export async function readIngestBacklog(opts: { redis: Redis; now?: number }): Promise<IngestBacklog> {
   const { redis } = opts;
   const now = opts.now ?? Date.now();
   const stream = REDIS_KEYS.predictionStream;
-  const groups = (await redis.xinfo("GROUPS", stream).catch((err: Error) => {
-    if (/no such key/i.test(err.message)) return [];
-    throw err;
-  })) as unknown[][];
-  const group = groups.find((g) => field(g, "name") === REDIS_KEYS.ingestGroup);
+  const group = await readIngestGroup(redis);
   const age = (id: string | undefined) => (id ? Math.max(0, (now - msOf(id)) / 1000) : 0);
   if (!group) {
     // no consumer group yet (no job worker ever started): everything in the stream waits
