@@ -46,8 +46,9 @@ describe("job definitions", () => {
     expect(sorted.slice(1).every((s, i) => s - sorted[i] >= PERIOD_MS), JSON.stringify(runs)).toBe(true);
     // one run per period in all, not one per process (two processes would make about 24)
     expect(runs.length).toBeGreaterThanOrEqual(6);
-    // (the window is what the timer really gave: a loaded machine fires it late, and more periods fit)
-    expect(runs.length).toBeLessThanOrEqual(Math.floor((to - from) / PERIOD_MS) + 1);
+    // (the window is what the timer really gave: a loaded machine fires it late, and more periods fit;
+    // a run finishing in the window may belong to the period that began just before it, hence + 2)
+    expect(runs.length).toBeLessThanOrEqual(Math.floor((to - from) / PERIOD_MS) + 2);
   }, 30_000);
 
   it("refuses a payload of another version at once, saying which version it got and which it handles", async () => {
