@@ -23,6 +23,8 @@ import { writeRouting } from "@/lib/serving/control/deployments/switch-routing";
 import { failDeployment } from "@/lib/serving/control/deployments/run-deployment";
 import { requestTraffic } from "@/lib/serving/control/endpoints/request-traffic";
 import { maintainPromotions } from "@/lib/governance/maintain-promotions";
+import { changeTraffic } from "@/lib/governance/change-traffic";
+import { resolveMember } from "@/lib/auth/resolve-member";
 import { createRedis } from "@/lib/redis";
 import { call, multipart, type CallOptions } from "./helpers/call";
 import { makeWorld, type Person, type World } from "./helpers/world";
@@ -281,6 +283,28 @@ describe("evidence bound to the decision", () => {
     const after = (await get(q.id)).json;
     expect(after.status).toBe("stale");
     expect(after.statusReason).toMatch(/the production policy changed \(revision \d+ → \d+\)/);
+  });
+});
+
+describe("inline placement under the configured INLINE_MAX_MODEL_MB", () => {
+  it("a promotion allowed under the configured limit is checked again under that limit, not the default", async () => {
+    const big = await push({ auc: 0.8, accuracy: 0.75 });
+    const id = (await db.modelVersion.findFirstOrThrow({ where: { number: big, model: { teamId: w.teamId, name: MODEL } } })).id;
+    // 100 MiB: over the default limit (64), under the configured one (200)
+    await db.modelVersion.update({ where: { id }, data: { sizeBytes: 100 * 2 ** 20 } });
+    const ep = await prodEndpoint(v1);
+    const engineer = await resolveMember({ db, userId: w.people.engineer.id, teamSlug: w.slug });
+    const { promotion: p } = (await changeTraffic({
+      db, redisUrl: process.env.REDIS_URL!, principal: engineer, endpointName: ep, inlineMaxModelMb: 200,
+      request: trafficRequestSchema.parse({ model: MODEL, ...canaryTo(big), variants: [{ version: big, weight: 100, placement: "inline" }] }),
+    })) as { promotion: { id: string } };
+    await maintainPromotions({ db, redisUrl: process.env.REDIS_URL!, inlineMaxModelMb: 200 });
+    expect((await get(p.id)).json.status).toBe("pending_approval");
+    // a process left at the default judges it by 64 MiB: what every re-check did before
+    await maintainPromotions({ db, redisUrl: process.env.REDIS_URL! });
+    const after = (await get(p.id)).json;
+    expect(after.status).toBe("stale");
+    expect(after.statusReason).toContain("INLINE_MAX_MODEL_MB");
   });
 });
 

@@ -11,7 +11,7 @@ export const GATEWAY_PORT = port({ default: 8080, description: "gateway port" })
 export const MIN_METRICS_TOKEN_BYTES = 16;
 
 /** Shared by the web (refuses larger inline variants with 400) and the gateway (does not load them). */
-export const INLINE_MAX_MODEL_MB = wholeNumber({ min: 0, unit: "MiB", default: INLINE_MAX_MODEL_MB_DEFAULT, description: "largest model file a variant with `placement: \"inline\"` may have: it runs in worker threads of each gateway process, which share the gateway's native memory (and its secrets). The web refuses larger ones (400); a gateway does not load them. Set the same value for both; `0` turns inline placement off (the compose file does: its gateway has no artifacts volume)" });
+export const INLINE_MAX_MODEL_MB = wholeNumber({ min: 0, unit: "MiB", default: INLINE_MAX_MODEL_MB_DEFAULT, description: "largest model file a variant with `placement: \"inline\"` may have: it runs in worker threads of each gateway process, which share the gateway's native memory (and its secrets). The web refuses larger ones (400), promotions maintenance (jobs) judges waiting promotions by it, and a gateway does not load them. Set the same value on all three; `0` turns inline placement off (the compose file does: its gateway has no artifacts volume)" });
 
 export const gatewayEnv = defineEnv("gateway", {
   NODE_ENV: baseFields.NODE_ENV,

@@ -6,6 +6,7 @@ import { authSecretFields, authSecretOf } from "./auth-secret";
 import { CLUSTER_SECRET, clusterSecretOf } from "./cluster-secret";
 import { notifyFields } from "./notify-env";
 import { NEXTAUTH_URL } from "./web-env";
+import { INLINE_MAX_MODEL_MB } from "./gateway-env";
 
 const ms = (dflt: number, description: string, min = 1) => wholeNumber({ min, unit: "milliseconds", default: dflt, description });
 
@@ -15,6 +16,8 @@ export const jobsEnv = defineEnv("jobs", {
   REDIS_URL: baseFields.REDIS_URL,
   LOG_LEVEL: baseFields.LOG_LEVEL,
   ARTIFACT_DIR: baseFields.ARTIFACT_DIR,
+  // promotions maintenance checks inline variants against the same limit as the web
+  INLINE_MAX_MODEL_MB,
   JOBS_PORT: port({ default: 9464, description: "job workers' `/healthz` and `/metrics` port" }),
   JOBS_HOST: text({ default: "127.0.0.1", description: "job workers' `/healthz` and `/metrics` address" }),
   JOBS_LOCK_MS: ms(30_000, "BullMQ job lock: how soon a crashed job is picked up again"),

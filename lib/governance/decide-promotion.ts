@@ -18,7 +18,7 @@ import { recordAudit } from "../audit/record-audit";
 
 export type Decision = "approve" | "reject";
 
-export async function decidePromotion(opts: { db: Db; redisUrl: string; principal: Principal; id: string; decision: Decision; comment?: string; via: "web" | "api" | "slack"; now?: Date }) {
+export async function decidePromotion(opts: { db: Db; redisUrl: string; principal: Principal; id: string; decision: Decision; comment?: string; via: "web" | "api" | "slack"; now?: Date; inlineMaxModelMb?: number }) {
   const { db, principal, decision } = opts;
   const now = opts.now ?? new Date();
   ensureCan(principal, "promotion.decide");
@@ -41,7 +41,7 @@ export async function decidePromotion(opts: { db: Db; redisUrl: string; principa
     throw new AppError("conflict", `the promotion is ${to}: ${reason}`);
   };
   if (now >= p.expiresAt) await refuse("expired", `nobody decided within its ${policy.rules.expiryHours} h`);
-  const fresh = await freshEvidence(db, p);
+  const fresh = await freshEvidence(db, p, opts.inlineMaxModelMb);
   if (fresh.kind === "gone") await refuse("stale", `${fresh.reason}; request it again`);
   else if (hashEvidence(fresh.evidence) !== p.evidenceHash) await refuse("stale", `${describeChange(readJson(evidenceSchema, p.evidence, "evidence"), fresh.evidence)}; its approvals are void: request it again`);
 
@@ -65,6 +65,6 @@ export async function decidePromotion(opts: { db: Db; redisUrl: string; principa
     throw err;
   });
   await afterCommit({ redisUrl: opts.redisUrl, deliveries: approved.deliveries });
-  if (approved.start) await startAfterApproval({ db, redisUrl: opts.redisUrl, promotionId: p.id, actor, now, fresh });
+  if (approved.start) await startAfterApproval({ db, redisUrl: opts.redisUrl, promotionId: p.id, actor, now, fresh, inlineMaxModelMb: opts.inlineMaxModelMb });
   return getPromotion({ db, teamId: principal.teamId, id: p.id });
 }

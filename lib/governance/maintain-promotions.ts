@@ -15,7 +15,7 @@ const log = createLogger("promotions");
 
 const BATCH = 50;
 
-export async function maintainPromotions(opts: { db: Db; redisUrl: string; now?: Date }) {
+export async function maintainPromotions(opts: { db: Db; redisUrl: string; now?: Date; inlineMaxModelMb?: number }) {
   const { db } = opts;
   const now = opts.now ?? new Date();
   const counts = { expired: 0, stale: 0, started: 0 };
@@ -37,7 +37,7 @@ export async function maintainPromotions(opts: { db: Db; redisUrl: string; now?:
   const waiting = await db.promotion.findMany({ where: { status: "pending_approval", expiresAt: { gt: now } }, orderBy: { updatedAt: "asc" }, take: BATCH });
   for (const p of waiting) {
     await oneByOne(p.id, async () => {
-      const fresh = await freshEvidence(db, p);
+      const fresh = await freshEvidence(db, p, opts.inlineMaxModelMb);
       if (fresh.kind === "gone") await move(p.id, "stale", `${fresh.reason}; request it again`);
       else if (hashEvidence(fresh.evidence) !== p.evidenceHash) await move(p.id, "stale", `${describeChange(readJson(evidenceSchema, p.evidence, "evidence"), fresh.evidence)}; its approvals are void: request it again`);
       else await db.promotion.updateMany({ where: { id: p.id, status: "pending_approval" }, data: { updatedAt: new Date() } });
@@ -47,7 +47,7 @@ export async function maintainPromotions(opts: { db: Db; redisUrl: string; now?:
   const approved = await db.promotion.findMany({ where: { status: "approved" }, orderBy: { updatedAt: "asc" }, select: { id: true }, take: BATCH });
   for (const p of approved) {
     await oneByOne(p.id, async () => {
-      const outcome = await startPromotion({ db, redisUrl: opts.redisUrl, promotionId: p.id, now }).catch((err: unknown) => {
+      const outcome = await startPromotion({ db, redisUrl: opts.redisUrl, promotionId: p.id, now, inlineMaxModelMb: opts.inlineMaxModelMb }).catch((err: unknown) => {
         if (err instanceof AppError && err.code === "conflict") return "waiting" as const;
         throw err;
       });

@@ -73,6 +73,6 @@ export async function requestPromotion(opts: { db: Db; redisUrl: string; princip
     return { id: p.id, deliveries };
   });
   await afterCommit({ redisUrl: opts.redisUrl, deliveries });
-  if (passed && rules.requiredApprovals === 0) await startAfterApproval({ db, redisUrl: opts.redisUrl, promotionId: id, actor, now });
+  if (passed && rules.requiredApprovals === 0) await startAfterApproval({ db, redisUrl: opts.redisUrl, promotionId: id, actor, now, inlineMaxModelMb: opts.inlineMaxModelMb });
   return getPromotion({ db, teamId: principal.teamId, id });
 }

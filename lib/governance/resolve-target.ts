@@ -39,15 +39,15 @@ export async function resolveTarget(db: Db, teamId: string, input: PromotionInpu
 
 const storedAlias = z.object({ alias: z.string(), version: z.number() });
 
-/** The target of a stored promotion, as the database is now. */
-export async function targetOfPromotion(db: Db, p: { teamId: string; kind: string; endpointId: string | null; modelId: string | null; request: unknown }): Promise<PromotionTarget> {
+/** The target of a stored promotion, as the database is now (`inlineMaxModelMb`: as in resolveTarget). */
+export async function targetOfPromotion(db: Db, p: { teamId: string; kind: string; endpointId: string | null; modelId: string | null; request: unknown }, inlineMaxModelMb?: number): Promise<PromotionTarget> {
   if (p.kind === "traffic") {
     const e = await db.endpoint.findUnique({ where: { id: p.endpointId! }, select: { name: true } });
     if (!e) throw notFound("the promotion's endpoint");
     // the routing version the requester's page saw was judged when it was asked for; from then on the
     // evidence (which holds the live routing) says whether the endpoint changed under the promotion
     const { expectedRoutingVersion: _seen, ...traffic } = readJson(trafficRequestSchema, p.request, "promotion request");
-    return resolveTarget(db, p.teamId, { kind: "traffic", endpoint: e.name, traffic }, "");
+    return resolveTarget(db, p.teamId, { kind: "traffic", endpoint: e.name, traffic }, "", inlineMaxModelMb);
   }
   const m = await db.model.findUnique({ where: { id: p.modelId! }, select: { name: true } });
   if (!m) throw notFound("the promotion's model");

@@ -23,12 +23,12 @@ export type StartOutcome = "deploying" | "deployed" | "waiting" | "stale" | "not
  * `fresh`: evidence the caller took a moment ago (an approval has just checked it), so it is not taken
  * twice; what could change since is checked again under the locks below.
  */
-export async function startPromotion(opts: { db: Db; redisUrl: string; promotionId: string; actor?: Actor; now?: Date; fresh?: Fresh }): Promise<StartOutcome> {
+export async function startPromotion(opts: { db: Db; redisUrl: string; promotionId: string; actor?: Actor; now?: Date; fresh?: Fresh; inlineMaxModelMb?: number }): Promise<StartOutcome> {
   const { db } = opts;
   const actor = opts.actor ?? SYSTEM_ACTOR;
   const p = await db.promotion.findUnique({ where: { id: opts.promotionId } });
   if (!p || p.status !== "approved") return "not_approved";
-  const fresh = opts.fresh ?? (await freshEvidence(db, p));
+  const fresh = opts.fresh ?? (await freshEvidence(db, p, opts.inlineMaxModelMb));
   const before = readJson(evidenceSchema, p.evidence, "evidence");
   if (fresh.kind === "gone" || hashEvidence(fresh.evidence) !== p.evidenceHash) {
     const reason = fresh.kind === "gone" ? fresh.reason : describeChange(before, fresh.evidence);
@@ -75,10 +75,13 @@ export async function startPromotion(opts: { db: Db; redisUrl: string; promotion
 
 export type Fresh = { kind: "ok"; target: PromotionTarget; evidence: Evidence } | { kind: "gone"; reason: string };
 
-/** The evidence as it is now; a target that can no longer be resolved (a version gone, an invalid split) is a change too. */
-export async function freshEvidence(db: Db, p: { teamId: string; kind: string; endpointId: string | null; modelId: string | null; request: unknown; environment: "staging" | "production" }): Promise<Fresh> {
+/**
+ * The evidence as it is now; a target that can no longer be resolved (a version gone, an invalid split) is a change too.
+ * `inlineMaxModelMb`: the INLINE_MAX_MODEL_MB the promotion was asked under, so that an inline variant it allowed is not refused later.
+ */
+export async function freshEvidence(db: Db, p: { teamId: string; kind: string; endpointId: string | null; modelId: string | null; request: unknown; environment: "staging" | "production" }, inlineMaxModelMb?: number): Promise<Fresh> {
   try {
-    const target = await targetOfPromotion(db, p);
+    const target = await targetOfPromotion(db, p, inlineMaxModelMb);
     const policy = await readPolicy(db, p.teamId, target.environment);
     return { kind: "ok", target, evidence: await collectEvidence({ db, target, policy }) };
   } catch (err) {

@@ -17,7 +17,8 @@ export type JobContext = {
   pool: Pool;
   redisUrl: string;
   log: (msg: string, extra?: object) => void;
-  settings: { ingestLagMs: number; predictionLogRetentionDays: number; clusterSecret: string };
+  /** `inlineMaxModelMb`: INLINE_MAX_MODEL_MB, which promotions maintenance judges inline variants by, as the web does */
+  settings: { ingestLagMs: number; predictionLogRetentionDays: number; clusterSecret: string; inlineMaxModelMb?: number };
   /** outbound notifications (lib/notifications) */
   notify: NotifySettings;
   /** the artifact store and the garbage collector's grace period */

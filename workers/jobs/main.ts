@@ -77,7 +77,7 @@ const workers = startJobWorkers({
     pool,
     redisUrl: env.REDIS_URL,
     log: (m, extra) => log.info(extra ?? {}, m),
-    settings: { ingestLagMs: env.JOBS_INGEST_LAG_MS, predictionLogRetentionDays: env.PREDICTION_LOG_RETENTION_DAYS, clusterSecret: env.CLUSTER_SECRET },
+    settings: { ingestLagMs: env.JOBS_INGEST_LAG_MS, predictionLogRetentionDays: env.PREDICTION_LOG_RETENTION_DAYS, clusterSecret: env.CLUSTER_SECRET, inlineMaxModelMb: env.INLINE_MAX_MODEL_MB },
     artifacts: { store: new LocalArtifactStore(env.ARTIFACT_DIR), graceMs: env.ARTIFACT_GC_GRACE_MS },
     reports: { databaseUrl: env.DATABASE_URL, artifactDir: env.ARTIFACT_DIR, timeoutMs: env.DRIFT_REPORT_TIMEOUT_MS, maxMemoryMb: env.DRIFT_REPORT_MAX_MEMORY_MB, maxRows: env.DRIFT_REPORT_MAX_ROWS },
     notify: { secretKey: env.NEXTAUTH_SECRET, allowPrivateNetworks: env.NOTIFY_ALLOW_PRIVATE_NETWORKS, backoffBaseMs: env.NOTIFY_BACKOFF_BASE_MS, appUrl: env.NEXTAUTH_URL },

@@ -19,7 +19,7 @@ const only = (text: string): Outcome => {
   return { reply, updates: [reply] };
 };
 
-export async function decideFromSlack(opts: { db: Db; redisUrl: string; appUrl: string; slackUserId: string; promotionId: string; decision: Decision; now?: Date }): Promise<Outcome> {
+export async function decideFromSlack(opts: { db: Db; redisUrl: string; appUrl: string; slackUserId: string; promotionId: string; decision: Decision; now?: Date; inlineMaxModelMb?: number }): Promise<Outcome> {
   const { db } = opts;
   const p = await db.promotion.findUnique({ where: { id: opts.promotionId }, select: { id: true, teamId: true, status: true, createdAt: true, requestedBy: true, onBehalfOf: true, team: { select: { slug: true } } } });
   if (!p) return only("This promotion is not in Switchyard (any more). Nothing changed.");
@@ -44,7 +44,7 @@ export async function decideFromSlack(opts: { db: Db; redisUrl: string; appUrl: 
     return { reply: note, updates: [note, await decided(true)] };
   }
   try {
-    await decidePromotion({ db, redisUrl: opts.redisUrl, principal, id: p.id, decision: opts.decision, comment: SLACK_DECISION_COMMENT, via: "slack", now: opts.now });
+    await decidePromotion({ db, redisUrl: opts.redisUrl, principal, id: p.id, decision: opts.decision, comment: SLACK_DECISION_COMMENT, via: "slack", now: opts.now, inlineMaxModelMb: opts.inlineMaxModelMb });
   } catch (err) {
     if (!(err instanceof AppError) || !["forbidden", "conflict", "not_found"].includes(err.code)) throw err;
     const refusal = ephemeral(`Not done: ${err.message}.`);

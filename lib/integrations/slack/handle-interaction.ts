@@ -13,7 +13,7 @@ import { SLACK_ACTIONS } from "./promotion-message";
 export type SlackSettings = { signingSecret?: string; responseUrlOrigin: string };
 
 export async function handleSlackInteraction(opts: {
-  db: Db; redisUrl: string; slack: SlackSettings; appUrl: string;
+  db: Db; redisUrl: string; slack: SlackSettings; appUrl: string; inlineMaxModelMb?: number;
   rawBody: string; signature: string | null; timestamp: string | null; now?: Date;
 }): Promise<SlackReply> {
   const secret = opts.slack.signingSecret;
@@ -32,7 +32,7 @@ export async function handleSlackInteraction(opts: {
     outcome = action.value
       ? await decideFromSlack({
           db: opts.db, redisUrl: opts.redisUrl, appUrl: opts.appUrl, slackUserId: payload.user.id, promotionId: action.value,
-          decision: action.action_id === SLACK_ACTIONS.approve ? "approve" : "reject", now: opts.now,
+          decision: action.action_id === SLACK_ACTIONS.approve ? "approve" : "reject", now: opts.now, inlineMaxModelMb: opts.inlineMaxModelMb,
         })
       : { reply: ephemeral("This button names no promotion. Nothing changed."), updates: [] };
   } else {

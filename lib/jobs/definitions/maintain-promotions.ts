@@ -9,7 +9,7 @@ export const maintainPromotionsJob = defineJob({
   version: 1,
   schema: z.object({ v: z.literal(1) }),
   handler: async (_payload, ctx) => {
-    const counts = await maintainPromotions({ db: ctx.db, redisUrl: ctx.redisUrl });
+    const counts = await maintainPromotions({ db: ctx.db, redisUrl: ctx.redisUrl, inlineMaxModelMb: ctx.settings.inlineMaxModelMb });
     if (counts.expired || counts.stale || counts.started) ctx.log("promotions maintained", counts);
     return counts;
   },
