@@ -184,6 +184,28 @@ describe("inline placement", () => {
     }
   }, 120_000);
 
+  it("a lone gateway process whose inline threads are all stuck fails its liveness check, so that its supervisor restarts it", async () => {
+    const slow = (await endpointWith("slow-l", "slow", [{ version: vSlow, weight: 100, placement: "inline" }])).name;
+    await stopProcess(cluster.procs.gateway);
+    try {
+      await cluster.startGateway({ GATEWAY_PROCESSES: "1", INLINE_MAX_ABANDONED_THREADS: "0" });
+      const live = () => fetch(`${cluster.gatewayUrl}/v2/health/live`).then(async (r) => ({ status: r.status, json: (await r.json()) as { live: boolean; reason?: string } }));
+      expect((await live()).status).toBe(200);
+      // a lone process listens at once (its liveness must answer): its versions load meanwhile
+      await waitFor("the slow version loaded", async () => (await predict(slow, [{ n: 1 }])).status === 200, 30_000, 200);
+      expect((await predict(slow, [{ n: 1_000_000 }])).status).toBe(504);
+      const after = await live();
+      expect(after.status).toBe(503);
+      expect(after.json).toMatchObject({ live: false, reason: expect.stringContaining("inline threads exhausted") });
+      // it still answers, saying why inline serving is away
+      const inlineNow = await predict(creditInline, [rows()[0]]);
+      expect(inlineNow.status).toBe(503);
+    } finally {
+      await stopProcess(cluster.procs.gateway);
+      await cluster.startGateway();
+    }
+  }, 120_000);
+
   it("refuses inline placement with 400 for a model over INLINE_MAX_MODEL_MB and for a gpu variant", async () => {
     const name = `big-${randomUUID().slice(0, 8)}`;
     expect((await call(routes.endpoints.POST, "POST", "/api/v1/endpoints", { token: w.tokens.deploy, body: { name } })).status).toBe(201);

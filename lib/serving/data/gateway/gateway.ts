@@ -36,6 +36,8 @@ export type GatewayDeps = {
   metricsText?: () => Promise<string>;
   /** fields added to /healthz and /v2/health/live (e.g. the process count of a clustered gateway) */
   health?: () => Record<string, unknown>;
+  /** why this process must be restarted (liveness answers 503 with it), or null while it is live */
+  notLive?: () => string | null;
   onShadowError?: (err: Error) => void;
   /** keys the input-sampling hash (sample-inputs.ts), so a client cannot pick request ids that escape the sample */
   samplingKey?: Buffer;
@@ -268,7 +270,10 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
       if (req.method === "POST" && (m = /^\/v2\/models\/([^/]+)\/infer$/.exec(url))) return await infer(req, res, decodeURIComponent(m[1]), "oip");
       if (req.method === "POST" && (m = /^\/v1\/endpoints\/([^/]+)\/predict$/.exec(url))) return await infer(req, res, decodeURIComponent(m[1]), "predict");
       if (req.method === "GET" && (m = /^\/v2\/models\/([^/]+)(\/ready)?$/.exec(url))) return await metadata(req, res, decodeURIComponent(m[1]), Boolean(m[2]));
-      if (req.method === "GET" && (url === "/v2/health/live" || url === "/healthz")) return sendJson(res, 200, { live: true, predictionBuffer: logger.pending, ...deps.health?.() });
+      if (req.method === "GET" && (url === "/v2/health/live" || url === "/healthz")) {
+        const why = deps.notLive?.() ?? null;
+        return sendJson(res, why ? 503 : 200, { live: !why, ...(why ? { reason: why } : {}), predictionBuffer: logger.pending, ...deps.health?.() });
+      }
       if (req.method === "GET" && url === "/v2/health/ready") return sendJson(res, deps.table() ? 200 : 503, { ready: Boolean(deps.table()) });
       if (req.method === "GET" && url === "/metrics") {
         if (deps.metricsToken && !hasBearer(req, deps.metricsToken)) throw new HttpError(401, "unauthorized", "/metrics needs Authorization: Bearer <GATEWAY_METRICS_TOKEN>", { "www-authenticate": 'Bearer realm="metrics"' });

@@ -52,10 +52,11 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
     log: (msg, extra) => log.info(extra ?? {}, msg),
     // A stuck native run cannot be stopped, only its process: in a cluster this process stops (its
     // requests finish, its log is flushed) and the primary starts a fresh one, which listens once its
-    // inline versions are loaded; the other processes serve meanwhile. A lone process keeps answering
-    // 503 for inline variants (worker placement unaffected) until it is restarted.
+    // inline versions are loaded; the other processes serve meanwhile. A lone process has no primary
+    // to restart it: it goes on serving worker-placed variants (inline ones answer 503) and fails its
+    // liveness check, so that its supervisor restarts it.
     onExhausted: (detail) => {
-      log.error({ detail }, opts.clustered ? "inline threads exhausted; this gateway process stops and the primary starts another" : "inline threads exhausted; inline variants answer 503 until this gateway is restarted");
+      log.error({ detail }, opts.clustered ? "inline threads exhausted; this gateway process stops and the primary starts another" : "inline threads exhausted; inline variants answer 503 and liveness fails until this gateway is restarted");
       if (opts.clustered) void stop(1);
     },
   }, metrics.registry);
@@ -102,6 +103,7 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
     metricsToken: env.GATEWAY_METRICS_TOKEN,
     metricsText: opts.clustered ? shareProcessMetrics(metrics.registry) : undefined,
     health: () => ({ processes: opts.clustered ? env.GATEWAY_PROCESSES : 1, pid: process.pid }),
+    notLive: () => (!opts.clustered && inline.exhausted() ? "inline threads exhausted (every one stuck in a run past its limit): restart this gateway" : null),
     onShadowError: (err) => log.debug({ err: err.message }, "shadow request failed"),
     samplingKey: samplingKeyOf(env.CLUSTER_SECRET),
     inline: inline.host,
