@@ -14,7 +14,8 @@ import { waitForInline } from "./wait-inline";
 import { closeDeployment, DeploymentAborted } from "./close-deployment";
 import { readJson, toJson } from "../../../db/json";
 import { queueDeliveries } from "../../../notifications/queue-deliveries";
-import { ACTIVE_STATUSES, DeploymentStatus, isFinished, type FinishedStatus } from "../../shared/deployment-status";
+import { DeploymentStatus, isFinished, type FinishedStatus } from "../../shared/deployment-status";
+import { variantsInUse } from "../../shared/variants-in-use";
 
 export type RunnerDeps = {
   db: Db;
@@ -183,11 +184,7 @@ async function execute(deps: RunnerDeps, sleep: (ms: number) => Promise<void>, c
 /** Of `candidates`, the versions that no endpoint routes to, and no deployment in progress is bringing in. */
 async function unusedVersions(db: Db, candidates: string[]): Promise<string[]> {
   if (!candidates.length) return [];
-  const [endpoints, active] = await Promise.all([
-    db.endpoint.findMany({ select: { routing: true } }),
-    db.deployment.findMany({ where: { status: { in: [...ACTIVE_STATUSES] } }, select: { toRouting: true } }),
-  ]);
-  const used = new Set([...endpoints.map((e) => e.routing), ...active.map((d) => d.toRouting)].flatMap((r) => asRouting(r).variants.map((v) => v.versionId)));
+  const used = new Set((await variantsInUse(db)).map((v) => v.versionId));
   return [...new Set(candidates)].filter((id) => !used.has(id));
 }
 

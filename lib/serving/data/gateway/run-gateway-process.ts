@@ -68,7 +68,8 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
   const reload = () =>
     (reloading ??= (async () => {
       try {
-        const [next, wants] = await Promise.all([loadRoutingTable(db), loadInlineWants(db)]);
+        const next = await loadRoutingTable(db);
+        const wants = await loadInlineWants(db, [...next.values()].flatMap((e) => e.all));
         inline.host.sync(wants);
         // see the workers that were just loaded before the new routing can send traffic to them (said
         // once, at start, when the list cannot be read; the 1 s refresh below keeps trying quietly)
