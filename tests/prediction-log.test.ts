@@ -40,6 +40,22 @@ describe("prediction log", () => {
     expect(rollups.reduce((s, r) => s + r.latencyBuckets.reduce((a, b) => a + b, 0), 0)).toBe(9_000);
   });
 
+  it("of a batch that partly repeats stored records (and holds one record twice), stores and counts only what is new", async () => {
+    const now = Date.now();
+    const first = Array.from({ length: 300 }, (_, i) => rec(i, "ep-part", now));
+    expect(await writePredictionBatch(pool, first)).toBe(300);
+    // 100 already stored, 200 new, and the last new one sent twice (a gateway's resend read in the same batch)
+    const next = [...first.slice(200), ...Array.from({ length: 200 }, (_, i) => rec(300 + i, "ep-part", now))];
+    next.push({ ...next[next.length - 1] });
+    expect(await writePredictionBatch(pool, next)).toBe(200);
+    const { rows } = await pool.query(`SELECT count(*)::int AS n, count(DISTINCT "requestId")::int AS ids FROM "PredictionLog" WHERE "endpointId" = 'ep-part'`);
+    expect(rows[0]).toEqual({ n: 500, ids: 500 });
+    const rollups = await getDb().metricRollup.findMany({ where: { endpointId: "ep-part" } });
+    expect(rollups.reduce((s, r) => s + r.count, 0)).toBe(500);
+    const { rows: blocks } = await pool.query(`SELECT coalesce(sum(rows), 0)::int AS n FROM "PredictionColumns" WHERE "endpointId" = 'ep-part'`);
+    expect(blocks[0].n).toBe(450); // every tenth is a 500: not in the drift copy
+  });
+
   it("keeps daily partitions ahead and drops those past retention", async () => {
     const day = 86_400_000;
     const old = new Date(Date.now() - 40 * day);
