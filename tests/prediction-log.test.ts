@@ -232,6 +232,27 @@ describe("the stream between gateways and ingest", () => {
     expect(rows[0].n).toBe(100 + 200 * 64);
   });
 
+  it("bounds entries and the gateway's buffer by values as well as records: large records make small entries, and the oldest are dropped first", async () => {
+    await client.del(REDIS_KEYS.predictionStream);
+    const ep = `ep-size-${randomUUID().slice(0, 8)}`;
+    const now = Date.now();
+    const big = (i: number): PredictionRecord => ({ ...rec(i, ep, now + i), in: { x: Array.from({ length: 20_000 }, (_, k) => k) } });
+    // Redis "away" (no flush yet): 12 records of 20,000 values in a buffer of 100,000 values keep the newest 5
+    const logger = new PredictionLogger(client, { maxBuffer: 1_000, maxBufferValues: 100_000, perEntry: 64, flushMs: 60_000 });
+    for (let i = 0; i < 12; i++) logger.log(big(i), 20_000);
+    expect(logger.pending).toBe(5);
+    expect(logger.dropped).toBe(7);
+    await logger.flush();
+    // 65,536 values an entry: three such records fit, so 5 make 2 entries (and 64 small ones still make one)
+    const entries = (await client.xrange(REDIS_KEYS.predictionStream, "-", "+")) as [string, string[]][];
+    expect(entries.map(([, f]) => (JSON.parse(f[1]) as { id: string[] }).id)).toEqual([[7, 8, 9].map((i) => `req-${i}`), [10, 11].map((i) => `req-${i}`)]);
+    await client.del(REDIS_KEYS.predictionStream);
+    for (let i = 0; i < 64; i++) logger.log(rec(100 + i, ep, now), 2);
+    await logger.flush();
+    expect(await client.xlen(REDIS_KEYS.predictionStream)).toBe(1);
+    await client.del(REDIS_KEYS.predictionStream);
+  });
+
   it("trims the history older job workers left in the stream (acknowledged, never deleted), keeping every pending and undelivered entry, and the backlog stays countable", async () => {
     const stream = REDIS_KEYS.predictionStream;
     await client.del(stream);

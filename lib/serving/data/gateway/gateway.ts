@@ -48,11 +48,12 @@ export type GatewayDeps = {
 export const OVERRIDE_HEADER = "x-switchyard-variant";
 
 /**
- * Outputs larger than this (values over all output tensors) are logged as null: a model answering
- * millions of values a request would make stream entries and Postgres rows of hundreds of megabytes. The
- * inputs need no cap of their own: GATEWAY_MAX_BODY_BYTES bounds them.
+ * Inputs or outputs larger than this (values over all their tensors) are logged as null, the inputs as not
+ * kept (`ns`, like a request the endpoint's input sampling leaves out): a model answering millions of
+ * values, or a client sending 4 MiB bodies of them, would make buffered records, stream entries and Postgres
+ * rows of hundreds of megabytes. The request is still logged and counted.
  */
-export const MAX_LOGGED_OUTPUT_VALUES = 65_536;
+export const MAX_LOGGED_VALUES = 65_536;
 
 const valueCount = (tensors: readonly Tensor[]) => tensors.reduce((n, t) => n + t.data.length, 0);
 
@@ -155,13 +156,17 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
   function record(route: EndpointRoute, v: Variant, requestId: string, started: number, status: number, feeds: Tensor[] | null, outputs: Tensor[] | null, shadow: boolean, rows: number, err?: string) {
     // with the log off, the record is not even made
     if (!logger.enabled) return;
-    const sampled = sampleInputs(route.logInputs, requestId, deps.samplingKey);
+    const inValues = feeds ? valueCount(feeds) : 0;
+    const outValues = outputs ? valueCount(outputs) : 0;
+    const inputsKept = inValues <= MAX_LOGGED_VALUES && sampleInputs(route.logInputs, requestId, deps.samplingKey);
+    const keepIn = feeds !== null && inputsKept;
+    const keepOut = outputs !== null && outValues <= MAX_LOGGED_VALUES;
     logger.log({
       t: loggedTime(), e: route.id, v: v.name, n: v.version, id: requestId, s: status, l: Number((performance.now() - started).toFixed(3)), sh: shadow, r: rows,
-      in: feeds && sampled ? feedsToColumns(feeds) : null, ns: !sampled, out: outputs && valueCount(outputs) <= MAX_LOGGED_OUTPUT_VALUES ? feedsToColumns(outputs, true) : null,
+      in: keepIn ? feedsToColumns(feeds) : null, ns: !inputsKept, out: keepOut ? feedsToColumns(outputs, true) : null,
       // every record one shape (packEntry writes an absent err and a false ns the same way)
       err: err ? storableText(err) : undefined,
-    });
+    }, (keepIn ? inValues : 0) + (keepOut ? outValues : 0));
   }
 
   /**

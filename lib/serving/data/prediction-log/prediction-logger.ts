@@ -11,24 +11,43 @@ import { COLUMNAR_FIELD, packEntry } from "./stream-entry";
  */
 const STREAM_MAX_ENTRIES = 500_000;
 
+/**
+ * Input and output values an entry holds at most (it holds at least one record): ingest reads 200
+ * entries at a time, so entries of 64 large records would make one read gigabytes.
+ */
+export const MAX_ENTRY_VALUES = 65_536;
+/** Values the buffer holds at most, besides its record count (large records fill memory long before the count). */
+export const MAX_BUFFER_VALUES = 8_388_608;
+
 export class PredictionLogger {
   private buffer: PredictionRecord[] = [];
+  /** input and output values of each buffered record (parallel to buffer), and their sum */
+  private sizes: number[] = [];
+  private values = 0;
   private timer: NodeJS.Timeout | null = null;
   private flushing = false;
   dropped = 0;
 
   constructor(
     private readonly redis: Redis,
-    private readonly opts: { enabled?: boolean; maxBuffer: number; perEntry: number; flushMs: number; onError?: (err: Error) => void },
+    private readonly opts: { enabled?: boolean; maxBuffer: number; maxBufferValues?: number; perEntry: number; flushMs: number; onError?: (err: Error) => void },
   ) {}
 
-  log(r: PredictionRecord): void {
+  private get maxValues(): number {
+    return this.opts.maxBufferValues ?? MAX_BUFFER_VALUES;
+  }
+
+  /** `values`: the record's input and output values (what bounds entries and the buffer besides the count) */
+  log(r: PredictionRecord, values = 0): void {
     if (this.opts.enabled === false) return;
-    if (this.buffer.length >= this.opts.maxBuffer) {
+    while (this.buffer.length && (this.buffer.length >= this.opts.maxBuffer || this.values + values > this.maxValues)) {
       this.buffer.shift();
+      this.values -= this.sizes.shift()!;
       this.dropped++;
     }
     this.buffer.push(r);
+    this.sizes.push(values);
+    this.values += values;
     if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.opts.flushMs);
   }
 
@@ -47,14 +66,19 @@ export class PredictionLogger {
     try {
       while (this.buffer.length) {
         const pipeline = this.redis.pipeline();
-        const take = Math.min(this.buffer.length, this.opts.perEntry * 20);
-        for (let i = 0; i < take; i += this.opts.perEntry) {
-          pipeline.xadd(REDIS_KEYS.predictionStream, "MAXLEN", "~", STREAM_MAX_ENTRIES, "*", COLUMNAR_FIELD, packOrStrip(this.buffer, i, Math.min(i + this.opts.perEntry, take)));
+        // up to 20 entries a pipeline, each of up to perEntry records and MAX_ENTRY_VALUES values
+        let at = 0;
+        for (let n = 0; n < 20 && at < this.buffer.length; n++) {
+          const from = at;
+          let values = this.sizes[at++];
+          while (at < this.buffer.length && at - from < this.opts.perEntry && values + this.sizes[at] <= MAX_ENTRY_VALUES) values += this.sizes[at++];
+          pipeline.xadd(REDIS_KEYS.predictionStream, "MAXLEN", "~", STREAM_MAX_ENTRIES, "*", COLUMNAR_FIELD, packOrStrip(this.buffer, from, at));
         }
         const results = await pipeline.exec();
         const failed = results?.find(([err]) => err);
         if (!results || failed) throw (failed?.[0] as Error) ?? new Error("redis pipeline failed");
-        this.buffer.splice(0, take);
+        this.buffer.splice(0, at);
+        for (const v of this.sizes.splice(0, at)) this.values -= v;
       }
     } catch (err) {
       this.opts.onError?.(err as Error);
