@@ -58,8 +58,9 @@ async function expectSoundOpenApi31(doc: Doc) {
         if (status !== "default" && Number(status) < 400) continue;
         const response = deref(doc, r);
         const schemas = Object.values(response.content as Record<string, { schema: { $ref?: string } }>).map((c) => c.schema.$ref);
-        // a readiness probe answers 503 with its own body; every other error is the Error schema
-        if (!(p.endsWith("/ready") && status === "503")) expect(schemas, `${verb} ${p} ${status}`).toEqual(["#/components/schemas/Error"]);
+        // a readiness or liveness probe answers 503 with its own body; every other error is the Error schema
+        const probe = p.endsWith("/ready") || p.endsWith("/live") || p === "/healthz";
+        if (!(probe && status === "503")) expect(schemas, `${verb} ${p} ${status}`).toEqual(["#/components/schemas/Error"]);
       }
     }
   }

@@ -112,8 +112,8 @@ export function gatewayOpenApi(version: string) {
         get: {
           operationId: "live",
           tags: ["health"],
-          summary: "The gateway process is up",
-          responses: { "200": json("Live", "live") },
+          summary: "The gateway process is up, and need not be restarted",
+          responses: { "200": json("Live", "live"), "503": json("Live", "up, but to be restarted (reason says why)") },
         },
       },
       "/healthz": {
@@ -121,7 +121,7 @@ export function gatewayOpenApi(version: string) {
           operationId: "healthz",
           tags: ["health"],
           summary: "Same as /v2/health/live (every Switchyard process answers /healthz)",
-          responses: { "200": json("Live", "live") },
+          responses: { "200": json("Live", "live"), "503": json("Live", "up, but to be restarted (reason says why)") },
         },
       },
       "/v2/health/ready": {
@@ -268,7 +268,8 @@ export function gatewayOpenApi(version: string) {
           type: "object",
           required: ["live", "predictionBuffer"],
           properties: {
-            live: { const: true },
+            live: { type: "boolean", description: "false: this process must be restarted (a lone process whose inline threads are all stuck)" },
+            reason: { type: "string", description: "why it must be restarted (only when live is false)" },
             predictionBuffer: { type: "integer", description: "prediction records waiting for Redis in the process that answered" },
             processes: { type: "integer", description: "gateway processes this gateway runs (GATEWAY_PROCESSES)" },
             pid: { type: "integer", description: "the process that answered" },

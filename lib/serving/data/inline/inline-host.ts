@@ -114,6 +114,11 @@ export class InlineHost {
     const m: Model = { sha256: w.sha256, state: "loading", error: null, failedAt: 0, signature: null, batcher: null, batched: false, unbatchedReason: null };
     this.models.set(w.versionId, m);
     const current = () => this.models.get(w.versionId) === m;
+    // dropped by sync while it loaded: sync's unload may have come before the pool held the version, so
+    // unload it again (unless a newer load of the same version has begun and owns it now)
+    const superseded = () => {
+      if (!this.models.has(w.versionId)) this.pool.unload(w.versionId);
+    };
     try {
       const file = this.opts.fileOf(w.sha256);
       const { size } = await stat(file);
@@ -123,7 +128,7 @@ export class InlineHost {
       const run = async (feeds: Feeds): Promise<Outputs> => tensorsToLists(await this.pool.run(w.versionId, toTensors(feeds, signature)));
       await run(warmupFeeds(signature)).catch((err: Error) => { throw new Error(`warm-up failed: ${err.message}`); });
       const probe = await probeRowIndependence(run, signature).catch((err: Error) => { throw new Error(`row-independence probe failed: ${err.message}`); });
-      if (!current()) return;
+      if (!current()) return superseded();
       m.signature = signature;
       m.batched = probe.batched;
       m.unbatchedReason = probe.reason;
@@ -131,7 +136,7 @@ export class InlineHost {
       m.state = "ready";
       this.opts.log?.("inline version ready", { versionId: w.versionId, batched: probe.batched, unbatchedReason: probe.reason });
     } catch (err) {
-      if (!current()) return;
+      if (!current()) return superseded();
       m.state = "failed";
       m.error = (err as Error).message.slice(0, 500);
       m.failedAt = Date.now();

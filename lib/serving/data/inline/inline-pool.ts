@@ -48,6 +48,19 @@ export class InlinePool {
     return this.live.length;
   }
 
+  /** No thread live and none may be started: only a stuck run that ends (or a new process) brings inline serving back. */
+  get exhausted(): boolean {
+    return this.started && !this.closed && !this.live.length && this.abandoned.size > this.opts.maxAbandoned;
+  }
+
+  private said = false;
+  /** Says "exhausted" once each time the pool becomes so: a thread set aside or one that died can each be the last. */
+  private sayIfExhausted(): void {
+    const now = this.exhausted;
+    if (now && !this.said) this.opts.onEvent?.("exhausted", `${this.abandoned.size} inline thread(s) stuck in runs past their limit, none live`);
+    this.said = now;
+  }
+
   /** Loads a version on every live thread; its signature, or why it cannot be loaded. */
   async load(versionId: string, file: string): Promise<Signature> {
     this.start();
@@ -111,7 +124,7 @@ export class InlinePool {
     this.opts.onEvent?.("timeout", `${this.abandoned.size} inline thread(s) set aside`);
     if (this.abandoned.size <= this.opts.maxAbandoned && this.live.length < this.opts.threads) this.spawn();
     this.handOn(t.drain());
-    if (!this.live.length && this.abandoned.size > this.opts.maxAbandoned) this.opts.onEvent?.("exhausted", `${this.abandoned.size} inline thread(s) stuck in runs past their limit, none live`);
+    this.sayIfExhausted();
   }
 
   private gone(t: InlineThread, why: string): void {
@@ -119,6 +132,7 @@ export class InlinePool {
     this.live = this.live.filter((x) => x !== t);
     this.abandoned.delete(t);
     if (wasLive) this.opts.onEvent?.("thread_gone", why);
+    this.sayIfExhausted();
     // not at once: a thread that dies as it loads (its heap cap, say) must not respawn in a tight loop
     setTimeout(() => { if (this.live.length < this.opts.threads && this.abandoned.size <= this.opts.maxAbandoned) this.spawn(); }, 500).unref();
   }

@@ -40,7 +40,7 @@ export function startInline(s: InlineSettings, registry: client.Registry) {
     /** threads stuck in a native run: stopping the process then must not wait for them */
     busy: () => pool.abandonedCount > 0,
     /** no thread live and none may be started (a stuck run that ends frees its thread, and this turns false again) */
-    exhausted: () => pool.liveCount === 0 && pool.abandonedCount > s.maxAbandoned,
+    exhausted: () => pool.exhausted,
     close: () => pool.close(),
     heartbeat: (id: string): GatewayInfo => ({ id, threads: pool.liveCount, abandoned: pool.abandonedCount, inline: host!.states(), queueDepth: host!.queueDepth(), startedAt, at: Date.now() }),
   };
