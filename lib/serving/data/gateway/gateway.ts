@@ -16,6 +16,7 @@ import type { WorkerDirectory } from "./worker-directory";
 import { Forwarder, RetryableError } from "./forwarder";
 import { EndpointAuth, hasBearer } from "./endpoint-auth";
 import { gatewayOpenApi } from "./openapi";
+import type { InFlight } from "./in-flight";
 import type { PredictionLogger } from "../prediction-log/prediction-logger";
 import { sampleInputs } from "../prediction-log/sample-inputs";
 import { APP_VERSION } from "../../../version";
@@ -36,6 +37,8 @@ export type GatewayDeps = {
   metricsText?: () => Promise<string>;
   /** fields added to /healthz and /v2/health/live (e.g. the process count of a clustered gateway) */
   health?: () => Record<string, unknown>;
+  /** shadow copies still running after their request's answer (a stopping gateway waits for them) */
+  shadows?: InFlight;
   /** why this process must be restarted (liveness answers 503 with it), or null while it is live */
   notLive?: () => string | null;
   onShadowError?: (err: Error) => void;
@@ -189,7 +192,7 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
       const started = performance.now();
       let feeds: Tensor[] | null = null;
       let rows = 0;
-      Promise.resolve()
+      const run = Promise.resolve()
         .then(() => {
           ({ feeds, rows } = toFeeds(form, body, route.signatures.get(v.versionId), v));
           return runOn(v, feeds);
@@ -201,6 +204,7 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
             deps.onShadowError?.(err);
           },
         );
+      deps.shadows?.track(run);
     }
   }
 

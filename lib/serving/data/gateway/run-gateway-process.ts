@@ -17,6 +17,7 @@ import { splitKeyRate } from "./split-key-rate";
 import { CLOSE_GRACE_MS, FLUSH_GRACE_MS } from "./shutdown-grace";
 import os from "node:os";
 import { startInline } from "../inline/start-inline";
+import { InFlight } from "./in-flight";
 import { loadInlineWants } from "../inline/load-inline-wants";
 import { publishGatewayHeartbeat, removeGateway } from "../../shared/gateway-registry";
 import { LocalArtifactStore } from "../../../storage/artifact-store";
@@ -94,6 +95,7 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
   // after a Redis outage the subscription is restored by ioredis; reload in case we missed news
   subscriber.on("ready", () => void reload());
 
+  const shadows = new InFlight();
   const server = createGateway({
     table: () => table,
     directory,
@@ -104,6 +106,7 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
     metricsToken: env.GATEWAY_METRICS_TOKEN,
     metricsText: opts.clustered ? shareProcessMetrics(metrics.registry) : undefined,
     health: () => ({ processes: opts.clustered ? env.GATEWAY_PROCESSES : 1, pid: process.pid }),
+    shadows,
     notLive: () => (!opts.clustered && inline.exhausted() ? "inline threads exhausted (every one stuck in a run past its limit): restart this gateway" : null),
     onShadowError: (err) => log.debug({ err: err.message }, "shadow request failed"),
     samplingKey: samplingKeyOf(env.CLUSTER_SECRET),
@@ -121,6 +124,8 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
       const late = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
       await closed;
       clearTimeout(late);
+      // shadow copies run on after their request's answer: their records go in the last flush too
+      await shadows.settled(CLOSE_GRACE_MS);
       const lost = await drainPredictionLog(logger, FLUSH_GRACE_MS);
       if (lost) log.error({ records: lost }, "prediction log: Redis stayed away at shutdown; records lost");
       for (const t of timers) clearInterval(t);
