@@ -1,10 +1,15 @@
 import { Redis } from "ioredis";
 
-/** A Redis client whose commands fail after one reconnect attempt instead of waiting forever while Redis is away. */
-export function createRedis(url: string, opts: { maxRetriesPerRequest?: number | null } = {}): Redis {
+/**
+ * A Redis client whose commands fail after one reconnect attempt instead of waiting forever while Redis is away.
+ * `commandTimeoutMs`: a command unanswered this long fails (a connection that died without a reset would
+ * otherwise hold it until TCP gives up, hours); never for a client that sends blocking commands.
+ */
+export function createRedis(url: string, opts: { maxRetriesPerRequest?: number | null; commandTimeoutMs?: number } = {}): Redis {
   const redis = new Redis(url, {
     lazyConnect: false,
     maxRetriesPerRequest: opts.maxRetriesPerRequest === undefined ? 1 : opts.maxRetriesPerRequest,
+    commandTimeout: opts.commandTimeoutMs,
     connectTimeout: 2000,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });

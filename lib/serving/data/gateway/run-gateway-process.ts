@@ -22,6 +22,8 @@ import { loadInlineWants } from "../inline/load-inline-wants";
 import { publishGatewayHeartbeat, removeGateway } from "../../shared/gateway-registry";
 import { LocalArtifactStore } from "../../../storage/artifact-store";
 
+const REDIS_COMMAND_TIMEOUT_MS = 5_000;
+
 export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { clustered: boolean }): Promise<void> {
   // Until the server is up, a stop (SIGTERM, or inline threads exhausted while versions load) is kept and
   // carried out as soon as the real stop below is in place.
@@ -31,7 +33,9 @@ export async function runGatewayProcess(env: GatewayEnv, log: Logger, opts: { cl
   // the routing table and inline wants, read together every GATEWAY_RELOAD_MS: two connections a process,
   // so a gateway on many cores does not hold ten Postgres connections per core
   const db = createDb(env.DATABASE_URL, { max: 2 });
-  const redis = createRedis(env.REDIS_URL);
+  // no blocking commands on this client: a silently dead connection must not hold the routing reload or
+  // the prediction log's flush for good (each retries)
+  const redis = createRedis(env.REDIS_URL, { commandTimeoutMs: REDIS_COMMAND_TIMEOUT_MS });
   const subscriber = createRedis(env.REDIS_URL, { maxRetriesPerRequest: null });
   const directory = new WorkerDirectory(redis, env.CLUSTER_SECRET);
   const logger = new PredictionLogger(redis, {
