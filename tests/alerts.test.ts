@@ -1,6 +1,7 @@
 // Alert rules end to end: the rules API, the evaluator on synthetic traffic written by the real
 // write path (rollups and log), real Postgres, Redis and a BullMQ notifications worker, and local
 // HTTP servers standing in for a webhook receiver, PagerDuty and Slack.
+import { INLINE_MAX_MODEL_MB_DEFAULT } from "@/lib/serving/shared/inline-placement";
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
@@ -79,7 +80,7 @@ beforeAll(async () => {
     connection: bullConnection(redisUrl), lockMs: 30_000, stalledMs: 30_000, log: createLogger("alerts-test", "silent"),
     ctx: {
       db, redis, pool, redisUrl, log: () => {},
-      settings: { ingestLagMs: 0, predictionLogRetentionDays: 30, clusterSecret: "unused-here" },
+      settings: { ingestLagMs: 0, predictionLogRetentionDays: 30, clusterSecret: "unused-here", inlineMaxModelMb: INLINE_MAX_MODEL_MB_DEFAULT },
       artifacts: { store: new LocalArtifactStore(process.env.ARTIFACT_DIR!), graceMs: 0 },
       notify: settings,
     },

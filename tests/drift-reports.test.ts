@@ -3,6 +3,7 @@
 // requested through the API and computed by a job worker, answered with the statistics of
 // computeDrift on the same rows. Also: an empty window, a version without reference data, bad
 // windows, a time limit, schedules as BullMQ job schedulers, the alert metric, and team isolation.
+import { INLINE_MAX_MODEL_MB_DEFAULT } from "@/lib/serving/shared/inline-placement";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pg from "pg";
@@ -101,7 +102,7 @@ beforeAll(async () => {
     connection: bullConnection(redisUrl), lockMs: 30_000, stalledMs: 30_000, log: createLogger("drift-test", "silent"),
     ctx: {
       db, redis: new Redis(redisUrl), pool, redisUrl, log: () => {},
-      settings: { ingestLagMs: 0, predictionLogRetentionDays: 30, clusterSecret: "unused-here" },
+      settings: { ingestLagMs: 0, predictionLogRetentionDays: 30, clusterSecret: "unused-here", inlineMaxModelMb: INLINE_MAX_MODEL_MB_DEFAULT },
       artifacts: { store: new LocalArtifactStore(process.env.ARTIFACT_DIR!), graceMs: 0 },
       notify: { secretKey: "x".repeat(32), allowPrivateNetworks: true, backoffBaseMs: 100, appUrl: "http://localhost:3000" },
       reports: reportSettings(),

@@ -1,6 +1,7 @@
 // Notification channels end to end: the channels and deliveries API, a real BullMQ worker on the
 // notifications queue (in this process, on the private Redis), real Postgres, and receivers that are
 // local HTTP servers standing in for webhook receivers, Slack and PagerDuty.
+import { INLINE_MAX_MODEL_MB_DEFAULT } from "@/lib/serving/shared/inline-placement";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
@@ -84,7 +85,7 @@ beforeAll(async () => {
     log: createLogger("notifications-test", "silent"),
     ctx: {
       db, redis, pool, redisUrl, log: () => {},
-      settings: { ingestLagMs: 0, predictionLogRetentionDays: 30, clusterSecret: "unused-here" },
+      settings: { ingestLagMs: 0, predictionLogRetentionDays: 30, clusterSecret: "unused-here", inlineMaxModelMb: INLINE_MAX_MODEL_MB_DEFAULT },
       artifacts: { store: new LocalArtifactStore(process.env.ARTIFACT_DIR!), graceMs: 0 },
       notify: settings,
     },

@@ -18,7 +18,7 @@ export type JobContext = {
   redisUrl: string;
   log: (msg: string, extra?: object) => void;
   /** `inlineMaxModelMb`: INLINE_MAX_MODEL_MB, which promotions maintenance judges inline variants by, as the web does */
-  settings: { ingestLagMs: number; predictionLogRetentionDays: number; clusterSecret: string; inlineMaxModelMb?: number };
+  settings: { ingestLagMs: number; predictionLogRetentionDays: number; clusterSecret: string; inlineMaxModelMb: number };
   /** outbound notifications (lib/notifications) */
   notify: NotifySettings;
   /** the artifact store and the garbage collector's grace period */

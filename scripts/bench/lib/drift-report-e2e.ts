@@ -12,6 +12,7 @@
 // For numpy/scipy the bench reads the same reference and current data again (same functions, same
 // sample seed), hands each column to scripts/bench/drift-stats-numpy.py as raw binary files, and times
 // only python's computation; it then checks the stored report's figures against python's.
+import { INLINE_MAX_MODEL_MB_DEFAULT } from "../../../lib/serving/shared/inline-placement";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -100,7 +101,7 @@ export async function benchDriftReport(o: DriftE2EOptions): Promise<void> {
     connection: bullConnection(o.redisUrl), lockMs: 30_000, stalledMs: 30_000, log: createLogger("bench-drift", "silent"),
     ctx: {
       db, redis, pool, redisUrl: o.redisUrl, log: () => {},
-      settings: { ingestLagMs: 0, predictionLogRetentionDays: 30, clusterSecret: "unused-here" },
+      settings: { ingestLagMs: 0, predictionLogRetentionDays: 30, clusterSecret: "unused-here", inlineMaxModelMb: INLINE_MAX_MODEL_MB_DEFAULT },
       artifacts: { store: o.store, graceMs: 0 },
       notify: { secretKey: "x".repeat(32), allowPrivateNetworks: true, backoffBaseMs: 100, appUrl: "http://localhost:3000" },
       reports,
