@@ -179,8 +179,9 @@ export function pageSql(q: ResolvedQuery, take: number, unorderedCap?: number): 
   if (f.minLatencyMs !== undefined) where.push(`"latencyMs" >= ${p(f.minLatencyMs)}::real`);
   if (f.requestId !== undefined) where.push(`"requestId" = ${p(f.requestId)}`);
   if (f.feature !== undefined && f.value !== undefined) {
-    // jsonb compares numbers as numbers (42 = 42.0); a value that reads as a number also matches the same text
-    const first = `(inputs -> ${p(f.feature)} -> 0)`;
+    // inputs are json (text): the one value compared is read as jsonb, which compares numbers as numbers
+    // (42 = 42.0); a value that reads as a number also matches the same text
+    const first = `(inputs -> ${p(f.feature)} -> 0)::jsonb`;
     const asText = p(JSON.stringify(f.value));
     where.push(NUMBER.test(f.value) ? `${first} IN (${asText}::jsonb, ${p(f.value)}::jsonb)` : `${first} = ${asText}::jsonb`);
   }

@@ -27,7 +27,7 @@ async function ensureStage(client: PoolClient): Promise<void> {
   // outside the batch's transaction: a rolled-back batch must not take the table with it
   await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${STAGE} (
     "time" timestamptz, "endpointId" text, "variant" text, "version" int, "requestId" text, "status" smallint, "latencyMs" real,
-    "shadow" bool, "rows" int, "inputs" jsonb, "outputs" jsonb, "error" text, "inputsSampled" bool) ON COMMIT DELETE ROWS`);
+    "shadow" bool, "rows" int, "inputs" json, "outputs" jsonb, "error" text, "inputsSampled" bool) ON COMMIT DELETE ROWS`);
   staged.add(client);
 }
 
@@ -39,7 +39,7 @@ function stageRows(records: PredictionRecord[]): BinaryRows {
   const b = new BinaryRows(records.length * 1024);
   for (const r of records) {
     b.row(13).timestamptz(r.t).text(r.e).text(r.v).int4(r.n).text(r.id).int2(r.s).float4(r.l).bool(r.sh).int4(r.r);
-    if (r.in && !r.ns) b.jsonb(JSON.stringify(r.in));
+    if (r.in && !r.ns) b.text(JSON.stringify(r.in)); // json: its text
     else b.null();
     if (r.out) b.jsonb(JSON.stringify(r.out));
     else b.null();
