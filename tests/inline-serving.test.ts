@@ -13,7 +13,7 @@ import { servingRoutes, type ServingRoutes } from "./helpers/serving-routes";
 import { trained } from "./helpers/models";
 import { loopModel } from "./helpers/hostile-models";
 import { parseExposition, sampleValue } from "./helpers/prometheus";
-import { startCluster, stopProcess, waitFor, type Cluster } from "./helpers/serving-cluster";
+import { startCluster, waitFor, type Cluster } from "./helpers/serving-cluster";
 import { clusterSecret, httpOk } from "./helpers/processes";
 
 // the web's cap on inline model files (read when the routes first build their services)
@@ -134,17 +134,12 @@ describe("inline placement", () => {
   }, 120_000);
 
   it("a clustered gateway's processes listen only once they can serve the routed inline variants: the first answer is 200, not 503", async () => {
-    await stopProcess(cluster.procs.gateway);
-    try {
-      // startGateway returns as soon as the gateway answers at all
-      await cluster.startGateway({ GATEWAY_PROCESSES: "2" });
+    // startGateway returns as soon as the gateway answers at all
+    // the other tests count one process's inline threads
+    await cluster.withGateway({ GATEWAY_PROCESSES: "2" }, async () => {
       const first = await Promise.all([predict(creditInline, [rows()[0]]), predict(creditInline, [rows()[1]])]);
       expect(first.map((a) => a.status), JSON.stringify(first.map((a) => a.json))).toEqual([200, 200]);
-    } finally {
-      // the other tests count one process's inline threads
-      await stopProcess(cluster.procs.gateway);
-      await cluster.startGateway();
-    }
+    });
   }, 120_000);
 
   it("answers 504 within its time limit for a model that runs too long, and keeps serving other endpoints", async () => {
@@ -166,10 +161,8 @@ describe("inline placement", () => {
 
   it("in a cluster, a process whose inline threads are all stuck past their limit is replaced, and inline serving goes on", async () => {
     const slow = (await endpointWith("slow-x", "slow", [{ version: vSlow, weight: 100, placement: "inline" }])).name;
-    await stopProcess(cluster.procs.gateway);
-    try {
-      // no thread may be set aside: the first overrun leaves the process none
-      await cluster.startGateway({ GATEWAY_PROCESSES: "2", INLINE_MAX_ABANDONED_THREADS: "0" });
+    // no thread may be set aside: the first overrun leaves the process none
+    await cluster.withGateway({ GATEWAY_PROCESSES: "2", INLINE_MAX_ABANDONED_THREADS: "0" }, async () => {
       const stuck = await predict(slow, [{ n: 1_000_000 }]);
       expect(stuck.status, JSON.stringify(stuck.json)).toBe(504);
       const gateway = cluster.procs.gateway!;
@@ -178,17 +171,12 @@ describe("inline placement", () => {
       // both processes serve inline again (the replacement listened once its versions were loaded)
       const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => predict(creditInline, [rows()[i]])));
       expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
-    } finally {
-      await stopProcess(cluster.procs.gateway);
-      await cluster.startGateway();
-    }
+    });
   }, 120_000);
 
   it("a lone gateway process whose inline threads are all stuck fails its liveness check, so that its supervisor restarts it", async () => {
     const slow = (await endpointWith("slow-l", "slow", [{ version: vSlow, weight: 100, placement: "inline" }])).name;
-    await stopProcess(cluster.procs.gateway);
-    try {
-      await cluster.startGateway({ GATEWAY_PROCESSES: "1", INLINE_MAX_ABANDONED_THREADS: "0" });
+    await cluster.withGateway({ GATEWAY_PROCESSES: "1", INLINE_MAX_ABANDONED_THREADS: "0" }, async () => {
       const live = () => fetch(`${cluster.gatewayUrl}/v2/health/live`).then(async (r) => ({ status: r.status, json: (await r.json()) as { live: boolean; reason?: string } }));
       expect((await live()).status).toBe(200);
       // a lone process listens at once (its liveness must answer): its versions load meanwhile
@@ -197,10 +185,7 @@ describe("inline placement", () => {
       const after = await live();
       expect(after.status).toBe(503);
       expect(after.json).toMatchObject({ live: false, reason: expect.stringContaining("inline threads exhausted") });
-    } finally {
-      await stopProcess(cluster.procs.gateway);
-      await cluster.startGateway();
-    }
+    });
   }, 120_000);
 
   it("refuses inline placement with 400 for a model over INLINE_MAX_MODEL_MB and for a gpu variant", async () => {

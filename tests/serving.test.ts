@@ -141,19 +141,14 @@ describe("serving", () => {
   it("logs a request of more than 65,536 input values without its inputs (counted, answered in full)", async () => {
     const endpoint = await freshEndpoint("wide", [{ version: v1, weight: 100 }]);
     // 3,300 rows × 20 inputs = 66,000 values: about 1.3 MB as instances, past this cluster's 256 KiB body limit
-    await stopProcess(cluster.procs.gateway);
-    try {
-      await cluster.startGateway({ GATEWAY_MAX_BODY_BYTES: String(4 * 2 ** 20) });
+    await cluster.withGateway({ GATEWAY_MAX_BODY_BYTES: String(4 * 2 ** 20) }, async () => {
       await waitFor("the gateway ready", () => httpOk(`${cluster.gatewayUrl}/v2/models/${endpoint}/ready`), 30_000, 200);
       const r = await predict(endpoint, Array.from({ length: 3_300 }, (_, i) => instance(i)), { "x-request-id": "wide-request" });
       expect(r.status, JSON.stringify(r.json)).toBe(200);
       expect(r.json.predictions).toHaveLength(3_300);
       const small = await predict(endpoint, [instance(1)], { "x-request-id": "narrow-request" });
       expect(small.status).toBe(200);
-    } finally {
-      await stopProcess(cluster.procs.gateway);
-      await cluster.startGateway();
-    }
+    });
     await waitFor("both logged", async () => (await loggedCount(endpoint)) === 2, 30_000, 200);
     const rows = await db.$queryRawUnsafe<{ requestId: string; inputs: unknown; inputsSampled: boolean; rows: number }[]>(`SELECT "requestId", inputs, "inputsSampled", rows FROM "PredictionLog" p JOIN "Endpoint" e ON e.id = p."endpointId" WHERE e.name = $1 ORDER BY "requestId"`, endpoint);
     expect(rows.map((x) => [x.requestId, x.inputs === null, x.inputsSampled, x.rows])).toEqual([["narrow-request", false, true, 1], ["wide-request", true, false, 3_300]]);

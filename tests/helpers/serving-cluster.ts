@@ -52,6 +52,17 @@ export async function startCluster(opts: { workers: number; jobsEnv?: Record<str
     startWorker,
     startJobs,
     startGateway,
+    /** Runs `fn` against a gateway started with `extra` settings, then restarts it with the cluster's own. */
+    async withGateway<T>(extra: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+      await stopProcess(procs.gateway);
+      try {
+        await startGateway(extra);
+        return await fn();
+      } finally {
+        await stopProcess(procs.gateway);
+        await startGateway();
+      }
+    },
     async stop() {
       await Promise.all([...procs.workers.map((p) => stopProcess(p)), stopProcess(procs.gateway), stopProcess(procs.jobs)]);
       await redis.stop();
