@@ -8,6 +8,8 @@ import { getDb } from "@/lib/db/client";
 import { dropOldPartitions, ensurePartitions, writePredictionBatch } from "@/lib/serving/data/prediction-log/write-batch";
 import type { PredictionRecord } from "@/lib/serving/data/prediction-log/record";
 import { PredictionLogger } from "@/lib/serving/data/prediction-log/prediction-logger";
+import { asLogged, decodeLogBlock } from "@/lib/serving/data/prediction-log/log-block";
+import { packEntry } from "@/lib/serving/data/prediction-log/stream-entry";
 import { IngestConsumer, trimWrittenHistory } from "@/lib/serving/data/prediction-log/ingest-consumer";
 import { readIngestBacklog } from "@/lib/serving/data/prediction-log/read-ingest-backlog";
 import { sampleInputs, samplingKeyOf } from "@/lib/serving/data/prediction-log/sample-inputs";
@@ -136,7 +138,7 @@ describe("input sampling", () => {
         const id = `${slug}-${i}`;
         const sampled = sampleInputs(route.logInputs, id);
         for (const shadow of [false, true]) {
-          logger.log({ t: now - 1_000 + (i % 500), e: e.id, v: shadow ? "m-shadow" : "m-v1", n: shadow ? 2 : 1, id, s: 200, l: 2, sh: shadow, r: 1, in: sampled ? { x: [i], kind: [i % 2 ? "a" : "b"] } : null, ...(sampled ? {} : { ns: true }), out: { p: [0.5] } });
+          logger.log(asLogged({ t: now - 1_000 + (i % 500), e: e.id, v: shadow ? "m-shadow" : "m-v1", n: shadow ? 2 : 1, id, s: 200, l: 2, sh: shadow, r: 1, in: sampled ? { x: [i], kind: [i % 2 ? "a" : "b"] } : null, ...(sampled ? {} : { ns: true }), out: { p: [0.5] } }));
         }
       }
       await logger.flush();
@@ -207,7 +209,7 @@ describe("the stream between gateways and ingest", () => {
       // five entries 60 ms apart (a gateway flushing a moderate rate), all inside one linger
       const started = Date.now();
       for (let k = 0; k < 5; k++) {
-        for (let i = 0; i < 20; i++) logger.log(rec(k * 20 + i, ep, now + k * 20 + i));
+        for (let i = 0; i < 20; i++) logger.log(asLogged(rec(k * 20 + i, ep, now + k * 20 + i)));
         await logger.flush();
         await new Promise((r) => setTimeout(r, 60));
       }
@@ -218,7 +220,7 @@ describe("the stream between gateways and ingest", () => {
       expect(tookMs).toBeLessThan(3_000);
       // a full batch does not wait: 200 entries in the stream at once are written as soon as they are read
       writes = 0;
-      for (let i = 0; i < 200 * 64; i++) logger.log(rec(1_000 + i, ep, now + 1_000 + i));
+      for (let i = 0; i < 200 * 64; i++) logger.log(asLogged(rec(1_000 + i, ep, now + 1_000 + i)));
       await logger.flush();
       await waitFor("the full batch ingested", async () => consumer.ingested === 100 + 200 * 64, 10_000, 20);
       expect(writes).toBe(1);
@@ -239,15 +241,15 @@ describe("the stream between gateways and ingest", () => {
     const big = (i: number): PredictionRecord => ({ ...rec(i, ep, now + i), in: { x: Array.from({ length: 20_000 }, (_, k) => k) } });
     // Redis "away" (no flush yet): 12 records of 20,000 values in a buffer of 100,000 values keep the newest 5
     const logger = new PredictionLogger(client, { maxBuffer: 1_000, maxBufferValues: 100_000, perEntry: 64, flushMs: 60_000 });
-    for (let i = 0; i < 12; i++) logger.log(big(i), 20_000);
+    for (let i = 0; i < 12; i++) logger.log(asLogged(big(i)), 20_000);
     expect(logger.pending).toBe(5);
     expect(logger.dropped).toBe(7);
     await logger.flush();
     // 65,536 values an entry: three such records fit, so 5 make 2 entries (and 64 small ones still make one)
-    const entries = (await client.xrange(REDIS_KEYS.predictionStream, "-", "+")) as [string, string[]][];
-    expect(entries.map(([, f]) => (JSON.parse(f[1]) as { id: string[] }).id)).toEqual([[7, 8, 9].map((i) => `req-${i}`), [10, 11].map((i) => `req-${i}`)]);
+    const entries = (await client.xrangeBuffer(REDIS_KEYS.predictionStream, "-", "+")) as [Buffer, Buffer[]][];
+    expect(entries.map(([, f]) => (decodeLogBlock(f[1]) as { records: PredictionRecord[] }).records.map((r) => r.id))).toEqual([[7, 8, 9].map((i) => `req-${i}`), [10, 11].map((i) => `req-${i}`)]);
     await client.del(REDIS_KEYS.predictionStream);
-    for (let i = 0; i < 64; i++) logger.log(rec(100 + i, ep, now), 2);
+    for (let i = 0; i < 64; i++) logger.log(asLogged(rec(100 + i, ep, now)), 2);
     await logger.flush();
     expect(await client.xlen(REDIS_KEYS.predictionStream)).toBe(1);
     await client.del(REDIS_KEYS.predictionStream);
@@ -276,26 +278,27 @@ describe("the stream between gateways and ingest", () => {
     await client.del(stream);
   });
 
-  it("ingests columnar entries (this gateway) and list entries (older gateways) from one stream, each record once however often it was sent", async () => {
+  it("ingests binary entries (this gateway), columnar and list entries (older gateways) from one stream, each record once however often it was sent", async () => {
     const ep = `ep-mixed-${randomUUID().slice(0, 8)}`;
     const now = Date.now();
     const records = Array.from({ length: 600 }, (_, i): PredictionRecord => ({
       t: now - i, e: ep, v: i % 3 ? "m-v1" : "m-v2", n: i % 3 ? 1 : 2, id: `r-${i}`, s: i % 10 ? 200 : 503, l: 1 + (i % 9), sh: false, r: 1,
       in: { x: [i], label: [`k${i % 4}`] }, out: { p: [i / 600] }, ...(i % 10 ? {} : { err: "the worker did not answer" }), ...(i % 7 ? {} : { in: null, ns: true }),
     }));
-    // the first 400 from this gateway (columnar)…
+    // the first 400 from this gateway (binary)…
     const logger = new PredictionLogger(client, { maxBuffer: 10_000, perEntry: 64, flushMs: 5 });
-    for (const r of records.slice(0, 400)) logger.log(r);
+    for (const r of records.slice(0, 400)) logger.log(asLogged(r));
     await logger.flush();
     const fields = (await client.xrange(REDIS_KEYS.predictionStream, "-", "+")).map(([, f]) => f[0]);
-    expect(new Set(fields)).toEqual(new Set(["c"]));
-    // …the rest, and a resend of 300-499 (a pipeline that failed half-way), from an older gateway (lists);
-    // then this gateway's first entry once more
-    for (const [a, b] of [[400, 600], [300, 500]]) {
+    expect(new Set(fields)).toEqual(new Set(["b"]));
+    // …400-499 from an older gateway (columnar), 500-599 and a resend of 300-499 (a pipeline that failed
+    // half-way) from an older one still (lists); then this gateway's first entry once more
+    for (let i = 400; i < 500; i += 64) await client.xadd(REDIS_KEYS.predictionStream, "*", "c", packEntry(records, i, Math.min(500, i + 64)));
+    for (const [a, b] of [[500, 600], [300, 500]]) {
       for (let i = a; i < b; i += 64) await client.xadd(REDIS_KEYS.predictionStream, "*", "r", JSON.stringify(records.slice(i, Math.min(b, i + 64))));
     }
-    const first = (await client.xrange(REDIS_KEYS.predictionStream, "-", "+", "COUNT", 1))[0][1];
-    await client.xadd(REDIS_KEYS.predictionStream, "*", ...first);
+    const first = (await client.xrangeBuffer(REDIS_KEYS.predictionStream, "-", "+", "COUNT", 1))[0][1];
+    await client.xaddBuffer(REDIS_KEYS.predictionStream, "*", ...first);
 
     const consumer = new IngestConsumer(client, pool, { consumer: "mixed-test" });
     consumer.start();

@@ -20,6 +20,7 @@ import { PredictionLogger } from "../../lib/serving/data/prediction-log/predicti
 import { decodeEntries, type Entry } from "../../lib/serving/data/prediction-log/decode-entries";
 import { ensurePartitions, writePredictionBatch } from "../../lib/serving/data/prediction-log/write-batch";
 import type { PredictionRecord } from "../../lib/serving/data/prediction-log/record";
+import type { LoggedRecord } from "../../lib/serving/data/prediction-log/log-block";
 import { startRedis } from "../../tests/helpers/processes";
 import { buildPool } from "./lib/german-credit-log";
 import { sampleInputs } from "../../lib/serving/data/prediction-log/sample-inputs";
@@ -72,11 +73,19 @@ try {
   const fmt = (ms: number) => ((ms * 1000) / RECORDS).toFixed(1).padStart(7);
   const rows: [string, number][] = [];
 
-  // gateway
+  // gateway: records hold the request's tensors as the gateway parsed them (numbers float32, categories
+  // strings) and the model's (label int64, probabilities float32)
+  const tensor = (name: string, values: (number | string)[], side: "in" | "out") =>
+    ({ name, data: values.every((v) => typeof v === "number") ? (side === "out" && name === "label" ? BigInt64Array.from(values as number[], (v) => BigInt(Math.round(v))) : Float32Array.from(values as number[])) : values.map(String) });
+  const logged: LoggedRecord[] = records.map((r) => ({
+    ...r,
+    in: r.in && Object.entries(r.in).map(([name, v]) => tensor(name, v, "in")),
+    out: r.out && Object.entries(r.out).map(([name, v]) => tensor(name, v, "out")),
+  }));
   const logger = new PredictionLogger(redis, { maxBuffer: RECORDS + 1, perEntry: 64, flushMs: 60_000 });
   let r0 = procCpuMs(rpid);
   let c0 = jsCpuMs();
-  for (const r of records) logger.log(r);
+  for (const r of logged) logger.log(r);
   const c1 = jsCpuMs();
   await logger.flush();
   const c2 = jsCpuMs();
@@ -111,9 +120,10 @@ try {
   for (;;) {
     r0 = procCpuMs(rpid);
     c0 = jsCpuMs();
-    const res = (await redis.xreadgroup("GROUP", REDIS_KEYS.ingestGroup, "bench", "COUNT", BATCH_ENTRIES, "STREAMS", REDIS_KEYS.predictionStream, ">")) as [string, Entry[]][] | null;
+    // as buffers, as ingest-consumer.ts reads them
+    const res = (await redis.callBuffer("XREADGROUP", "GROUP", REDIS_KEYS.ingestGroup, "bench", "COUNT", BATCH_ENTRIES, "STREAMS", REDIS_KEYS.predictionStream, ">")) as [Buffer, Entry[]][] | null;
     const entries = res?.[0]?.[1] ?? [];
-    const ids = entries.length ? entries.map((e) => e[0]) : ["0-1"];
+    const ids = entries.length ? entries.map((e) => String(e[0])) : ["0-1"];
     // as ingest-consumer.ts does: acknowledged and deleted in one step
     await redis.multi().xack(REDIS_KEYS.predictionStream, REDIS_KEYS.ingestGroup, ...ids).xdel(REDIS_KEYS.predictionStream, ...ids).exec();
     redisOut += procCpuMs(rpid) - r0;

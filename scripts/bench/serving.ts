@@ -9,6 +9,7 @@
 // Knobs (env): BENCH_SECONDS, BENCH_WARMUP_SECONDS (2), GATEWAY_PROCESSES (or --gateway-processes=N;
 // default: cores; passed to the gateways, which honour it once lib/env/gateway-env.ts defines it),
 // BENCH_PROFILE=1 (a CPU profile of a log-on gateway at c=64 with the tiny model, top 25 functions),
+// BENCH_PROFILE_JOBS=1 (a CPU profile of the job workers over the whole run: where ingest's CPU goes),
 // BENCH_MODELS / BENCH_PATHS (comma lists, e.g. "tiny" and "bare,gateway log off": only those rows, for
 // looking into one figure; the targets print only where both their rows ran).
 import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
@@ -65,6 +66,7 @@ const ON_PATH: Record<PathKey, Group[]> = {
 
 ensureWrk(log);
 const tmp = mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-serving-"));
+const jobsProfileDir = path.join(tmp, "jobs-profile");
 const artifactDir = path.join(tmp, "artifacts");
 const procs: Proc[] = [];
 const others: ChildProcess[] = [];
@@ -116,7 +118,7 @@ try {
   const base = { DATABASE_URL: db0.url, ARTIFACT_DIR: artifactDir, REDIS_URL: redis.url, LOG_LEVEL: "error" };
   const [workerPort, jobsPort, gwOffPort, gwOnPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const worker = startProcess("inference", "workers/inference/main.ts", { ...base, INFERENCE_PORT: String(workerPort), INFERENCE_WORKER_ID: "bench" });
-  const jobs = startProcess("jobs", "workers/jobs/main.ts", { ...base, JOBS_PORT: String(jobsPort) });
+  const jobs = startProcess("jobs", "workers/jobs/main.ts", { ...base, JOBS_PORT: String(jobsPort) }, process.env.BENCH_PROFILE_JOBS === "1" ? ["--cpu-prof", `--cpu-prof-dir=${jobsProfileDir}`] : []);
   procs.push(worker, jobs);
   const gatewayEnv = (port: number, logOn: boolean) => ({ ...base, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", GATEWAY_PROCESSES, GATEWAY_LOG_PREDICTIONS: logOn ? "1" : "0" });
   const failWith = (err: Error) => { throw new Error(`${err.message}\n${procs.map((p) => `--- ${p.name}\n${p.output.join("").slice(-2000)}`).join("\n")}`); };
@@ -254,6 +256,10 @@ try {
 } finally {
   for (const c of others) if (c.exitCode === null) c.kill();
   await Promise.all(procs.map((p) => stopProcess(p)));
+  if (process.env.BENCH_PROFILE_JOBS === "1" && existsSync(jobsProfileDir)) {
+    log("\nProfile of the job workers over the whole run (ingest writes the prediction log), top 25 functions by self time");
+    printProfile(readdirSync(jobsProfileDir).filter((f) => f.endsWith(".cpuprofile")).map((f) => path.join(jobsProfileDir, f)), 25, log);
+  }
   await redis.stop();
   await pgClient.end();
   await db0.drop();

@@ -6,7 +6,7 @@ import client from "prom-client";
 import type { Signature } from "../../../onnx/signature";
 import type { Variant } from "../../shared/routing";
 import { findOverride, pickVariant, stickyKeyOf } from "./pick-variant";
-import { feedsToColumns, InputError, oipDatatype, type Tensor } from "../../shared/tensors";
+import { InputError, oipDatatype, type Tensor } from "../../shared/tensors";
 import { parseInstances, parseOip, planFor, type ParsedInputs } from "../../shared/input-plan";
 import { answerTemplate, oipAnswer, predictAnswer, sendAnswer, type AnswerTemplate } from "./answer-template";
 import { HttpError, readJson, sendError, sendJson } from "../http";
@@ -153,9 +153,10 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     return t;
   }
 
-  // the logged copy of outputs (and the error) holds only storable strings: a NUL a model returns is
-  // logged JSON-escaped (feedsToColumns' escape, storableText), so the record is stored, not dead-lettered;
-  // the client's answer is untouched
+  // inputs and outputs are logged as the tensors they are (log-block.ts copies their bytes at flush); the
+  // logged copy of outputs (and the error) holds only storable strings: a NUL a model returns is logged
+  // JSON-escaped (the block's encoder and storableText), so the record is stored, not dead-lettered; the
+  // client's answer is untouched
   function record(route: EndpointRoute, v: Variant, requestId: string, started: number, status: number, feeds: Tensor[] | null, outputs: Tensor[] | null, shadow: boolean, rows: number, err?: string) {
     // with the log off, the record is not even made
     if (!logger.enabled) return;
@@ -166,8 +167,8 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     const keepOut = outputs !== null && outValues <= MAX_LOGGED_VALUES;
     logger.log({
       t: loggedTime(), e: route.id, v: v.name, n: v.version, id: requestId, s: status, l: Number((performance.now() - started).toFixed(3)), sh: shadow, r: rows,
-      in: keepIn ? feedsToColumns(feeds) : null, ns: !inputsKept, out: keepOut ? feedsToColumns(outputs, true) : null,
-      // every record one shape (packEntry writes an absent err and a false ns the same way)
+      in: keepIn ? feeds : null, ns: !inputsKept, out: keepOut ? outputs : null,
+      // every record one shape (the block writes an absent err and a false ns the same way)
       err: err ? storableText(err) : undefined,
     }, (keepIn ? inValues : 0) + (keepOut ? outValues : 0));
   }

@@ -1,20 +1,25 @@
 // Ingest's first step: stream entries → prediction records, each checked, or dead letters for what
 // is not a storable prediction record (one record's fault never costs the others in its entry).
-// Both entry forms (stream-entry.ts) are read; each record is checked by recordIssue, then screened.
+// Every entry form is read: binary (log-block.ts, what gateways write) and the JSON forms older gateways
+// wrote (stream-entry.ts); each record is checked by recordIssue, then screened.
 import type { DeadLetter } from "../../shared/dead-letters";
 import { recordIssue, type PredictionRecord } from "./record";
 import { COLUMNAR_FIELD, LIST_FIELD, unpackEntry } from "./stream-entry";
+import { BINARY_FIELD, decodeLogBlock } from "./log-block";
 import { unstorableIn } from "./screen-record";
 
-export type Entry = [id: string, fields: string[]];
+/** An entry as Redis replies: as strings, or as buffers (the consumer reads buffers: binary entries are not UTF-8). */
+export type Entry = [id: string | Buffer, fields: (string | Buffer)[]];
 export type Item = { record: PredictionRecord; source: string; raw: unknown };
 
 export function decodeEntries(entries: Entry[]): { items: Item[]; dead: DeadLetter[] } {
   const items: Item[] = [];
   const dead: DeadLetter[] = [];
-  for (const [entryId, fields] of entries) {
-    const columnar = fieldOf(fields, COLUMNAR_FIELD);
-    const packed = columnar ?? fieldOf(fields, LIST_FIELD);
+  for (const [rawId, fields] of entries) {
+    const entryId = String(rawId);
+    const binary = fieldOf(fields, BINARY_FIELD);
+    const columnar = binary === undefined ? textOf(fieldOf(fields, COLUMNAR_FIELD)) : undefined;
+    const packed = binary === undefined ? columnar ?? textOf(fieldOf(fields, LIST_FIELD)) : undefined;
     let parsed: unknown;
     try {
       parsed = packed === undefined ? undefined : JSON.parse(packed);
@@ -22,7 +27,19 @@ export function decodeEntries(entries: Entry[]): { items: Item[]; dead: DeadLett
       parsed = undefined;
     }
     let list: unknown[];
-    if (columnar !== undefined) {
+    if (binary !== undefined) {
+      const block = decodeLogBlock(Buffer.isBuffer(binary) ? binary : Buffer.from(binary, "latin1"));
+      if ("issue" in block) {
+        dead.push(deadLetter(`${entryId}#-`, null, `(${binary.length} bytes of a binary entry)`, block.issue));
+        continue;
+      }
+      if (block.checked) {
+        // checked column by column as it was read: the same verdicts as recordIssue and unstorableIn give
+        block.records.forEach((raw, i) => items.push({ record: raw as PredictionRecord, source: `${entryId}#${i}`, raw }));
+        continue;
+      }
+      list = block.records;
+    } else if (columnar !== undefined) {
       const unpacked = unpackEntry(parsed);
       if ("issue" in unpacked) {
         dead.push(deadLetter(`${entryId}#-`, null, columnar, parsed === undefined ? "the stream entry is not JSON" : unpacked.issue));
@@ -31,7 +48,7 @@ export function decodeEntries(entries: Entry[]): { items: Item[]; dead: DeadLett
       list = unpacked.records;
     } else if (Array.isArray(parsed)) list = parsed;
     else {
-      dead.push(deadLetter(`${entryId}#-`, null, packed ?? JSON.stringify(fields), "the stream entry is not a JSON list of prediction records"));
+      dead.push(deadLetter(`${entryId}#-`, null, packed ?? JSON.stringify(fields.map(String)), "the stream entry is not a JSON list of prediction records"));
       continue;
     }
     for (let i = 0; i < list.length; i++) {
@@ -52,10 +69,12 @@ export function decodeEntries(entries: Entry[]): { items: Item[]; dead: DeadLett
   return { items, dead };
 }
 
-function fieldOf(fields: string[], name: string): string | undefined {
-  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+function fieldOf(fields: (string | Buffer)[], name: string): string | Buffer | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (String(fields[i]) === name) return fields[i + 1];
   return undefined;
 }
+
+const textOf = (x: string | Buffer | undefined) => (x === undefined ? undefined : String(x));
 
 /** A dead letter for one record (or a whole entry), with what the record says about itself where it says it. */
 export function deadLetter(source: string, raw: unknown, record: string, reason: string): DeadLetter {

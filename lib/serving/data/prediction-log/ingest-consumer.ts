@@ -81,9 +81,10 @@ export class IngestConsumer {
 
   private async read(blockMs: number | null, count = this.opts.batchEntries ?? 200): Promise<Entry[]> {
     const { ingestGroup: group, predictionStream: stream } = REDIS_KEYS;
+    // as buffers: binary entries (log-block.ts) are not UTF-8
     const res = (blockMs === null
-      ? await this.redis.xreadgroup("GROUP", group, this.opts.consumer, "COUNT", count, "STREAMS", stream, ">")
-      : await this.redis.xreadgroup("GROUP", group, this.opts.consumer, "COUNT", count, "BLOCK", blockMs, "STREAMS", stream, ">")) as [string, Entry[]][] | null;
+      ? await this.redis.callBuffer("XREADGROUP", "GROUP", group, this.opts.consumer, "COUNT", count, "STREAMS", stream, ">")
+      : await this.redis.callBuffer("XREADGROUP", "GROUP", group, this.opts.consumer, "COUNT", count, "BLOCK", blockMs, "STREAMS", stream, ">")) as [Buffer, Entry[]][] | null;
     return res?.[0]?.[1] ?? [];
   }
 
@@ -123,9 +124,9 @@ export class IngestConsumer {
   private async claimStale(): Promise<void> {
     let cursor = "0-0";
     do {
-      const [next, entries] = (await this.redis.xautoclaim(REDIS_KEYS.predictionStream, REDIS_KEYS.ingestGroup, this.opts.consumer, this.opts.claimIdleMs ?? 30_000, cursor, "COUNT", this.opts.batchEntries ?? 200)) as [string, Entry[]];
+      const [next, entries] = (await this.redis.callBuffer("XAUTOCLAIM", REDIS_KEYS.predictionStream, REDIS_KEYS.ingestGroup, this.opts.consumer, this.opts.claimIdleMs ?? 30_000, cursor, "COUNT", this.opts.batchEntries ?? 200)) as [Buffer, Entry[]];
       if (entries.length) await this.process(entries.filter((e) => e && e[1]));
-      cursor = next;
+      cursor = String(next);
     } while (cursor !== "0-0" && !this.stopped);
   }
 
@@ -145,7 +146,7 @@ export class IngestConsumer {
     // written entries leave the stream: Redis holds the backlog, not the history (at 64 records an
     // entry, a history of STREAM_MAX_ENTRIES would be gigabytes). Only acknowledged, hence delivered,
     // entries are deleted, so the group's lag stays countable (read-ingest-backlog.ts).
-    const ids = entries.map((e) => e[0]);
+    const ids = entries.map((e) => String(e[0]));
     const results = await this.redis.multi().xack(REDIS_KEYS.predictionStream, REDIS_KEYS.ingestGroup, ...ids).xdel(REDIS_KEYS.predictionStream, ...ids).exec();
     const failed = results?.find(([err]) => err);
     if (!results || failed) throw (failed?.[0] as Error) ?? new Error("acknowledging the entries failed");

@@ -1,9 +1,9 @@
-// Gateway side of the prediction log: records are packed into columnar stream entries (stream-entry.ts)
-// and XADDed in the background. While Redis is away they wait in a bounded buffer and are sent when it returns.
+// Gateway side of the prediction log: records are packed into binary stream entries, one endpoint each
+// (log-block.ts), and XADDed in the background. While Redis is away they wait in a bounded buffer and are
+// sent when it returns.
 import { REDIS_KEYS } from "../../../redis-keys";
 import type { Redis } from "ioredis";
-import { type PredictionRecord } from "./record";
-import { COLUMNAR_FIELD, packEntry } from "./stream-entry";
+import { BINARY_FIELD, encodeLogBlock, type LoggedRecord } from "./log-block";
 
 /**
  * Bounds the stream if ingest stops for long: about 30 million records at 64 per entry (ingest deletes
@@ -20,7 +20,7 @@ export const MAX_ENTRY_VALUES = 65_536;
 export const MAX_BUFFER_VALUES = 8_388_608;
 
 export class PredictionLogger {
-  private buffer: PredictionRecord[] = [];
+  private buffer: LoggedRecord[] = [];
   /** input and output values of each buffered record (parallel to buffer), and their sum */
   private sizes: number[] = [];
   private values = 0;
@@ -38,7 +38,7 @@ export class PredictionLogger {
   }
 
   /** `values`: the record's input and output values (what bounds entries and the buffer besides the count) */
-  log(r: PredictionRecord, values = 0): void {
+  log(r: LoggedRecord, values = 0): void {
     if (this.opts.enabled === false) return;
     while (this.buffer.length && (this.buffer.length >= this.opts.maxBuffer || this.values + values > this.maxValues)) {
       this.buffer.shift();
@@ -66,13 +66,23 @@ export class PredictionLogger {
     try {
       while (this.buffer.length) {
         const pipeline = this.redis.pipeline();
-        // up to 20 entries a pipeline, each of up to perEntry records and MAX_ENTRY_VALUES values
+        // up to 20 entries' worth of records a pipeline; each entry holds one endpoint's records, up to
+        // perEntry of them and MAX_ENTRY_VALUES values
+        const byEndpoint = new Map<string, { records: LoggedRecord[]; values: number }[]>();
         let at = 0;
-        for (let n = 0; n < 20 && at < this.buffer.length; n++) {
-          const from = at;
-          let values = this.sizes[at++];
-          while (at < this.buffer.length && at - from < this.opts.perEntry && values + this.sizes[at] <= MAX_ENTRY_VALUES) values += this.sizes[at++];
-          pipeline.xadd(REDIS_KEYS.predictionStream, "MAXLEN", "~", STREAM_MAX_ENTRIES, "*", COLUMNAR_FIELD, packOrStrip(this.buffer, from, at));
+        for (let values = 0; at < this.buffer.length && at < 20 * this.opts.perEntry && (at === 0 || values + this.sizes[at] <= 20 * MAX_ENTRY_VALUES); at++) {
+          const r = this.buffer[at];
+          const size = this.sizes[at];
+          values += size;
+          let entries = byEndpoint.get(r.e);
+          if (!entries) byEndpoint.set(r.e, (entries = []));
+          let last = entries[entries.length - 1];
+          if (!last || last.records.length >= this.opts.perEntry || (last.records.length && last.values + size > MAX_ENTRY_VALUES)) entries.push((last = { records: [], values: 0 }));
+          last.records.push(r);
+          last.values += size;
+        }
+        for (const entries of byEndpoint.values()) {
+          for (const e of entries) pipeline.xadd(REDIS_KEYS.predictionStream, "MAXLEN", "~", STREAM_MAX_ENTRIES, "*", BINARY_FIELD, encodeOrStrip(e.records));
         }
         const results = await pipeline.exec();
         const failed = results?.find(([err]) => err);
@@ -91,28 +101,28 @@ export class PredictionLogger {
 }
 
 /**
- * packEntry, or, when the entry cannot be serialised (JSON.stringify throws past V8's longest string),
- * the same records without their inputs and outputs: they are still logged and counted. Retrying the
- * same records would stop this process's log for good and fill its buffer.
+ * The entry of `records`, or, when it cannot be made (a value JSON cannot write, a string column past V8's
+ * longest string), the same records with those that cannot be written alone stripped of their inputs and
+ * outputs (all of them, when each can be written alone but not together): they are still logged and counted.
+ * Retrying the same records would stop this process's log for good and fill its buffer.
  */
-export function packOrStrip(records: PredictionRecord[], from: number, to: number): string {
+export function encodeOrStrip(records: LoggedRecord[]): Buffer {
   try {
-    return packEntry(records, from, to);
+    return encodeLogBlock(records);
   } catch {
-    const strip = (k: number) => (records[k] = { ...records[k], in: null, out: null, ns: true });
-    for (let k = from; k < to; k++) {
+    const strip = (r: LoggedRecord): LoggedRecord => ({ ...r, in: null, out: null, ns: true });
+    const alone = records.map((r) => {
       try {
-        JSON.stringify([records[k].in, records[k].out]);
+        encodeLogBlock([r]);
+        return r;
       } catch {
-        strip(k);
+        return strip(r);
       }
-    }
+    });
     try {
-      return packEntry(records, from, to);
+      return encodeLogBlock(alone);
     } catch {
-      // each serialises alone but not all together: none keeps its payloads
-      for (let k = from; k < to; k++) strip(k);
-      return packEntry(records, from, to);
+      return encodeLogBlock(records.map(strip));
     }
   }
 }

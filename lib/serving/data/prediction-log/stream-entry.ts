@@ -1,11 +1,9 @@
-// How prediction records cross Redis: stream entries of up to 64 records each, in one of two forms.
-//   "c" (columnar, written by this gateway): one JSON object of arrays, one array per record field, all
-//       of one length: { t: [...], e: [...], v: [...], …, in: [...], out: [...], err: [... | null], ns: [0 | 1] }.
-//       The field names appear once per entry instead of once per record (a tenth of the bytes of a
-//       German-credit record went to them), so the gateway's one JSON.stringify per entry and ingest's
-//       JSON.parse have less to do.
-//   "r" (one JSON list of record objects): what older gateways wrote; a stream may still hold such entries,
-//       and ingest reads both.
+// The JSON forms of stream entries that gateways before the binary entries (log-block.ts) wrote; ingest
+// still reads them, so that records sent by an older gateway during an upgrade are stored.
+//   "c" (columnar): one JSON object of arrays, one array per record field, all of one length:
+//       { t: [...], e: [...], v: [...], …, in: [...], out: [...], err: [... | null], ns: [0 | 1] }.
+//   "r" (one JSON list of record objects): what the gateways before those wrote.
+// packEntry stays to write "c" entries in tests of that reading.
 import type { PredictionRecord } from "./record";
 
 export const COLUMNAR_FIELD = "c";

@@ -1,0 +1,346 @@
+// The binary form of a stream entry ("b", written by this gateway): the records of one endpoint, column by
+// column, with tensors as their raw bytes. The gateway holds inputs and outputs as typed arrays already;
+// JSON made it print every float as decimal text and ingest parse it back (`npm run bench:log-ingest`:
+// most of the gateway's logging cost and a third of ingest's decode). Strings (request ids, errors,
+// string tensors) are UTF-8, or one JSON text per string column.
+//
+// Layout, little-endian: u32 header length · header JSON · sections, each starting 8-aligned
+//   header: { v: 1, e: endpoint id, n: records, vs: variant names, cols: [{ s: "i" | "o", n: name, k: kind }],
+//             sigs: [{ i: column indexes | null, o: … }] (each record's inputs and outputs, in its own order;
+//             null = the record has none), len: byte length of every section }
+//   sections: t f64 · l f64 · n i32 · s i32 · r i32 · flags u8 (1 shadow, 2 inputs not sampled, 4 has error)
+//             · variant u16 (index in vs) · sig u16 (index in sigs) · request id offsets u32 × (n + 1) · their
+//             UTF-8 · error offsets u32 × (n + 1) · their UTF-8 · then per column: values per record u32 × n
+//             and the values (kind f32/f64/i8/u8/i16/u16/i32/u32/i64/u64: raw; "json": one JSON list of all)
+// Ingest (decodeLogBlock) checks every length and index and yields records in the shape recordIssue checks.
+import { storableText } from "../../../db/storable-text";
+import type { TypedData } from "../../shared/tensors";
+import type { PredictionRecord } from "./record";
+
+export const BINARY_FIELD = "b";
+const FORMAT = 1;
+
+export type LoggedTensor = { name: string; data: TypedData | readonly (number | string)[] };
+/** A record as the gateway logs it: inputs and outputs as tensors, not copied into lists. */
+export type LoggedRecord = Omit<PredictionRecord, "in" | "out"> & { in: readonly LoggedTensor[] | null; out: readonly LoggedTensor[] | null };
+
+type NumericArray = Exclude<TypedData, string[]>;
+type Kind = "f32" | "f64" | "i8" | "u8" | "i16" | "u16" | "i32" | "u32" | "i64" | "u64" | "json";
+const ARRAYS: Record<Exclude<Kind, "json">, { new (b: ArrayBuffer, at?: number, length?: number): NumericArray; BYTES_PER_ELEMENT: number }> = {
+  f32: Float32Array, f64: Float64Array, i8: Int8Array, u8: Uint8Array, i16: Int16Array, u16: Uint16Array, i32: Int32Array, u32: Uint32Array, i64: BigInt64Array, u64: BigUint64Array,
+};
+const kindOf = (data: LoggedTensor["data"]): Kind => {
+  if (Array.isArray(data)) return "json";
+  for (const k in ARRAYS) if (data instanceof ARRAYS[k as Exclude<Kind, "json">]) return k as Kind;
+  return "json";
+};
+
+type Column = { s: "i" | "o"; n: string; k: Kind };
+type Sig = { i: number[] | null; o: number[] | null };
+type Header = { v: number; e: string; n: number; vs: string[]; cols: Column[]; sigs: Sig[]; len: number[] };
+
+const FIXED_SECTIONS = 12;
+// sections are written and read through typed arrays, which take the machine's byte order
+if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) throw new Error("the prediction log's binary entries need a little-endian machine");
+const align8 = (n: number) => (n + 7) & ~7;
+const SHADOW = 1, NOT_SAMPLED = 2, HAS_ERROR = 4;
+
+/** Whether two records' inputs (or outputs) have the same names and kinds, in the same order. */
+function sameTensors(a: readonly LoggedTensor[] | null, b: readonly LoggedTensor[] | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.length !== b.length) return false;
+  for (let x = 0; x < a.length; x++) {
+    if (a[x].name !== b[x].name || a[x].data.constructor !== b[x].data.constructor) return false;
+  }
+  return true;
+}
+
+/** The block of `records`, all of one endpoint. Output names and strings are made storable (storableText). */
+export function encodeLogBlock(records: readonly LoggedRecord[]): Buffer {
+  const n = records.length;
+  const vs: string[] = [];
+  const vIndex = new Map<string, number>();
+  const cols: Column[] = [];
+  const colIndex = new Map<string, number>();
+  const sigs: Sig[] = [];
+  const sigIndex = new Map<string, number>();
+  const recSig = new Uint16Array(n);
+  const recVar = new Uint16Array(n);
+  const colOf = (s: "i" | "o", t: LoggedTensor) => {
+    const name = s === "o" ? storableText(t.name) : t.name;
+    const k = kindOf(t.data);
+    const key = `${s}\u0000${k}\u0000${name}`;
+    let c = colIndex.get(key);
+    if (c === undefined) colIndex.set(key, (c = cols.push({ s, n: name, k }) - 1));
+    return c;
+  };
+  // records almost always share their tensors' names and kinds with the last record that has inputs and
+  // outputs (or lacks them) alike: compared with that one's, a layout is looked up only when it changes
+  // (input sampling interleaves records with and without inputs)
+  const lastOf: (LoggedRecord | null)[] = [null, null, null, null];
+  const sigOf = [-1, -1, -1, -1];
+  let lastV: string | null = null;
+  let v = -1;
+  const ids = new Array<string>(n);
+  const errs: string[] = [];
+  for (let j = 0; j < n; j++) {
+    const r = records[j];
+    if (r.v !== lastV) {
+      lastV = r.v;
+      const known = vIndex.get(r.v);
+      if (known === undefined) vIndex.set(r.v, (v = vs.push(r.v) - 1));
+      else v = known;
+    }
+    recVar[j] = v;
+    const presence = (r.in ? 1 : 0) + (r.out ? 2 : 0);
+    const last = lastOf[presence];
+    if (last === null || !sameTensors(r.in, last.in) || !sameTensors(r.out, last.out)) {
+      const sig: Sig = { i: r.in ? r.in.map((t) => colOf("i", t)) : null, o: r.out ? r.out.map((t) => colOf("o", t)) : null };
+      const key = `${sig.i?.join(",") ?? "-"}|${sig.o?.join(",") ?? "-"}`;
+      let g = sigIndex.get(key);
+      if (g === undefined) sigIndex.set(key, (g = sigs.push(sig) - 1));
+      sigOf[presence] = g;
+      lastOf[presence] = r;
+    }
+    recSig[j] = sigOf[presence];
+    ids[j] = r.id;
+    if (r.err !== undefined) errs.push(r.err);
+  }
+  // the strings of a section as one buffer (one conversion), and where each record's ends
+  const idText = Buffer.from(ids.join(""));
+  const errText = Buffer.from(errs.join(""));
+  if (vs.length > 65_535 || sigs.length > 65_535) throw new RangeError("a log block holds at most 65,535 variants and record layouts");
+  // values per record of each column, and in all
+  const counts = cols.map(() => new Uint32Array(n));
+  const totals = new Float64Array(cols.length);
+  for (let j = 0; j < n; j++) {
+    const r = records[j];
+    const sig = sigs[recSig[j]];
+    if (sig.i) for (let x = 0; x < sig.i.length; x++) { const c = sig.i[x]; const m = r.in![x].data.length; counts[c][j] = m; totals[c] += m; }
+    if (sig.o) for (let x = 0; x < sig.o.length; x++) { const c = sig.o[x]; const m = r.out![x].data.length; counts[c][j] = m; totals[c] += m; }
+  }
+  // where each layout holds each column among its record's tensors (-1: not at all)
+  const position = sigs.map((g) => {
+    const p = new Int32Array(cols.length).fill(-1);
+    g.i?.forEach((c, x) => (p[c] = x));
+    g.o?.forEach((c, x) => (p[c] = x));
+    return p;
+  });
+  const json = cols.map((c, ci) => {
+    if (c.k !== "json") return null;
+    const all = new Array<number | string>(totals[ci]);
+    let a = 0;
+    const side = c.s === "i" ? "in" : "out";
+    for (let j = 0; j < n; j++) {
+      if (!counts[ci][j]) continue;
+      const data = records[j][side]![position[recSig[j]][ci]].data as readonly (number | string)[];
+      for (let x = 0; x < data.length; x++) { const v = data[x]; all[a++] = c.s === "o" && typeof v === "string" ? storableText(v) : v; }
+    }
+    return Buffer.from(JSON.stringify(all));
+  });
+  const len = [8 * n, 8 * n, 4 * n, 4 * n, 4 * n, n, 2 * n, 2 * n, 4 * (n + 1), idText.length, 4 * (n + 1), errText.length];
+  cols.forEach((c, ci) => len.push(4 * n, c.k === "json" ? json[ci]!.length : totals[ci] * ARRAYS[c.k].BYTES_PER_ELEMENT));
+  const header = Buffer.from(JSON.stringify({ v: FORMAT, e: records[0].e, n, vs, cols, sigs, len } satisfies Header));
+  let size = align8(4 + header.length);
+  const at = len.map((l) => { const a = size; size = align8(size + l); return a; });
+  // Buffer.alloc never hands out a pooled slice: byteOffset 0, so every 8-aligned section takes typed views
+  const out = Buffer.alloc(size);
+  const ab = out.buffer;
+  out.writeUInt32LE(header.length, 0);
+  header.copy(out, 4);
+  const t = new Float64Array(ab, at[0], n), l = new Float64Array(ab, at[1], n);
+  const nv = new Int32Array(ab, at[2], n), st = new Int32Array(ab, at[3], n), rw = new Int32Array(ab, at[4], n);
+  const vc = new Uint16Array(ab, at[6], n), sg = new Uint16Array(ab, at[7], n);
+  const idOff = new Uint32Array(ab, at[8], n + 1), errOff = new Uint32Array(ab, at[10], n + 1);
+  vc.set(recVar);
+  sg.set(recSig);
+  idText.copy(out, at[9]);
+  errText.copy(out, at[11]);
+  // offsets count bytes: the ids' lengths in UTF-16 units are their lengths in bytes when all are ASCII
+  const idAscii = idText.length === ids.reduce((m, x) => m + x.length, 0);
+  let idEnd = 0;
+  let errEnd = 0;
+  for (let j = 0; j < n; j++) {
+    const r = records[j];
+    t[j] = r.t; l[j] = r.l; nv[j] = r.n; st[j] = r.s; rw[j] = r.r;
+    out[at[5] + j] = (r.sh ? SHADOW : 0) | (r.ns ? NOT_SAMPLED : 0) | (r.err !== undefined ? HAS_ERROR : 0);
+    idOff[j + 1] = idEnd += idAscii ? r.id.length : Buffer.byteLength(r.id);
+    if (r.err !== undefined) errEnd += Buffer.byteLength(r.err);
+    errOff[j + 1] = errEnd;
+  }
+  cols.forEach((c, ci) => {
+    const k = FIXED_SECTIONS + 2 * ci;
+    new Uint32Array(ab, at[k], n).set(counts[ci]);
+    if (c.k === "json") {
+      json[ci]!.copy(out, at[k + 1]);
+      return;
+    }
+    const dest = new ARRAYS[c.k](ab, at[k + 1], totals[ci]) as NumericArray;
+    const side = c.s === "i" ? "in" : "out";
+    let p = 0;
+    for (let j = 0; j < n; j++) {
+      if (!counts[ci][j]) continue;
+      const data = records[j][side]![position[recSig[j]][ci]].data as NumericArray;
+      if (data.length === 1) (dest as Float64Array)[p++] = (data as Float64Array)[0];
+      else {
+        (dest as Float64Array).set(data as Float64Array, p);
+        p += data.length;
+      }
+    }
+  });
+  return out;
+}
+
+/** `block`'s bytes [at, at + byteLength) as a typed array of its own (the block's offset in Redis's reply is not aligned). */
+function typed<T extends NumericArray>(block: Buffer, at: number, bytes: number, Ctor: { new (b: ArrayBuffer): T }): T {
+  const copy = new ArrayBuffer(bytes);
+  block.copy(new Uint8Array(copy), 0, at, at + bytes);
+  return new Ctor(copy);
+}
+
+/** A layout's column list: distinct indexes of columns of its side (inputs or outputs), or null. */
+const isIndexList = (x: unknown, cols: Column[], side: "i" | "o"): x is number[] | null =>
+  x === null || (Array.isArray(x) && new Set(x).size === x.length && x.every((c) => Number.isInteger(c) && c >= 0 && c < cols.length && cols[c].s === side));
+
+/** The header, checked: every section's length consistent with the record count and the block's size. */
+function headerOf(block: Buffer): { h: Header; at: number[] } | string {
+  if (block.length < 4) return "the block is shorter than its header length";
+  const hl = block.readUInt32LE(0);
+  if (4 + hl > block.length) return "the block's header runs past its end";
+  let h: Header;
+  try {
+    h = JSON.parse(block.toString("utf8", 4, 4 + hl)) as Header;
+  } catch {
+    return "the block's header is not JSON";
+  }
+  if (typeof h !== "object" || h === null) return "the block's header is not an object";
+  if (h.v !== FORMAT) return `a log block of format ${String(h.v)}, this ingest reads ${FORMAT}`;
+  const { n } = h;
+  if (typeof h.e !== "string" || !Number.isInteger(n) || n < 1 || n > 1_000_000) return "the block's header lacks its endpoint or record count";
+  if (!Array.isArray(h.vs) || !h.vs.every((v) => typeof v === "string")) return "the block's variants are not a list of names";
+  if (!Array.isArray(h.cols) || !h.cols.every((c) => c && (c.s === "i" || c.s === "o") && typeof c.n === "string" && (c.k === "json" || c.k in ARRAYS))) return "the block's columns are not valid";
+  if (!Array.isArray(h.sigs) || !h.sigs.every((g) => g && isIndexList(g.i, h.cols, "i") && isIndexList(g.o, h.cols, "o"))) return "the block's record layouts are not valid";
+  const fixed = [8 * n, 8 * n, 4 * n, 4 * n, 4 * n, n, 2 * n, 2 * n, 4 * (n + 1), -1, 4 * (n + 1), -1];
+  if (!Array.isArray(h.len) || h.len.length !== FIXED_SECTIONS + 2 * h.cols.length || !h.len.every((l) => Number.isInteger(l) && l >= 0)) return "the block's section lengths are not valid";
+  for (let k = 0; k < h.len.length; k++) {
+    const want = k < FIXED_SECTIONS ? fixed[k] : k % 2 === 0 ? 4 * n : -1;
+    if (want >= 0 && h.len[k] !== want) return `the block's section ${k} is ${h.len[k]} bytes, ${n} records make ${want}`;
+  }
+  let size = align8(4 + hl);
+  const at = h.len.map((l) => { const a = size; size = align8(size + l); return a; });
+  if (at[at.length - 1] + h.len[h.len.length - 1] > block.length) return "the block is shorter than its sections";
+  return { h, at };
+}
+
+/**
+ * JSON text that may hold a string Postgres cannot store: an escaped NUL or UTF-16 surrogate (JSON.parse
+ * refuses raw control characters, and UTF-8 decoding leaves no lone surrogate). A false alarm (a literal
+ * backslash before "u0000") only sends the block to the record-by-record check.
+ */
+const MAYBE_UNSTORABLE = /\\u(0000|d[89a-f])/i;
+
+/**
+ * The records of a binary entry, or why it is not one. `checked`: the whole block was found to hold only
+ * what recordIssue and unstorableIn accept (ranges, value types, storable strings), column by column, so
+ * its records need no check one by one; when false, they get one (and a bad record is told apart).
+ */
+export function decodeLogBlock(block: Buffer): { records: unknown[]; checked: boolean } | { issue: string } {
+  const layout = headerOf(block);
+  if (typeof layout === "string") return { issue: layout };
+  const { h, at } = layout;
+  const n = h.n;
+  let checked = !MAYBE_UNSTORABLE.test(block.toString("utf8", 4, 4 + block.readUInt32LE(0)));
+  const t = typed(block, at[0], 8 * n, Float64Array);
+  const l = typed(block, at[1], 8 * n, Float64Array);
+  const nv = typed(block, at[2], 4 * n, Int32Array);
+  const st = typed(block, at[3], 4 * n, Int32Array);
+  const rw = typed(block, at[4], 4 * n, Int32Array);
+  const vc = typed(block, at[6], 2 * n, Uint16Array);
+  const sg = typed(block, at[7], 2 * n, Uint16Array);
+  const idOff = typed(block, at[8], 4 * (n + 1), Uint32Array);
+  const errOff = typed(block, at[10], 4 * (n + 1), Uint32Array);
+  for (let j = 0; j < n; j++) {
+    if (idOff[j + 1] < idOff[j] || errOff[j + 1] < errOff[j]) return { issue: `the block's string offsets of record ${j} go backwards` };
+    if (vc[j] >= h.vs.length || sg[j] >= h.sigs.length) return { issue: `record ${j} names a variant or layout the block lacks` };
+  }
+  if (idOff[0] !== 0 || errOff[0] !== 0 || idOff[n] !== h.len[9] || errOff[n] !== h.len[11]) return { issue: "the block's string offsets do not span its strings" };
+  if (block.subarray(at[9], at[9] + h.len[9]).includes(0) || block.subarray(at[11], at[11] + h.len[11]).includes(0)) checked = false;
+  for (let j = 0; j < n && checked; j++) {
+    // recordIssue's ranges: a time JavaScript can hold, a status a smallint holds, a latency a real holds
+    if (!(Math.abs(t[j]) <= 8.64e15) || st[j] < -32768 || st[j] > 32767 || !(Math.abs(l[j]) <= 3.4e38)) checked = false;
+  }
+  // each column's values as one list, and where each record's start
+  const values: ArrayLike<number | bigint | string>[] = [];
+  const counts: Uint32Array[] = [];
+  for (let c = 0; c < h.cols.length; c++) {
+    const k = FIXED_SECTIONS + 2 * c;
+    const cnt = typed(block, at[k], 4 * n, Uint32Array);
+    let total = 0;
+    for (let j = 0; j < n; j++) total += cnt[j];
+    const kind = h.cols[c].k;
+    if (kind === "json") {
+      let list: unknown;
+      const text = block.toString("utf8", at[k + 1], at[k + 1] + h.len[k + 1]);
+      try {
+        list = JSON.parse(text);
+      } catch {
+        return { issue: `the block's column ${h.cols[c].n} is not JSON` };
+      }
+      if (!Array.isArray(list) || list.length !== total) return { issue: `the block's column ${h.cols[c].n} does not hold its records' ${total} values` };
+      if (checked && MAYBE_UNSTORABLE.test(text)) checked = false;
+      for (let x = 0; x < total && checked; x++) if (typeof list[x] !== "string" && typeof list[x] !== "number") checked = false;
+      values.push(list as (number | string)[]);
+    } else {
+      const A = ARRAYS[kind];
+      if (h.len[k + 1] !== total * A.BYTES_PER_ELEMENT) return { issue: `the block's column ${h.cols[c].n} does not hold its records' ${total} values` };
+      values.push(typed(block, at[k + 1], h.len[k + 1], A));
+    }
+    counts.push(cnt);
+  }
+  const next = new Float64Array(h.cols.length); // the next unread value of each column
+  const take = (c: number, j: number): (number | string)[] => {
+    const m = counts[c][j];
+    const src = values[c];
+    const out = new Array<number | string>(m);
+    const s = next[c];
+    if (typeof src[0] === "bigint") for (let x = 0; x < m; x++) out[x] = Number(src[s + x]);
+    else for (let x = 0; x < m; x++) out[x] = src[s + x] as number | string;
+    next[c] = s + m;
+    return out;
+  };
+  // which columns each layout names: a record has no values in the others
+  const named = h.sigs.map((g) => {
+    const m = new Uint8Array(h.cols.length);
+    for (const c of [...(g.i ?? []), ...(g.o ?? [])]) m[c] = 1;
+    return m;
+  });
+  for (let c = 0; c < h.cols.length; c++) {
+    for (let j = 0; j < n; j++) if (counts[c][j] && !named[sg[j]][c]) return { issue: `record ${j} has values in a column its layout lacks` };
+  }
+  const records: unknown[] = new Array(n);
+  const flags = block.subarray(at[5], at[5] + n);
+  for (let j = 0; j < n; j++) {
+    const sig = h.sigs[sg[j]];
+    const cols = (list: number[] | null) => {
+      if (!list) return null;
+      const o: Record<string, (number | string)[]> = {};
+      for (const c of list) o[h.cols[c].n] = take(c, j);
+      return o;
+    };
+    const f = flags[j];
+    const x: Record<string, unknown> = {
+      t: t[j], e: h.e, v: h.vs[vc[j]], n: nv[j], id: block.toString("utf8", at[9] + idOff[j], at[9] + idOff[j + 1]), s: st[j], l: l[j], sh: (f & SHADOW) !== 0, r: rw[j],
+      in: cols(sig.i), out: cols(sig.o),
+    };
+    if (f & HAS_ERROR) x.err = block.toString("utf8", at[11] + errOff[j], at[11] + errOff[j + 1]);
+    if (f & NOT_SAMPLED) x.ns = true;
+    records[j] = x;
+  }
+  return { records, checked };
+}
+
+/** A record in the stream's shape (inputs and outputs as column lists) as the gateway logs it: what tests and benchmarks log. */
+export function asLogged(r: PredictionRecord): LoggedRecord {
+  const tensors = (c: Record<string, (number | string)[]> | null) => (c === null ? null : Object.entries(c).map(([name, data]) => ({ name, data })));
+  return { ...r, in: tensors(r.in), out: tensors(r.out) };
+}
