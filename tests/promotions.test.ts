@@ -26,6 +26,7 @@ import { maintainPromotions } from "@/lib/governance/maintain-promotions";
 import { changeTraffic } from "@/lib/governance/change-traffic";
 import { resolveMember } from "@/lib/auth/resolve-member";
 import { createRedis } from "@/lib/redis";
+import { getServices } from "@/lib/services";
 import { call, multipart, type CallOptions } from "./helpers/call";
 import { makeWorld, type Person, type World } from "./helpers/world";
 import { trained } from "./helpers/models";
@@ -305,6 +306,33 @@ describe("inline placement under the configured INLINE_MAX_MODEL_MB", () => {
     const after = (await get(p.id)).json;
     expect(after.status).toBe("stale");
     expect(after.statusReason).toContain("INLINE_MAX_MODEL_MB");
+  });
+
+  it("the approve route judges an inline variant by the web's configured limit", async () => {
+    const big = await push({ auc: 0.8, accuracy: 0.75 });
+    const id = (await db.modelVersion.findFirstOrThrow({ where: { number: big, model: { teamId: w.teamId, name: MODEL } } })).id;
+    await db.modelVersion.update({ where: { id }, data: { sizeBytes: 100 * 2 ** 20 } });
+    const inline = { ...canaryTo(big), variants: [{ version: big, weight: 100, placement: "inline" }] };
+    const config = getServices().config;
+    const configured = config.inlineMaxModelMb;
+    try {
+      // a web started with INLINE_MAX_MODEL_MB=200 takes the change and its approval
+      config.inlineMaxModelMb = 200;
+      const p = (await putTraffic(await prodEndpoint(v1), inline, as(w.people.engineer))).json.promotion;
+      expect(p.status).toBe("pending_approval");
+      const approved = await decide("approve", p.id, as(w.people.admin));
+      expect(approved.status, JSON.stringify(approved.json)).toBe(200);
+      // approved and under way: not gone stale under the default limit
+      expect(approved.json.status).toBe("deploying");
+      expect(approved.json.deployment).not.toBeNull();
+      // one at the default 64 MiB refuses the same change
+      config.inlineMaxModelMb = 64;
+      const refused = await putTraffic(await prodEndpoint(v1), inline, as(w.people.engineer));
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.json)).toContain("INLINE_MAX_MODEL_MB");
+    } finally {
+      config.inlineMaxModelMb = configured;
+    }
   });
 });
 
