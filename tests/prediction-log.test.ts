@@ -195,6 +195,27 @@ describe("the stream between gateways and ingest", () => {
     await redis.stop();
   });
 
+  it("records logged past the buffer's bound while a flush is out drop the oldest, which that flush sent, and are sent next: none lost, none counted dropped", async () => {
+    await client.del(REDIS_KEYS.predictionStream);
+    const ep = `ep-inflight-${randomUUID().slice(0, 8)}`;
+    const now = Date.now();
+    const logger = new PredictionLogger(client, { maxBuffer: 10, perEntry: 64, flushMs: 60_000 });
+    for (let i = 0; i < 10; i++) logger.log(asLogged(rec(i, ep, now + i)));
+    // Redis holds the flush's pipeline for a moment (writes paused): five more records arrive meanwhile
+    const pauser = new Redis(redis.url);
+    await pauser.call("CLIENT", "PAUSE", "400", "WRITE");
+    const flushing = logger.flush();
+    for (let i = 10; i < 15; i++) logger.log(asLogged(rec(i, ep, now + i)));
+    await flushing;
+    pauser.disconnect();
+    expect(logger.pending).toBe(0);
+    expect(logger.dropped).toBe(0);
+    const entries = (await client.xrangeBuffer(REDIS_KEYS.predictionStream, "-", "+")) as [Buffer, Buffer[]][];
+    const ids = entries.flatMap(([, f]) => (decodeLogBlock(f[1]) as { records: PredictionRecord[] }).records.map((r) => r.id));
+    expect(ids).toEqual(Array.from({ length: 15 }, (_, i) => `req-${i}`));
+    await client.del(REDIS_KEYS.predictionStream);
+  });
+
   it("a part-full batch lingers for the entries that follow it: records that trickle in over the linger go to Postgres in one transaction, and none waits much longer than the linger", async () => {
     await client.del(REDIS_KEYS.predictionStream);
     const ep = `ep-linger-${randomUUID().slice(0, 8)}`;

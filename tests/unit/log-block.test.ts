@@ -2,8 +2,8 @@
 // shape the JSON entries gave (so the records stored are the same), and a damaged or hostile entry is named
 // as such, never thrown on or read past its end.
 import { describe, expect, it } from "vitest";
-import { asLogged, decodeLogBlock, encodeLogBlock, type LoggedRecord } from "@/lib/serving/data/prediction-log/log-block";
-import { encodeOrStrip } from "@/lib/serving/data/prediction-log/prediction-logger";
+import { asLogged, decodeLogBlock, encodeLogBlock, loggable, type LoggedRecord } from "@/lib/serving/data/prediction-log/log-block";
+import { encodeOrStrip, packEntries } from "@/lib/serving/data/prediction-log/prediction-logger";
 import { recordIssue, type PredictionRecord } from "@/lib/serving/data/prediction-log/record";
 import { decodeEntries } from "@/lib/serving/data/prediction-log/decode-entries";
 
@@ -117,6 +117,71 @@ describe("binary log blocks", () => {
     const offsets = Buffer.from(good);
     offsets.writeUInt32LE(1_000, lenAt(8) + 4);
     expect(issue(offsets)).toMatch(/offsets/);
+  });
+
+  it("refuses forged section lengths that would wrap offsets past 2^31 or 2^32, layouts beyond the record count, and deep headers, without throwing or allocating for them", () => {
+    // a header as given, its sections placed where the decoder looks (sections not given are zero)
+    const align = (x: number) => Math.ceil(x / 8) * 8;
+    const forge = (h: { len: number[] } & Record<string, unknown>, sections: Record<number, Buffer>) => {
+      const json = Buffer.from(JSON.stringify(h));
+      let size = align(4 + json.length);
+      const at = h.len.map((l) => { const a = size; size = align(size + Math.min(l, 64)); return a; });
+      const b = Buffer.alloc(size + 64);
+      b.writeUInt32LE(json.length, 0);
+      json.copy(b, 4);
+      for (const [k, x] of Object.entries(sections)) x.copy(b, at[+k]);
+      return b;
+    };
+    const fixed = (idBytes: number) => [8, 8, 4, 4, 4, 1, 2, 2, 8, idBytes, 8, 0];
+    const u32 = (...x: number[]) => Buffer.from(Uint32Array.from(x).buffer);
+    const h = { v: 1, e: "ep", n: 1, vs: ["v1"], cols: [] as unknown[], sigs: [{ i: null, o: null }] };
+    const read = (b: Buffer) => { let r: ReturnType<typeof decodeLogBlock> | undefined; expect(() => (r = decodeLogBlock(b))).not.toThrow(); return (r as { issue?: string }).issue; };
+    // an id text "of" 2^31 bytes: the next section's offset would wrap negative in 32-bit arithmetic
+    expect(read(forge({ ...h, len: fixed(2 ** 31) }, { 8: u32(0, 2 ** 31) }))).toMatch(/section lengths|shorter/);
+    // a column "of" 2^32 - 8 one-byte values in a block of a few hundred bytes
+    const cols = [{ s: "i", n: "x", k: "u8" }, { s: "i", n: "y", k: "u8" }];
+    expect(read(forge({ ...h, cols, sigs: [{ i: [0, 1], o: null }], len: [...fixed(5), 4, 2 ** 32 - 8, 4, 0] }, { 8: u32(0, 5), 12: u32(2 ** 32 - 8) }))).toMatch(/section lengths|shorter/);
+    // 40,000 layouts for one record
+    expect(read(forge({ ...h, sigs: Array.from({ length: 40_000 }, () => ({ i: null, o: null })), len: fixed(5) }, { 8: u32(0, 5) }))).toMatch(/more variants or layouts/);
+    // a format "number" nested 10,000 deep (written by hand: JSON.stringify would not)
+    const header = Buffer.from(`{"v":${"[".repeat(10_000)}${"]".repeat(10_000)}}`);
+    const deep = Buffer.alloc(8 + header.length);
+    deep.writeUInt32LE(header.length, 0);
+    header.copy(deep, 4);
+    expect(read(deep)).toMatch(/format object/);
+  });
+
+  it("keeps a column named __proto__ as a column, as JSON did", () => {
+    const { records: [r] } = decodeLogBlock(encodeLogBlock([{ ...base(0), in: [{ name: "__proto__", data: Float64Array.of(1, 2) }], out: [{ name: "__proto__", data: ["a"] }] }])) as { records: PredictionRecord[] };
+    expect(Object.keys(r.in!)).toEqual(["__proto__"]);
+    expect(Object.getOwnPropertyDescriptor(r.in, "__proto__")?.value).toEqual([1, 2]);
+    expect(Object.getOwnPropertyDescriptor(r.out, "__proto__")?.value).toEqual(["a"]);
+    expect(recordIssue(r)).toBeNull();
+  });
+
+  it("fills entries across endpoints (one block each) and numbers an entry's records across its blocks", () => {
+    // 50 endpoints, 3 records each: 150 records make 3 entries of at most 64, not 50 entries of 3
+    const groups = Array.from({ length: 50 }, (_, k) => ({ records: [0, 1, 2].map((i) => ({ ...base(i), e: `ep-${k}`, id: `r-${k}-${i}`, in: null, out: null })), sizes: [0, 0, 0] }));
+    const entries = packEntries(groups, 64);
+    expect(entries.map((fields) => fields.reduce((n, b) => n + (decodeLogBlock(b) as { records: unknown[] }).records.length, 0))).toEqual([64, 64, 22]);
+    const { items, dead } = decodeEntries([["9-0", entries[0].flatMap((b) => ["b", b])]]);
+    expect(dead).toEqual([]);
+    expect(items.map((x) => x.source)).toEqual(Array.from({ length: 64 }, (_, i) => `9-0#${i}`));
+    expect(items.slice(0, 4).map((x) => [x.record.e, x.record.id])).toEqual([["ep-0", "r-0-0"], ["ep-0", "r-0-1"], ["ep-0", "r-0-2"], ["ep-1", "r-1-0"]]);
+    // values bound entries too: 3 records of 40,000 values take 3 entries
+    const big = { records: [0, 1, 2].map((i) => ({ ...base(i), in: null, out: null })), sizes: [40_000, 40_000, 40_000] };
+    expect(packEntries([big], 64)).toHaveLength(3);
+  });
+
+  it("copies a small view into a larger buffer (a request's answer split out of its batch) before holding it until the flush", () => {
+    const batch = new Float32Array(1_000);
+    const own = Float32Array.of(1, 2);
+    const tensors = [{ name: "p", data: batch.subarray(10, 12) }, { name: "q", data: own }, { name: "s", data: ["a"] }];
+    const kept = loggable(tensors);
+    expect((kept[0].data as Float32Array).buffer.byteLength).toBe(8);
+    expect(kept[1].data).toBe(own);
+    expect(kept[2]).toBe(tensors[2]);
+    expect(loggable([tensors[1]])).toEqual([tensors[1]]);
   });
 
   it("never throws on random damage", () => {

@@ -18,6 +18,7 @@ import { EndpointAuth, hasBearer } from "./endpoint-auth";
 import { gatewayOpenApi } from "./openapi";
 import type { InFlight } from "./in-flight";
 import type { PredictionLogger } from "../prediction-log/prediction-logger";
+import { loggable } from "../prediction-log/log-block";
 import { sampleInputs } from "../prediction-log/sample-inputs";
 import { APP_VERSION } from "../../../version";
 import { createRegistry } from "../../../prometheus/create-registry";
@@ -167,7 +168,7 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     const keepOut = outputs !== null && outValues <= MAX_LOGGED_VALUES;
     logger.log({
       t: loggedTime(), e: route.id, v: v.name, n: v.version, id: requestId, s: status, l: Number((performance.now() - started).toFixed(3)), sh: shadow, r: rows,
-      in: keepIn ? feeds : null, ns: !inputsKept, out: keepOut ? outputs : null,
+      in: keepIn ? loggable(feeds) : null, ns: !inputsKept, out: keepOut ? loggable(outputs) : null,
       // every record one shape (the block writes an absent err and a false ns the same way)
       err: err ? storableText(err) : undefined,
     }, (keepIn ? inValues : 0) + (keepOut ? outValues : 0));

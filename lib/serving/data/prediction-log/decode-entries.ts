@@ -17,9 +17,9 @@ export function decodeEntries(entries: Entry[]): { items: Item[]; dead: DeadLett
   const dead: DeadLetter[] = [];
   for (const [rawId, fields] of entries) {
     const entryId = String(rawId);
-    const binary = fieldOf(fields, BINARY_FIELD);
-    const columnar = binary === undefined ? textOf(fieldOf(fields, COLUMNAR_FIELD)) : undefined;
-    const packed = binary === undefined ? columnar ?? textOf(fieldOf(fields, LIST_FIELD)) : undefined;
+    const blocks = fieldsOf(fields, BINARY_FIELD);
+    const columnar = blocks.length ? undefined : textOf(fieldsOf(fields, COLUMNAR_FIELD)[0]);
+    const packed = blocks.length ? undefined : columnar ?? textOf(fieldsOf(fields, LIST_FIELD)[0]);
     let parsed: unknown;
     try {
       parsed = packed === undefined ? undefined : JSON.parse(packed);
@@ -27,18 +27,30 @@ export function decodeEntries(entries: Entry[]): { items: Item[]; dead: DeadLett
       parsed = undefined;
     }
     let list: unknown[];
-    if (binary !== undefined) {
-      const block = decodeLogBlock(Buffer.isBuffer(binary) ? binary : Buffer.from(binary, "latin1"));
-      if ("issue" in block) {
-        dead.push(deadLetter(`${entryId}#-`, null, `(${binary.length} bytes of a binary entry)`, block.issue));
-        continue;
-      }
-      if (block.checked) {
-        // checked column by column as it was read: the same verdicts as recordIssue and unstorableIn give
-        block.records.forEach((raw, i) => items.push({ record: raw as PredictionRecord, source: `${entryId}#${i}`, raw }));
-        continue;
-      }
-      list = block.records;
+    if (blocks.length) {
+      // an entry holds one or more blocks (one per endpoint); its records are numbered across them
+      let index = 0;
+      blocks.forEach((b, k) => {
+        const bytes = Buffer.isBuffer(b) ? b : Buffer.from(b, "latin1");
+        let block: ReturnType<typeof decodeLogBlock>;
+        try {
+          block = decodeLogBlock(bytes);
+        } catch (err) {
+          // a decoder bug must not stop ingest: the entry would be retried, and fail, for ever
+          block = { issue: `the binary entry could not be read: ${(err as Error).message}` };
+        }
+        if ("issue" in block) {
+          dead.push(deadLetter(`${entryId}#-${k ? k : ""}`, null, `(${bytes.length} bytes of a binary entry: ${bytes.subarray(0, 96).toString("base64")}…)`, block.issue));
+          return;
+        }
+        if (block.checked) {
+          // checked column by column as it was read: the same verdicts as recordIssue and unstorableIn give
+          for (const raw of block.records) items.push({ record: raw as PredictionRecord, source: `${entryId}#${index++}`, raw });
+        } else {
+          for (const raw of block.records) checkRecord(raw, `${entryId}#${index++}`, items, dead);
+        }
+      });
+      continue;
     } else if (columnar !== undefined) {
       const unpacked = unpackEntry(parsed);
       if ("issue" in unpacked) {
@@ -51,27 +63,31 @@ export function decodeEntries(entries: Entry[]): { items: Item[]; dead: DeadLett
       dead.push(deadLetter(`${entryId}#-`, null, packed ?? JSON.stringify(fields.map(String)), "the stream entry is not a JSON list of prediction records"));
       continue;
     }
-    for (let i = 0; i < list.length; i++) {
-      const raw = list[i];
-      const issue = recordIssue(raw);
-      if (issue) {
-        dead.push(deadLetter(`${entryId}#${i}`, raw, JSON.stringify(raw), `not a prediction record: ${issue}`));
-        continue;
-      }
-      const record = raw as PredictionRecord;
-      // screened here, before any database call: a string Postgres would refuse is dead-lettered at
-      // once, not found by bisecting the batch (two transactions per such record)
-      const bad = unstorableIn(record);
-      if (bad) dead.push(deadLetter(`${entryId}#${i}`, raw, JSON.stringify(raw), `not storable: ${bad}`));
-      else items.push({ record, source: `${entryId}#${i}`, raw });
-    }
+    for (let i = 0; i < list.length; i++) checkRecord(list[i], `${entryId}#${i}`, items, dead);
   }
   return { items, dead };
 }
 
-function fieldOf(fields: (string | Buffer)[], name: string): string | Buffer | undefined {
-  for (let i = 0; i + 1 < fields.length; i += 2) if (String(fields[i]) === name) return fields[i + 1];
-  return undefined;
+/** A record checked (recordIssue), then screened (unstorableIn): an item, or a dead letter. */
+function checkRecord(raw: unknown, source: string, items: Item[], dead: DeadLetter[]): void {
+  const issue = recordIssue(raw);
+  if (issue) {
+    dead.push(deadLetter(source, raw, JSON.stringify(raw), `not a prediction record: ${issue}`));
+    return;
+  }
+  const record = raw as PredictionRecord;
+  // screened here, before any database call: a string Postgres would refuse is dead-lettered at
+  // once, not found by bisecting the batch (two transactions per such record)
+  const bad = unstorableIn(record);
+  if (bad) dead.push(deadLetter(source, raw, JSON.stringify(raw), `not storable: ${bad}`));
+  else items.push({ record, source, raw });
+}
+
+/** The values of every field called `name`, in order. */
+function fieldsOf(fields: (string | Buffer)[], name: string): (string | Buffer)[] {
+  const out: (string | Buffer)[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) if (String(fields[i]) === name) out.push(fields[i + 1]);
+  return out;
 }
 
 const textOf = (x: string | Buffer | undefined) => (x === undefined ? undefined : String(x));

@@ -42,8 +42,25 @@ type Header = { v: number; e: string; n: number; vs: string[]; cols: Column[]; s
 const FIXED_SECTIONS = 12;
 // sections are written and read through typed arrays, which take the machine's byte order
 if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) throw new Error("the prediction log's binary entries need a little-endian machine");
-const align8 = (n: number) => (n + 7) & ~7;
+// not (n + 7) & ~7: bitwise arithmetic wraps past 2^31, and a forged section length would wrap its offsets
+const align8 = (n: number) => Math.ceil(n / 8) * 8;
 const SHADOW = 1, NOT_SAMPLED = 2, HAS_ERROR = 4;
+
+/**
+ * The tensors as the log may hold them until its next flush (or while Redis is away): a tensor that is a
+ * small view into a larger buffer (a request's answer split out of its batch) is copied, so that one
+ * logged record does not keep a whole batch's memory alive.
+ */
+export function loggable(tensors: readonly LoggedTensor[]): readonly LoggedTensor[] {
+  let copy: LoggedTensor[] | null = null;
+  for (let x = 0; x < tensors.length; x++) {
+    const d = tensors[x].data;
+    if (Array.isArray(d) || (d as NumericArray).byteLength * 2 >= (d as NumericArray).buffer.byteLength) continue;
+    copy ??= tensors.slice();
+    copy[x] = { name: tensors[x].name, data: (d as NumericArray).slice() };
+  }
+  return copy ?? tensors;
+}
 
 /** Whether two records' inputs (or outputs) have the same names and kinds, in the same order. */
 function sameTensors(a: readonly LoggedTensor[] | null, b: readonly LoggedTensor[] | null): boolean {
@@ -214,14 +231,16 @@ function headerOf(block: Buffer): { h: Header; at: number[] } | string {
     return "the block's header is not JSON";
   }
   if (typeof h !== "object" || h === null) return "the block's header is not an object";
-  if (h.v !== FORMAT) return `a log block of format ${String(h.v)}, this ingest reads ${FORMAT}`;
+  if (h.v !== FORMAT) return `a log block of format ${typeof h.v === "number" ? h.v : typeof h.v}, this ingest reads ${FORMAT}`;
   const { n } = h;
   if (typeof h.e !== "string" || !Number.isInteger(n) || n < 1 || n > 1_000_000) return "the block's header lacks its endpoint or record count";
   if (!Array.isArray(h.vs) || !h.vs.every((v) => typeof v === "string")) return "the block's variants are not a list of names";
-  if (!Array.isArray(h.cols) || !h.cols.every((c) => c && (c.s === "i" || c.s === "o") && typeof c.n === "string" && (c.k === "json" || c.k in ARRAYS))) return "the block's columns are not valid";
+  // the encoder never names more of them than it has records: what is allocated per layout stays bounded by the block
+  if (!Array.isArray(h.sigs) || h.vs.length > n || h.sigs.length > n) return "the block names more variants or layouts than it has records";
+  if (!Array.isArray(h.cols) || !h.cols.every((c) => c && (c.s === "i" || c.s === "o") && typeof c.n === "string" && (c.k === "json" || Object.hasOwn(ARRAYS, c.k)))) return "the block's columns are not valid";
   if (!Array.isArray(h.sigs) || !h.sigs.every((g) => g && isIndexList(g.i, h.cols, "i") && isIndexList(g.o, h.cols, "o"))) return "the block's record layouts are not valid";
   const fixed = [8 * n, 8 * n, 4 * n, 4 * n, 4 * n, n, 2 * n, 2 * n, 4 * (n + 1), -1, 4 * (n + 1), -1];
-  if (!Array.isArray(h.len) || h.len.length !== FIXED_SECTIONS + 2 * h.cols.length || !h.len.every((l) => Number.isInteger(l) && l >= 0)) return "the block's section lengths are not valid";
+  if (!Array.isArray(h.len) || h.len.length !== FIXED_SECTIONS + 2 * h.cols.length || !h.len.every((l) => Number.isInteger(l) && l >= 0 && l <= block.length)) return "the block's section lengths are not valid";
   for (let k = 0; k < h.len.length; k++) {
     const want = k < FIXED_SECTIONS ? fixed[k] : k % 2 === 0 ? 4 * n : -1;
     if (want >= 0 && h.len[k] !== want) return `the block's section ${k} is ${h.len[k]} bytes, ${n} records make ${want}`;
@@ -317,6 +336,7 @@ export function decodeLogBlock(block: Buffer): { records: unknown[]; checked: bo
   for (let c = 0; c < h.cols.length; c++) {
     for (let j = 0; j < n; j++) if (counts[c][j] && !named[sg[j]][c]) return { issue: `record ${j} has values in a column its layout lacks` };
   }
+  const protoNamed = h.cols.some((c) => c.n === "__proto__");
   const records: unknown[] = new Array(n);
   const flags = block.subarray(at[5], at[5] + n);
   for (let j = 0; j < n; j++) {
@@ -324,7 +344,9 @@ export function decodeLogBlock(block: Buffer): { records: unknown[]; checked: bo
     const cols = (list: number[] | null) => {
       if (!list) return null;
       const o: Record<string, (number | string)[]> = {};
-      for (const c of list) o[h.cols[c].n] = take(c, j);
+      // a column named __proto__ is a column, as JSON.parse makes it, not the object's prototype
+      if (protoNamed) for (const c of list) Object.defineProperty(o, h.cols[c].n, { value: take(c, j), enumerable: true, writable: true, configurable: true });
+      else for (const c of list) o[h.cols[c].n] = take(c, j);
       return o;
     };
     const f = flags[j];

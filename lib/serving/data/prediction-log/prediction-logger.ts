@@ -26,6 +26,8 @@ export class PredictionLogger {
   private values = 0;
   private timer: NodeJS.Timeout | null = null;
   private flushing = false;
+  /** records dropped from the front of the buffer while a pipeline was out: they were among those it sent */
+  private shiftedInFlight = 0;
   dropped = 0;
 
   constructor(
@@ -43,6 +45,7 @@ export class PredictionLogger {
     while (this.buffer.length && (this.buffer.length >= this.opts.maxBuffer || this.values + values > this.maxValues)) {
       this.buffer.shift();
       this.values -= this.sizes.shift()!;
+      if (this.flushing) this.shiftedInFlight++;
       this.dropped++;
     }
     this.buffer.push(r);
@@ -65,30 +68,32 @@ export class PredictionLogger {
     this.flushing = true;
     try {
       while (this.buffer.length) {
+        this.shiftedInFlight = 0;
         const pipeline = this.redis.pipeline();
-        // up to 20 entries' worth of records a pipeline; each entry holds one endpoint's records, up to
-        // perEntry of them and MAX_ENTRY_VALUES values
-        const byEndpoint = new Map<string, { records: LoggedRecord[]; values: number }[]>();
+        // up to 20 entries' worth of records a pipeline. An entry holds up to perEntry records and
+        // MAX_ENTRY_VALUES values, as one block per endpoint among them: many endpoints at a moderate
+        // rate still make full entries (ingest's batches are counted in entries)
+        const byEndpoint = new Map<string, { records: LoggedRecord[]; sizes: number[] }>();
         let at = 0;
         for (let values = 0; at < this.buffer.length && at < 20 * this.opts.perEntry && (at === 0 || values + this.sizes[at] <= 20 * MAX_ENTRY_VALUES); at++) {
           const r = this.buffer[at];
-          const size = this.sizes[at];
-          values += size;
-          let entries = byEndpoint.get(r.e);
-          if (!entries) byEndpoint.set(r.e, (entries = []));
-          let last = entries[entries.length - 1];
-          if (!last || last.records.length >= this.opts.perEntry || (last.records.length && last.values + size > MAX_ENTRY_VALUES)) entries.push((last = { records: [], values: 0 }));
-          last.records.push(r);
-          last.values += size;
+          values += this.sizes[at];
+          let g = byEndpoint.get(r.e);
+          if (!g) byEndpoint.set(r.e, (g = { records: [], sizes: [] }));
+          g.records.push(r);
+          g.sizes.push(this.sizes[at]);
         }
-        for (const entries of byEndpoint.values()) {
-          for (const e of entries) pipeline.xadd(REDIS_KEYS.predictionStream, "MAXLEN", "~", STREAM_MAX_ENTRIES, "*", BINARY_FIELD, encodeOrStrip(e.records));
+        for (const fields of packEntries([...byEndpoint.values()], this.opts.perEntry)) {
+          pipeline.xadd(REDIS_KEYS.predictionStream, "MAXLEN", "~", STREAM_MAX_ENTRIES, "*", ...fields.flatMap((b) => [BINARY_FIELD, b]));
         }
         const results = await pipeline.exec();
         const failed = results?.find(([err]) => err);
         if (!results || failed) throw (failed?.[0] as Error) ?? new Error("redis pipeline failed");
-        this.buffer.splice(0, at);
-        for (const v of this.sizes.splice(0, at)) this.values -= v;
+        // records dropped meanwhile were the oldest, hence sent: only what is left of the prefix goes
+        const shifted = Math.min(at, this.shiftedInFlight);
+        this.dropped -= shifted;
+        this.buffer.splice(0, at - shifted);
+        for (const v of this.sizes.splice(0, at - shifted)) this.values -= v;
       }
     } catch (err) {
       this.opts.onError?.(err as Error);
@@ -101,7 +106,34 @@ export class PredictionLogger {
 }
 
 /**
- * The entry of `records`, or, when it cannot be made (a value JSON cannot write, a string column past V8's
+ * Stream entries (each a list of blocks) of the given endpoints' records, in order: a new entry starts
+ * when perEntry records or MAX_ENTRY_VALUES values are reached (an entry holds at least one record).
+ */
+export function packEntries(groups: { records: LoggedRecord[]; sizes: number[] }[], perEntry: number): Buffer[][] {
+  const entries: Buffer[][] = [];
+  let fields: Buffer[] = [];
+  let count = 0;
+  let values = 0;
+  for (const g of groups) {
+    let from = 0;
+    for (let i = 0; i < g.records.length; i++) {
+      if (count >= perEntry || (count > 0 && values + g.sizes[i] > MAX_ENTRY_VALUES)) {
+        if (i > from) fields.push(encodeOrStrip(g.records.slice(from, i)));
+        from = i;
+        entries.push(fields);
+        [fields, count, values] = [[], 0, 0];
+      }
+      count++;
+      values += g.sizes[i];
+    }
+    if (g.records.length > from) fields.push(encodeOrStrip(g.records.slice(from)));
+  }
+  if (fields.length) entries.push(fields);
+  return entries;
+}
+
+/**
+ * The block of `records`, or, when it cannot be made (a value JSON cannot write, a string column past V8's
  * longest string), the same records with those that cannot be written alone stripped of their inputs and
  * outputs (all of them, when each can be written alone but not together): they are still logged and counted.
  * Retrying the same records would stop this process's log for good and fill its buffer.
