@@ -45,7 +45,7 @@ const wantPath = only("BENCH_PATHS");
 const log = (m: string) => console.log(m);
 
 type ModelKey = "tiny" | "lr20" | "mlp20";
-type PathKey = "bare" | "worker" | "gateway log off" | "gateway log on" | "inline log off" | "inline log on" | "inline log on, 10% inputs" | "gateway log on, instances" | "fastapi+sklearn";
+type PathKey = "bare" | "worker" | "gateway log off" | "gateway log on" | "inline log off" | "inline log on" | "inline log on (10% inputs)" | "gateway log on (instances)" | "inline log on (instances)" | "fastapi+sklearn";
 const GROUPS = ["gateway", "inference", "jobs", "postgres", "redis", "server"] as const;
 type Group = (typeof GROUPS)[number];
 type Row = { model: ModelKey; path: PathKey; c: Concurrency; w: WrkResult; cpuMs: Record<Group | "wrk", number> };
@@ -59,8 +59,9 @@ const ON_PATH: Record<PathKey, Group[]> = {
   "inline log off": ["gateway"],
   "inline log on": ["gateway", "jobs", "postgres", "redis"],
   // the endpoint keeps the inputs of 10% of requests (logInputs 0.1); every request is still logged and counted
-  "inline log on, 10% inputs": ["gateway", "jobs", "postgres", "redis"],
-  "gateway log on, instances": ["gateway", "inference", "jobs", "postgres", "redis"],
+  "inline log on (10% inputs)": ["gateway", "jobs", "postgres", "redis"],
+  "gateway log on (instances)": ["gateway", "inference", "jobs", "postgres", "redis"],
+  "inline log on (instances)": ["gateway", "jobs", "postgres", "redis"],
   "fastapi+sklearn": ["server"],
 };
 
@@ -213,12 +214,13 @@ try {
     await measure(m.key, "gateway log on", { url: `http://127.0.0.1:${gwOnPort}/v2/models/bench-${m.key}/infer`, body: m.oip, logged: true, gateway: gwOn });
     await measure(m.key, "inline log off", { url: `http://127.0.0.1:${gwOffPort}/v2/models/bench-${m.key}-inline/infer`, body: m.oip, gateway: gwOff });
     await measure(m.key, "inline log on", { url: `http://127.0.0.1:${gwOnPort}/v2/models/bench-${m.key}-inline/infer`, body: m.oip, logged: true, gateway: gwOn });
-    await measure(m.key, "inline log on, 10% inputs", { url: `http://127.0.0.1:${gwOnPort}/v2/models/bench-${m.key}-inline-sampled/infer`, body: m.oip, logged: true, gateway: gwOn });
+    await measure(m.key, "inline log on (10% inputs)", { url: `http://127.0.0.1:${gwOnPort}/v2/models/bench-${m.key}-inline-sampled/infer`, body: m.oip, logged: true, gateway: gwOn });
   }
 
   // FastAPI + scikit-learn against the gateway's instances form, same body, same answer shape
   const lr = models.find((m) => m.key === "lr20")!;
-  await measure("lr20", "gateway log on, instances", { url: `http://127.0.0.1:${gwOnPort}/v1/endpoints/bench-lr20/predict`, body: lr.instances!, logged: true, gateway: gwOn });
+  await measure("lr20", "gateway log on (instances)", { url: `http://127.0.0.1:${gwOnPort}/v1/endpoints/bench-lr20/predict`, body: lr.instances!, logged: true, gateway: gwOn });
+  await measure("lr20", "inline log on (instances)", { url: `http://127.0.0.1:${gwOnPort}/v1/endpoints/bench-lr20-inline/predict`, body: lr.instances!, logged: true, gateway: gwOn });
   if (wantModel("lr20") && wantPath("fastapi+sklearn") && pythonReady()) {
     const port = await freePort();
     const py = spawn(PYTHON, ["-m", "uvicorn", "serve:app", "--app-dir", "examples/fastapi-sklearn", "--host", "127.0.0.1", "--port", String(port), "--workers", "1", "--no-access-log", "--log-level", "warning"], { stdio: ["ignore", "ignore", "inherit"] });
@@ -310,8 +312,10 @@ function printTargets(rows: Row[], ceiling: Ceiling) {
       console.log(`${mark(share >= target)} ${model}, ${placement}: gateway (log on) / bare at c=16 = ${Math.round(share * 100)}% (target >= ${target * 100}%)${caveat(gw, bare)}`);
     }
   }
-  const [gwInst, fa] = [get("lr20", "gateway log on, instances", 16), get("lr20", "fastapi+sklearn", 16)];
+  const [gwInst, fa] = [get("lr20", "gateway log on (instances)", 16), get("lr20", "fastapi+sklearn", 16)];
   if (gwInst && fa) console.log(`${mark(gwInst.w.rps / fa.w.rps >= 5)} lr20, worker: gateway (log on, instances form) / FastAPI+sklearn at c=16 = ${fmt(gwInst.w.rps / fa.w.rps)}x (target >= 5x)${caveat(gwInst, fa)}`);
+  const inInst = get("lr20", "inline log on (instances)", 16);
+  if (inInst && fa) console.log(`${mark(inInst.w.rps / fa.w.rps >= 5)} lr20, inline: gateway (log on, instances form) / FastAPI+sklearn at c=16 = ${fmt(inInst.w.rps / fa.w.rps)}x (target >= 5x)${caveat(inInst, fa)}`);
   else console.log("n/a gateway / FastAPI: the FastAPI row did not run");
   for (const [placement, on] of placements) {
     for (const model of ["tiny", "lr20", "mlp20"] as const) {
@@ -321,7 +325,7 @@ function printTargets(rows: Row[], ceiling: Ceiling) {
       console.log(`${mark(added <= 0.3)} ${model}, ${placement}: the gateway (log on) adds ${fmt(added, 3)} ms to p50 at c=1 over bare (${fmt(gw.w.p50Ms, 3)} vs ${fmt(bare.w.p50Ms, 3)}; target <= 0.3 ms)`);
     }
   }
-  const logged = [...placements, ["inline, 10% of inputs kept", "inline log on, 10% inputs", "inline log off"] as const];
+  const logged = [...placements, ["inline, 10% of inputs kept", "inline log on (10% inputs)", "inline log off"] as const];
   for (const [placement, on, off] of logged) {
     for (const model of ["tiny", "lr20", "mlp20"] as const) {
       if (!get(model, on, 16) || !get(model, off, 16)) continue;
