@@ -1,8 +1,8 @@
-// The binary form of a stream entry ("b", written by this gateway): the records of one endpoint, column by
-// column, with tensors as their raw bytes. The gateway holds inputs and outputs as typed arrays already;
-// JSON made it print every float as decimal text and ingest parse it back (`npm run bench:log-ingest`:
-// most of the gateway's logging cost and a third of ingest's decode). Strings (request ids, errors,
-// string tensors) are UTF-8, or one JSON text per string column.
+// The binary form of the prediction log's stream entries ("b", written by this gateway; an entry holds one
+// such block per endpoint among its records): the records of one endpoint, column by column, with tensors
+// as their raw bytes. The gateway holds inputs and outputs as typed arrays already; JSON made it print every
+// number as decimal text and ingest parse it back, at twice the bytes through Redis (`npm run
+// bench:log-ingest`). Strings (request ids, errors) are UTF-8, string tensors one JSON list per column.
 //
 // Layout, little-endian: u32 header length · header JSON · sections, each starting 8-aligned
 //   header: { v: 1, e: endpoint id, n: records, vs: variant names, cols: [{ s: "i" | "o", n: name, k: kind }],

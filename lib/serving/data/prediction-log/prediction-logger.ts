@@ -1,6 +1,6 @@
-// Gateway side of the prediction log: records are packed into binary stream entries, one endpoint each
-// (log-block.ts), and XADDed in the background. While Redis is away they wait in a bounded buffer and are
-// sent when it returns.
+// Gateway side of the prediction log: records are packed into binary stream entries (one block per
+// endpoint among their records, log-block.ts) and XADDed in the background. While Redis is away they
+// wait in a bounded buffer and are sent when it returns.
 import { REDIS_KEYS } from "../../../redis-keys";
 import type { Redis } from "ioredis";
 import { BINARY_FIELD, encodeLogBlock, type LoggedRecord } from "./log-block";
