@@ -339,24 +339,25 @@ export function decodeLogBlock(block: Buffer): { records: unknown[]; checked: bo
   const protoNamed = h.cols.some((c) => c.n === "__proto__");
   const records: unknown[] = new Array(n);
   const flags = block.subarray(at[5], at[5] + n);
+  // one function for all records (not a closure per record: this loop runs for every record ingest reads)
+  const cols = (list: number[] | null, j: number) => {
+    if (!list) return null;
+    const o: Record<string, (number | string)[]> = {};
+    // a column named __proto__ is a column, as JSON.parse makes it, not the object's prototype
+    if (protoNamed) for (const c of list) Object.defineProperty(o, h.cols[c].n, { value: take(c, j), enumerable: true, writable: true, configurable: true });
+    else for (const c of list) o[h.cols[c].n] = take(c, j);
+    return o;
+  };
   for (let j = 0; j < n; j++) {
     const sig = h.sigs[sg[j]];
-    const cols = (list: number[] | null) => {
-      if (!list) return null;
-      const o: Record<string, (number | string)[]> = {};
-      // a column named __proto__ is a column, as JSON.parse makes it, not the object's prototype
-      if (protoNamed) for (const c of list) Object.defineProperty(o, h.cols[c].n, { value: take(c, j), enumerable: true, writable: true, configurable: true });
-      else for (const c of list) o[h.cols[c].n] = take(c, j);
-      return o;
-    };
     const f = flags[j];
-    const x: Record<string, unknown> = {
+    // every record one shape (an absent err or ns is undefined, as the record type reads it)
+    records[j] = {
       t: t[j], e: h.e, v: h.vs[vc[j]], n: nv[j], id: block.toString("utf8", at[9] + idOff[j], at[9] + idOff[j + 1]), s: st[j], l: l[j], sh: (f & SHADOW) !== 0, r: rw[j],
-      in: cols(sig.i), out: cols(sig.o),
+      in: cols(sig.i, j), out: cols(sig.o, j),
+      err: f & HAS_ERROR ? block.toString("utf8", at[11] + errOff[j], at[11] + errOff[j + 1]) : undefined,
+      ns: f & NOT_SAMPLED ? true : undefined,
     };
-    if (f & HAS_ERROR) x.err = block.toString("utf8", at[11] + errOff[j], at[11] + errOff[j + 1]);
-    if (f & NOT_SAMPLED) x.ns = true;
-    records[j] = x;
   }
   return { records, checked };
 }
