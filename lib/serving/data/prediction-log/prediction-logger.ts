@@ -26,7 +26,7 @@ export class PredictionLogger {
   private values = 0;
   private timer: NodeJS.Timeout | null = null;
   private flushing = false;
-  /** records dropped from the front of the buffer while a pipeline was out: they were among those it sent */
+  /** records pushed out of the front of the buffer while a pipeline was out (it may have carried them) */
   private shiftedInFlight = 0;
   dropped = 0;
 
@@ -45,8 +45,10 @@ export class PredictionLogger {
     while (this.buffer.length && (this.buffer.length >= this.opts.maxBuffer || this.values + values > this.maxValues)) {
       this.buffer.shift();
       this.values -= this.sizes.shift()!;
+      // while a pipeline is out the oldest records may be in it: counted once it is known (dropped only rises:
+      // it feeds a Prometheus counter)
       if (this.flushing) this.shiftedInFlight++;
-      this.dropped++;
+      else this.dropped++;
     }
     this.buffer.push(r);
     this.sizes.push(values);
@@ -68,7 +70,6 @@ export class PredictionLogger {
     this.flushing = true;
     try {
       while (this.buffer.length) {
-        this.shiftedInFlight = 0;
         const pipeline = this.redis.pipeline();
         // up to 20 entries' worth of records a pipeline. An entry holds up to perEntry records and
         // MAX_ENTRY_VALUES values, as one block per endpoint among them: many endpoints at a moderate
@@ -89,13 +90,17 @@ export class PredictionLogger {
         const results = await pipeline.exec();
         const failed = results?.find(([err]) => err);
         if (!results || failed) throw (failed?.[0] as Error) ?? new Error("redis pipeline failed");
-        // records dropped meanwhile were the oldest, hence sent: only what is left of the prefix goes
+        // records pushed out meanwhile were the oldest: those of the prefix were sent, only the rest are lost
         const shifted = Math.min(at, this.shiftedInFlight);
-        this.dropped -= shifted;
+        this.dropped += this.shiftedInFlight - shifted;
+        this.shiftedInFlight = 0;
         this.buffer.splice(0, at - shifted);
         for (const v of this.sizes.splice(0, at - shifted)) this.values -= v;
       }
     } catch (err) {
+      // the pipeline failed: what was pushed out meanwhile is lost
+      this.dropped += this.shiftedInFlight;
+      this.shiftedInFlight = 0;
       this.opts.onError?.(err as Error);
       // a partially sent pipeline may be resent: ingest drops duplicates by request id
       if (!this.timer) this.timer = setTimeout(() => void this.flush(), 500);
