@@ -27,7 +27,8 @@ import * as feedbackRoute from "@/app/api/v1/endpoints/[endpoint]/feedback/route
 import * as driftReports from "@/app/api/v1/endpoints/[endpoint]/drift-reports/route";
 import * as driftReportRoute from "@/app/api/v1/drift-reports/[id]/route";
 import { runDriftReport } from "@/lib/monitoring/drift/run-drift-report";
-import { ensurePartitions, writePredictionBatch } from "@/lib/serving/data/prediction-log/write-batch";
+import { ensurePartitions } from "@/lib/serving/data/prediction-log/partitions";
+import { writePredictionBatch } from "@/lib/serving/data/prediction-log/write-batch";
 import * as promotions from "@/app/api/v1/promotions/route";
 import * as promotionRoute from "@/app/api/v1/promotions/[id]/route";
 import * as approve from "@/app/api/v1/promotions/[id]/approve/route";

@@ -1,5 +1,5 @@
 // The current data of a drift report: records go in through the prediction log's real ingest write
-// (writePredictionBatch: PredictionLog and its columnar copy in one transaction) and come back out
+// (writePredictionBatch: the log's blocks and its columnar copy in one transaction) and come back out
 // through readCurrentData, against the real partitioned tables.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
@@ -8,8 +8,9 @@ import { getDb } from "@/lib/db/client";
 import { columnValues, currentDataValues } from "@/lib/monitoring/drift/current-data-values";
 import { readCurrentData, type CurrentData } from "@/lib/monitoring/drift/read-current-data";
 import { compactColumnBlocks } from "@/lib/serving/data/prediction-log/compact-column-blocks";
-import type { PredictionRecord } from "@/lib/serving/data/prediction-log/record";
-import { ensurePartitions, writePredictionBatch } from "@/lib/serving/data/prediction-log/write-batch";
+import type { PredictionRecord } from "@/lib/serving/shared/prediction-log/record";
+import { ensurePartitions } from "@/lib/serving/data/prediction-log/partitions";
+import { writePredictionBatch } from "@/lib/serving/data/prediction-log/write-batch";
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 3 });
 const HOUR = 3_600_000;
@@ -125,7 +126,8 @@ describe("drift report current data", () => {
     // the two blocks differ: the later one has numbers for purpose, and an income column the first lacks
     const batch = Array.from({ length: 30 }, (_, i) => rec({ t: t0 + i, in: i < 20 ? { age: [i], purpose: ["x"] } : { age: [i], purpose: [i], income: [i * 1.5] } }));
     await writePredictionBatch(pool, batch.slice(0, 20));
-    await writePredictionBatch(pool, batch.slice(10)); // 10 already stored: a replay overlapping the first
+    await writePredictionBatch(pool, batch.slice(20));
+    expect(await writePredictionBatch(pool, batch.slice(0, 20))).toBe(0); // a replay of the first
     const before = await win(t0, t0 + 1000);
     expect(before.rows).toBe(30);
     await compactColumnBlocks({ pool, now: new Date(Date.now() + 3 * HOUR) });

@@ -11,8 +11,9 @@ import { endpointMetrics } from "@/lib/serving/control/endpoints/read-endpoints"
 import { recentlyServed } from "@/lib/serving/control/endpoints/recently-served";
 import { checkGuardrails } from "@/lib/serving/control/deployments/guardrails";
 import { canaryPlanSchema } from "@/lib/serving/control/deployments/plan";
-import { ensurePartitions, writePredictionBatch } from "@/lib/serving/data/prediction-log/write-batch";
-import type { PredictionRecord } from "@/lib/serving/data/prediction-log/record";
+import { ensurePartitions } from "@/lib/serving/data/prediction-log/partitions";
+import { writePredictionBatch, writePredictionBlocks } from "@/lib/serving/data/prediction-log/write-batch";
+import type { PredictionRecord } from "@/lib/serving/shared/prediction-log/record";
 import { LAYOUT_BOUNDS, LAYOUT_COARSE, LATENCY_LAYOUT, MIN_BOUND_MS, RELATIVE_ERROR_BOUND } from "@/lib/serving/shared/rollups";
 import { seededRandom } from "@/lib/training/random";
 import { call } from "./helpers/call";
@@ -229,7 +230,8 @@ describe("hourly rollups", () => {
     // two concurrent writers, as two job workers would be
     const [a, b] = await Promise.all([writePredictionBatch(pool, recs.slice(0, 300)), writePredictionBatch(pool, recs.slice(300))]);
     expect(a + b).toBe(600);
-    expect(await writePredictionBatch(pool, recs)).toBe(0); // a replay adds nothing
+    // a replay adds nothing (the same two sources, read in one batch)
+    expect(await writePredictionBlocks(pool, [{ records: recs.slice(0, 300) }, { records: recs.slice(300) }])).toBe(0);
     expect((await mismatches(e.id)).rows).toEqual([]);
     const hours = await db.metricRollupHour.findMany({ where: { endpointId: e.id } });
     expect(hours.reduce((s, h) => s + h.count, 0)).toBe(600);

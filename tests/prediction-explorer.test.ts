@@ -8,8 +8,9 @@ import { getDb } from "@/lib/db/client";
 import * as endpoints from "@/app/api/v1/endpoints/route";
 import * as predictions from "@/app/api/v1/endpoints/[endpoint]/predictions/route";
 import * as exportRoute from "@/app/api/v1/endpoints/[endpoint]/predictions/export/route";
-import { ensurePartitions, writePredictionBatch } from "@/lib/serving/data/prediction-log/write-batch";
-import type { PredictionRecord } from "@/lib/serving/data/prediction-log/record";
+import { ensurePartitions } from "@/lib/serving/data/prediction-log/partitions";
+import { writePredictionBatch } from "@/lib/serving/data/prediction-log/write-batch";
+import type { PredictionRecord } from "@/lib/serving/shared/prediction-log/record";
 import { listPredictions } from "@/lib/serving/control/predictions/list-predictions";
 import { exportPredictions } from "@/lib/serving/control/predictions/export-predictions";
 import { call, type CallOptions } from "./helpers/call";
@@ -138,12 +139,10 @@ describe("prediction-log explorer", () => {
   it("keeps rows apart that differ by microseconds", async () => {
     const e = await newEndpoint(w, `micro-${randomUUID().slice(0, 8)}`);
     const endpoint = (await db.endpoint.findUniqueOrThrow({ where: { id: e } })).name;
-    const base = new Date(now - 2 * MIN).toISOString().slice(0, 23); // to the millisecond
-    for (const [i, us] of ["100", "200", "300", "400"].entries()) {
-      await pool.query(
-        `INSERT INTO "PredictionLog" ("time","endpointId","variant","version","requestId","status","latencyMs") VALUES ($1::timestamptz, $2, 'v', 1, $3, 200, 1)`,
-        [`${base}${us}Z`, e, `micro-${i}`],
-      );
+    const base = Math.floor(now - 2 * MIN); // a whole millisecond
+    // one block each: records ordered by time across blocks, not by block
+    for (const [i, us] of [100, 200, 300, 400].entries()) {
+      expect(await writePredictionBatch(pool, [rec({ id: `micro-${i}`, e, t: base + us / 1000, l: 1 })])).toBe(1);
     }
     const got: string[] = [];
     let cursor: string | null = null;

@@ -5,10 +5,13 @@ import pg from "pg";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
-import { dropOldPartitions, ensurePartitions, writePredictionBatch } from "@/lib/serving/data/prediction-log/write-batch";
-import type { PredictionRecord } from "@/lib/serving/data/prediction-log/record";
+import { dropOldPartitions, ensurePartitions } from "@/lib/serving/data/prediction-log/partitions";
+import { writePredictionBatch, writePredictionBlocks } from "@/lib/serving/data/prediction-log/write-batch";
+import { convertRowLog } from "@/lib/serving/data/prediction-log/convert-row-log";
+import { loggedRecords } from "./helpers/logged";
+import type { PredictionRecord } from "@/lib/serving/shared/prediction-log/record";
 import { PredictionLogger } from "@/lib/serving/data/prediction-log/prediction-logger";
-import { asLogged, decodeLogBlock } from "@/lib/serving/data/prediction-log/log-block";
+import { asLogged, decodeLogBlock } from "@/lib/serving/shared/prediction-log/log-block";
 import { packEntry } from "@/lib/serving/data/prediction-log/stream-entry";
 import { IngestConsumer, trimWrittenHistory } from "@/lib/serving/data/prediction-log/ingest-consumer";
 import { readIngestBacklog } from "@/lib/serving/data/prediction-log/read-ingest-backlog";
@@ -34,28 +37,51 @@ describe("prediction log", () => {
     const batch = Array.from({ length: 9_000 }, (_, i) => rec(i, "ep-batch", now));
     expect(await writePredictionBatch(pool, batch)).toBe(9_000);
     expect(await writePredictionBatch(pool, batch)).toBe(0);
-    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "PredictionLog" WHERE "endpointId" = 'ep-batch'`);
-    expect(rows[0].n).toBe(9_000);
+    expect(await loggedRecords(pool, "ep-batch")).toHaveLength(9_000);
     const rollups = await getDb().metricRollup.findMany({ where: { endpointId: "ep-batch" } });
     expect(rollups.reduce((s, r) => s + r.count, 0)).toBe(9_000);
     expect(rollups.reduce((s, r) => s + r.errors, 0)).toBe(900);
     expect(rollups.reduce((s, r) => s + r.latencyBuckets.reduce((a, b) => a + b, 0), 0)).toBe(9_000);
   });
 
-  it("of a batch that partly repeats stored records (and holds one record twice), stores and counts only what is new", async () => {
+  it("of a batch that repeats blocks already stored (a replay read in batches of another size, a block twice), stores and counts only what is new", async () => {
     const now = Date.now();
-    const first = Array.from({ length: 300 }, (_, i) => rec(i, "ep-part", now));
-    expect(await writePredictionBatch(pool, first)).toBe(300);
-    // 100 already stored, 200 new, and the last new one sent twice (a gateway's resend read in the same batch)
-    const next = [...first.slice(200), ...Array.from({ length: 200 }, (_, i) => rec(300 + i, "ep-part", now))];
-    next.push({ ...next[next.length - 1] });
-    expect(await writePredictionBatch(pool, next)).toBe(200);
-    const { rows } = await pool.query(`SELECT count(*)::int AS n, count(DISTINCT "requestId")::int AS ids FROM "PredictionLog" WHERE "endpointId" = 'ep-part'`);
-    expect(rows[0]).toEqual({ n: 500, ids: 500 });
+    // sources as ingest hands them over: one per gateway block
+    const block = (k: number) => ({ records: Array.from({ length: 100 }, (_, i) => rec(k * 100 + i, "ep-part", now)) });
+    const [a, b, c, d] = [0, 1, 2, 3].map(block);
+    expect(await writePredictionBlocks(pool, [a, b, c])).toBe(300);
+    // b and c stored already, d new, and d once more in the same batch
+    expect(await writePredictionBlocks(pool, [b, c, d, { records: d.records.map((r) => ({ ...r })) }])).toBe(100);
+    const stored = await loggedRecords(pool, "ep-part");
+    expect({ n: stored.length, ids: new Set(stored.map((r) => r.requestId)).size }).toEqual({ n: 400, ids: 400 });
     const rollups = await getDb().metricRollup.findMany({ where: { endpointId: "ep-part" } });
-    expect(rollups.reduce((s, r) => s + r.count, 0)).toBe(500);
+    expect(rollups.reduce((s, r) => s + r.count, 0)).toBe(400);
     const { rows: blocks } = await pool.query(`SELECT coalesce(sum(rows), 0)::int AS n FROM "PredictionColumns" WHERE "endpointId" = 'ep-part'`);
-    expect(blocks[0].n).toBe(450); // every tenth is a 500: not in the drift copy
+    expect(blocks[0].n).toBe(360); // every tenth is a 500: not in the drift copy
+  });
+
+  it("moves what an earlier version logged a row per request into blocks, every field as it was, once", async () => {
+    const ep = `ep-rows-${randomUUID().slice(0, 8)}`;
+    const now = Date.now();
+    // the rows as that version's ingest left them
+    await pool.query(
+      `INSERT INTO "PredictionLog" ("time","endpointId","variant","version","requestId","status","latencyMs","shadow","rows","inputs","outputs","error","inputsSampled")
+       SELECT to_timestamp(($2::float8 - g * 7) / 1000), $1, 'm-v1', 1, 'old-' || g, CASE WHEN g % 10 = 0 THEN 503 ELSE 200 END, 1 + g % 5, g % 9 = 0, 1,
+              CASE WHEN g % 4 = 0 THEN NULL ELSE json_build_object('x', json_build_array(g)) END, jsonb_build_object('p', jsonb_build_array(g / 5000.0)),
+              CASE WHEN g % 10 = 0 THEN 'the worker did not answer' END, g % 4 <> 0
+       FROM generate_series(0, 4999) g`,
+      [ep, now],
+    );
+    expect(await convertRowLog(pool)).toBeGreaterThanOrEqual(5_000);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM "PredictionLog" WHERE "endpointId" = $1`, [ep])).rows[0].n).toBe(0);
+    const stored = (await loggedRecords(pool, ep)).sort((x, y) => y.ms - x.ms);
+    expect(stored).toHaveLength(5_000);
+    expect(stored[7]).toMatchObject({ requestId: "old-7", status: 200, latencyMs: 3, shadow: false, inputs: { x: [7] }, inputsSampled: true, outputs: { p: [7 / 5000] }, error: null });
+    expect(stored[8]).toMatchObject({ requestId: "old-8", inputs: null, inputsSampled: false });
+    expect(stored[10]).toMatchObject({ requestId: "old-10", status: 503, error: "the worker did not answer" });
+    expect(Math.abs(stored[7].ms - (now - 49))).toBeLessThan(0.01);
+    // nothing left to move: a second run moves nothing
+    expect(await convertRowLog(pool)).toBe(0);
   });
 
   it("keeps daily partitions ahead and drops those past retention", async () => {
@@ -64,10 +90,9 @@ describe("prediction log", () => {
     await ensurePartitions(pool, 0, old); // partitions around a day 40 days ago
     await writePredictionBatch(pool, [rec(1, "ep-old", old.getTime())]);
     const dropped = await dropOldPartitions(pool, 30);
-    expect(dropped).toContain(`PredictionLog_${old.toISOString().slice(0, 10).replace(/-/g, "")}`);
-    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "PredictionLog" WHERE "endpointId" = 'ep-old'`);
-    expect(rows[0].n).toBe(0);
-    const today = `PredictionLog_${new Date().toISOString().slice(0, 10).replace(/-/g, "")}`;
+    expect(dropped).toContain(`PredictionBlock_${old.toISOString().slice(0, 10).replace(/-/g, "")}`);
+    expect(await loggedRecords(pool, "ep-old")).toHaveLength(0);
+    const today = `PredictionBlock_${new Date().toISOString().slice(0, 10).replace(/-/g, "")}`;
     const { rows: parts } = await pool.query(`SELECT to_regclass($1) AS t`, [`"${today}"`]);
     expect(parts[0].t).not.toBeNull();
   });
@@ -76,8 +101,8 @@ describe("prediction log", () => {
     const now = Date.now();
     const batch = Array.from({ length: 1_000 }, (_, i): PredictionRecord => (i % 4 ? { ...rec(i, "ep-ns", now), in: null, ns: true } : rec(i, "ep-ns", now)));
     expect(await writePredictionBatch(pool, batch)).toBe(1_000);
-    const { rows } = await pool.query(`SELECT count(*)::int AS n, count(inputs)::int AS inputs, count(*) FILTER (WHERE NOT "inputsSampled")::int AS ns FROM "PredictionLog" WHERE "endpointId" = 'ep-ns'`);
-    expect(rows[0]).toEqual({ n: 1_000, inputs: 250, ns: 750 });
+    const stored = await loggedRecords(pool, "ep-ns");
+    expect({ n: stored.length, inputs: stored.filter((r) => r.inputs).length, ns: stored.filter((r) => !r.inputsSampled).length }).toEqual({ n: 1_000, inputs: 250, ns: 750 });
     const rollups = await getDb().metricRollup.findMany({ where: { endpointId: "ep-ns" } });
     expect(rollups.reduce((s, r) => s + r.count, 0)).toBe(1_000);
     // the drift reads' copy holds the sampled requests only (not the failures either)
@@ -149,11 +174,11 @@ describe("input sampling", () => {
       } finally {
         await consumer.stop();
       }
-      const { rows } = await pool.query(
-        `SELECT count(*)::int AS n, count(inputs)::int AS inputs, count(*) FILTER (WHERE "inputsSampled")::int AS sampled,
-                count(*) FILTER (WHERE inputs IS NULL AND "inputsSampled")::int AS lost,
-                count(DISTINCT "requestId") FILTER (WHERE "inputsSampled")::int AS "sampledRequests"
-         FROM "PredictionLog" WHERE "endpointId" = $1`, [e.id]);
+      const stored = await loggedRecords(pool, e.id);
+      const rows = [{
+        n: stored.length, inputs: stored.filter((r) => r.inputs).length, sampled: stored.filter((r) => r.inputsSampled).length,
+        lost: stored.filter((r) => !r.inputs && r.inputsSampled).length, sampledRequests: new Set(stored.filter((r) => r.inputsSampled).map((r) => r.requestId)).size,
+      }];
       expect(rows[0].n).toBe(2 * n);
       expect(rows[0].inputs).toBe(rows[0].sampled);
       expect(rows[0].lost).toBe(0);
@@ -195,7 +220,7 @@ describe("the stream between gateways and ingest", () => {
     await redis.stop();
   });
 
-  it("records logged past the buffer's bound while a flush is out drop the oldest, which that flush sent, and are sent next: none lost, none counted dropped", async () => {
+  it("records logged past the buffer's bound while a flush is out wait for the next (the flush's own left the buffer when packed): none lost, none counted dropped", async () => {
     await client.del(REDIS_KEYS.predictionStream);
     const ep = `ep-inflight-${randomUUID().slice(0, 8)}`;
     const now = Date.now();
@@ -216,6 +241,36 @@ describe("the stream between gateways and ingest", () => {
     const ids = entries.flatMap(([, f]) => (decodeLogBlock(f[1]) as { records: PredictionRecord[] }).records.map((r) => r.id));
     expect(ids).toEqual(Array.from({ length: 15 }, (_, i) => `req-${i}`));
     await client.del(REDIS_KEYS.predictionStream);
+  });
+
+  it("sends a failed pipeline's entries again as they were packed, so ingest stores a resent block once", async () => {
+    await client.del(REDIS_KEYS.predictionStream);
+    const ep = `ep-resend-${randomUUID().slice(0, 8)}`;
+    const now = Date.now();
+    const logger = new PredictionLogger(client, { maxBuffer: 1_000, perEntry: 64, flushMs: 60_000 });
+    for (let i = 0; i < 10; i++) logger.log(asLogged(rec(i, ep, now + i)));
+    // the stream's key holds a string: every XADD of the pipeline fails
+    await client.set(REDIS_KEYS.predictionStream, "not a stream");
+    await logger.flush();
+    expect(logger.pending).toBe(10);
+    for (let i = 10; i < 15; i++) logger.log(asLogged(rec(i, ep, now + i)));
+    await client.del(REDIS_KEYS.predictionStream);
+    await logger.flush();
+    const entries = (await client.xrangeBuffer(REDIS_KEYS.predictionStream, "-", "+")) as [Buffer, Buffer[]][];
+    const idsOf = (f: Buffer[]) => (decodeLogBlock(f[1]) as { records: PredictionRecord[] }).records.map((r) => r.id);
+    // not repacked with the records that came since: the same entry, then theirs
+    expect(entries.map(([, f]) => idsOf(f))).toEqual([Array.from({ length: 10 }, (_, i) => `req-${i}`), Array.from({ length: 5 }, (_, i) => `req-${10 + i}`)]);
+    // the first entry once more: a failed pipeline may have been carried out after all
+    await client.xaddBuffer(REDIS_KEYS.predictionStream, "*", ...entries[0][1]);
+    const consumer = new IngestConsumer(client, pool, { consumer: "resend-test" });
+    consumer.start();
+    try {
+      await waitFor("the stream read to its end", async () => (await client.xlen(REDIS_KEYS.predictionStream)) === 0 && consumer.ingested >= 15, 30_000, 50);
+    } finally {
+      await consumer.stop();
+    }
+    expect(consumer.ingested).toBe(15);
+    expect((await loggedRecords(pool, ep)).map((r) => r.requestId).sort()).toEqual(Array.from({ length: 15 }, (_, i) => `req-${i}`).sort());
   });
 
   it("a part-full batch lingers for the entries that follow it: records that trickle in over the linger go to Postgres in one transaction, and none waits much longer than the linger", async () => {
@@ -253,8 +308,7 @@ describe("the stream between gateways and ingest", () => {
     } finally {
       await consumer.stop();
     }
-    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "PredictionLog" WHERE "endpointId" = $1`, [ep]);
-    expect(rows[0].n).toBe(100 + 200 * 64);
+    expect(await loggedRecords(pool, ep)).toHaveLength(100 + 200 * 64);
   });
 
   it("bounds entries and the gateway's buffer by values as well as records: large records make small entries, and the oldest are dropped first", async () => {
@@ -314,12 +368,11 @@ describe("the stream between gateways and ingest", () => {
     await logger.flush();
     const fields = (await client.xrange(REDIS_KEYS.predictionStream, "-", "+")).map(([, f]) => f[0]);
     expect(new Set(fields)).toEqual(new Set(["b"]));
-    // …400-499 from an older gateway (columnar), 500-599 and a resend of 300-499 (a pipeline that failed
-    // half-way) from an older one still (lists); then this gateway's first entry once more
+    // …400-499 from an older gateway (columnar), 500-599 from an older one still (lists), with a resend of
+    // its first entry (a pipeline that failed half-way); then this gateway's first entry once more
     for (let i = 400; i < 500; i += 64) await client.xadd(REDIS_KEYS.predictionStream, "*", "c", packEntry(records, i, Math.min(500, i + 64)));
-    for (const [a, b] of [[500, 600], [300, 500]]) {
-      for (let i = a; i < b; i += 64) await client.xadd(REDIS_KEYS.predictionStream, "*", "r", JSON.stringify(records.slice(i, Math.min(b, i + 64))));
-    }
+    for (let i = 500; i < 600; i += 64) await client.xadd(REDIS_KEYS.predictionStream, "*", "r", JSON.stringify(records.slice(i, Math.min(600, i + 64))));
+    await client.xadd(REDIS_KEYS.predictionStream, "*", "r", JSON.stringify(records.slice(500, 564)));
     const first = (await client.xrangeBuffer(REDIS_KEYS.predictionStream, "-", "+", "COUNT", 1))[0][1];
     await client.xaddBuffer(REDIS_KEYS.predictionStream, "*", ...first);
 
@@ -332,7 +385,7 @@ describe("the stream between gateways and ingest", () => {
     }
     expect(consumer.ingested).toBe(600);
     expect(consumer.deadLettered).toBe(0);
-    const { rows } = await pool.query(`SELECT "requestId" AS id, variant, version, status, "latencyMs" AS l, inputs, "inputsSampled" AS sampled, outputs, error, (extract(epoch FROM time) * 1000)::float8 AS t FROM "PredictionLog" WHERE "endpointId" = $1 ORDER BY t DESC`, [ep]);
+    const rows = (await loggedRecords(pool, ep)).sort((a, b) => b.ms - a.ms).map((r) => ({ id: r.requestId, variant: r.variant, version: r.version, status: r.status, l: r.latencyMs, inputs: r.inputs, sampled: r.inputsSampled, outputs: r.outputs, error: r.error, t: r.ms }));
     expect(rows).toEqual(records.map((r) => ({ id: r.id, variant: r.v, version: r.n, status: r.s, l: r.l, inputs: r.in, sampled: !r.ns, outputs: r.out, error: r.err ?? null, t: r.t })));
     const rollups = await getDb().metricRollup.findMany({ where: { endpointId: ep } });
     expect(rollups.reduce((s, r) => s + r.count, 0)).toBe(600);
@@ -365,7 +418,6 @@ describe("the stream between gateways and ingest", () => {
       "the columnar stream entry's s is not an array of 2 values",
       "the stream entry is not JSON",
     ].sort());
-    const { rows } = await pool.query(`SELECT "requestId" FROM "PredictionLog" WHERE "endpointId" = $1`, [ep]);
-    expect(rows).toEqual([{ requestId: "a" }]);
+    expect((await loggedRecords(pool, ep)).map((r) => r.requestId)).toEqual(["a"]);
   }, 60_000);
 });

@@ -2,7 +2,8 @@
 // workers run here: a deployment a promotion records is checked as a row (the serving tests run one
 // through a real cluster). Each test makes its own endpoint or alias, so any one of them runs alone.
 import { randomUUID } from "node:crypto";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import * as models from "@/app/api/v1/models/route";
 import * as versions from "@/app/api/v1/models/[model]/versions/route";
@@ -30,8 +31,12 @@ import { getServices } from "@/lib/services";
 import { call, multipart, type CallOptions } from "./helpers/call";
 import { makeWorld, type Person, type World } from "./helpers/world";
 import { trained } from "./helpers/models";
+import { writePredictionBatch } from "@/lib/serving/data/prediction-log/write-batch";
+import type { PredictionRecord } from "@/lib/serving/shared/prediction-log/record";
 
 const db = getDb();
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+afterAll(() => pool.end());
 let w: World;
 const MODEL = "credit";
 
@@ -170,12 +175,11 @@ describe("a production traffic change", () => {
     const e = await db.endpoint.findUniqueOrThrow({ where: { name: ep } });
     // what the gateway logs for a request served by v1 and copied to a shadow of `good`
     const log = async (n: number, delta: number) => {
-      for (let i = 0; i < n; i++) {
-        const id = randomUUID();
-        await db.$executeRaw`INSERT INTO "PredictionLog" ("time", "endpointId", variant, version, "requestId", status, "latencyMs", shadow, outputs) VALUES
-          (now(), ${e.id}, ${`${MODEL}-v${v1}`}, ${v1}, ${id}, 200, 1, false, ${JSON.stringify({ probability: [0.5] })}::jsonb),
-          (now(), ${e.id}, ${`${MODEL}-v${good}`}, ${good}, ${id}, 200, 1, true, ${JSON.stringify({ probability: [0.5 + delta] })}::jsonb)`;
-      }
+      const records = Array.from({ length: n }, () => randomUUID()).flatMap((id): PredictionRecord[] => [
+        { t: Date.now(), e: e.id, v: `${MODEL}-v${v1}`, n: v1, id, s: 200, l: 1, sh: false, r: 1, in: null, out: { probability: [0.5] } },
+        { t: Date.now(), e: e.id, v: `${MODEL}-v${good}`, n: good, id, s: 200, l: 1, sh: true, r: 1, in: null, out: { probability: [0.5 + delta] } },
+      ]);
+      await writePredictionBatch(pool, records);
     };
     const attempt = async () => {
       const r = (await putTraffic(ep, canaryTo(good), as(w.people.engineer))).json.promotion;

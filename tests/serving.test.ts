@@ -10,6 +10,7 @@ import { servingRoutes, type ServingRoutes } from "./helpers/serving-routes";
 import { brokenModel, otherSignatureModel, trained } from "./helpers/models";
 import { startCluster, stopProcess, waitFor, type Cluster } from "./helpers/serving-cluster";
 import { freePort, httpOk, startProcess } from "./helpers/processes";
+import { loggedRecords, type LoggedRow } from "./helpers/logged";
 
 const db = getDb();
 let cluster: Cluster;
@@ -73,8 +74,7 @@ async function inParallel<T>(n: number, concurrency: number, fn: (i: number) => 
   return out;
 }
 
-const loggedCount = async (endpoint: string, where = "") =>
-  Number((await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "PredictionLog" p JOIN "Endpoint" e ON e.id = p."endpointId" WHERE e.name = $1 ${where}`, endpoint))[0].n);
+const loggedCount = async (endpoint: string, where: (r: LoggedRow) => boolean = () => true) => (await loggedRecords(db, { name: endpoint })).filter(where).length;
 
 let v1: number, v2: number, vBroken: number, vOther: number;
 
@@ -131,9 +131,9 @@ describe("serving", () => {
     const { endpoint } = await tenThousandAt90to10();
     const n = await waitFor("10,000 logged", async () => ((await loggedCount(endpoint)) >= 10_000 ? loggedCount(endpoint) : null), 60_000, 500);
     expect(n).toBe(10_000);
-    const [row] = await db.$queryRawUnsafe<{ inputs: Record<string, unknown[]>; outputs: Record<string, number[]> }[]>(`SELECT inputs, outputs FROM "PredictionLog" p JOIN "Endpoint" e ON e.id = p."endpointId" WHERE e.name = $1 LIMIT 1`, endpoint);
-    expect(Object.keys(row.inputs)).toContain("checking_account_status");
-    expect(row.outputs.probability).toHaveLength(1);
+    const [row] = await loggedRecords(db, { name: endpoint });
+    expect(Object.keys(row.inputs!)).toContain("checking_account_status");
+    expect(row.outputs!.probability).toHaveLength(1);
     const rollups = await db.metricRollup.findMany({ where: { endpointId: (await db.endpoint.findFirstOrThrow({ where: { name: endpoint } })).id } });
     expect(rollups.reduce((s, r) => s + r.count, 0)).toBe(10_000);
   }, 90_000);
@@ -150,7 +150,7 @@ describe("serving", () => {
       expect(small.status).toBe(200);
     });
     await waitFor("both logged", async () => (await loggedCount(endpoint)) === 2, 30_000, 200);
-    const rows = await db.$queryRawUnsafe<{ requestId: string; inputs: unknown; inputsSampled: boolean; rows: number }[]>(`SELECT "requestId", inputs, "inputsSampled", rows FROM "PredictionLog" p JOIN "Endpoint" e ON e.id = p."endpointId" WHERE e.name = $1 ORDER BY "requestId"`, endpoint);
+    const rows = (await loggedRecords(db, { name: endpoint })).sort((a, b) => (a.requestId < b.requestId ? -1 : 1));
     expect(rows.map((x) => [x.requestId, x.inputs === null, x.inputsSampled, x.rows])).toEqual([["narrow-request", false, true, 1], ["wide-request", true, false, 3_300]]);
   }, 60_000);
 
@@ -175,9 +175,9 @@ describe("serving", () => {
     const answers = await inParallel(200, 8, (i) => predict(shadowed, [instance(i)]));
     expect(answers.map((a) => a.status)).toEqual(new Array(200).fill(200));
     expect(new Set(answers.map((a) => a.json.model_version))).toEqual(new Set([v1]));
-    await waitFor("shadow logs", async () => (await loggedCount(shadowed, `AND p.shadow AND p.version = ${vBroken}`)) >= 200, 30_000, 300);
-    expect(await loggedCount(shadowed, `AND p.shadow AND p.version = ${v2} AND p.status = 200`)).toBeGreaterThanOrEqual(190);
-    expect(await loggedCount(shadowed, `AND p.shadow AND p.version = ${vBroken} AND p.status = 500`)).toBe(200);
+    await waitFor("shadow logs", async () => (await loggedCount(shadowed, (r) => r.shadow && r.version === vBroken)) >= 200, 30_000, 300);
+    expect(await loggedCount(shadowed, (r) => r.shadow && r.version === v2 && r.status === 200)).toBeGreaterThanOrEqual(190);
+    expect(await loggedCount(shadowed, (r) => r.shadow && r.version === vBroken && r.status === 500)).toBe(200);
     // the good shadow's answers are compared with the ones served (LR vs MLP: close, not equal)
     const metrics = await call((await import("@/app/api/v1/endpoints/[endpoint]/metrics/route")).GET, "GET", `/api/v1/endpoints/${shadowed}/metrics`, { token: w.tokens.read, params: { endpoint: shadowed } });
     const cmp = metrics.json.shadows.find((x: { variant: string }) => x.variant === `credit-v${v2}`);
@@ -358,7 +358,7 @@ describe("serving", () => {
     await waitFor("3,000 logged", async () => (await loggedCount(ingest)) >= 3_000, 60_000, 500);
     await new Promise((r) => setTimeout(r, 2_000)); // any duplicate would arrive by now
     expect(await loggedCount(ingest)).toBe(3_000);
-    const distinct = Number((await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(DISTINCT "requestId") AS n FROM "PredictionLog" p JOIN "Endpoint" e ON e.id = p."endpointId" WHERE e.name = $1`, ingest))[0].n);
+    const distinct = new Set((await loggedRecords(db, { name: ingest })).map((r) => r.requestId)).size;
     expect(distinct).toBe(3_000);
     const e = await db.endpoint.findFirstOrThrow({ where: { name: ingest } });
     expect((await db.metricRollup.findMany({ where: { endpointId: e.id } })).reduce((s, r) => s + r.count, 0)).toBe(3_000);

@@ -104,6 +104,62 @@ export class BinaryRows {
     return this.text(json, 1);
   }
 
+  int8(v: bigint): this {
+    this.room(12);
+    this.buf.writeInt32BE(8, this.at);
+    this.buf.writeBigInt64BE(v, this.at + 4);
+    this.at += 12;
+    return this;
+  }
+
+  bytea(b: Buffer): this {
+    this.room(4 + b.length);
+    this.buf.writeInt32BE(b.length, this.at);
+    b.copy(this.buf, this.at + 4);
+    this.at += 4 + b.length;
+    return this;
+  }
+
+  /** a one-dimensional int4[] (or int2[] with `oid` 21) without nulls */
+  intArray(values: ArrayLike<number>, oid: 21 | 23 = 23): this {
+    const size = oid === 21 ? 2 : 4;
+    this.arrayHeader(values.length, oid, values.length * (4 + size));
+    for (let i = 0; i < values.length; i++) {
+      this.buf.writeInt32BE(size, this.at);
+      if (size === 2) this.buf.writeInt16BE(values[i], this.at + 4);
+      else this.buf.writeInt32BE(values[i], this.at + 4);
+      this.at += 4 + size;
+    }
+    return this;
+  }
+
+  /** a one-dimensional text[] without nulls */
+  textArray(values: readonly string[]): this {
+    const bytes = values.map((v) => Buffer.from(v, "utf8"));
+    this.arrayHeader(values.length, 25, bytes.reduce((n, b) => n + 4 + b.length, 0));
+    for (const b of bytes) {
+      this.buf.writeInt32BE(b.length, this.at);
+      b.copy(this.buf, this.at + 4);
+      this.at += 4 + b.length;
+    }
+    return this;
+  }
+
+  /** an array field's length and header (ndim 1, no nulls, element type, its length, lower bound 1); `body` bytes follow */
+  private arrayHeader(n: number, oid: number, body: number): void {
+    const header = n ? 20 : 12;
+    this.room(4 + header + body);
+    this.buf.writeInt32BE(header + body, this.at);
+    this.buf.writeInt32BE(n ? 1 : 0, this.at + 4);
+    this.buf.writeInt32BE(0, this.at + 8);
+    this.buf.writeInt32BE(oid, this.at + 12);
+    if (n) {
+      this.buf.writeInt32BE(n, this.at + 16);
+      this.buf.writeInt32BE(1, this.at + 20);
+    }
+    this.at += 4 + header;
+  }
+
   /** the bytes, with the trailer */
   done(): Buffer {
     this.room(2);

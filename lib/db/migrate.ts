@@ -78,7 +78,7 @@ function readIfExists(p: string): string | null {
 }
 
 // Tables managed by hand-written SQL (partitioned), which schema.prisma does not describe.
-export const EXTERNAL_TABLES = ["public.PredictionLog"];
+export const EXTERNAL_TABLES = ["public.PredictionLog", "public.PredictionBlock"];
 const NO_FILTER = { externalTables: EXTERNAL_TABLES, externalEnums: [] };
 
 /**

@@ -9,6 +9,8 @@ import { ensureCan } from "../auth/policy";
 import { recordAudit } from "../audit/record-audit";
 import { AppError } from "../errors";
 import { findEndpoint } from "../serving/control/endpoints/read-endpoints";
+import { BLOCK_COLUMNS, recordsOfBlocks, type StoredBlock } from "../serving/shared/prediction-log/read-blocks";
+import { requestHash } from "../serving/shared/prediction-log/request-hash";
 import { outcomeParamsSchema, readOutcome, taskOf, type Label, type Outcome, type Task } from "./read-outcome";
 
 export const FEEDBACK_MAX_RECORDS = 10_000;
@@ -22,6 +24,26 @@ const loggedOutputs = z.record(z.string(), z.array(z.unknown()));
 /** The model a variant name belongs to: variants are named `<model>-v<version>` (lib/serving/shared/routing.ts). */
 const modelOf = (variant: string, version: number) => (variant.endsWith(`-v${version}`) ? variant.slice(0, -`-v${version}`.length) : null);
 
+/**
+ * The newest record per (request id, variant) of the ids: a client that reuses a request id labels its
+ * latest use. The blocks holding one of their hashes are read (GIN index), the ids themselves decide.
+ */
+async function findLogged(db: Db, endpointId: string, ids: string[]): Promise<Logged[]> {
+  const wanted = new Set(ids);
+  const hashes = [...new Set(ids.map(requestHash))];
+  const blocks = await db.$queryRawUnsafe<StoredBlock[]>(
+    `SELECT ${BLOCK_COLUMNS()} FROM "PredictionBlock" WHERE "endpointId" = $1 AND "requestHashes" && $2::int4[]`, endpointId, hashes);
+  const newest = new Map<string, Logged>();
+  for (const r of recordsOfBlocks(blocks)) {
+    if (!wanted.has(r.id)) continue;
+    const k = `${r.id}\u0000${r.v}`;
+    const seen = newest.get(k);
+    if (seen && seen.time.getTime() >= r.t) continue;
+    newest.set(k, { requestId: r.id, variant: r.v, time: new Date(r.t), version: r.n, shadow: r.sh, rows: r.r, status: r.s, outputs: r.out });
+  }
+  return [...newest.values()];
+}
+
 export async function recordFeedback(opts: { db: Db; principal: Principal; endpointName: string; records: FeedbackRecord[] }) {
   const { db, principal } = opts;
   if (opts.records.length > FEEDBACK_MAX_RECORDS) throw new AppError("bad_request", `at most ${FEEDBACK_MAX_RECORDS} records a call`, { field: "records" });
@@ -33,12 +55,7 @@ export async function recordFeedback(opts: { db: Db; principal: Principal; endpo
   opts.records.forEach((r, index) => byId.set(r.requestId, { label: r.label, index }));
   const ids = [...byId.keys()];
   // the newest record per (request id, variant): a client that reuses a request id labels its latest use
-  const logged = ids.length
-    ? await db.$queryRaw<Logged[]>`
-        SELECT DISTINCT ON ("requestId", "variant") "requestId", "variant", "time", "version", "shadow", "rows", "status", "outputs"
-        FROM "PredictionLog" WHERE "endpointId" = ${e.id} AND "requestId" = ANY(${ids}::text[])
-        ORDER BY "requestId", "variant", "time" DESC`
-    : [];
+  const logged = ids.length ? await findLogged(db, e.id, ids) : [];
 
   const rules = await outcomeRules(db, principal.teamId, logged);
   const rows: (Logged & { label: Label } & Outcome)[] = [];

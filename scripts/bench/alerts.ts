@@ -13,7 +13,8 @@ import { readFileSync } from "node:fs";
 import pg from "pg";
 import { applyMigrations } from "../../lib/db/migrate";
 import { createDb } from "../../lib/db/client";
-import { ensurePartitions } from "../../lib/serving/data/prediction-log/write-batch";
+import { ensurePartitions } from "../../lib/serving/data/prediction-log/partitions";
+import { convertRowLog } from "../../lib/serving/data/prediction-log/convert-row-log";
 import { LATENCY_SLOTS, LATENCY_LAYOUT } from "../../lib/serving/shared/rollups";
 import { evaluateAlertRules } from "../../lib/alerts/evaluate-alert-rules";
 import { closeNotificationsQueues } from "../../lib/notifications/queue-deliveries";
@@ -70,8 +71,9 @@ try {
      CROSS JOIN (VALUES ('m-v1', 1, false), ('m-v3', 3, true)) AS x(variant, n, shadow)`,
     [ids, now / 1000],
   );
+  // as an earlier version's rows, moved into blocks as an upgrade moves them
+  const logged = await convertRowLog(pool);
   await pool.query(`ANALYZE`);
-  const logged = (await pool.query(`SELECT count(*)::int AS n FROM "PredictionLog"`)).rows[0].n;
 
   const rotating = [
     { metric: "shadow_delta", operator: ">", threshold: 0.15, windowSeconds: 300 },

@@ -21,7 +21,7 @@ import { currentDataValues } from "../../lib/monitoring/drift/current-data-value
 import { readCurrentData, type CurrentData } from "../../lib/monitoring/drift/read-current-data";
 import { compactColumnBlocks } from "../../lib/serving/data/prediction-log/compact-column-blocks";
 import { encodeColumnBlock } from "../../lib/serving/data/prediction-log/column-block";
-import type { PredictionRecord } from "../../lib/serving/data/prediction-log/record";
+import type { PredictionRecord } from "../../lib/serving/shared/prediction-log/record";
 import { writePredictionBatch } from "../../lib/serving/data/prediction-log/write-batch";
 import { writeColumnBlocks } from "../../lib/serving/data/prediction-log/write-column-blocks";
 import { buildPool, loadGermanCreditLog, readGermanCredit, writeGermanCreditBlocks } from "./lib/german-credit-log";

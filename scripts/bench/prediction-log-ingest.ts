@@ -3,24 +3,25 @@
 //   gateway   PredictionLogger.log for each record, then its flushes (packing entries, XADD pipelines)
 //   redis     redis-server's CPU (from /proc) over the XADDs and the consumer's XREADGROUPs
 //   decode    ingest's parse and check of the entries it read (decodeEntries)
-//   write JS  writePredictionBatch's own JavaScript (building parameters, reading what came back)
-//   postgres  the backend's CPU (from /proc) for each statement writePredictionBatch sends, summed by kind
+//   write JS  writePredictionBlocks's own JavaScript (the blocks' rows and keys, rollups, drift copy)
+//   postgres  the backend's CPU (from /proc) for each statement writePredictionBlocks sends, summed by kind
 // Records are German-credit requests (20 inputs, a label and two probabilities, as the seeded v1 logs
 // them), one endpoint, one variant; ingest batches as the consumer reads them (BENCH_BATCH_ENTRIES stream
 // entries of 64 records, default 200). CPU is what counts on a shared machine, not wall time.
 // BENCH_RECORDS (default 64,000), BENCH_LOG_INPUTS (the endpoint's input sampling rate, default 1: the
 // records carry inputs as record() in the gateway decides, sample-inputs.ts), BENCH_DROP_INDEXES (index
-// names of "PredictionLog" to drop first, comma-separated: what each costs the writes).
+// names of "PredictionBlock" to drop first, comma-separated: what each costs the writes).
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { Redis } from "ioredis";
 import { applyMigrations } from "../../lib/db/migrate";
 import { REDIS_KEYS } from "../../lib/redis-keys";
 import { PredictionLogger } from "../../lib/serving/data/prediction-log/prediction-logger";
-import { decodeEntries, type Entry } from "../../lib/serving/data/prediction-log/decode-entries";
-import { ensurePartitions, writePredictionBatch } from "../../lib/serving/data/prediction-log/write-batch";
-import type { PredictionRecord } from "../../lib/serving/data/prediction-log/record";
-import type { LoggedRecord } from "../../lib/serving/data/prediction-log/log-block";
+import { decodeEntries, sourcesOf, type Entry } from "../../lib/serving/data/prediction-log/decode-entries";
+import { ensurePartitions } from "../../lib/serving/data/prediction-log/partitions";
+import { writePredictionBlocks } from "../../lib/serving/data/prediction-log/write-batch";
+import type { PredictionRecord } from "../../lib/serving/shared/prediction-log/record";
+import type { LoggedRecord } from "../../lib/serving/shared/prediction-log/log-block";
 import { startRedis } from "../../tests/helpers/processes";
 import { buildPool } from "./lib/german-credit-log";
 import { sampleInputs } from "../../lib/serving/data/prediction-log/sample-inputs";
@@ -130,20 +131,20 @@ try {
     readJs += jsCpuMs() - c0;
     if (!entries.length) break;
     c0 = jsCpuMs();
-    const { items, dead } = decodeEntries(entries);
+    const { items, blocks, dead } = decodeEntries(entries);
     decodeJs += jsCpuMs() - c0;
     if (dead.length) throw new Error(`dead letters: ${dead[0].reason}`);
     const t = performance.now();
-    written += await writePredictionBatch(meteredPool, items.map((x) => x.record));
+    written += await writePredictionBlocks(meteredPool, sourcesOf([...blocks, ...items]));
     writeWall += performance.now() - t;
   }
   const pgTotal = procCpuMs(backend) - pg0;
   const writeJs = jsCpuMs() - w0 - readJs - decodeJs;
   client.release();
   if (written !== RECORDS) throw new Error(`wrote ${written} of ${RECORDS}`);
-  rows.push(["redis: XADD (redis-server)", redisIn], ["redis: XREADGROUP + XACK/XDEL (redis-server)", redisOut], ["ingest: XREADGROUP reply (ioredis)", readJs], ["ingest: decode + check entries", decodeJs], ["ingest: writePredictionBatch JS", writeJs]);
+  rows.push(["redis: XADD (redis-server)", redisIn], ["redis: XREADGROUP + XACK/XDEL (redis-server)", redisOut], ["ingest: XREADGROUP reply (ioredis)", readJs], ["ingest: decode + check entries", decodeJs], ["ingest: writePredictionBlocks JS", writeJs]);
   const pgRows = [...byStatement].sort((a, b) => b[1] - a[1]);
-  const stored = (await pool.query<{ n: number; inputs: number; bytes: string }>(`SELECT count(*)::int AS n, count(inputs)::int AS inputs, (SELECT sum(pg_total_relation_size(inhrelid))::text FROM pg_inherits WHERE inhparent = '"PredictionLog"'::regclass) AS bytes FROM "PredictionLog"`)).rows[0];
+  const stored = (await pool.query<{ n: number; blocks: number; bytes: string }>(`SELECT sum(records)::int AS n, count(*)::int AS blocks, (SELECT sum(pg_total_relation_size(inhrelid))::text FROM pg_inherits WHERE inhparent = '"PredictionBlock"'::regclass) AS bytes FROM "PredictionBlock"`)).rows[0];
 
   console.log(`prediction log, ${RECORDS.toLocaleString("en-US")} German-credit records (20 inputs, kept for ${logInputs * 100}% of requests${process.env.BENCH_DROP_INDEXES ? `; dropped ${process.env.BENCH_DROP_INDEXES}` : ""}), ingest batches of ${BATCH_ENTRIES} entries × 64 records; CPU µs per record`);
   for (const [label, ms] of rows) console.log(`  ${fmt(ms)}  ${label}`);
@@ -151,7 +152,7 @@ try {
   for (const [label, ms] of pgRows) console.log(`  ${fmt(ms).padStart(11)}    ${label}`);
   const total = rows.reduce((a, [, ms]) => a + ms, 0) + pgTotal;
   console.log(`  ${fmt(total)}  in all (write wall time ${fmt(writeWall)} µs/record)`);
-  console.log(`  stored ${stored.n} records, ${stored.inputs} with inputs; the log's partitions and indexes: ${(Number(stored.bytes) / RECORDS).toFixed(0)} bytes/record`);
+  console.log(`  stored ${stored.n} records in ${stored.blocks} blocks; the log's partitions and indexes: ${(Number(stored.bytes) / RECORDS).toFixed(0)} bytes/record`);
 } catch (err) {
   console.error(err);
   process.exitCode = 1;

@@ -1,15 +1,19 @@
 // `npm run bench:log`: the prediction-log explorer's queries on 1,000,000 logged predictions.
-// Creates its own database (migrated like `npm start` does), bulk-inserts a week of realistic records
-// for three endpoints, ANALYZEs, then times listPredictions (the API's domain function) for the
+// Creates its own database (migrated like `npm start` does), writes a week of realistic records for three
+// endpoints as ingest does (blocks of 64, "PredictionBlock"), ANALYZEs, then times listPredictions (the API's domain function) for the
 // filters people use, prints the median of several runs each, and the EXPLAIN of the slowest.
 // BENCH_ROWS, BENCH_RUNS and BENCH_KEEP_DB=1 (leave the database for a look) change the defaults.
 import pg from "pg";
 import { applyMigrations } from "../../lib/db/migrate";
 import { createDb } from "../../lib/db/client";
-import { ensurePartitions } from "../../lib/serving/data/prediction-log/write-batch";
+import { ensurePartitions } from "../../lib/serving/data/prediction-log/partitions";
+import { writePredictionBlocks } from "../../lib/serving/data/prediction-log/write-batch";
+import type { SourceBlock } from "../../lib/serving/data/prediction-log/block-rows";
+import type { PredictionRecord } from "../../lib/serving/shared/prediction-log/record";
+import { recordsOfBlocks, type StoredBlock } from "../../lib/serving/shared/prediction-log/read-blocks";
 import { listPredictions } from "../../lib/serving/control/predictions/list-predictions";
 import { exportPredictions } from "../../lib/serving/control/predictions/export-predictions";
-import { pageSql, resolveQuery, type PredictionFilter } from "../../lib/serving/control/predictions/prediction-query";
+import { blockSql, resolveQuery, type PredictionFilter } from "../../lib/serving/control/predictions/prediction-query";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -64,31 +68,26 @@ function* records(endpoints: Endpoint[], now: number) {
   }
 }
 
+/** Written as ingest writes what gateways send: blocks of up to 64 records of one endpoint (with rollups and drift copy). */
 async function insertAll(pool: pg.Pool, endpoints: Endpoint[], now: number): Promise<void> {
-  let batch: ReturnType<typeof records> extends Generator<infer T> ? T[] : never = [];
-  const flush = async () => {
-    await pool.query(
-      `INSERT INTO "PredictionLog" ("time","endpointId","variant","version","requestId","status","latencyMs","shadow","rows","inputs","outputs","error")
-       SELECT t, e, v, n, id, s, l, sh, 1, i, o, err FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::int[], $5::text[], $6::smallint[], $7::real[], $8::bool[], $9::jsonb[], $10::jsonb[], $11::text[])
-         AS x(t, e, v, n, id, s, l, sh, i, o, err)`,
-      [
-        batch.map((r) => new Date(r.time)), batch.map((r) => r.e), batch.map((r) => r.variant), batch.map((r) => r.version), batch.map((r) => r.requestId),
-        batch.map((r) => r.status), batch.map((r) => r.latency), batch.map((r) => r.shadow), batch.map((r) => JSON.stringify(r.inputs)),
-        batch.map((r) => (r.outputs ? JSON.stringify(r.outputs) : null)), batch.map((r) => r.error),
-      ],
-    );
-    batch = [];
-  };
+  const open = new Map<string, PredictionRecord[]>();
+  let sources: SourceBlock[] = [];
   let n = 0;
   for (const r of records(endpoints, now)) {
-    batch.push(r);
-    if (batch.length === CHUNK) {
-      await flush();
-      n += CHUNK;
-      if (n % 200_000 === 0) console.log(`  ${n.toLocaleString("en-US")} rows`);
+    let g = open.get(r.e);
+    if (!g) open.set(r.e, (g = []));
+    g.push({ t: r.time, e: r.e, v: r.variant, n: r.version, id: r.requestId, s: r.status, l: r.latency, sh: r.shadow, r: 1, in: r.inputs, out: r.outputs, ...(r.error ? { err: r.error } : {}) });
+    if (g.length === 64) {
+      sources.push({ records: g });
+      open.delete(r.e);
+    }
+    if (++n % CHUNK === 0) {
+      await writePredictionBlocks(pool, sources);
+      sources = [];
+      if (n % 200_000 === 0) console.log(`  ${n.toLocaleString("en-US")} records`);
     }
   }
-  if (batch.length) await flush();
+  await writePredictionBlocks(pool, [...sources, ...[...open.values()].map((records) => ({ records }))]);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -114,15 +113,15 @@ try {
   await insertAll(pool, endpoints, now);
   console.log(`  inserted in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   t0 = performance.now();
-  await pool.query(`ANALYZE "PredictionLog"`);
+  await pool.query(`ANALYZE "PredictionBlock"`);
   console.log(`  ANALYZE in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const counts = await pool.query<{ name: string; n: string }>(`SELECT e.name, count(*)::text AS n FROM "PredictionLog" p JOIN "Endpoint" e ON e.id = p."endpointId" GROUP BY e.name ORDER BY e.name`);
+  const counts = await pool.query<{ name: string; n: string }>(`SELECT e.name, sum(p.records)::text AS n FROM "PredictionBlock" p JOIN "Endpoint" e ON e.id = p."endpointId" GROUP BY e.name ORDER BY e.name`);
   console.log(`  ${counts.rows.map((r) => `${r.name}: ${Number(r.n).toLocaleString("en-US")}`).join(", ")}`);
 
   const week = { from: new Date(now - 7 * DAY).toISOString(), to: new Date(now).toISOString() };
   const big = "credit-scoring";
   // a request id of the busiest endpoint, from the middle of the week
-  const known = (await pool.query<{ requestId: string }>(`SELECT "requestId" FROM "PredictionLog" WHERE "endpointId" = $1 AND time < $2 LIMIT 1`, [endpoints[0].id, new Date(now - 3 * DAY)])).rows[0].requestId;
+  const known = recordsOfBlocks((await pool.query<StoredBlock>(`SELECT id::text AS id, data FROM "PredictionBlock" WHERE "endpointId" = $1 AND time < $2 ORDER BY time DESC LIMIT 1`, [endpoints[0].id, new Date(now - 3 * DAY)])).rows)[0].id;
   // a cursor 10,000 records deep (20 pages of 500) into the week
   let deep: string | undefined;
   for (let i = 0; i < 20; i++) deep = (await listPredictions({ db, teamId: team.id, name: big, filter: week, cursor: deep, limit: 500 })).nextCursor ?? undefined;
@@ -189,9 +188,9 @@ try {
 
   const slowest = results.reduce((a, b) => (b.ms > a.ms ? b : a));
   const e = await db.endpoint.findFirstOrThrow({ where: { teamId: team.id, name: slowest.c.name } });
-  const { sql, params } = pageSql(resolveQuery({ endpointId: e.id, filter: slowest.c.filter, cursor: slowest.c.cursor }), (slowest.c.limit ?? 100) + 1);
+  const { sql, params } = blockSql(resolveQuery({ endpointId: e.id, filter: slowest.c.filter, cursor: slowest.c.cursor }), 512, null);
   const plan = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
-  console.log(`\nEXPLAIN of the slowest case as one query over its whole window (what a page would cost without the search budget): ${slowest.label}`);
+  console.log(`\nEXPLAIN of the slowest case's block query over its whole window (512 blocks, the most one query of a page reads): ${slowest.label}`);
   for (const r of plan.rows) console.log(`  ${r["QUERY PLAN"]}`);
 } catch (err) {
   console.error(err);

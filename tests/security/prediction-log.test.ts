@@ -12,13 +12,14 @@ import { REDIS_KEYS } from "@/lib/redis-keys";
 import { attr, GraphBuilder, ML_DOMAIN } from "@/lib/onnx/graph-builder";
 import { IngestConsumer } from "@/lib/serving/data/prediction-log/ingest-consumer";
 import { DataType } from "@/lib/onnx/proto";
-import type { PredictionRecord } from "@/lib/serving/data/prediction-log/record";
+import type { PredictionRecord } from "@/lib/serving/shared/prediction-log/record";
 import { call, multipart } from "../helpers/call";
 import { makeWorld, type World } from "../helpers/world";
 import { servingRoutes, type ServingRoutes } from "../helpers/serving-routes";
 import { brokenModel, trained } from "../helpers/models";
 import { freePort } from "../helpers/processes";
 import { startCluster, stopProcess, waitFor, type Cluster } from "../helpers/serving-cluster";
+import { loggedRecords } from "../helpers/logged";
 
 const db = getDb();
 let cluster: Cluster;
@@ -101,8 +102,7 @@ async function inParallel<T>(n: number, concurrency: number, fn: (i: number) => 
   return out;
 }
 
-const logged = async (requestIds: string[]) =>
-  Number((await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "PredictionLog" WHERE "requestId" = ANY($1::text[])`, requestIds))[0].n);
+const logged = async (requestIds: string[]) => (await loggedRecords(db, { requestIds })).length;
 
 /** The job workers' Prometheus figures, by metric name (no labels). */
 async function jobsMetrics(): Promise<Record<string, number>> {
@@ -290,8 +290,8 @@ describe("model outputs Postgres could not store (a NUL a model returns)", () =>
 
     const ids = [`nulout-p-${tag}`, `nulout-o-${tag}`];
     await waitFor("both records stored", async () => (await logged(ids)) === 2, 30_000, 200).catch((err) => { throw new Error(`${err.message}\n${cluster.logs()}`); });
-    const stored = await db.$queryRawUnsafe<{ outputs: { label: string[] } }[]>(`SELECT outputs FROM "PredictionLog" WHERE "requestId" = $1`, ids[0]);
-    expect(stored[0].outputs.label).toEqual([`${row.purpose}\\u0000tail`, `${instance(1).purpose}\\u0000tail`]);
+    const stored = await loggedRecords(db, { requestIds: [ids[0]] });
+    expect(stored[0].outputs!.label).toEqual([`${row.purpose}\\u0000tail`, `${instance(1).purpose}\\u0000tail`]);
     const dead = (await redis.xrange(REDIS_KEYS.deadLetterStream, "-", "+")).slice(deadBefore).map(([, f]) => f[f.indexOf("requestId") + 1]);
     expect(dead.filter((id) => ids.includes(id))).toEqual([]);
   }, 120_000);
@@ -433,7 +433,7 @@ describe("the metrics API with string outputs", () => {
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(answers[0].json.predictions).toEqual([instance(0).purpose]);
     const e = await db.endpoint.findFirstOrThrow({ where: { name: endpoint } });
-    await waitFor("shadow records", async () => (await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "PredictionLog" WHERE "endpointId" = $1 AND shadow AND status = 200`, e.id))[0].n >= 60n, 30_000, 300);
+    await waitFor("shadow records", async () => (await loggedRecords(db, e.id)).filter((r) => r.shadow && r.status === 200).length >= 60, 30_000, 300);
     const r = await call(routes.metrics.GET, "GET", `/api/v1/endpoints/${endpoint}/metrics`, { token: w.tokens.read, params: { endpoint } });
     expect(r.status, JSON.stringify(r.json)).toBe(200);
     const by = Object.fromEntries(r.json.shadows.map((s: { variant: string }) => [s.variant, s]));

@@ -1,7 +1,7 @@
 // The prediction log's columnar block format: what ingest writes is what a reader gets back.
 import { describe, expect, it } from "vitest";
 import { decodeColumnBlock, encodeColumnBlock, layoutOf, mergeColumnBlocks } from "@/lib/serving/data/prediction-log/column-block";
-import type { PredictionRecord } from "@/lib/serving/data/prediction-log/record";
+import type { PredictionRecord } from "@/lib/serving/shared/prediction-log/record";
 import { isDriftRow } from "@/lib/serving/data/prediction-log/write-column-blocks";
 
 const rec = (t: number, r: number, inputs: Record<string, unknown[]>, outputs: Record<string, unknown[]> | null): PredictionRecord =>

@@ -2,10 +2,10 @@
 // shape the JSON entries gave (so the records stored are the same), and a damaged or hostile entry is named
 // as such, never thrown on or read past its end.
 import { describe, expect, it } from "vitest";
-import { asLogged, decodeLogBlock, encodeLogBlock, loggable, type LoggedRecord } from "@/lib/serving/data/prediction-log/log-block";
+import { asLogged, decodeLogBlock, encodeLogBlock, loggable, type LoggedRecord } from "@/lib/serving/shared/prediction-log/log-block";
 import { encodeOrStrip, packEntries } from "@/lib/serving/data/prediction-log/prediction-logger";
-import { recordIssue, type PredictionRecord } from "@/lib/serving/data/prediction-log/record";
-import { decodeEntries } from "@/lib/serving/data/prediction-log/decode-entries";
+import { recordIssue, type PredictionRecord } from "@/lib/serving/shared/prediction-log/record";
+import { decodeEntries, itemsOfBlock } from "@/lib/serving/data/prediction-log/decode-entries";
 
 const base = (i: number): Omit<LoggedRecord, "in" | "out"> => ({
   t: 1_764_000_000_000 + i + 0.123, e: "ep-1", v: i % 2 ? "credit-v2" : "credit-v1", n: 1 + (i % 2), id: `req-${i}-ü`, s: 200, l: 0.25 * i, sh: i % 3 === 0, r: 2,
@@ -164,8 +164,11 @@ describe("binary log blocks", () => {
     const groups = Array.from({ length: 50 }, (_, k) => ({ records: [0, 1, 2].map((i) => ({ ...base(i), e: `ep-${k}`, id: `r-${k}-${i}`, in: null, out: null })), sizes: [0, 0, 0] }));
     const entries = packEntries(groups, 64);
     expect(entries.map((fields) => fields.reduce((n, b) => n + (decodeLogBlock(b) as { records: unknown[] }).records.length, 0))).toEqual([64, 64, 22]);
-    const { items, dead } = decodeEntries([["9-0", entries[0].flatMap((b) => ["b", b])]]);
+    const { items: loose, blocks, dead } = decodeEntries([["9-0", entries[0].flatMap((b) => ["b", b])]]);
     expect(dead).toEqual([]);
+    // clean blocks come whole (read column by column), their records numbered across the entry when needed
+    expect(loose).toEqual([]);
+    const items = blocks.flatMap(itemsOfBlock);
     expect(items.map((x) => x.source)).toEqual(Array.from({ length: 64 }, (_, i) => `9-0#${i}`));
     expect(items.slice(0, 4).map((x) => [x.record.e, x.record.id])).toEqual([["ep-0", "r-0-0"], ["ep-0", "r-0-1"], ["ep-0", "r-0-2"], ["ep-1", "r-1-0"]]);
     // values bound entries too: 3 records of 40,000 values take 3 entries

@@ -2,7 +2,7 @@
 // unpackEntry gives back is what packEntry was given.
 import { describe, expect, it } from "vitest";
 import { packEntry, unpackEntry } from "@/lib/serving/data/prediction-log/stream-entry";
-import type { PredictionRecord } from "@/lib/serving/data/prediction-log/record";
+import type { PredictionRecord } from "@/lib/serving/shared/prediction-log/record";
 
 const rec = (i: number, extra: Partial<PredictionRecord> = {}): PredictionRecord => ({
   t: 1_764_000_000_000 + i, e: "ep", v: "m-v1", n: 1, id: `r-${i}`, s: i % 5 ? 200 : 503, l: 1.25 * i, sh: i % 3 === 0, r: 1,

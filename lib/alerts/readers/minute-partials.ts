@@ -58,3 +58,30 @@ export function minutesOf(now: Date, windowSeconds: number): number[] {
   for (let m = Math.ceil((nowSec - windowSeconds) / 60) * 60; m <= nowSec; m += 60) out.push(m);
   return out;
 }
+
+/** The minute (its start, in seconds since the epoch) of a time in epoch ms. */
+export const minuteOf = (ms: number) => Math.floor(ms / 60_000) * 60;
+
+/**
+ * Minutes grouped by endpoint, as runs of consecutive minutes [first, last] (seconds): a reader reads each
+ * run's records at once, and never the minutes between two runs.
+ */
+export function byEndpoint(minutes: readonly MinuteKey[]): [string, [number, number]][] {
+  const by = new Map<string, number[]>();
+  for (const k of minutes) {
+    const g = by.get(k.e);
+    if (g) g.push(k.m);
+    else by.set(k.e, [k.m]);
+  }
+  const out: [string, [number, number]][] = [];
+  for (const [e, ms] of by) {
+    ms.sort((a, b) => a - b);
+    let first = ms[0];
+    for (let i = 1; i <= ms.length; i++) {
+      if (i < ms.length && ms[i] <= ms[i - 1] + 60) continue;
+      out.push([e, [first, ms[i - 1]]]);
+      first = ms[i];
+    }
+  }
+  return out;
+}

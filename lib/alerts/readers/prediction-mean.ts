@@ -1,30 +1,37 @@
 // prediction_mean: the mean of the numbers in the first output of the answers logged in the window
 // (served answers; a rule naming a variant reads that variant's, shadow copies included), over the
 // minutes that began in the last W seconds, like the rollup metrics. Read from the prediction log as
-// per-minute sums kept between cycles (minute-partials.ts): each cycle reads the log rows of the
-// minutes that changed only, by the (endpoint, time) index. No numeric output in the window: no data.
+// per-minute sums kept between cycles (minute-partials.ts): each cycle reads the log's blocks of the
+// minutes that changed only. No numeric output in the window: no data.
 import { matchesTraffic, type MetricReader } from "./reader";
-import { minuteKey, minutePartials, minutesOf } from "./minute-partials";
+import { byEndpoint, minuteKey, minuteOf, minutePartials, minutesOf, type MinuteKey } from "./minute-partials";
+import { firstOutput, readWindow } from "../../serving/shared/prediction-log/read-window";
 
 type Partial = { variant: string; shadow: boolean; total: number; n: number };
 
 const partials = minutePartials<Partial>({
   span: 0,
   async readMinutes(db, minutes) {
-    const rows = await db.$queryRawUnsafe<{ e: string; m: number; variant: string; shadow: boolean; total: number | null; n: bigint }[]>(
-      `SELECT k.e, k.m, l.variant, l.shadow, sum((x #>> '{}')::float8)::float8 AS total, count(*) AS n
-       FROM unnest($1::text[], $2::float8[]) AS k(e, m)
-       CROSS JOIN LATERAL (
-         SELECT l.variant, l.shadow, l.outputs -> (SELECT o FROM jsonb_object_keys(l.outputs) o LIMIT 1) AS o
-         FROM "PredictionLog" l
-         WHERE l."endpointId" = k.e AND l.time >= to_timestamp(k.m) AND l.time < to_timestamp(k.m + 60) AND l.status = 200 AND l.outputs IS NOT NULL
-       ) l
-       CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(l.o) = 'array' THEN l.o ELSE '[]'::jsonb END) x
-       WHERE jsonb_typeof(x) = 'number'
-       GROUP BY 1, 2, 3, 4`,
-      minutes.map((k) => k.e), minutes.map((k) => k.m),
-    );
-    return rows.map((r) => ({ e: r.e, m: r.m, variant: r.variant, shadow: r.shadow, total: r.total ?? 0, n: Number(r.n) }));
+    const out: (Partial & MinuteKey)[] = [];
+    for (const [e, [first, last]] of byEndpoint(minutes)) {
+      const sums = new Map<string, Partial & MinuteKey>();
+      for (const r of await readWindow(db, { endpointId: e, from: first * 1000, to: (last + 60) * 1000 })) {
+        const m = minuteOf(r.t);
+        const values = r.s === 200 ? firstOutput(r) : null;
+        if (!values) continue;
+        let total = 0;
+        let n = 0;
+        for (const x of values) if (typeof x === "number") { total += x; n++; }
+        if (!n) continue;
+        const k = `${m}|${r.v}|${r.sh}`;
+        let a = sums.get(k);
+        if (!a) sums.set(k, (a = { e, m, variant: r.v, shadow: r.sh, total: 0, n: 0 }));
+        a.total += total;
+        a.n += n;
+      }
+      out.push(...sums.values());
+    }
+    return out;
   },
 });
 

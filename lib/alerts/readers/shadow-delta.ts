@@ -10,38 +10,42 @@
 // minute is read again when rows arrive in it or in a minute either side (a served answer logged a
 // little before or after its shadow copy).
 import type { MetricReader } from "./reader";
-import { minuteKey, minutePartials, minutesOf } from "./minute-partials";
+import { byEndpoint, minuteKey, minuteOf, minutePartials, minutesOf, type MinuteKey } from "./minute-partials";
+import { comparePair, readWindow, servedFor } from "../../serving/shared/prediction-log/read-window";
 
 type Partial = { variant: string; numbers: number; diff: number; comparable: number; differ: number };
 
 const partials = minutePartials<Partial>({
   span: 1,
   async readMinutes(db, minutes) {
-    const rows = await db.$queryRawUnsafe<{ e: string; m: number; variant: string; numbers: bigint; diff: number | null; comparable: bigint; differ: bigint }[]>(
-      `WITH pairs AS (
-         SELECT k.e, k.m, s.variant,
-                s.outputs -> (SELECT o FROM jsonb_object_keys(s.outputs) o LIMIT 1) -> 0 AS sv,
-                p.outputs -> (SELECT o FROM jsonb_object_keys(p.outputs) o LIMIT 1) -> 0 AS pv
-         FROM unnest($1::text[], $2::float8[]) AS k(e, m)
-         JOIN "PredictionLog" s ON s."endpointId" = k.e AND s.shadow AND s.status = 200
-              AND s.time >= to_timestamp(k.m) AND s.time < to_timestamp(k.m + 60)
-         JOIN "PredictionLog" p ON p."requestId" = s."requestId" AND p."endpointId" = s."endpointId" AND NOT p.shadow AND p.status = 200
-              AND p.time >= to_timestamp(k.m - 60) AND p.time < to_timestamp(k.m + 120)
-       ), typed AS (
-         SELECT e, m, variant, sv, pv,
-                jsonb_typeof(sv) = 'number' AND jsonb_typeof(pv) = 'number' AS numbers,
-                jsonb_typeof(sv) IN ('number', 'string') AND jsonb_typeof(sv) = jsonb_typeof(pv) AS comparable
-         FROM pairs
-       )
-       SELECT e, m, variant,
-              count(*) FILTER (WHERE numbers) AS numbers,
-              sum(CASE WHEN numbers THEN abs((sv #>> '{}')::float8 - (pv #>> '{}')::float8) END)::float8 AS diff,
-              count(*) FILTER (WHERE comparable) AS comparable,
-              count(*) FILTER (WHERE comparable AND sv <> pv) AS differ
-       FROM typed GROUP BY 1, 2, 3`,
-      minutes.map((k) => k.e), minutes.map((k) => k.m),
-    );
-    return rows.map((r) => ({ e: r.e, m: r.m, variant: r.variant, numbers: Number(r.numbers), diff: r.diff ?? 0, comparable: Number(r.comparable), differ: Number(r.differ) }));
+    const out: (Partial & MinuteKey)[] = [];
+    for (const [e, [first, last]] of byEndpoint(minutes)) {
+      const shadows = (await readWindow(db, { endpointId: e, from: first * 1000, to: (last + 60) * 1000, kind: "shadow" }))
+        .filter((r) => r.sh && r.s === 200);
+      if (!shadows.length) continue;
+      // a served answer logged up to a minute before or after its shadow copy's minute
+      const served = await servedFor(db, e, shadows, (first - 60) * 1000, (last + 120) * 1000);
+      const sums = new Map<string, Partial & MinuteKey>();
+      for (const s of shadows) {
+        const p = served.get(s.id);
+        const m = minuteOf(s.t);
+        if (!p || p.t < (m - 60) * 1000 || p.t >= (m + 120) * 1000) continue;
+        const k = `${m}|${s.v}`;
+        let a = sums.get(k);
+        if (!a) sums.set(k, (a = { e, m, variant: s.v, numbers: 0, diff: 0, comparable: 0, differ: 0 }));
+        const c = comparePair(s, p);
+        if (c.numbers) {
+          a.numbers++;
+          a.diff += c.diff;
+        }
+        if (c.comparable) {
+          a.comparable++;
+          if (!c.equal) a.differ++;
+        }
+      }
+      out.push(...sums.values());
+    }
+    return out;
   },
 });
 

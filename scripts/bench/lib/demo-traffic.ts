@@ -1,13 +1,15 @@
-// A week of logged predictions for the seeded demo's endpoints, written straight into "PredictionLog" and
-// "MetricRollup" with the columns and histogram layout the ingest consumer writes (write-batch.ts), but in
-// big multi-row INSERTs: a million records take about a minute instead of an afternoon of real traffic.
+// A week of logged predictions for the seeded demo's endpoints, written straight into the per-request rows
+// of earlier versions ("PredictionLog") and "MetricRollup" with the histogram layout the ingest consumer
+// writes (write-batch.ts), in big multi-row INSERTs, then moved into blocks as an upgrade moves them
+// (convert-row-log.ts): a million records take a minute or two instead of an afternoon of real traffic.
 // The records look like the gateway's: German-credit inputs column-wise, the version's real output for
 // those inputs (scored once with onnxruntime), a daily rhythm, a slow tail, a few client and server errors,
 // and one bad half hour of the canary so the charts have something to show.
 import { randomUUID } from "node:crypto";
 import type { Pool } from "pg";
 import * as ort from "onnxruntime-node";
-import { ensurePartitions } from "../../../lib/serving/data/prediction-log/write-batch";
+import { ensurePartitions } from "../../../lib/serving/data/prediction-log/partitions";
+import { convertRowLog } from "../../../lib/serving/data/prediction-log/convert-row-log";
 import { bucketOf, LATENCY_LAYOUT, LATENCY_SLOTS } from "../../../lib/serving/shared/rollups";
 import type { FeatureRow } from "../../../lib/training/tabular-data";
 import { seededRandom } from "../../../lib/training/random";
@@ -174,5 +176,7 @@ export async function loadDemoTraffic(opts: { pool: Pool; endpoints: TrafficEndp
   await flushRollups();
   await Promise.all(inFlight);
   if (failure) throw failure;
+  opts.log(`moving the ${written.toLocaleString("en-US")} records into blocks`);
+  await convertRowLog(pool);
   return written;
 }

@@ -7,8 +7,8 @@
 import { readFileSync } from "node:fs";
 import type { Pool } from "pg";
 import { GERMAN_CREDIT_CSV, GERMAN_CREDIT_NUMERIC } from "../../../lib/training/german-credit";
-import type { PredictionRecord } from "../../../lib/serving/data/prediction-log/record";
-import { ensurePartitions } from "../../../lib/serving/data/prediction-log/write-batch";
+import type { PredictionRecord } from "../../../lib/serving/shared/prediction-log/record";
+import { ensurePartitions } from "../../../lib/serving/data/prediction-log/partitions";
 import { writeColumnBlocks } from "../../../lib/serving/data/prediction-log/write-column-blocks";
 import { seededRandom } from "../../../lib/training/random";
 

@@ -20,6 +20,7 @@ import { requestTraffic } from "../../../lib/serving/control/endpoints/request-t
 import { closeDeploymentsQueue } from "../../../lib/jobs/enqueue-deployment";
 import { runWrk, startTrivialResponder, type WrkResult } from "./wrk";
 import { freePort, httpOk, startProcess, stopProcess, waitFor, type Proc } from "../../../tests/helpers/processes";
+import { recordsOfBlocks, type StoredBlock } from "../../../lib/serving/shared/prediction-log/read-blocks";
 
 const CONCURRENCY = 16;
 const SAMPLE_MS = 5_000;
@@ -50,8 +51,10 @@ async function scrape(url: string): Promise<Omit<Sample, "at">> {
   return { entries: metric("switchyard_ingest_backlog_entries"), lagSeconds: metric("switchyard_ingest_lag_seconds"), ingested: metric("switchyard_predictions_ingested_total") };
 }
 
-const rowsOf = async (pool: pg.Pool, endpointId: string) =>
-  (await pool.query<{ n: number; ok: number }>(`SELECT count(*)::int AS n, count(*) FILTER (WHERE status < 400)::int AS ok FROM "PredictionLog" WHERE "endpointId" = $1 AND NOT shadow`, [endpointId])).rows[0];
+const rowsOf = async (pool: pg.Pool, endpointId: string) => {
+  const records = recordsOfBlocks((await pool.query<StoredBlock>(`SELECT id::text AS id, data FROM "PredictionBlock" WHERE "endpointId" = $1`, [endpointId])).rows).filter((r) => !r.sh);
+  return { n: records.length, ok: records.filter((r) => r.s < 400).length };
+};
 
 export async function benchIngest(o: IngestOptions): Promise<void> {
   const { db, log } = o;

@@ -1,5 +1,7 @@
 // How a shadow's answers differ from the answers actually served for the same requests.
 import type { Db } from "../../../db/client";
+import { newestFirst } from "../../shared/prediction-log/read-blocks";
+import { comparePair, readWindow, servedFor } from "../../shared/prediction-log/read-window";
 
 /**
  * Per shadow variant, over the first value of each answer's first output:
@@ -7,34 +9,35 @@ import type { Db } from "../../../db/client";
  * - `meanAbsDiff`, `maxAbsDiff`: |shadow − served| over the pairs of numbers (null when there are none);
  * - `equalShare`: the share of compared pairs whose values are equal (how string outputs, such as labels,
  *   are compared; null when nothing was compared). Pairs of other kinds (a string against a number, null) are skipped.
+ * The newest `limit` shadow copies since `since` are compared, with served answers logged from a minute before.
  */
 export type ShadowComparison = { variant: string; compared: number; meanAbsDiff: number | null; maxAbsDiff: number | null; equalShare: number | null };
 
-export async function compareShadows(opts: { db: Db; endpointId: string; since: Date; limit?: number }): Promise<ShadowComparison[]> {
-  // Casts sit inside CASE so a value that is not a number is never cast: one string output must not fail the query.
-  const rows = await opts.db.$queryRawUnsafe<{ variant: string; compared: bigint; mean: number | null; max: number | null; equal: number | null }[]>(
-    `WITH pairs AS (
-       SELECT s.variant,
-              s.outputs -> (SELECT k FROM jsonb_object_keys(s.outputs) k LIMIT 1) -> 0 AS sv,
-              p.outputs -> (SELECT k FROM jsonb_object_keys(p.outputs) k LIMIT 1) -> 0 AS pv
-       FROM "PredictionLog" s
-       JOIN "PredictionLog" p ON p."requestId" = s."requestId" AND p."endpointId" = s."endpointId" AND NOT p.shadow AND p.status = 200
-       WHERE s."endpointId" = $1 AND s.shadow AND s.status = 200 AND s.time >= $2 AND p.time >= $2 - interval '1 minute'
-       ORDER BY s.time DESC
-       LIMIT $3
-     ), typed AS (
-       SELECT variant, sv, pv,
-              jsonb_typeof(sv) = 'number' AND jsonb_typeof(pv) = 'number' AS numbers,
-              jsonb_typeof(sv) IN ('number', 'string') AND jsonb_typeof(sv) = jsonb_typeof(pv) AS comparable
-       FROM pairs
-     )
-     SELECT variant,
-            count(*) FILTER (WHERE comparable) AS compared,
-            avg(CASE WHEN numbers THEN abs((sv #>> '{}')::float8 - (pv #>> '{}')::float8) END) AS mean,
-            max(CASE WHEN numbers THEN abs((sv #>> '{}')::float8 - (pv #>> '{}')::float8) END) AS max,
-            avg(CASE WHEN comparable THEN (CASE WHEN sv = pv THEN 1.0 ELSE 0.0 END) END)::float8 AS equal
-     FROM typed GROUP BY variant ORDER BY variant`,
-    opts.endpointId, opts.since, opts.limit ?? 50_000,
-  );
-  return rows.map((r) => ({ variant: r.variant, compared: Number(r.compared), meanAbsDiff: r.mean, maxAbsDiff: r.max, equalShare: r.equal }));
+export async function compareShadows(opts: { db: Db; endpointId: string; since: Date; limit?: number; now?: Date }): Promise<ShadowComparison[]> {
+  const from = opts.since.getTime();
+  const to = (opts.now ?? new Date()).getTime() + 60_000;
+  const shadows = (await readWindow(opts.db, { endpointId: opts.endpointId, from, to, kind: "shadow" }))
+    .filter((r) => r.sh && r.s === 200)
+    .sort(newestFirst)
+    .slice(0, opts.limit ?? 50_000);
+  if (!shadows.length) return [];
+  const served = await servedFor(opts.db, opts.endpointId, shadows, from - 60_000, to);
+  const by = new Map<string, { compared: number; numbers: number; sum: number; max: number; equal: number }>();
+  for (const s of shadows) {
+    const p = served.get(s.id);
+    if (!p) continue;
+    let a = by.get(s.v);
+    if (!a) by.set(s.v, (a = { compared: 0, numbers: 0, sum: 0, max: 0, equal: 0 }));
+    const c = comparePair(s, p);
+    if (c.comparable) a.compared++;
+    if (c.equal) a.equal++;
+    if (c.numbers) {
+      a.numbers++;
+      a.sum += c.diff;
+      a.max = Math.max(a.max, c.diff);
+    }
+  }
+  return [...by].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([variant, a]) => ({
+    variant, compared: a.compared, meanAbsDiff: a.numbers ? a.sum / a.numbers : null, maxAbsDiff: a.numbers ? a.max : null, equalShare: a.compared ? a.equal / a.compared : null,
+  }));
 }

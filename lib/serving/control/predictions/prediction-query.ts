@@ -1,10 +1,13 @@
 // The one query behind the prediction-log explorer and its export: a filter resolved to a bounded time
-// window, and a keyset page over "PredictionLog" newest first. Every query names the endpoint and
-// bounds "time" from both sides, so Postgres prunes the daily partitions and walks a (time) index
-// backwards, stopping at the page's last row; paging is by (time, id), never OFFSET.
+// window, and a keyset page over the log's blocks ("PredictionBlock") newest first. Every query names the
+// endpoint and bounds "time" from both sides, so Postgres prunes the daily partitions; blocks are read by
+// their latest record's time backwards, those that cannot hold a match skipped by their summary columns,
+// and decoded until the page is full; paging is by (time, key), never OFFSET.
 import type { Db } from "../../../db/client";
 import { AppError } from "../../../errors";
-import { decodeCursor, encodeCursor, microIso, type Position } from "./prediction-cursor";
+import { BLOCK_COLUMNS, MAX_BLOCK_SPAN_MS, newestFirst, recordsOfBlock, type StoredBlock, type StoredRecord } from "../../shared/prediction-log/read-blocks";
+import { requestHash } from "../../shared/prediction-log/request-hash";
+import { decodeCursor, encodeCursor, type Position } from "./prediction-cursor";
 
 export const SHADOW_FILTERS = ["served", "shadow", "all"] as const;
 export type ShadowFilter = (typeof SHADOW_FILTERS)[number];
@@ -71,19 +74,34 @@ export function resolveQuery(opts: { endpointId: string; filter: PredictionFilte
   return { endpointId: opts.endpointId, from, to, filter, after: opts.cursor === undefined ? null : decodeCursor(opts.cursor) };
 }
 
-type Row = {
-  key: string; us: string; time: Date; variant: string; version: number; requestId: string; status: number; latencyMs: number; shadow: boolean; rows: number;
-  inputs: Record<string, unknown[]> | null; inputsSampled: boolean; outputs: Record<string, unknown[]> | null; error: string | null;
-};
+type Row = StoredRecord;
+
+/** Blocks read per query at first; each further query of the same page reads twice as many (up to 512). */
+const FIRST_BLOCKS = 8;
 
 /** Rows of one query: the window's newest `take` that match, newest first. */
 async function query(db: Db, q: ResolvedQuery, take: number): Promise<Row[]> {
-  const { sql, params } = pageSql(q, take);
-  return db.$queryRawUnsafe<Row[]>(sql, ...params);
+  const match = recordFilter(q);
+  const found: Row[] = [];
+  let before: { us: string; id: string } | null = null;
+  for (let n = FIRST_BLOCKS; ; n = Math.min(n * 2, 512)) {
+    const { sql, params } = blockSql(q, n, before);
+    const blocks = await db.$queryRawUnsafe<(StoredBlock & { last: string })[]>(sql, ...params);
+    for (const b of blocks) for (const r of recordsOfBlock(b)) if (match(r)) found.push(r);
+    found.sort(newestFirst);
+    if (blocks.length < n) return found.slice(0, take);
+    // blocks not read yet end at or before the last one read: a record after that time (give or take
+    // the microsecond its rounding may move it) is in its place, and so are those before it in the order
+    const last = blocks[blocks.length - 1];
+    before = { us: last.last, id: String(last.id) };
+    const bound = BigInt(last.last) + 1n;
+    let settled = 0;
+    while (settled < found.length && found[settled].us > bound) settled++;
+    if (settled >= take) return found.slice(0, take);
+  }
 }
 
-const positionOf = (r: Row): Position => ({ us: BigInt(r.us), id: BigInt(r.key) });
-
+const positionOf = (r: Row): Position => ({ us: r.us, id: r.key });
 /** One page of the whole window in one query, and the query of the next page (null at the end): what an export reads. */
 export async function readPage(db: Db, q: ResolvedQuery, limit: number): Promise<{ records: PredictionRecordView[]; next: ResolvedQuery | null }> {
   const rows = await query(db, q, limit + 1);
@@ -123,7 +141,7 @@ export async function searchPage(db: Db, q: ResolvedQuery, limit: number, budget
     if (few) {
       const last = few[limit - 1];
       return few.length > limit
-        ? { records: few.slice(0, limit).map(toView), cursor: encodeCursor(positionOf(last)), searchedFrom: last.time }
+        ? { records: few.slice(0, limit).map(toView), cursor: encodeCursor(positionOf(last)), searchedFrom: new Date(Number(last.us / 1000n)) }
         : { records: few.map(toView), cursor: null, searchedFrom: q.from };
     }
   }
@@ -134,7 +152,7 @@ export async function searchPage(db: Db, q: ResolvedQuery, limit: number, budget
     const now = performance.now();
     if (rows.length > limit) {
       const last = rows[limit - 1];
-      return { records: rows.slice(0, limit).map(toView), cursor: encodeCursor(positionOf(last)), searchedFrom: last.time };
+      return { records: rows.slice(0, limit).map(toView), cursor: encodeCursor(positionOf(last)), searchedFrom: new Date(Number(last.us / 1000n)) };
     }
     if (lo <= floor) return { records: rows.map(toView), cursor: null, searchedFrom: q.from };
     const left = budgetMs - (now - started);
@@ -151,63 +169,82 @@ export async function searchPage(db: Db, q: ResolvedQuery, limit: number, budget
 const FEW = 2_000;
 
 /**
- * The newest `limit + 1` matches when the whole window holds fewer than 2,000 of them, else null.
- * For "slow requests" (minLatencyMs): Postgres's statistics cannot see how thin a latency tail is, so
- * it walks the time index expecting a match soon, and reads the whole window for 40 rows. Asked for
- * the matches unordered (a materialized CTE), it takes the (endpointId, latencyMs) index instead; a
- * threshold that matches much stops at 2,000 rows and the page is searched by time as usual.
+ * The newest `limit + 1` matches when the window holds fewer than 2,000 blocks that may hold one, else
+ * null. For "slow requests" (minLatencyMs): a latency tail is thin, so reading blocks by time would read
+ * the whole window for 40 records; the blocks whose slowest record passes the threshold are found through
+ * the (endpointId, maxLatencyMs) index instead; a threshold that many blocks pass is searched by time.
  */
 async function fewMatches(db: Db, q: ResolvedQuery, limit: number): Promise<Row[] | null> {
-  const { sql, params } = pageSql(q, limit + 1, FEW);
-  const rows = await db.$queryRawUnsafe<(Row & { found: number })[]>(sql, ...params);
-  return rows.length && rows[0].found >= FEW ? null : rows;
+  const { sql, params } = blockSql(q, FEW, null, true);
+  const blocks = await db.$queryRawUnsafe<StoredBlock[]>(sql, ...params);
+  if (blocks.length >= FEW) return null;
+  const match = recordFilter(q);
+  return blocks.flatMap(recordsOfBlock).filter(match).sort(newestFirst).slice(0, limit + 1);
 }
 
-/** The SQL of one page; exported for the benchmark's EXPLAIN. `unorderedCap`: see fewMatches. */
-export function pageSql(q: ResolvedQuery, take: number, unorderedCap?: number): { sql: string; params: unknown[] } {
+/**
+ * The SQL selecting the blocks a query may find records in, latest first (after `before`: the last block
+ * read), `take` of them; `unordered`: in no order (see fewMatches). Exported for the benchmark's EXPLAIN.
+ */
+export function blockSql(q: ResolvedQuery, take: number, before: { us: string; id: string } | null, unordered = false): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const p = (v: unknown) => `$${params.push(v)}`;
-  const where = [`"endpointId" = ${p(q.endpointId)}`, `"time" >= ${p(q.from.toISOString())}::timestamptz`, `"time" < ${p(q.to.toISOString())}::timestamptz`];
+  const to = q.after ? Math.min(q.to.getTime(), Number(q.after.us / 1000n) + 1) : q.to.getTime();
+  const where = [
+    `"endpointId" = ${p(q.endpointId)}`,
+    // "time" (the partition key) bounds both sides: a block starts at most MAX_BLOCK_SPAN_MS before its last record
+    `"time" < ${p(new Date(to).toISOString())}::timestamptz`,
+    `"time" >= ${p(new Date(q.from.getTime() - MAX_BLOCK_SPAN_MS).toISOString())}::timestamptz`,
+    `"lastTime" >= ${p(q.from.toISOString())}::timestamptz`,
+  ];
   const f = q.filter;
-  if (f.variant !== undefined) where.push(`variant = ${p(f.variant)}`);
-  if (f.status === "ok") where.push("status < 400");
-  else if (f.status === "error") where.push("status >= 400");
-  else if (f.status !== undefined) where.push(`status = ${p(Number(f.status))}::smallint`);
+  if (f.variant !== undefined) where.push(`${p(f.variant)} = ANY(variants)`);
+  if (f.status === "ok") where.push("EXISTS (SELECT 1 FROM unnest(statuses) s WHERE s < 400)");
+  else if (f.status === "error") where.push("errors > 0");
+  else if (f.status !== undefined) where.push(`${p(Number(f.status))}::smallint = ANY(statuses)`);
   const shadow = f.shadow ?? "served";
-  if (shadow !== "all") where.push(shadow === "shadow" ? "shadow" : "NOT shadow");
-  // compared as real, the column's type, so 12.3 finds a row stored as 12.3
-  if (f.minLatencyMs !== undefined) where.push(`"latencyMs" >= ${p(f.minLatencyMs)}::real`);
-  if (f.requestId !== undefined) where.push(`"requestId" = ${p(f.requestId)}`);
-  if (f.feature !== undefined && f.value !== undefined) {
-    // inputs are json (text): the one value compared is read as jsonb, which compares numbers as numbers
-    // (42 = 42.0); a value that reads as a number also matches the same text
-    const first = `(inputs -> ${p(f.feature)} -> 0)::jsonb`;
-    const asText = p(JSON.stringify(f.value));
-    where.push(NUMBER.test(f.value) ? `${first} IN (${asText}::jsonb, ${p(f.value)}::jsonb)` : `${first} = ${asText}::jsonb`);
-  }
-  if (q.after) {
-    // the plain bound lets the planner prune partitions and start the index scan at the cursor
-    const t = p(microIso(q.after.us));
-    where.push(`"time" <= ${t}::timestamptz`, `("time" < ${t}::timestamptz OR id < ${p(q.after.id.toString())}::int8)`);
-  }
-  const columns = `id::text AS "key", (extract(epoch FROM "time") * 1000000)::int8::text AS us, "time", variant, version, "requestId", status, "latencyMs", shadow, rows, inputs, "inputsSampled", outputs, error`;
-  if (unorderedCap !== undefined) {
-    const sql = `WITH m AS MATERIALIZED (SELECT ${columns} FROM "PredictionLog" WHERE ${where.join(" AND ")} LIMIT ${p(unorderedCap)}::int)
-      SELECT *, (SELECT count(*) FROM m)::int AS found FROM m ORDER BY "time" DESC, "key"::int8 DESC LIMIT ${p(take)}::int`;
-    return { sql, params };
-  }
-  const sql = `SELECT ${columns}
-    FROM "PredictionLog"
-    WHERE ${where.join("\n      AND ")}
-    ORDER BY "time" DESC, id DESC
-    LIMIT ${p(take)}::int`;
-  return { sql, params };
+  if (shadow !== "all") where.push(shadow === "shadow" ? "shadows > 0" : "records > shadows");
+  if (f.minLatencyMs !== undefined) where.push(`"maxLatencyMs" >= ${p(f.minLatencyMs)}::real`);
+  if (f.requestId !== undefined) where.push(`"requestHashes" @> ARRAY[${p(requestHash(f.requestId))}::int4]`);
+  if (before) where.push(`("lastTime", id) < (to_timestamp(${p(before.us)}::float8 / 1000000), ${p(before.id)}::int8)`);
+  const columns = `${BLOCK_COLUMNS()}, (extract(epoch FROM "lastTime") * 1000000)::int8::text AS last`;
+  const order = unordered ? "" : `ORDER BY "lastTime" DESC, id DESC`;
+  return { sql: `SELECT ${columns} FROM "PredictionBlock" WHERE ${where.join("\n      AND ")} ${order} LIMIT ${p(take)}::int`, params };
+}
+
+/** Whether a record passes the query's filter, window and cursor (the blocks' columns only narrow them down). */
+function recordFilter(q: ResolvedQuery): (r: Row) => boolean {
+  const f = q.filter;
+  const fromUs = BigInt(q.from.getTime()) * 1000n;
+  const toUs = BigInt(q.to.getTime()) * 1000n;
+  const after = q.after;
+  const shadow = f.shadow ?? "served";
+  const status = f.status === undefined || f.status === "ok" || f.status === "error" ? null : Number(f.status);
+  const minLatency = f.minLatencyMs === undefined ? null : Math.fround(f.minLatencyMs);
+  const value = f.value;
+  const asNumber = value !== undefined && NUMBER.test(value) ? Number(value) : null;
+  return (r) => {
+    if (r.us < fromUs || r.us >= toUs) return false;
+    if (after && (r.us > after.us || (r.us === after.us && r.key >= after.id))) return false;
+    if (f.variant !== undefined && r.v !== f.variant) return false;
+    if (f.status === "ok" ? r.s >= 400 : f.status === "error" ? r.s < 400 : status !== null && r.s !== status) return false;
+    if (shadow !== "all" && r.sh !== (shadow === "shadow")) return false;
+    // compared as a real, as the latency was stored before blocks, so 12.3 finds a record of 12.3
+    if (minLatency !== null && Math.fround(r.l) < minLatency) return false;
+    if (f.requestId !== undefined && r.id !== f.requestId) return false;
+    if (f.feature !== undefined) {
+      const first = r.in && Object.hasOwn(r.in, f.feature) ? r.in[f.feature][0] : undefined;
+      // numbers compare as numbers (42 matches 42.0); a value that reads as a number also matches the same text
+      if (!(first === value || (asNumber !== null && typeof first === "number" && first === asNumber))) return false;
+    }
+    return true;
+  };
 }
 
 function toView(r: Row): PredictionRecordView {
   return {
-    time: r.time.toISOString(), requestId: r.requestId, variant: r.variant, version: r.version, status: r.status, latencyMs: r.latencyMs,
-    shadow: r.shadow, rows: r.rows, inputs: r.inputs, inputsSampled: r.inputsSampled, outputs: r.outputs, error: r.error,
+    time: new Date(r.t).toISOString(), requestId: r.id, variant: r.v, version: r.n, status: r.s, latencyMs: Math.fround(r.l),
+    shadow: r.sh, rows: r.r, inputs: r.in, inputsSampled: !r.ns, outputs: r.out, error: r.err ?? null,
   };
 }
 

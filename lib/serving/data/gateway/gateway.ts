@@ -18,7 +18,7 @@ import { EndpointAuth, hasBearer } from "./endpoint-auth";
 import { gatewayOpenApi } from "./openapi";
 import type { InFlight } from "./in-flight";
 import type { PredictionLogger } from "../prediction-log/prediction-logger";
-import { loggable } from "../prediction-log/log-block";
+import { loggable } from "../../shared/prediction-log/log-block";
 import { sampleInputs } from "../prediction-log/sample-inputs";
 import { APP_VERSION } from "../../../version";
 import { createRegistry } from "../../../prometheus/create-registry";

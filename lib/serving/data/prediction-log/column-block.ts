@@ -15,7 +15,8 @@
 //   kind "dict": code per row in w (1, 2 or 4) bytes, 0 = missing, code c = labels l[c - 1]; labels keep
 //                their JSON type, so a column mixing strings and numbers stays exact
 // Every section starts 8-aligned, so a reader can copy float64 sections into a Float64Array as bytes.
-import type { PredictionRecord } from "./record";
+import type { PredictionRecord } from "../../shared/prediction-log/record";
+import type { LogBlockView } from "../../shared/prediction-log/log-block";
 
 export const BLOCK_FORMAT = 1;
 
@@ -77,32 +78,86 @@ function columnOf(name: string, values: unknown[]): { col: BlockColumn; write: (
  * output as the gateway logged it (outputs keep the model's order through JSON), named in the header.
  */
 export function encodeColumnBlock(records: PredictionRecord[]): { block: Buffer; rows: number; t0: number } {
-  const names: string[] = [];
-  const seen = new Set<string>();
-  let predictionName: string | null = null;
-  let rows = 0;
-  let t0 = Infinity;
-  for (const r of records) {
-    for (const k of Object.keys(r.in ?? {})) {
-      if (seen.has(k)) continue;
-      seen.add(k);
-      names.push(k);
+  const b = new ColumnBlockBuilder();
+  for (const r of records) b.addRecord(r);
+  return b.build();
+}
+
+/** The values of column c for each of record j's rows of a log block, as perRow takes them from a record. */
+function perRowOf(v: LogBlockView, c: number, j: number, rows: number, out: unknown[]): void {
+  const n = v.counts[c][j];
+  const stride = rows > 0 && n > 0 && n % rows === 0 ? n / rows : 0;
+  const src = v.values[c];
+  const s = v.starts[c][j];
+  for (let i = 0; i < rows; i++) {
+    if (!stride) out.push(null);
+    else {
+      const x = src[s + i * stride];
+      out.push(typeof x === "bigint" ? Number(x) : x);
     }
-    predictionName ??= Object.keys(r.out ?? {})[0] ?? null;
-    rows += r.r;
-    if (r.t < t0) t0 = r.t;
   }
-  const times = new Int32Array(rows);
-  const values = names.map(() => [] as unknown[]);
-  const prediction: unknown[] = [];
-  let row = 0;
-  for (const r of records) {
-    times.fill(r.t - t0, row, row + r.r);
-    row += r.r;
-    names.forEach((n, j) => perRow(r.in?.[n], r.r, values[j]));
-    perRow(predictionName === null ? undefined : r.out?.[predictionName], r.r, prediction);
+}
+
+/**
+ * A block's rows as they come, record by record: from records, or from a log block's columns without
+ * making a record of each (ingest). Columns appear in the order first seen; a column a record lacks is
+ * missing for its rows.
+ */
+export class ColumnBlockBuilder {
+  private names: string[] = [];
+  private index = new Map<string, number>();
+  private values: unknown[][] = [];
+  private times: number[] = [];
+  private prediction: unknown[] = [];
+  private predictionName: string | null = null;
+
+  get rows(): number {
+    return this.times.length;
   }
-  return assemble(t0, times, names, values, predictionName, prediction);
+
+  private column(name: string): unknown[] {
+    let c = this.index.get(name);
+    if (c === undefined) {
+      this.index.set(name, (c = this.names.push(name) - 1));
+      this.values.push(new Array(this.times.length).fill(null));
+    }
+    return this.values[c];
+  }
+
+  /** Closes a record of `rows` rows at time t: every column as long as the rows so far. */
+  private close(t: number, rows: number): void {
+    for (let i = 0; i < rows; i++) this.times.push(t);
+    const n = this.times.length;
+    for (const col of this.values) while (col.length < n) col.push(null);
+  }
+
+  addRecord(r: PredictionRecord): void {
+    if (r.in) for (const k of Object.keys(r.in)) perRow(r.in[k], r.r, this.column(k));
+    this.predictionName ??= Object.keys(r.out ?? {})[0] ?? null;
+    perRow(this.predictionName === null ? undefined : r.out?.[this.predictionName], r.r, this.prediction);
+    this.close(r.t, r.r);
+  }
+
+  /** Record j of a log block (a drift row, driftRowOf) */
+  addFromBlock(v: LogBlockView, j: number): void {
+    const sig = v.sigs[v.sg[j]];
+    const rows = v.rw[j];
+    if (sig.i) for (const c of sig.i) perRowOf(v, c, j, rows, this.column(v.cols[c].n));
+    if (this.predictionName === null && sig.o?.length) this.predictionName = v.cols[sig.o[0]].n;
+    const name = this.predictionName;
+    const p = name === null || !sig.o ? -1 : (sig.o.find((c) => v.cols[c].n === name) ?? -1);
+    if (p >= 0) perRowOf(v, p, j, rows, this.prediction);
+    else for (let i = 0; i < rows; i++) this.prediction.push(null);
+    this.close(v.t[j], rows);
+  }
+
+  build(): { block: Buffer; rows: number; t0: number } {
+    let t0 = Infinity;
+    for (const t of this.times) if (t < t0) t0 = t;
+    const times = new Int32Array(this.times.length);
+    for (let i = 0; i < times.length; i++) times[i] = this.times[i] - t0;
+    return assemble(t0, times, this.names, this.values, this.predictionName, this.prediction);
+  }
 }
 
 /** Where a block's sections go: after the 4-byte header length and the header, the times, then each column, each 8-aligned. */

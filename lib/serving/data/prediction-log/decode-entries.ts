@@ -1,25 +1,33 @@
-// Ingest's first step: stream entries → prediction records, each checked, or dead letters for what
-// is not a storable prediction record (one record's fault never costs the others in its entry).
+// Ingest's first step: stream entries → gateways' blocks that hold only storable records (kept whole,
+// read column by column: no record is made of each), prediction records checked one by one (older
+// gateways' entries, and blocks that hold something to turn away), and dead letters for what is not a
+// storable prediction record (one record's fault never costs the others in its entry).
 // Every entry form is read: binary (log-block.ts, what gateways write) and the JSON forms older gateways
 // wrote (stream-entry.ts); each record is checked by recordIssue, then screened.
 import type { DeadLetter } from "../../shared/dead-letters";
-import { recordIssue, type PredictionRecord } from "./record";
+import { recordIssue, type PredictionRecord } from "../../shared/prediction-log/record";
 import { COLUMNAR_FIELD, LIST_FIELD, unpackEntry } from "./stream-entry";
-import { BINARY_FIELD, decodeLogBlock } from "./log-block";
+import { BINARY_FIELD, recordsOf, viewLogBlock, type LogBlockView } from "../../shared/prediction-log/log-block";
 import { unstorableIn } from "./screen-record";
+import type { SourceBlock } from "./block-rows";
 
 /** An entry as Redis replies: as strings, or as buffers (the consumer reads buffers: binary entries are not UTF-8). */
 export type Entry = [id: string | Buffer, fields: (string | Buffer)[]];
-export type Item = { record: PredictionRecord; source: string; raw: unknown };
+/** The block (or older entry) a record came in: its records are stored together (block-rows.ts). */
+export type SourceRef = object;
+export type Item = { record: PredictionRecord; source: string; raw: unknown; from: SourceRef };
+/** A gateway's block whose every record passed the checks; its records are numbered from `first` in its entry. */
+export type BlockItem = { view: LogBlockView; entryId: string; first: number };
 
-export function decodeEntries(entries: Entry[]): { items: Item[]; dead: DeadLetter[] } {
+export function decodeEntries(entries: Entry[]): { items: Item[]; blocks: BlockItem[]; dead: DeadLetter[] } {
   const items: Item[] = [];
+  const blocks: BlockItem[] = [];
   const dead: DeadLetter[] = [];
   for (const [rawId, fields] of entries) {
     const entryId = String(rawId);
-    const blocks = fieldsOf(fields, BINARY_FIELD);
-    const columnar = blocks.length ? undefined : textOf(fieldsOf(fields, COLUMNAR_FIELD)[0]);
-    const packed = blocks.length ? undefined : columnar ?? textOf(fieldsOf(fields, LIST_FIELD)[0]);
+    const binary = fieldsOf(fields, BINARY_FIELD);
+    const columnar = binary.length ? undefined : textOf(fieldsOf(fields, COLUMNAR_FIELD)[0]);
+    const packed = binary.length ? undefined : columnar ?? textOf(fieldsOf(fields, LIST_FIELD)[0]);
     let parsed: unknown;
     try {
       parsed = packed === undefined ? undefined : JSON.parse(packed);
@@ -27,14 +35,14 @@ export function decodeEntries(entries: Entry[]): { items: Item[]; dead: DeadLett
       parsed = undefined;
     }
     let list: unknown[];
-    if (blocks.length) {
+    if (binary.length) {
       // an entry holds one or more blocks (one per endpoint); its records are numbered across them
       let index = 0;
-      blocks.forEach((b, k) => {
+      binary.forEach((b, k) => {
         const bytes = Buffer.isBuffer(b) ? b : Buffer.from(b, "latin1");
-        let block: ReturnType<typeof decodeLogBlock>;
+        let block: ReturnType<typeof viewLogBlock>;
         try {
-          block = decodeLogBlock(bytes);
+          block = viewLogBlock(bytes);
         } catch (err) {
           // a decoder bug must not stop ingest: the entry would be retried, and fail, for ever
           block = { issue: `the binary entry could not be read: ${(err as Error).message}` };
@@ -45,9 +53,11 @@ export function decodeEntries(entries: Entry[]): { items: Item[]; dead: DeadLett
         }
         if (block.checked) {
           // checked column by column as it was read: the same verdicts as recordIssue and unstorableIn give
-          for (const raw of block.records) items.push({ record: raw as PredictionRecord, source: `${entryId}#${index++}`, raw });
+          blocks.push({ view: block, entryId, first: index });
+          index += block.n;
         } else {
-          for (const raw of block.records) checkRecord(raw, `${entryId}#${index++}`, items, dead);
+          const from: SourceRef = {};
+          for (const raw of recordsOf(block)) checkRecord(raw, `${entryId}#${index++}`, from, items, dead);
         }
       });
       continue;
@@ -63,13 +73,20 @@ export function decodeEntries(entries: Entry[]): { items: Item[]; dead: DeadLett
       dead.push(deadLetter(`${entryId}#-`, null, packed ?? JSON.stringify(fields.map(String)), "the stream entry is not a JSON list of prediction records"));
       continue;
     }
-    for (let i = 0; i < list.length; i++) checkRecord(list[i], `${entryId}#${i}`, items, dead);
+    const from: SourceRef = {};
+    for (let i = 0; i < list.length; i++) checkRecord(list[i], `${entryId}#${i}`, from, items, dead);
   }
-  return { items, dead };
+  return { items, blocks, dead };
+}
+
+/** A block's records as items (when Postgres refused the block, to find the records it refused). */
+export function itemsOfBlock(b: BlockItem): Item[] {
+  const from: SourceRef = {};
+  return recordsOf(b.view).map((raw, i) => ({ record: raw as PredictionRecord, source: `${b.entryId}#${b.first + i}`, raw, from }));
 }
 
 /** A record checked (recordIssue), then screened (unstorableIn): an item, or a dead letter. */
-function checkRecord(raw: unknown, source: string, items: Item[], dead: DeadLetter[]): void {
+function checkRecord(raw: unknown, source: string, from: SourceRef, items: Item[], dead: DeadLetter[]): void {
   const issue = recordIssue(raw);
   if (issue) {
     dead.push(deadLetter(source, raw, JSON.stringify(raw), `not a prediction record: ${issue}`));
@@ -80,7 +97,7 @@ function checkRecord(raw: unknown, source: string, items: Item[], dead: DeadLett
   // once, not found by bisecting the batch (two transactions per such record)
   const bad = unstorableIn(record);
   if (bad) dead.push(deadLetter(source, raw, JSON.stringify(raw), `not storable: ${bad}`));
-  else items.push({ record, source, raw });
+  else items.push({ record, source, raw, from });
 }
 
 /** The values of every field called `name`, in order. */
@@ -98,4 +115,21 @@ export function deadLetter(source: string, raw: unknown, record: string, reason:
   const str = (x: unknown) => (typeof x === "string" ? x.slice(0, 200) : "");
   const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : null);
   return { at: Date.now(), source, endpointId: str(r.e), variant: str(r.v), version: num(r.n), requestId: str(r.id), recordTime: num(r.t), reason, record };
+}
+
+/** Items and blocks as the blocks to store: a gateway's block as it is, the records of one source together. */
+export function sourcesOf(units: readonly (Item | BlockItem)[]): SourceBlock[] {
+  const out: SourceBlock[] = [];
+  const by = new Map<SourceRef, PredictionRecord[]>();
+  for (const x of units) {
+    if ("view" in x) {
+      out.push({ view: x.view });
+      continue;
+    }
+    const g = by.get(x.from);
+    if (g) g.push(x.record);
+    else by.set(x.from, [x.record]);
+  }
+  for (const records of by.values()) out.push({ records });
+  return out;
 }

@@ -1,6 +1,6 @@
 // Job-worker side of the prediction log: a Redis consumer group reads the stream, writes each
 // batch to Postgres and acknowledges only after the commit. Entries a crashed consumer left
-// pending are claimed again, so nothing is lost; the writer drops duplicates. Written entries are
+// pending are claimed again, so nothing is lost; the writer skips blocks it has stored already. Written entries are
 // acknowledged and deleted in one step. Partitions are
 // made ready once at start; after that the scheduled prediction-log-maintenance job keeps them
 // ahead and drops old ones (lib/jobs/definitions/prediction-log-maintenance.ts).
@@ -13,10 +13,11 @@
 import { REDIS_KEYS } from "../../../redis-keys";
 import type { Redis } from "ioredis";
 import type { Pool } from "pg";
-import { ensurePartitions, refusalOf, writePredictionBatch } from "./write-batch";
-import { bisectBatch } from "./bisect-batch";
+import { refusalOf, writePredictionBlocks } from "./write-batch";
+import { ensurePartitions } from "./partitions";
+import { bisectBatch, type Rejected } from "./bisect-batch";
 import { field, readIngestGroup } from "./read-ingest-backlog";
-import { deadLetter, decodeEntries, type Entry } from "./decode-entries";
+import { deadLetter, decodeEntries, itemsOfBlock, sourcesOf, type BlockItem, type Entry, type Item } from "./decode-entries";
 import { DEAD_LETTER_MAX_ENTRIES, DEAD_LETTER_SEEN_TTL_MS, encodeDeadLetter, type DeadLetter } from "../../shared/dead-letters";
 
 /**
@@ -131,9 +132,15 @@ export class IngestConsumer {
   }
 
   private async process(entries: Entry[]): Promise<void> {
-    const { items, dead } = decodeEntries(entries);
+    const { items, blocks, dead } = decodeEntries(entries);
     // a failure that is not about the data (Postgres away) is thrown: nothing is acknowledged, all is retried
-    const { written, rejected } = await bisectBatch(items, (part) => writePredictionBatch(this.pool, part.map((x) => x.record)), refusalOf);
+    const write = <T extends Item | BlockItem>(part: T[]) => writePredictionBlocks(this.pool, sourcesOf(part));
+    const first = await bisectBatch<Item | BlockItem>([...blocks, ...items], write, refusalOf);
+    // a gateway's block refused on its own: its records, to find the ones Postgres refuses
+    const refusedBlocks = first.rejected.flatMap((r) => ("view" in r.item ? itemsOfBlock(r.item) : []));
+    const second = await bisectBatch(refusedBlocks, write, refusalOf);
+    const rejected = [...first.rejected.filter((r): r is Rejected<Item> => !("view" in r.item)), ...second.rejected];
+    const written = first.written + second.written;
     this.ingested += written;
     for (const r of rejected) dead.push(deadLetter(r.item.source, r.item.raw, JSON.stringify(r.item.raw), r.reason));
     for (const d of dead) {

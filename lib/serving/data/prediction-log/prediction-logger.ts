@@ -1,9 +1,11 @@
 // Gateway side of the prediction log: records are packed into binary stream entries (one block per
 // endpoint among their records, log-block.ts) and XADDed in the background. While Redis is away they
-// wait in a bounded buffer and are sent when it returns.
+// wait in a bounded buffer and are sent when it returns. Entries are packed once: a pipeline that failed
+// (and may have been carried out in part) is sent again as the same bytes, so ingest, which stores each
+// block once by its content (block-rows.ts), stores a resent block once.
 import { REDIS_KEYS } from "../../../redis-keys";
 import type { Redis } from "ioredis";
-import { BINARY_FIELD, encodeLogBlock, type LoggedRecord } from "./log-block";
+import { BINARY_FIELD, encodeLogBlock, type LoggedRecord } from "../../shared/prediction-log/log-block";
 
 /**
  * Bounds the stream if ingest stops for long: about 30 million records at 64 per entry (ingest deletes
@@ -26,8 +28,8 @@ export class PredictionLogger {
   private values = 0;
   private timer: NodeJS.Timeout | null = null;
   private flushing = false;
-  /** records pushed out of the front of the buffer while a pipeline was out (it may have carried them) */
-  private shiftedInFlight = 0;
+  /** the entries of a pipeline not known to be sent, and the records they hold: sent again as they are */
+  private unsent: { entries: Buffer[][]; records: number } | null = null;
   dropped = 0;
 
   constructor(
@@ -45,10 +47,7 @@ export class PredictionLogger {
     while (this.buffer.length && (this.buffer.length >= this.opts.maxBuffer || this.values + values > this.maxValues)) {
       this.buffer.shift();
       this.values -= this.sizes.shift()!;
-      // while a pipeline is out the oldest records may be in it: counted once it is known (dropped only rises:
-      // it feeds a Prometheus counter)
-      if (this.flushing) this.shiftedInFlight++;
-      else this.dropped++;
+      this.dropped++;
     }
     this.buffer.push(r);
     this.sizes.push(values);
@@ -60,53 +59,54 @@ export class PredictionLogger {
     return this.opts.enabled !== false;
   }
 
+  /** records not sent yet: buffered, or in a pipeline not known to be sent */
   get pending(): number {
-    return this.buffer.length;
+    return this.buffer.length + (this.unsent?.records ?? 0);
   }
 
   async flush(): Promise<void> {
     this.timer = null;
-    if (this.flushing || !this.buffer.length) return;
+    if (this.flushing || (!this.buffer.length && !this.unsent)) return;
     this.flushing = true;
     try {
-      while (this.buffer.length) {
+      while (this.unsent || this.buffer.length) {
+        this.unsent ??= this.pack();
         const pipeline = this.redis.pipeline();
-        // up to 20 entries' worth of records a pipeline. An entry holds up to perEntry records and
-        // MAX_ENTRY_VALUES values, as one block per endpoint among them: many endpoints at a moderate
-        // rate still make full entries (ingest's batches are counted in entries)
-        const byEndpoint = new Map<string, { records: LoggedRecord[]; sizes: number[] }>();
-        let at = 0;
-        for (let values = 0; at < this.buffer.length && at < 20 * this.opts.perEntry && (at === 0 || values + this.sizes[at] <= 20 * MAX_ENTRY_VALUES); at++) {
-          const r = this.buffer[at];
-          values += this.sizes[at];
-          let g = byEndpoint.get(r.e);
-          if (!g) byEndpoint.set(r.e, (g = { records: [], sizes: [] }));
-          g.records.push(r);
-          g.sizes.push(this.sizes[at]);
-        }
-        for (const fields of packEntries([...byEndpoint.values()], this.opts.perEntry)) {
+        for (const fields of this.unsent.entries) {
           pipeline.xadd(REDIS_KEYS.predictionStream, "MAXLEN", "~", STREAM_MAX_ENTRIES, "*", ...fields.flatMap((b) => [BINARY_FIELD, b]));
         }
         const results = await pipeline.exec();
         const failed = results?.find(([err]) => err);
         if (!results || failed) throw (failed?.[0] as Error) ?? new Error("redis pipeline failed");
-        // records pushed out meanwhile were the oldest: those of the prefix were sent, only the rest are lost
-        const shifted = Math.min(at, this.shiftedInFlight);
-        this.dropped += this.shiftedInFlight - shifted;
-        this.shiftedInFlight = 0;
-        this.buffer.splice(0, at - shifted);
-        for (const v of this.sizes.splice(0, at - shifted)) this.values -= v;
+        this.unsent = null;
       }
     } catch (err) {
-      // the pipeline failed: what was pushed out meanwhile is lost
-      this.dropped += this.shiftedInFlight;
-      this.shiftedInFlight = 0;
       this.opts.onError?.(err as Error);
-      // a partially sent pipeline may be resent: ingest drops duplicates by request id
       if (!this.timer) this.timer = setTimeout(() => void this.flush(), 500);
     } finally {
       this.flushing = false;
     }
+  }
+
+  /**
+   * Takes up to 20 entries' worth of records off the front of the buffer and packs them. An entry holds up
+   * to perEntry records and MAX_ENTRY_VALUES values, as one block per endpoint among them: many endpoints at
+   * a moderate rate still make full entries (ingest's batches are counted in entries).
+   */
+  private pack(): { entries: Buffer[][]; records: number } {
+    const byEndpoint = new Map<string, { records: LoggedRecord[]; sizes: number[] }>();
+    let at = 0;
+    for (let values = 0; at < this.buffer.length && at < 20 * this.opts.perEntry && (at === 0 || values + this.sizes[at] <= 20 * MAX_ENTRY_VALUES); at++) {
+      const r = this.buffer[at];
+      values += this.sizes[at];
+      let g = byEndpoint.get(r.e);
+      if (!g) byEndpoint.set(r.e, (g = { records: [], sizes: [] }));
+      g.records.push(r);
+      g.sizes.push(this.sizes[at]);
+    }
+    this.buffer.splice(0, at);
+    for (const v of this.sizes.splice(0, at)) this.values -= v;
+    return { entries: packEntries([...byEndpoint.values()], this.opts.perEntry), records: at };
   }
 }
 

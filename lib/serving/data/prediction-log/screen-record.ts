@@ -2,7 +2,7 @@
 // input and output values and their column names) must be storable text. One NUL in a record would
 // otherwise make Postgres refuse its whole batch, and ingest would bisect to find it.
 import { unstorableText } from "../../../db/storable-text";
-import type { PredictionRecord } from "./record";
+import type { PredictionRecord } from "../../shared/prediction-log/record";
 
 /** Where and why a record cannot be stored (`out.label[3]: a NUL character (\u0000)`), or null when it can. */
 export function unstorableIn(record: PredictionRecord): string | null {

@@ -4,7 +4,7 @@
 //       { t: [...], e: [...], v: [...], …, in: [...], out: [...], err: [... | null], ns: [0 | 1] }.
 //   "r" (one JSON list of record objects): what the gateways before those wrote.
 // packEntry stays to write "c" entries in tests of that reading.
-import type { PredictionRecord } from "./record";
+import type { PredictionRecord } from "../../shared/prediction-log/record";
 
 export const COLUMNAR_FIELD = "c";
 export const LIST_FIELD = "r";

@@ -4,8 +4,9 @@
 // are left out: a drift report describes the traffic the model answered. So are records whose inputs
 // the endpoint's input sampling left out: a drift report reads the sampled inputs only.
 import type { PoolClient } from "pg";
-import { encodeColumnBlock } from "./column-block";
-import type { PredictionRecord } from "./record";
+import { ColumnBlockBuilder } from "./column-block";
+import { FLAG_NOT_SAMPLED, FLAG_SHADOW, type LogBlockView } from "../../shared/prediction-log/log-block";
+import type { PredictionRecord } from "../../shared/prediction-log/record";
 
 const HOUR = 3_600_000;
 
@@ -24,19 +25,33 @@ export function isDriftRow(r: PredictionRecord): boolean {
   return false;
 }
 
-/** Writes one block per endpoint, model version and UTC hour; returns the number of blocks. */
-export async function writeColumnBlocks(client: Pick<PoolClient, "query">, records: PredictionRecord[]): Promise<number> {
-  const groups = new Map<string, { endpointId: string; version: number; hour: number; records: PredictionRecord[] }>();
-  for (const r of records) {
-    if (!isDriftRow(r)) continue;
-    const hour = Math.floor(r.t / HOUR) * HOUR;
-    const key = `${r.e}\u0000${r.n}\u0000${hour}`;
+/** isDriftRow for record j of a log block. */
+export function isDriftRowOf(v: LogBlockView, j: number): boolean {
+  if (v.flags[j] & (FLAG_SHADOW | FLAG_NOT_SAMPLED) || v.st[j] >= 400) return false;
+  const inputs = v.sigs[v.sg[j]].i;
+  const rows = v.rw[j];
+  if (!inputs || rows < 1) return false;
+  for (const c of inputs) if (v.counts[c][j] >= rows) return true;
+  return false;
+}
+
+/**
+ * Writes one block per endpoint, model version and UTC hour of the records and of the log blocks' records
+ * (read column by column: ingest makes no record of them); returns the number of blocks.
+ */
+export async function writeColumnBlocks(client: Pick<PoolClient, "query">, records: PredictionRecord[], views: readonly LogBlockView[] = []): Promise<number> {
+  const groups = new Map<string, { endpointId: string; version: number; hour: number; builder: ColumnBlockBuilder }>();
+  const groupOf = (e: string, version: number, t: number) => {
+    const hour = Math.floor(t / HOUR) * HOUR;
+    const key = `${e}\u0000${version}\u0000${hour}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { endpointId: r.e, version: r.n, hour, records: [] }));
-    g.records.push(r);
-  }
+    if (!g) groups.set(key, (g = { endpointId: e, version, hour, builder: new ColumnBlockBuilder() }));
+    return g.builder;
+  };
+  for (const r of records) if (isDriftRow(r)) groupOf(r.e, r.n, r.t).addRecord(r);
+  for (const v of views) for (let j = 0; j < v.n; j++) if (isDriftRowOf(v, j)) groupOf(v.e, v.nv[j], v.t[j]).addFromBlock(v, j);
   if (!groups.size) return 0;
-  const blocks = [...groups.values()].map((g) => ({ ...g, ...encodeColumnBlock(g.records) }));
+  const blocks = [...groups.values()].map((g) => ({ ...g, ...g.builder.build() }));
   await client.query(
     `INSERT INTO "PredictionColumns" ("endpointId","version","hour","rows","data")
      SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::bytea[])`,

@@ -14,7 +14,7 @@
 //             and the values (kind f32/f64/i8/u8/i16/u16/i32/u32/i64/u64: raw; "json": one JSON list of all)
 // Ingest (decodeLogBlock) checks every length and index and yields records in the shape recordIssue checks.
 import { storableText } from "../../../db/storable-text";
-import type { TypedData } from "../../shared/tensors";
+import type { TypedData } from "../tensors";
 import type { PredictionRecord } from "./record";
 
 export const BINARY_FIELD = "b";
@@ -208,11 +208,24 @@ export function encodeLogBlock(records: readonly LoggedRecord[]): Buffer {
   return out;
 }
 
-/** `block`'s bytes [at, at + byteLength) as a typed array of its own (the block's offset in Redis's reply is not aligned). */
-function typed<T extends NumericArray>(block: Buffer, at: number, bytes: number, Ctor: { new (b: ArrayBuffer): T }): T {
+/** `block`'s bytes [at, at + bytes) as a typed array: a view when `block` starts 8-aligned in its memory (see aligned), else a copy. */
+function typed<T extends NumericArray>(block: Buffer, at: number, bytes: number, Ctor: { new (b: ArrayBuffer, at?: number, length?: number): T; BYTES_PER_ELEMENT: number }): T {
+  if (block.byteOffset % 8 === 0) return new Ctor(block.buffer as ArrayBuffer, block.byteOffset + at, bytes / Ctor.BYTES_PER_ELEMENT);
   const copy = new ArrayBuffer(bytes);
   block.copy(new Uint8Array(copy), 0, at, at + bytes);
   return new Ctor(copy);
+}
+
+/**
+ * The block at an 8-aligned place in memory of its own: a block in Redis's reply lies anywhere in it, and
+ * its sections are read as typed arrays, which need their element size's alignment. One copy of the
+ * block, instead of one for each section.
+ */
+function aligned(block: Buffer): Buffer {
+  if (block.byteOffset % 8 === 0) return block;
+  const copy = Buffer.alloc(block.length); // never pooled: byteOffset 0
+  block.copy(copy);
+  return copy;
 }
 
 /** A layout's column list: distinct indexes of columns of its side (inputs or outputs), or null. */
@@ -259,11 +272,35 @@ function headerOf(block: Buffer): { h: Header; at: number[] } | string {
 const MAYBE_UNSTORABLE = /\\u(0000|d[89a-f])/i;
 
 /**
- * The records of a binary entry, or why it is not one. `checked`: the whole block was found to hold only
- * what recordIssue and unstorableIn accept (ranges, value types, storable strings), column by column, so
- * its records need no check one by one; when false, they get one (and a bad record is told apart).
+ * A block read column by column, every length and index checked: what ingest summarises without making
+ * a record of each (block-rows.ts, rollups, the drift copy), and what `recordsOf` turns into records.
+ * `checked`: the whole block holds only what recordIssue and unstorableIn accept (ranges, value types,
+ * storable strings); when false, its records need a check one by one (and a bad record is told apart).
  */
-export function decodeLogBlock(block: Buffer): { records: unknown[]; checked: boolean } | { issue: string } {
+export type LogBlockView = {
+  block: Buffer;
+  n: number;
+  /** endpoint id, variant names, columns and record layouts from the header */
+  e: string;
+  vs: readonly string[];
+  cols: readonly { s: "i" | "o"; n: string; k: Kind }[];
+  sigs: readonly { i: number[] | null; o: number[] | null }[];
+  t: Float64Array; l: Float64Array; nv: Int32Array; st: Int32Array; rw: Int32Array;
+  flags: Uint8Array; vc: Uint16Array; sg: Uint16Array;
+  /** UTF-8 bytes of the request ids in `block`: record j's are [idAt + idOff[j], idAt + idOff[j + 1]) */
+  idAt: number; idOff: Uint32Array;
+  errAt: number; errOff: Uint32Array;
+  /** per column: its values (all records', in order), how many each record has, and where each record's start */
+  values: ArrayLike<number | bigint | string>[];
+  counts: Uint32Array[];
+  starts: Uint32Array[];
+  checked: boolean;
+};
+
+export const FLAG_SHADOW = SHADOW, FLAG_NOT_SAMPLED = NOT_SAMPLED, FLAG_HAS_ERROR = HAS_ERROR;
+
+export function viewLogBlock(sent: Buffer): LogBlockView | { issue: string } {
+  const block = aligned(sent);
   const layout = headerOf(block);
   if (typeof layout === "string") return { issue: layout };
   const { h, at } = layout;
@@ -288,14 +325,21 @@ export function decodeLogBlock(block: Buffer): { records: unknown[]; checked: bo
     // recordIssue's ranges: a time JavaScript can hold, a status a smallint holds, a latency a real holds
     if (!(Math.abs(t[j]) <= 8.64e15) || st[j] < -32768 || st[j] > 32767 || !(Math.abs(l[j]) <= 3.4e38)) checked = false;
   }
-  // each column's values as one list, and where each record's start
   const values: ArrayLike<number | bigint | string>[] = [];
   const counts: Uint32Array[] = [];
+  const starts: Uint32Array[] = [];
+  // every column's record starts in one allocation
+  const allStarts = new Uint32Array(h.cols.length * (n + 1));
   for (let c = 0; c < h.cols.length; c++) {
     const k = FIXED_SECTIONS + 2 * c;
     const cnt = typed(block, at[k], 4 * n, Uint32Array);
+    const start = allStarts.subarray(c * (n + 1), (c + 1) * (n + 1));
     let total = 0;
-    for (let j = 0; j < n; j++) total += cnt[j];
+    for (let j = 0; j < n; j++) {
+      start[j] = total;
+      total += cnt[j];
+    }
+    start[n] = total;
     const kind = h.cols[c].k;
     if (kind === "json") {
       let list: unknown;
@@ -315,18 +359,8 @@ export function decodeLogBlock(block: Buffer): { records: unknown[]; checked: bo
       values.push(typed(block, at[k + 1], h.len[k + 1], A));
     }
     counts.push(cnt);
+    starts.push(start);
   }
-  const next = new Float64Array(h.cols.length); // the next unread value of each column
-  const take = (c: number, j: number): (number | string)[] => {
-    const m = counts[c][j];
-    const src = values[c];
-    const out = new Array<number | string>(m);
-    const s = next[c];
-    if (typeof src[0] === "bigint") for (let x = 0; x < m; x++) out[x] = Number(src[s + x]);
-    else for (let x = 0; x < m; x++) out[x] = src[s + x] as number | string;
-    next[c] = s + m;
-    return out;
-  };
   // which columns each layout names: a record has no values in the others
   const named = h.sigs.map((g) => {
     const m = new Uint8Array(h.cols.length);
@@ -336,30 +370,55 @@ export function decodeLogBlock(block: Buffer): { records: unknown[]; checked: bo
   for (let c = 0; c < h.cols.length; c++) {
     for (let j = 0; j < n; j++) if (counts[c][j] && !named[sg[j]][c]) return { issue: `record ${j} has values in a column its layout lacks` };
   }
-  const protoNamed = h.cols.some((c) => c.n === "__proto__");
-  const records: unknown[] = new Array(n);
-  const flags = block.subarray(at[5], at[5] + n);
-  // one function for all records (not a closure per record: this loop runs for every record ingest reads)
+  return {
+    block, n, e: h.e, vs: h.vs, cols: h.cols, sigs: h.sigs, t, l, nv, st, rw, flags: block.subarray(at[5], at[5] + n), vc, sg,
+    idAt: at[9], idOff, errAt: at[11], errOff, values, counts, starts, checked,
+  };
+}
+
+/** Record j's values of column c, as a list (int64 columns as numbers). */
+export function valuesOf(v: LogBlockView, c: number, j: number): (number | string)[] {
+  const m = v.counts[c][j];
+  const src = v.values[c];
+  const s = v.starts[c][j];
+  const out = new Array<number | string>(m);
+  if (typeof src[0] === "bigint") for (let x = 0; x < m; x++) out[x] = Number(src[s + x]);
+  else for (let x = 0; x < m; x++) out[x] = src[s + x] as number | string;
+  return out;
+}
+
+/** The records of a block read with viewLogBlock, in the shape recordIssue checks. */
+export function recordsOf(v: LogBlockView): unknown[] {
+  const protoNamed = v.cols.some((c) => c.n === "__proto__");
+  const records: unknown[] = new Array(v.n);
+  // one function for all records (not a closure per record: this loop runs for every record read)
   const cols = (list: number[] | null, j: number) => {
     if (!list) return null;
     const o: Record<string, (number | string)[]> = {};
     // a column named __proto__ is a column, as JSON.parse makes it, not the object's prototype
-    if (protoNamed) for (const c of list) Object.defineProperty(o, h.cols[c].n, { value: take(c, j), enumerable: true, writable: true, configurable: true });
-    else for (const c of list) o[h.cols[c].n] = take(c, j);
+    if (protoNamed) for (const c of list) Object.defineProperty(o, v.cols[c].n, { value: valuesOf(v, c, j), enumerable: true, writable: true, configurable: true });
+    else for (const c of list) o[v.cols[c].n] = valuesOf(v, c, j);
     return o;
   };
-  for (let j = 0; j < n; j++) {
-    const sig = h.sigs[sg[j]];
+  const { block, t, l, nv, st, rw, flags, vc, sg, idAt, idOff, errAt, errOff } = v;
+  for (let j = 0; j < v.n; j++) {
+    const sig = v.sigs[sg[j]];
     const f = flags[j];
     // every record one shape (an absent err or ns is undefined, as the record type reads it)
     records[j] = {
-      t: t[j], e: h.e, v: h.vs[vc[j]], n: nv[j], id: block.toString("utf8", at[9] + idOff[j], at[9] + idOff[j + 1]), s: st[j], l: l[j], sh: (f & SHADOW) !== 0, r: rw[j],
+      t: t[j], e: v.e, v: v.vs[vc[j]], n: nv[j], id: block.toString("utf8", idAt + idOff[j], idAt + idOff[j + 1]), s: st[j], l: l[j], sh: (f & SHADOW) !== 0, r: rw[j],
       in: cols(sig.i, j), out: cols(sig.o, j),
-      err: f & HAS_ERROR ? block.toString("utf8", at[11] + errOff[j], at[11] + errOff[j + 1]) : undefined,
+      err: f & HAS_ERROR ? block.toString("utf8", errAt + errOff[j], errAt + errOff[j + 1]) : undefined,
       ns: f & NOT_SAMPLED ? true : undefined,
     };
   }
-  return { records, checked };
+  return records;
+}
+
+/** The records of a binary entry, or why it is not one (see LogBlockView for `checked`). */
+export function decodeLogBlock(block: Buffer): { records: unknown[]; checked: boolean } | { issue: string } {
+  const v = viewLogBlock(block);
+  return "issue" in v ? v : { records: recordsOf(v), checked: v.checked };
 }
 
 /** A record in the stream's shape (inputs and outputs as column lists) as the gateway logs it: what tests and benchmarks log. */
