@@ -8,7 +8,7 @@
 //
 // Knobs (env): BENCH_SECONDS, BENCH_WARMUP_SECONDS (2), GATEWAY_PROCESSES (or --gateway-processes=N;
 // default: cores; passed to the gateways, which honour it once lib/env/gateway-env.ts defines it),
-// BENCH_PROFILE=1 (a CPU profile of a log-on gateway at c=64 with the tiny model, top 25 functions),
+// BENCH_PROFILE=1 (a CPU profile of a log-on gateway at c=64 with the tiny model inline, top 25 functions),
 // BENCH_PROFILE_JOBS=1 (a CPU profile of the job workers over the whole run: where ingest's CPU goes),
 // BENCH_MODELS / BENCH_PATHS (comma lists, e.g. "tiny" and "bare,gateway log off": only those rows, for
 // looking into one figure; the targets print only where both their rows ran).
@@ -238,9 +238,9 @@ try {
     const prof = startProcess("gateway-profiled", "workers/gateway/main.ts", gatewayEnv(port, true), ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
     procs.push(prof);
     try {
-      await waitFor("the profiled gateway", () => httpOk(`http://127.0.0.1:${port}/v2/models/bench-tiny/ready`), 60_000, 200).catch(failWith);
+      await waitFor("the profiled gateway", () => httpOk(`http://127.0.0.1:${port}/v2/models/bench-tiny-inline/ready`), 60_000, 200).catch(failWith);
       writeFileSync(bodyFile, tinyModel.oip);
-      const url = `http://127.0.0.1:${port}/v2/models/bench-tiny/infer`;
+      const url = `http://127.0.0.1:${port}/v2/models/bench-tiny-inline/infer`;
       if (WARMUP > 0) await runWrk({ url, bodyFile, connections: 64, seconds: WARMUP });
       runAt = Date.now();
       profiled = await runWrk({ url, bodyFile, connections: 64, seconds: SECONDS });
@@ -251,7 +251,7 @@ try {
     // the profile ends when the gateway exits: the run is the stretch that ended that long before
     const exitAt = Date.now();
     const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => path.join(dir, f)) : [];
-    log(`\nProfile: a third gateway (log on) under --cpu-prof at c=64, tiny model, ${SECONDS} s after a ${WARMUP} s warm-up: ${Math.round(profiled?.rps ?? NaN)} req/s; ${files.length} .cpuprofile file(s); top 25 functions by self time during the run`);
+    log(`\nProfile: a third gateway (log on) under --cpu-prof at c=64, tiny model inline, ${SECONDS} s after a ${WARMUP} s warm-up: ${Math.round(profiled?.rps ?? NaN)} req/s; ${files.length} .cpuprofile file(s); top 25 functions by self time during the run`);
     printProfile(files, 25, log, { fromEndUs: (exitAt - runAt) * 1000, toEndUs: (exitAt - runEndAt) * 1000 });
   }
 
