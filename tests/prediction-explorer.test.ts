@@ -9,7 +9,7 @@ import * as endpoints from "@/app/api/v1/endpoints/route";
 import * as predictions from "@/app/api/v1/endpoints/[endpoint]/predictions/route";
 import * as exportRoute from "@/app/api/v1/endpoints/[endpoint]/predictions/export/route";
 import { ensurePartitions } from "@/lib/serving/data/prediction-log/partitions";
-import { writePredictionBatch } from "@/lib/serving/data/prediction-log/write-batch";
+import { writePredictionBatch, writePredictionBlocks } from "@/lib/serving/data/prediction-log/write-batch";
 import type { PredictionRecord } from "@/lib/serving/shared/prediction-log/record";
 import { listPredictions } from "@/lib/serving/control/predictions/list-predictions";
 import { exportPredictions } from "@/lib/serving/control/predictions/export-predictions";
@@ -157,9 +157,10 @@ describe("prediction-log explorer", () => {
   it("pages a latency filter the same whether it matches a few records or thousands", async () => {
     const e = await newEndpoint(w, `slow-${randomUUID().slice(0, 8)}`);
     const endpoint = (await db.endpoint.findUniqueOrThrow({ where: { id: e } })).name;
-    // 2,100 slow records (past the 2,000 the unordered path takes) and 900 fast ones, interleaved
-    const recs = Array.from({ length: 3000 }, (_, i) => rec({ id: `r-${i}`, e, t: now - 30 * MIN + Math.floor(i / 3) * 100, l: i % 10 < 7 ? 50 + (i % 7) : 2 }));
-    expect(await writePredictionBatch(pool, recs)).toBe(3000);
+    // 2,100 slow records and 900 fast ones, interleaved, in 300 blocks of 10 (past the 256 blocks the
+    // unordered path takes); 30 of them slower still, one block each
+    const recs = Array.from({ length: 3000 }, (_, i) => rec({ id: `r-${i}`, e, t: now - 30 * MIN + Math.floor(i / 3) * 100, l: i % 100 === 0 ? 70 : i % 10 < 7 ? 50 + (i % 7) : 2 }));
+    expect(await writePredictionBlocks(pool, Array.from({ length: 300 }, (_, k) => ({ records: recs.slice(10 * k, 10 * k + 10) })))).toBe(3000);
     const walk = async (query: string) => {
       const got: string[] = [];
       let cursor: string | null = null;
@@ -176,8 +177,29 @@ describe("prediction-log explorer", () => {
     expect(many).toHaveLength(2100);
     expect(new Set(many).size).toBe(2100);
     expect([...many].sort()).toEqual([...slow].sort());
-    const few = await walk("minLatencyMs=56");
-    expect(few).toEqual(recs.filter((r) => r.l >= 56).sort((a, b) => b.t - a.t).map((r) => r.id));
+    const few = await walk("minLatencyMs=70");
+    expect(few).toHaveLength(30);
+    expect(few).toEqual(recs.filter((r) => r.l >= 70).sort((a, b) => b.t - a.t).map((r) => r.id));
+  });
+
+  it("stops inside a busy time slice when out of time, and goes on from there with no record repeated or missed", async () => {
+    const e = await newEndpoint(w, `busy-${randomUUID().slice(0, 8)}`);
+    const endpoint = (await db.endpoint.findUniqueOrThrow({ where: { id: e } })).name;
+    // 400 blocks of 8 records within ten minutes (more than one read of blocks); one record in five matches
+    const recs = Array.from({ length: 3200 }, (_, i) => rec({ id: `b-${i}`, e, t: now - 20 * MIN + i * 150 + (i % 8) * 0.001, in: { age: [i % 5 ? 30 : 77] } }));
+    expect(await writePredictionBlocks(pool, Array.from({ length: 400 }, (_, k) => ({ records: recs.slice(8 * k, 8 * k + 8) })))).toBe(3200);
+    const filter = { feature: "age", value: "77" };
+    const got: string[] = [];
+    let cursor: string | null = null;
+    let answers = 0;
+    do {
+      const page: Awaited<ReturnType<typeof listPredictions>> = await listPredictions({ db, teamId: w.teamId, name: endpoint, filter, limit: 100, cursor: cursor ?? undefined, budgetMs: 0 });
+      got.push(...page.predictions.map((p) => p.requestId));
+      cursor = page.nextCursor;
+      answers++;
+    } while (cursor && answers < 1_000);
+    expect(answers).toBeGreaterThan(7); // stopped inside the slice, not only at its end
+    expect(got).toEqual(recs.filter((r) => r.in!.age[0] === 77).sort((a, b) => b.t - a.t).map((r) => r.id));
   });
 
   it("answers a rarely matching filter in time, then searches on from where it stopped", async () => {

@@ -273,6 +273,25 @@ describe("the stream between gateways and ingest", () => {
     expect((await loggedRecords(pool, ep)).map((r) => r.requestId).sort()).toEqual(Array.from({ length: 15 }, (_, i) => `req-${i}`).sort());
   });
 
+  it("drops and counts an entry Redis refuses again and again (a reply error, not a lost connection), and goes on logging", async () => {
+    await client.del(REDIS_KEYS.predictionStream);
+    const ep = `ep-refused-${randomUUID().slice(0, 8)}`;
+    const now = Date.now();
+    const logger = new PredictionLogger(client, { maxBuffer: 1_000, perEntry: 64, flushMs: 60_000 });
+    for (let i = 0; i < 10; i++) logger.log(asLogged(rec(i, ep, now + i)));
+    await client.set(REDIS_KEYS.predictionStream, "not a stream");
+    for (let k = 0; k < 4; k++) await logger.flush();
+    expect([logger.pending, logger.dropped]).toEqual([10, 0]);
+    await logger.flush(); // the fifth refusal
+    expect([logger.pending, logger.dropped]).toEqual([0, 10]);
+    await client.del(REDIS_KEYS.predictionStream);
+    for (let i = 10; i < 13; i++) logger.log(asLogged(rec(i, ep, now + i)));
+    await logger.flush();
+    const entries = (await client.xrangeBuffer(REDIS_KEYS.predictionStream, "-", "+")) as [Buffer, Buffer[]][];
+    expect(entries.flatMap(([, f]) => (decodeLogBlock(f[1]) as { records: PredictionRecord[] }).records.map((r) => r.id))).toEqual(["req-10", "req-11", "req-12"]);
+    await client.del(REDIS_KEYS.predictionStream);
+  });
+
   it("a part-full batch lingers for the entries that follow it: records that trickle in over the linger go to Postgres in one transaction, and none waits much longer than the linger", async () => {
     await client.del(REDIS_KEYS.predictionStream);
     const ep = `ep-linger-${randomUUID().slice(0, 8)}`;

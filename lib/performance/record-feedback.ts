@@ -33,15 +33,15 @@ async function findLogged(db: Db, endpointId: string, ids: string[]): Promise<Lo
   const hashes = [...new Set(ids.map(requestHash))];
   const blocks = await db.$queryRawUnsafe<StoredBlock[]>(
     `SELECT ${BLOCK_COLUMNS()} FROM "PredictionBlock" WHERE "endpointId" = $1 AND "requestHashes" && $2::int4[]`, endpointId, hashes);
-  const newest = new Map<string, Logged>();
+  const newest = new Map<string, Logged & { t: number }>();
   for (const r of recordsOfBlocks(blocks)) {
     if (!wanted.has(r.id)) continue;
     const k = `${r.id}\u0000${r.v}`;
     const seen = newest.get(k);
-    if (seen && seen.time.getTime() >= r.t) continue;
-    newest.set(k, { requestId: r.id, variant: r.v, time: new Date(r.t), version: r.n, shadow: r.sh, rows: r.r, status: r.s, outputs: r.out });
+    if (seen && seen.t >= r.t) continue;
+    newest.set(k, { requestId: r.id, variant: r.v, time: new Date(r.t), t: r.t, version: r.n, shadow: r.sh, rows: r.r, status: r.s, outputs: r.out });
   }
-  return [...newest.values()];
+  return [...newest.values()].map(({ t: _t, ...l }) => l);
 }
 
 export async function recordFeedback(opts: { db: Db; principal: Principal; endpointName: string; records: FeedbackRecord[] }) {

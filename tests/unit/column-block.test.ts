@@ -2,7 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { decodeColumnBlock, encodeColumnBlock, layoutOf, mergeColumnBlocks } from "@/lib/serving/data/prediction-log/column-block";
 import type { PredictionRecord } from "@/lib/serving/shared/prediction-log/record";
-import { isDriftRow } from "@/lib/serving/data/prediction-log/write-column-blocks";
+import { isDriftRow, isDriftRowOf } from "@/lib/serving/data/prediction-log/write-column-blocks";
+import { ColumnBlockBuilder } from "@/lib/serving/data/prediction-log/column-block";
+import { rollupsOf } from "@/lib/serving/data/prediction-log/write-batch";
+import { encodeLogBlock, viewLogBlock, type LogBlockView, type LoggedRecord } from "@/lib/serving/shared/prediction-log/log-block";
 
 const rec = (t: number, r: number, inputs: Record<string, unknown[]>, outputs: Record<string, unknown[]> | null): PredictionRecord =>
   ({ t, e: "ep", v: "m-v1", n: 1, id: `r${t}`, s: 200, l: 1, sh: false, r, in: inputs, out: outputs }) as PredictionRecord;
@@ -66,5 +69,31 @@ describe("column blocks", () => {
     expect(isDriftRow({ ...ok, s: 500 })).toBe(false);
     expect(isDriftRow({ ...ok, in: null })).toBe(false);
     for (const r of [0, 1.5, 3, 1e9, -1]) expect(isDriftRow({ ...ok, r })).toBe(false);
+  });
+
+  it("makes the same block from a gateway's block read column by column as from its records (what ingest does without a record each)", () => {
+    const logged: LoggedRecord[] = Array.from({ length: 40 }, (_, i) => ({
+      t: 1_700_000_000_000 + i * 7.25, e: "ep", v: i % 3 ? "m-v1" : "m-v2", n: i % 3 ? 1 : 2, id: `r${i}`, s: i % 9 ? 200 : 503, l: 1 + i, sh: i % 5 === 0, r: i % 4 ? 1 : 2,
+      ns: i % 11 === 0 ? true : undefined,
+      in: i % 11 === 0 ? null : [
+        { name: "age", data: i % 4 ? Float32Array.of(20 + i) : Float32Array.of(20 + i, 21 + i) },
+        { name: "count", data: i % 4 ? BigInt64Array.of(BigInt(i)) : BigInt64Array.of(BigInt(i), 1n) },
+        ...(i % 6 ? [{ name: "purpose", data: i % 4 ? [`p${i % 3}`] : ["a", "b"] }] : []),
+      ],
+      out: i % 13 === 0 ? null : [{ name: "label", data: i % 4 ? [i % 2 ? "good" : "bad"] : ["good", "bad"] }, { name: "probabilities", data: i % 4 ? Float32Array.of(0.25, 0.75) : Float32Array.of(0.25, 0.75, 0.5, 0.5) }],
+    }));
+    const view = viewLogBlock(encodeLogBlock(logged)) as LogBlockView;
+    expect(view.checked).toBe(true);
+    const fromView = new ColumnBlockBuilder();
+    for (let j = 0; j < view.n; j++) if (isDriftRowOf(view, j)) fromView.addFromBlock(view, j);
+    const records = logged.map((r): PredictionRecord => ({
+      ...r, in: r.in && Object.fromEntries(r.in.map((t) => [t.name, Array.from(t.data as ArrayLike<number | bigint | string>, (x) => (typeof x === "bigint" ? Number(x) : x))])),
+      out: r.out && Object.fromEntries(r.out.map((t) => [t.name, Array.from(t.data as ArrayLike<number | string>)])),
+    }));
+    const driftRecords = records.filter(isDriftRow);
+    expect(fromView.rows).toBe(driftRecords.reduce((n, r) => n + r.r, 0));
+    expect(decodeColumnBlock(fromView.build().block)).toEqual(decodeColumnBlock(encodeColumnBlock(driftRecords).block));
+    // and the same per-minute rollups
+    expect(rollupsOf([], [view])).toEqual(rollupsOf(records, []));
   });
 });

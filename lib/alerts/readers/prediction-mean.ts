@@ -21,7 +21,8 @@ const partials = minutePartials<Partial>({
         if (!values) continue;
         let total = 0;
         let n = 0;
-        for (const x of values) if (typeof x === "number") { total += x; n++; }
+        // NaN and ±Infinity (a model may answer them) would make the mean say nothing
+        for (const x of values) if (typeof x === "number" && Number.isFinite(x)) { total += x; n++; }
         if (!n) continue;
         const k = `${m}|${r.v}|${r.sh}`;
         let a = sums.get(k);

@@ -11,7 +11,7 @@
 // little before or after its shadow copy).
 import type { MetricReader } from "./reader";
 import { byEndpoint, minuteKey, minuteOf, minutePartials, minutesOf, type MinuteKey } from "./minute-partials";
-import { comparePair, readWindow, servedFor } from "../../serving/shared/prediction-log/read-window";
+import { comparePair, pairOf, readWindow, servedFor } from "../../serving/shared/prediction-log/read-window";
 
 type Partial = { variant: string; numbers: number; diff: number; comparable: number; differ: number };
 
@@ -27,9 +27,10 @@ const partials = minutePartials<Partial>({
       const served = await servedFor(db, e, shadows, (first - 60) * 1000, (last + 120) * 1000);
       const sums = new Map<string, Partial & MinuteKey>();
       for (const s of shadows) {
-        const p = served.get(s.id);
         const m = minuteOf(s.t);
-        if (!p || p.t < (m - 60) * 1000 || p.t >= (m + 120) * 1000) continue;
+        // the served answer nearest its shadow copy among those logged a minute either side of its minute
+        const p = pairOf(s, served.get(s.id)?.filter((x) => x.t >= (m - 60) * 1000 && x.t < (m + 120) * 1000), Infinity);
+        if (!p) continue;
         const k = `${m}|${s.v}`;
         let a = sums.get(k);
         if (!a) sums.set(k, (a = { e, m, variant: s.v, numbers: 0, diff: 0, comparable: 0, differ: 0 }));

@@ -18,7 +18,7 @@ export const predictionLogMaintenanceJob = defineJob({
     await ensurePartitions(ctx.pool);
     const dropped = await dropOldPartitions(ctx.pool, ctx.settings.predictionLogRetentionDays);
     if (dropped.length) ctx.log(`dropped prediction-log partitions past retention: ${dropped.join(", ")}`);
-    const converted = await convertRowLog(ctx.pool);
+    const converted = await convertRowLog(ctx.pool, 1_000_000);
     if (converted) ctx.log(`moved ${converted} prediction-log rows of an earlier version into blocks`);
     await dropOldColumnBlocks({ pool: ctx.pool, retentionDays: ctx.settings.predictionLogRetentionDays });
     await compactColumnBlocks({ pool: ctx.pool });

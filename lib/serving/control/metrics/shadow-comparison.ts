@@ -1,7 +1,6 @@
 // How a shadow's answers differ from the answers actually served for the same requests.
 import type { Db } from "../../../db/client";
-import { newestFirst } from "../../shared/prediction-log/read-blocks";
-import { comparePair, readWindow, servedFor } from "../../shared/prediction-log/read-window";
+import { comparePair, pairOf, readNewest, servedFor } from "../../shared/prediction-log/read-window";
 
 /**
  * Per shadow variant, over the first value of each answer's first output:
@@ -16,15 +15,13 @@ export type ShadowComparison = { variant: string; compared: number; meanAbsDiff:
 export async function compareShadows(opts: { db: Db; endpointId: string; since: Date; limit?: number; now?: Date }): Promise<ShadowComparison[]> {
   const from = opts.since.getTime();
   const to = (opts.now ?? new Date()).getTime() + 60_000;
-  const shadows = (await readWindow(opts.db, { endpointId: opts.endpointId, from, to, kind: "shadow" }))
-    .filter((r) => r.sh && r.s === 200)
-    .sort(newestFirst)
-    .slice(0, opts.limit ?? 50_000);
+  const shadows = await readNewest(opts.db, { endpointId: opts.endpointId, from, to, kind: "shadow" }, opts.limit ?? 50_000, (r) => r.sh && r.s === 200);
   if (!shadows.length) return [];
   const served = await servedFor(opts.db, opts.endpointId, shadows, from - 60_000, to);
   const by = new Map<string, { compared: number; numbers: number; sum: number; max: number; equal: number }>();
   for (const s of shadows) {
-    const p = served.get(s.id);
+    // a served answer logged from a minute before its shadow copy (a client may reuse request ids)
+    const p = pairOf(s, served.get(s.id)?.filter((x) => x.t >= from - 60_000), Infinity);
     if (!p) continue;
     let a = by.get(s.v);
     if (!a) by.set(s.v, (a = { compared: 0, numbers: 0, sum: 0, max: 0, equal: 0 }));

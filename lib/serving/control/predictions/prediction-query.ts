@@ -7,7 +7,7 @@ import type { Db } from "../../../db/client";
 import { AppError } from "../../../errors";
 import { BLOCK_COLUMNS, MAX_BLOCK_SPAN_MS, newestFirst, recordsOfBlock, type StoredBlock, type StoredRecord } from "../../shared/prediction-log/read-blocks";
 import { requestHash } from "../../shared/prediction-log/request-hash";
-import { decodeCursor, encodeCursor, type Position } from "./prediction-cursor";
+import { decodeCursor, encodeCursor, microIso, type Position } from "./prediction-cursor";
 
 export const SHADOW_FILTERS = ["served", "shadow", "all"] as const;
 export type ShadowFilter = (typeof SHADOW_FILTERS)[number];
@@ -79,8 +79,12 @@ type Row = StoredRecord;
 /** Blocks read per query at first; each further query of the same page reads twice as many (up to 512). */
 const FIRST_BLOCKS = 8;
 
-/** Rows of one query: the window's newest `take` that match, newest first. */
-async function query(db: Db, q: ResolvedQuery, take: number): Promise<Row[]> {
+/**
+ * Rows of one query: the window's newest `take` that match, newest first. Past `deadline` (performance.now()
+ * time) it stops between two reads of blocks with the rows it is sure of, and `stoppedAt`: every record
+ * after that time (µs) was searched, none at or before it.
+ */
+async function query(db: Db, q: ResolvedQuery, take: number, deadline = Infinity): Promise<{ rows: Row[]; stoppedAt: bigint | null }> {
   const match = recordFilter(q);
   const found: Row[] = [];
   let before: { us: string; id: string } | null = null;
@@ -89,7 +93,7 @@ async function query(db: Db, q: ResolvedQuery, take: number): Promise<Row[]> {
     const blocks = await db.$queryRawUnsafe<(StoredBlock & { last: string })[]>(sql, ...params);
     for (const b of blocks) for (const r of recordsOfBlock(b)) if (match(r)) found.push(r);
     found.sort(newestFirst);
-    if (blocks.length < n) return found.slice(0, take);
+    if (blocks.length < n) return { rows: found.slice(0, take), stoppedAt: null };
     // blocks not read yet end at or before the last one read: a record after that time (give or take
     // the microsecond its rounding may move it) is in its place, and so are those before it in the order
     const last = blocks[blocks.length - 1];
@@ -97,14 +101,15 @@ async function query(db: Db, q: ResolvedQuery, take: number): Promise<Row[]> {
     const bound = BigInt(last.last) + 1n;
     let settled = 0;
     while (settled < found.length && found[settled].us > bound) settled++;
-    if (settled >= take) return found.slice(0, take);
+    if (settled >= take) return { rows: found.slice(0, take), stoppedAt: null };
+    if (performance.now() > deadline) return { rows: found.slice(0, settled), stoppedAt: bound };
   }
 }
 
 const positionOf = (r: Row): Position => ({ us: r.us, id: r.key });
 /** One page of the whole window in one query, and the query of the next page (null at the end): what an export reads. */
 export async function readPage(db: Db, q: ResolvedQuery, limit: number): Promise<{ records: PredictionRecordView[]; next: ResolvedQuery | null }> {
-  const rows = await query(db, q, limit + 1);
+  const { rows } = await query(db, q, limit + 1);
   const last = rows[limit - 1];
   return { records: rows.slice(0, limit).map(toView), next: rows.length > limit ? { ...q, after: positionOf(last) } : null };
 }
@@ -148,11 +153,16 @@ export async function searchPage(db: Db, q: ResolvedQuery, limit: number, budget
   for (;;) {
     const lo = Math.max(floor, hi - span);
     const sliceStarted = performance.now();
-    rows.push(...(await query(db, { ...q, from: new Date(lo), to: new Date(hi) }, limit + 1 - rows.length)));
+    const slice = await query(db, { ...q, from: new Date(lo), to: new Date(hi) }, limit + 1 - rows.length, started + budgetMs);
+    rows.push(...slice.rows);
     const now = performance.now();
     if (rows.length > limit) {
       const last = rows[limit - 1];
       return { records: rows.slice(0, limit).map(toView), cursor: encodeCursor(positionOf(last)), searchedFrom: new Date(Number(last.us / 1000n)) };
+    }
+    if (slice.stoppedAt !== null) {
+      // out of time inside the slice (a busy log): everything after stoppedAt is searched
+      return { records: rows.map(toView), cursor: encodeCursor({ us: slice.stoppedAt + 1n, id: 0n }), searchedFrom: new Date(Number(slice.stoppedAt / 1000n)) };
     }
     if (lo <= floor) return { records: rows.map(toView), cursor: null, searchedFrom: q.from };
     const left = budgetMs - (now - started);
@@ -166,10 +176,10 @@ export async function searchPage(db: Db, q: ResolvedQuery, limit: number, budget
   }
 }
 
-const FEW = 2_000;
+const FEW = 256;
 
 /**
- * The newest `limit + 1` matches when the window holds fewer than 2,000 blocks that may hold one, else
+ * The newest `limit + 1` matches when the window holds fewer than 256 blocks that may hold one, else
  * null. For "slow requests" (minLatencyMs): a latency tail is thin, so reading blocks by time would read
  * the whole window for 40 records; the blocks whose slowest record passes the threshold are found through
  * the (endpointId, maxLatencyMs) index instead; a threshold that many blocks pass is searched by time.
@@ -206,7 +216,7 @@ export function blockSql(q: ResolvedQuery, take: number, before: { us: string; i
   if (shadow !== "all") where.push(shadow === "shadow" ? "shadows > 0" : "records > shadows");
   if (f.minLatencyMs !== undefined) where.push(`"maxLatencyMs" >= ${p(f.minLatencyMs)}::real`);
   if (f.requestId !== undefined) where.push(`"requestHashes" @> ARRAY[${p(requestHash(f.requestId))}::int4]`);
-  if (before) where.push(`("lastTime", id) < (to_timestamp(${p(before.us)}::float8 / 1000000), ${p(before.id)}::int8)`);
+  if (before) where.push(`("lastTime", id) < (${p(microIso(BigInt(before.us)))}::timestamptz, ${p(before.id)}::int8)`);
   const columns = `${BLOCK_COLUMNS()}, (extract(epoch FROM "lastTime") * 1000000)::int8::text AS last`;
   const order = unordered ? "" : `ORDER BY "lastTime" DESC, id DESC`;
   return { sql: `SELECT ${columns} FROM "PredictionBlock" WHERE ${where.join("\n      AND ")} ${order} LIMIT ${p(take)}::int`, params };

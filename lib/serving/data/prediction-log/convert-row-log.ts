@@ -5,13 +5,24 @@
 import type { Pool } from "pg";
 import type { PredictionRecord } from "../../shared/prediction-log/record";
 import { ensureStage, insertBlocks } from "./write-batch";
+import { ensureDays } from "./partitions";
 
 const CHUNK = 4096;
 
 type Row = { ms: number; endpointId: string; variant: string; version: number; requestId: string; status: number; latencyMs: number; shadow: boolean; rows: number; inputs: PredictionRecord["in"]; outputs: PredictionRecord["out"]; error: string | null; inputsSampled: boolean };
 
-/** Moves up to `limit` rows; returns how many moved (0: none is left). */
+/**
+ * Moves up to `limit` rows (a maintenance run moves a million at most, so that it ends); returns how many
+ * moved (0: none is left). The days the rows span get their block partitions first, so that the blocks
+ * land in daily partitions that retention drops, not in the default one.
+ */
 export async function convertRowLog(pool: Pool, limit = Infinity): Promise<number> {
+  const span = (await pool.query<{ lo: Date | null; hi: Date | null }>(`SELECT min("time") AS lo, max("time") AS hi FROM "PredictionLog"`)).rows[0];
+  if (!span.lo || !span.hi) return 0;
+  // within a year back and a week ahead: a forged time far out goes to the default partition, not to
+  // thousands of partitions of its own
+  const now = Date.now();
+  await ensureDays(pool, new Date(Math.max(span.lo.getTime(), now - 366 * 86_400_000)), new Date(Math.min(span.hi.getTime(), now + 8 * 86_400_000)));
   let moved = 0;
   while (moved < limit) {
     const client = await pool.connect();

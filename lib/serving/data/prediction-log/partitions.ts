@@ -6,8 +6,14 @@ const TABLES = ["PredictionBlock", "PredictionLog"] as const;
 
 /** Daily partitions of "PredictionBlock" from yesterday to `daysAhead` days out; safe to call often. */
 export async function ensurePartitions(pool: Pool, daysAhead = 7, now = new Date()): Promise<void> {
-  for (let i = -1; i <= daysAhead; i++) {
-    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + i));
+  await ensureDays(pool, new Date(now.getTime() - 86_400_000), new Date(now.getTime() + daysAhead * 86_400_000));
+}
+
+/** Daily partitions of "PredictionBlock" for every UTC day from `from` to `to` (both included). */
+export async function ensureDays(pool: Pool, from: Date, to: Date): Promise<void> {
+  const first = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
+  for (let day = first; day <= to.getTime(); day += 86_400_000) {
+    const d = new Date(day);
     const next = new Date(d.getTime() + 86_400_000);
     const name = `PredictionBlock_${d.toISOString().slice(0, 10).replace(/-/g, "")}`;
     try {
@@ -32,5 +38,7 @@ export async function dropOldPartitions(pool: Pool, retentionDays: number, now =
   );
   const old = rows.filter((r) => r.name === `${r.parent}_${r.name.slice(-8)}` && r.name.slice(-8) < cutoff).map((r) => r.name);
   for (const name of old) await pool.query(`DROP TABLE IF EXISTS "${name}"`);
+  // blocks of days that had no partition yet when written sit in the default partition: deleted by time
+  await pool.query(`DELETE FROM "PredictionBlock_default" WHERE "time" < $1`, [new Date(`${cutoff.slice(0, 4)}-${cutoff.slice(4, 6)}-${cutoff.slice(6)}T00:00:00Z`)]);
   return old;
 }

@@ -20,6 +20,8 @@ const STREAM_MAX_ENTRIES = 500_000;
 export const MAX_ENTRY_VALUES = 65_536;
 /** Values the buffer holds at most, besides its record count (large records fill memory long before the count). */
 export const MAX_BUFFER_VALUES = 8_388_608;
+/** Times Redis may refuse an entry (a reply error, not a lost connection) before it is dropped. */
+const MAX_REFUSALS = 5;
 
 export class PredictionLogger {
   private buffer: LoggedRecord[] = [];
@@ -28,8 +30,8 @@ export class PredictionLogger {
   private values = 0;
   private timer: NodeJS.Timeout | null = null;
   private flushing = false;
-  /** the entries of a pipeline not known to be sent, and the records they hold: sent again as they are */
-  private unsent: { entries: Buffer[][]; records: number } | null = null;
+  /** the entries of a pipeline not known to be sent, the records each holds, and how often Redis refused them */
+  private unsent: { entries: Buffer[][]; counts: number[]; refused: number } | null = null;
   dropped = 0;
 
   constructor(
@@ -61,7 +63,7 @@ export class PredictionLogger {
 
   /** records not sent yet: buffered, or in a pipeline not known to be sent */
   get pending(): number {
-    return this.buffer.length + (this.unsent?.records ?? 0);
+    return this.buffer.length + (this.unsent?.counts.reduce((a, b) => a + b, 0) ?? 0);
   }
 
   async flush(): Promise<void> {
@@ -76,9 +78,23 @@ export class PredictionLogger {
           pipeline.xadd(REDIS_KEYS.predictionStream, "MAXLEN", "~", STREAM_MAX_ENTRIES, "*", ...fields.flatMap((b) => [BINARY_FIELD, b]));
         }
         const results = await pipeline.exec();
-        const failed = results?.find(([err]) => err);
-        if (!results || failed) throw (failed?.[0] as Error) ?? new Error("redis pipeline failed");
-        this.unsent = null;
+        if (!results) throw new Error("redis pipeline failed");
+        const failed = results.flatMap(([err], k) => (err ? [k] : []));
+        if (!failed.length) {
+          this.unsent = null;
+          continue;
+        }
+        const err = results[failed[0]][0] as Error;
+        // Redis answered no to these entries (not a lost connection, which is waited out): tried a few
+        // times, then dropped and counted, so that one entry Redis refuses cannot stop this log for good
+        const refused = failed.every((k) => (results[k][0] as Error).name === "ReplyError");
+        const next = { entries: failed.map((k) => this.unsent!.entries[k]), counts: failed.map((k) => this.unsent!.counts[k]), refused: refused ? this.unsent.refused + 1 : 0 };
+        this.unsent = next;
+        if (next.refused >= MAX_REFUSALS) {
+          this.dropped += next.counts.reduce((a, b) => a + b, 0);
+          this.unsent = null;
+        }
+        throw err;
       }
     } catch (err) {
       this.opts.onError?.(err as Error);
@@ -93,7 +109,7 @@ export class PredictionLogger {
    * to perEntry records and MAX_ENTRY_VALUES values, as one block per endpoint among them: many endpoints at
    * a moderate rate still make full entries (ingest's batches are counted in entries).
    */
-  private pack(): { entries: Buffer[][]; records: number } {
+  private pack(): { entries: Buffer[][]; counts: number[]; refused: number } {
     const byEndpoint = new Map<string, { records: LoggedRecord[]; sizes: number[] }>();
     let at = 0;
     for (let values = 0; at < this.buffer.length && at < 20 * this.opts.perEntry && (at === 0 || values + this.sizes[at] <= 20 * MAX_ENTRY_VALUES); at++) {
@@ -106,15 +122,17 @@ export class PredictionLogger {
     }
     this.buffer.splice(0, at);
     for (const v of this.sizes.splice(0, at)) this.values -= v;
-    return { entries: packEntries([...byEndpoint.values()], this.opts.perEntry), records: at };
+    const counts: number[] = [];
+    return { entries: packEntries([...byEndpoint.values()], this.opts.perEntry, counts), counts, refused: 0 };
   }
 }
 
 /**
  * Stream entries (each a list of blocks) of the given endpoints' records, in order: a new entry starts
  * when perEntry records or MAX_ENTRY_VALUES values are reached (an entry holds at least one record).
+ * `counts` gets the records of each entry.
  */
-export function packEntries(groups: { records: LoggedRecord[]; sizes: number[] }[], perEntry: number): Buffer[][] {
+export function packEntries(groups: { records: LoggedRecord[]; sizes: number[] }[], perEntry: number, counts: number[] = []): Buffer[][] {
   const entries: Buffer[][] = [];
   let fields: Buffer[] = [];
   let count = 0;
@@ -126,6 +144,7 @@ export function packEntries(groups: { records: LoggedRecord[]; sizes: number[] }
         if (i > from) fields.push(encodeOrStrip(g.records.slice(from, i)));
         from = i;
         entries.push(fields);
+        counts.push(count);
         [fields, count, values] = [[], 0, 0];
       }
       count++;
@@ -133,7 +152,10 @@ export function packEntries(groups: { records: LoggedRecord[]; sizes: number[] }
     }
     if (g.records.length > from) fields.push(encodeOrStrip(g.records.slice(from)));
   }
-  if (fields.length) entries.push(fields);
+  if (fields.length) {
+    entries.push(fields);
+    counts.push(count);
+  }
   return entries;
 }
 

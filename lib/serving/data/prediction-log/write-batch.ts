@@ -116,7 +116,7 @@ export async function writePredictionBlocks(pool: Pool, sources: SourceBlock[]):
 type Rollup = { endpointId: string; variant: string; minute: Date; shadow: boolean; version: number; count: number; errors: number; sum: number; buckets: number[] };
 
 /** Per endpoint, variant, minute and served/shadow: counts, server errors and the latency histogram, as stored. */
-function rollupsOf(records: readonly PredictionRecord[], views: readonly LogBlockView[]): Map<string, Rollup> {
+export function rollupsOf(records: readonly PredictionRecord[], views: readonly LogBlockView[]): Map<string, Rollup> {
   const rollups = new Map<string, Rollup>();
   const add = (e: string, v: string, t: number, shadow: boolean, version: number) => {
     // as stored: whole microseconds, and the latency as a real

@@ -15,7 +15,7 @@
 // Ingest (decodeLogBlock) checks every length and index and yields records in the shape recordIssue checks.
 import { storableText } from "../../../db/storable-text";
 import type { TypedData } from "../tensors";
-import type { PredictionRecord } from "./record";
+import { MAX_TIME_MS, MIN_TIME_MS, type PredictionRecord } from "./record";
 
 export const BINARY_FIELD = "b";
 const FORMAT = 1;
@@ -323,7 +323,7 @@ export function viewLogBlock(sent: Buffer): LogBlockView | { issue: string } {
   if (block.subarray(at[9], at[9] + h.len[9]).includes(0) || block.subarray(at[11], at[11] + h.len[11]).includes(0)) checked = false;
   for (let j = 0; j < n && checked; j++) {
     // recordIssue's ranges: a time JavaScript can hold, a status a smallint holds, a latency a real holds
-    if (!(Math.abs(t[j]) <= 8.64e15) || st[j] < -32768 || st[j] > 32767 || !(Math.abs(l[j]) <= 3.4e38)) checked = false;
+    if (!(t[j] >= MIN_TIME_MS && t[j] <= MAX_TIME_MS) || st[j] < -32768 || st[j] > 32767 || !(Math.abs(l[j]) <= 3.4e38)) checked = false;
   }
   const values: ArrayLike<number | bigint | string>[] = [];
   const counts: Uint32Array[] = [];
@@ -407,7 +407,8 @@ export function recordsOf(v: LogBlockView): unknown[] {
     // every record one shape (an absent err or ns is undefined, as the record type reads it)
     records[j] = {
       t: t[j], e: v.e, v: v.vs[vc[j]], n: nv[j], id: block.toString("utf8", idAt + idOff[j], idAt + idOff[j + 1]), s: st[j], l: l[j], sh: (f & SHADOW) !== 0, r: rw[j],
-      in: cols(sig.i, j), out: cols(sig.o, j),
+      // a record whose inputs were not sampled has none, whatever a writer put in the block
+      in: f & NOT_SAMPLED ? null : cols(sig.i, j), out: cols(sig.o, j),
       err: f & HAS_ERROR ? block.toString("utf8", errAt + errOff[j], errAt + errOff[j + 1]) : undefined,
       ns: f & NOT_SAMPLED ? true : undefined,
     };

@@ -16,8 +16,9 @@ export type PredictionRecord = {
   ns?: boolean;
 };
 
-/** Latest time a record may carry: JavaScript's Date range (Postgres's is wider). */
-const MAX_TIME_MS = 8.64e15;
+/** The times a record may carry: from Postgres's earliest (4713 BC) to JavaScript's latest Date. */
+export const MIN_TIME_MS = -210_866_803_200_000;
+export const MAX_TIME_MS = 8.64e15;
 const INT4 = 2147483647;
 
 function intIssue(x: unknown, limit: number): string | null {
@@ -48,7 +49,7 @@ function columnsIssue(x: unknown): string | null {
 export function recordIssue(raw: unknown): string | null {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return "record: expected an object";
   const r = raw as Record<string, unknown>;
-  if (typeof r.t !== "number" || !(Math.abs(r.t) <= MAX_TIME_MS)) return "t: expected a time (epoch ms)";
+  if (typeof r.t !== "number" || !(r.t >= MIN_TIME_MS && r.t <= MAX_TIME_MS)) return "t: expected a time (epoch ms)";
   for (const k of ["e", "v", "id"] as const) if (typeof r[k] !== "string") return `${k}: expected a string`;
   let bad = intIssue(r.n, INT4);
   if (bad) return `n: ${bad}`;
