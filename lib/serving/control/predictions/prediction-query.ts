@@ -5,6 +5,7 @@
 // and decoded until the page is full; paging is by (time, key), never OFFSET.
 import type { Db } from "../../../db/client";
 import { AppError } from "../../../errors";
+import { FLAG_NOT_SAMPLED, type LogBlockView } from "../../shared/prediction-log/log-block";
 import { BLOCK_COLUMNS, MAX_BLOCK_SPAN_MS, newestFirst, recordsOfBlock, type StoredBlock, type StoredRecord } from "../../shared/prediction-log/read-blocks";
 import { requestHash } from "../../shared/prediction-log/request-hash";
 import { decodeCursor, encodeCursor, microIso, type Position } from "./prediction-cursor";
@@ -86,12 +87,13 @@ const FIRST_BLOCKS = 8;
  */
 async function query(db: Db, q: ResolvedQuery, take: number, deadline = Infinity): Promise<{ rows: Row[]; stoppedAt: bigint | null }> {
   const match = recordFilter(q);
+  const keep = columnFilter(q);
   const found: Row[] = [];
   let before: { us: string; id: string } | null = null;
   for (let n = FIRST_BLOCKS; ; n = Math.min(n * 2, 512)) {
     const { sql, params } = blockSql(q, n, before);
     const blocks = await db.$queryRawUnsafe<(StoredBlock & { last: string })[]>(sql, ...params);
-    for (const b of blocks) for (const r of recordsOfBlock(b)) if (match(r)) found.push(r);
+    for (const b of blocks) for (const r of recordsOfBlock(b, keep)) if (match(r)) found.push(r);
     found.sort(newestFirst);
     if (blocks.length < n) return { rows: found.slice(0, take), stoppedAt: null };
     // blocks not read yet end at or before the last one read: a record after that time (give or take
@@ -189,7 +191,8 @@ async function fewMatches(db: Db, q: ResolvedQuery, limit: number): Promise<Row[
   const blocks = await db.$queryRawUnsafe<StoredBlock[]>(sql, ...params);
   if (blocks.length >= FEW) return null;
   const match = recordFilter(q);
-  return blocks.flatMap(recordsOfBlock).filter(match).sort(newestFirst).slice(0, limit + 1);
+  const keep = columnFilter(q);
+  return blocks.flatMap((b) => recordsOfBlock(b, keep)).filter(match).sort(newestFirst).slice(0, limit + 1);
 }
 
 /**
@@ -220,6 +223,37 @@ export function blockSql(q: ResolvedQuery, take: number, before: { us: string; i
   const columns = `${BLOCK_COLUMNS()}, (extract(epoch FROM "lastTime") * 1000000)::int8::text AS last`;
   const order = unordered ? "" : `ORDER BY "lastTime" DESC, id DESC`;
   return { sql: `SELECT ${columns} FROM "PredictionBlock" WHERE ${where.join("\n      AND ")} ${order} LIMIT ${p(take)}::int`, params };
+}
+
+/**
+ * The cheap part of the filter, judged on a block's columns before a record is made of each: the window,
+ * and an input's value (a week's search for a value that never occurs reads every record's inputs).
+ */
+function columnFilter(q: ResolvedQuery): (v: LogBlockView, j: number) => boolean {
+  const from = q.from.getTime() - 1;
+  const to = q.to.getTime() + 1;
+  const { feature, value } = q.filter;
+  const asNumber = value !== undefined && NUMBER.test(value) ? Number(value) : null;
+  let columnsOf: LogBlockView | null = null;
+  let columns: number[] = [];
+  return (v, j) => {
+    if (v.t[j] < from || v.t[j] >= to) return false;
+    if (feature === undefined) return true;
+    if (v.flags[j] & FLAG_NOT_SAMPLED) return false;
+    // the input columns of that name in this block (one per kind the gateway logged it as)
+    if (columnsOf !== v) {
+      columnsOf = v;
+      columns = v.cols.flatMap((c, k) => (c.s === "i" && c.n === feature ? [k] : []));
+    }
+    const sig = v.sigs[v.sg[j]].i;
+    for (const c of columns) {
+      if (!sig?.includes(c) || !v.counts[c][j]) continue;
+      const x = v.values[c][v.starts[c][j]];
+      const first = typeof x === "bigint" ? Number(x) : x;
+      return first === value || (asNumber !== null && typeof first === "number" && first === asNumber);
+    }
+    return false;
+  };
 }
 
 /** Whether a record passes the query's filter, window and cursor (the blocks' columns only narrow them down). */

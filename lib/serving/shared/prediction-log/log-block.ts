@@ -387,8 +387,11 @@ export function valuesOf(v: LogBlockView, c: number, j: number): (number | strin
   return out;
 }
 
-/** The records of a block read with viewLogBlock, in the shape recordIssue checks. */
-export function recordsOf(v: LogBlockView): unknown[] {
+/**
+ * The records of a block read with viewLogBlock, in the shape recordIssue checks; with `keep`, only those it
+ * keeps (judged on the columns, before a record is made), the others left undefined in their places.
+ */
+export function recordsOf(v: LogBlockView, keep?: (v: LogBlockView, j: number) => boolean): unknown[] {
   const protoNamed = v.cols.some((c) => c.n === "__proto__");
   const records: unknown[] = new Array(v.n);
   // one function for all records (not a closure per record: this loop runs for every record read)
@@ -402,6 +405,7 @@ export function recordsOf(v: LogBlockView): unknown[] {
   };
   const { block, t, l, nv, st, rw, flags, vc, sg, idAt, idOff, errAt, errOff } = v;
   for (let j = 0; j < v.n; j++) {
+    if (keep && !keep(v, j)) continue;
     const sig = v.sigs[sg[j]];
     const f = flags[j];
     // every record one shape (an absent err or ns is undefined, as the record type reads it)

@@ -2,7 +2,7 @@
 // records. Each record gets a key that orders it and names it for a cursor: its block's id shifted left
 // by 16 bits plus its position in the block (a stored block holds at most MAX_BLOCK_RECORDS), and its
 // time in whole microseconds, as the explorer's cursor counts it.
-import { decodeLogBlock } from "./log-block";
+import { recordsOf, viewLogBlock, type LogBlockView } from "./log-block";
 import type { PredictionRecord } from "./record";
 
 /** Records a stored block holds at most: a record's position in its block takes 16 bits of its key. */
@@ -17,22 +17,24 @@ export type StoredBlock = { id: string | bigint; data: Uint8Array };
 /** The columns a reader selects to decode a block (with its alias, e.g. `b.`). */
 export const BLOCK_COLUMNS = (alias = "") => `${alias}id::text AS id, ${alias}data`;
 
-export function recordsOfBlock(block: StoredBlock): StoredRecord[] {
+/** The block's records; with `keep`, those it keeps, judged on the block's columns before a record is made of each. */
+export function recordsOfBlock(block: StoredBlock, keep?: (v: LogBlockView, j: number) => boolean): StoredRecord[] {
   const data = Buffer.isBuffer(block.data) ? block.data : Buffer.from(block.data.buffer, block.data.byteOffset, block.data.byteLength);
-  const decoded = decodeLogBlock(data);
+  const view = viewLogBlock(data);
   // written by ingest after the same checks: a block that fails them now was changed in the database
-  if ("issue" in decoded) throw new Error(`prediction block ${block.id} cannot be read: ${decoded.issue}`);
+  if ("issue" in view) throw new Error(`prediction block ${block.id} cannot be read: ${view.issue}`);
+  const records = recordsOf(view, keep);
   const base = BigInt(block.id) << 16n;
-  const out = new Array<StoredRecord>(decoded.records.length);
-  for (let i = 0; i < out.length; i++) {
-    const r = decoded.records[i] as PredictionRecord;
-    out[i] = Object.assign(r, { key: base + BigInt(i), us: BigInt(Math.round(r.t * 1000)) });
+  const out: StoredRecord[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i] as PredictionRecord | undefined;
+    if (r) out.push(Object.assign(r, { key: base + BigInt(i), us: BigInt(Math.round(r.t * 1000)) }));
   }
   return out;
 }
 
 export function recordsOfBlocks(blocks: readonly StoredBlock[]): StoredRecord[] {
-  return blocks.flatMap(recordsOfBlock);
+  return blocks.flatMap((b) => recordsOfBlock(b));
 }
 
 /** Newest first, as the explorer lists them: by time, then key. */

@@ -3,6 +3,7 @@
 import type { Db } from "../../../db/client";
 import { BLOCK_COLUMNS, MAX_BLOCK_SPAN_MS, newestFirst, recordsOfBlock, type StoredBlock, type StoredRecord } from "./read-blocks";
 import { requestHash } from "./request-hash";
+import type { LogBlockView } from "./log-block";
 
 export type WindowQuery = {
   endpointId: string;
@@ -31,16 +32,17 @@ function windowWhere(q: WindowQuery): { where: string[]; params: unknown[] } {
   return { where, params };
 }
 
-const inWindow = (q: WindowQuery) => (r: StoredRecord) => r.t >= q.from && r.t < q.to;
+/** The same, on a block's columns: no record is made of those outside */
+const inWindowColumns = (q: WindowQuery) => (v: LogBlockView, j: number) => v.t[j] >= q.from && v.t[j] < q.to;
 
 /** The window's records (of blocks the query's kind and ids select; the caller filters records further). */
 export async function readWindow(db: Db, q: WindowQuery): Promise<StoredRecord[]> {
   if (q.requestIds && !q.requestIds.length) return [];
   const { where, params } = windowWhere(q);
   const blocks = await db.$queryRawUnsafe<StoredBlock[]>(`SELECT ${BLOCK_COLUMNS()} FROM "PredictionBlock" WHERE ${where.join(" AND ")}`, ...params);
-  const keep = inWindow(q);
+  const keep = inWindowColumns(q);
   const out: StoredRecord[] = [];
-  for (const b of blocks) for (const r of recordsOfBlock(b)) if (keep(r)) out.push(r);
+  for (const b of blocks) out.push(...recordsOfBlock(b, keep));
   return out;
 }
 
@@ -51,7 +53,7 @@ export async function readWindow(db: Db, q: WindowQuery): Promise<StoredRecord[]
  */
 export async function readNewest(db: Db, q: WindowQuery, limit: number, match: (r: StoredRecord) => boolean): Promise<StoredRecord[]> {
   const { where, params } = windowWhere(q);
-  const keep = inWindow(q);
+  const keep = inWindowColumns(q);
   const found: StoredRecord[] = [];
   let before: { last: string; id: string } | null = null;
   for (;;) {
@@ -66,7 +68,7 @@ export async function readNewest(db: Db, q: WindowQuery, limit: number, match: (
        WHERE ${page.join(" AND ")} ORDER BY "lastTime" DESC, id DESC LIMIT 256`,
       ...args,
     );
-    for (const b of blocks) for (const r of recordsOfBlock(b)) if (keep(r) && match(r)) found.push(r);
+    for (const b of blocks) for (const r of recordsOfBlock(b, keep)) if (match(r)) found.push(r);
     found.sort(newestFirst);
     if (found.length > limit) found.length = limit;
     if (blocks.length < 256) return found;
