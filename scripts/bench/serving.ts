@@ -72,13 +72,15 @@ const artifactDir = path.join(tmp, "artifacts");
 const procs: Proc[] = [];
 const others: ChildProcess[] = [];
 const db0 = await scratchDatabase("switchyard_bench_serving");
-const redis = await startRedis();
+// Redis as docker-compose.yml runs it: an append-only file, synced every second
+const redis = await startRedis({ appendfsync: process.env.BENCH_REDIS_FSYNC === "always" ? "always" : "everysec" });
 const pgClient = new pg.Client(db0.url);
 await pgClient.connect();
 const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "-");
 
 try {
   console.log(`bench:serving — wrk -t1, ${SECONDS} s a run (warm-up ${WARMUP} s at c=16 before each path), ${os.availableParallelism()} cores; load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  console.log(`redis-server: append-only file, appendfsync ${process.env.BENCH_REDIS_FSYNC === "always" ? "always" : "everysec (as docker-compose.yml runs it; BENCH_REDIS_FSYNC=always syncs every write)"}`);
   console.log(`GATEWAY_PROCESSES=${GATEWAY_PROCESSES} (processes per gateway)`);
 
   // ---- models, versions, endpoints ----
