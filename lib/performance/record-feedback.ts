@@ -32,7 +32,7 @@ async function findLogged(db: Db, endpointId: string, ids: string[]): Promise<Lo
   const wanted = new Set(ids);
   const hashes = [...new Set(ids.map(requestHash))];
   const blocks = await db.$queryRawUnsafe<StoredBlock[]>(
-    `SELECT ${BLOCK_COLUMNS()} FROM "PredictionBlock" WHERE "endpointId" = $1 AND "requestHashes" && $2::int4[]`, endpointId, hashes);
+    `SELECT ${BLOCK_COLUMNS} FROM "PredictionBlock" WHERE "endpointId" = $1 AND "requestHashes" && $2::int4[]`, endpointId, hashes);
   const newest = new Map<string, Logged & { t: number }>();
   for (const r of recordsOfBlocks(blocks)) {
     if (!wanted.has(r.id)) continue;

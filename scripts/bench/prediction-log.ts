@@ -10,7 +10,7 @@ import { ensurePartitions } from "../../lib/serving/data/prediction-log/partitio
 import { writePredictionBlocks } from "../../lib/serving/data/prediction-log/write-batch";
 import type { SourceBlock } from "../../lib/serving/data/prediction-log/block-rows";
 import type { PredictionRecord } from "../../lib/serving/shared/prediction-log/record";
-import { recordsOfBlocks, type StoredBlock } from "../../lib/serving/shared/prediction-log/read-blocks";
+import { BLOCK_COLUMNS, recordsOfBlocks, type StoredBlock } from "../../lib/serving/shared/prediction-log/read-blocks";
 import { listPredictions } from "../../lib/serving/control/predictions/list-predictions";
 import { exportPredictions } from "../../lib/serving/control/predictions/export-predictions";
 import { blockSql, resolveQuery, type PredictionFilter } from "../../lib/serving/control/predictions/prediction-query";
@@ -121,7 +121,7 @@ try {
   const week = { from: new Date(now - 7 * DAY).toISOString(), to: new Date(now).toISOString() };
   const big = "credit-scoring";
   // a request id of the busiest endpoint, from the middle of the week
-  const known = recordsOfBlocks((await pool.query<StoredBlock>(`SELECT id::text AS id, data FROM "PredictionBlock" WHERE "endpointId" = $1 AND time < $2 ORDER BY time DESC LIMIT 1`, [endpoints[0].id, new Date(now - 3 * DAY)])).rows)[0].id;
+  const known = recordsOfBlocks((await pool.query<StoredBlock>(`SELECT ${BLOCK_COLUMNS} FROM "PredictionBlock" WHERE "endpointId" = $1 AND time < $2 ORDER BY time DESC LIMIT 1`, [endpoints[0].id, new Date(now - 3 * DAY)])).rows)[0].id;
   // a cursor 10,000 records deep (20 pages of 500) into the week
   let deep: string | undefined;
   for (let i = 0; i < 20; i++) deep = (await listPredictions({ db, teamId: team.id, name: big, filter: week, cursor: deep, limit: 500 })).nextCursor ?? undefined;

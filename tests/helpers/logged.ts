@@ -20,7 +20,7 @@ export async function loggedRecords(db: Queryable, endpoint?: string | { name: s
   if (typeof endpoint === "string") [where, params] = [`WHERE "endpointId" = $1`, [endpoint]];
   else if (endpoint && "name" in endpoint) [where, params] = [`WHERE "endpointId" = (SELECT id FROM "Endpoint" WHERE name = $1 LIMIT 1)`, [endpoint.name]];
   else if (endpoint) [where, params] = [`WHERE "requestHashes" && $1::int4[]`, [endpoint.requestIds.map(requestHash)]];
-  const sql = `SELECT ${BLOCK_COLUMNS()} FROM "PredictionBlock" ${where} ORDER BY "time", id`;
+  const sql = `SELECT ${BLOCK_COLUMNS} FROM "PredictionBlock" ${where} ORDER BY "time", id`;
   const blocks = ("$queryRawUnsafe" in db ? await db.$queryRawUnsafe<StoredBlock[]>(sql, ...params) : (await db.query(sql, params)).rows) as StoredBlock[];
   const ids = typeof endpoint === "object" && "requestIds" in endpoint ? new Set(endpoint.requestIds) : null;
   return recordsOfBlocks(blocks).filter((r) => !ids || ids.has(r.id)).map((r) => ({

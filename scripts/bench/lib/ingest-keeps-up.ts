@@ -20,7 +20,7 @@ import { requestTraffic } from "../../../lib/serving/control/endpoints/request-t
 import { closeDeploymentsQueue } from "../../../lib/jobs/enqueue-deployment";
 import { runWrk, startTrivialResponder, type WrkResult } from "./wrk";
 import { freePort, httpOk, startProcess, stopProcess, waitFor, type Proc } from "../../../tests/helpers/processes";
-import { recordsOfBlocks, type StoredBlock } from "../../../lib/serving/shared/prediction-log/read-blocks";
+import { BLOCK_COLUMNS, recordsOfBlocks, type StoredBlock } from "../../../lib/serving/shared/prediction-log/read-blocks";
 
 const CONCURRENCY = 16;
 const SAMPLE_MS = 5_000;
@@ -52,7 +52,7 @@ async function scrape(url: string): Promise<Omit<Sample, "at">> {
 }
 
 const rowsOf = async (pool: pg.Pool, endpointId: string) => {
-  const records = recordsOfBlocks((await pool.query<StoredBlock>(`SELECT id::text AS id, data FROM "PredictionBlock" WHERE "endpointId" = $1`, [endpointId])).rows).filter((r) => !r.sh);
+  const records = recordsOfBlocks((await pool.query<StoredBlock>(`SELECT ${BLOCK_COLUMNS} FROM "PredictionBlock" WHERE "endpointId" = $1`, [endpointId])).rows).filter((r) => !r.sh);
   return { n: records.length, ok: records.filter((r) => r.s < 400).length };
 };
 

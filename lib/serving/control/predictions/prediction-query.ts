@@ -220,7 +220,7 @@ export function blockSql(q: ResolvedQuery, take: number, before: { us: string; i
   if (f.minLatencyMs !== undefined) where.push(`"maxLatencyMs" >= ${p(f.minLatencyMs)}::real`);
   if (f.requestId !== undefined) where.push(`"requestHashes" @> ARRAY[${p(requestHash(f.requestId))}::int4]`);
   if (before) where.push(`("lastTime", id) < (${p(microIso(BigInt(before.us)))}::timestamptz, ${p(before.id)}::int8)`);
-  const columns = `${BLOCK_COLUMNS()}, (extract(epoch FROM "lastTime") * 1000000)::int8::text AS last`;
+  const columns = `${BLOCK_COLUMNS}, (extract(epoch FROM "lastTime") * 1000000)::int8::text AS last`;
   const order = unordered ? "" : `ORDER BY "lastTime" DESC, id DESC`;
   return { sql: `SELECT ${columns} FROM "PredictionBlock" WHERE ${where.join("\n      AND ")} ${order} LIMIT ${p(take)}::int`, params };
 }

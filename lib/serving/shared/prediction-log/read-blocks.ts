@@ -14,8 +14,8 @@ export type StoredRecord = PredictionRecord & { key: bigint; us: bigint };
 /** `data` as Prisma gives bytea (a Uint8Array) or node-postgres (a Buffer) */
 export type StoredBlock = { id: string | bigint; data: Uint8Array };
 
-/** The columns a reader selects to decode a block (with its alias, e.g. `b.`). */
-export const BLOCK_COLUMNS = (alias = "") => `${alias}id::text AS id, ${alias}data`;
+/** The columns a reader selects to decode a block. */
+export const BLOCK_COLUMNS = "id::text AS id, data";
 
 /** The block's records; with `keep`, those it keeps, judged on the block's columns before a record is made of each. */
 export function recordsOfBlock(block: StoredBlock, keep?: (v: LogBlockView, j: number) => boolean): StoredRecord[] {

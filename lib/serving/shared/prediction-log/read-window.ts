@@ -39,7 +39,7 @@ const inWindowColumns = (q: WindowQuery) => (v: LogBlockView, j: number) => v.t[
 export async function readWindow(db: Db, q: WindowQuery): Promise<StoredRecord[]> {
   if (q.requestIds && !q.requestIds.length) return [];
   const { where, params } = windowWhere(q);
-  const blocks = await db.$queryRawUnsafe<StoredBlock[]>(`SELECT ${BLOCK_COLUMNS()} FROM "PredictionBlock" WHERE ${where.join(" AND ")}`, ...params);
+  const blocks = await db.$queryRawUnsafe<StoredBlock[]>(`SELECT ${BLOCK_COLUMNS} FROM "PredictionBlock" WHERE ${where.join(" AND ")}`, ...params);
   const keep = inWindowColumns(q);
   const out: StoredRecord[] = [];
   for (const b of blocks) out.push(...recordsOfBlock(b, keep));
@@ -64,7 +64,7 @@ export async function readNewest(db: Db, q: WindowQuery, limit: number, match: (
       page.push(`("lastTime", id) < ($${args.length - 1}::timestamptz, $${args.length}::int8)`);
     }
     const blocks = await db.$queryRawUnsafe<(StoredBlock & { last: string })[]>(
-      `SELECT ${BLOCK_COLUMNS()}, to_char("lastTime" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS last FROM "PredictionBlock"
+      `SELECT ${BLOCK_COLUMNS}, to_char("lastTime" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS last FROM "PredictionBlock"
        WHERE ${page.join(" AND ")} ORDER BY "lastTime" DESC, id DESC LIMIT 256`,
       ...args,
     );
