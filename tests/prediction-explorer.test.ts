@@ -13,6 +13,7 @@ import { writePredictionBatch, writePredictionBlocks } from "@/lib/serving/data/
 import type { PredictionRecord } from "@/lib/serving/shared/prediction-log/record";
 import { listPredictions } from "@/lib/serving/control/predictions/list-predictions";
 import { exportPredictions } from "@/lib/serving/control/predictions/export-predictions";
+import { readNewest } from "@/lib/serving/shared/prediction-log/read-window";
 import { call, type CallOptions } from "./helpers/call";
 import { makeWorld, type World } from "./helpers/world";
 
@@ -200,6 +201,19 @@ describe("prediction-log explorer", () => {
     } while (cursor && answers < 1_000);
     expect(answers).toBeGreaterThan(7); // stopped inside the slice, not only at its end
     expect(got).toEqual(recs.filter((r) => r.in!.age[0] === 77).sort((a, b) => b.t - a.t).map((r) => r.id));
+  });
+
+  it("gives the shadow comparison the newest shadow copies across pages of blocks, in order, none repeated or missed", async () => {
+    const e = await newEndpoint(w, `shadows-${randomUUID().slice(0, 8)}`);
+    // 700 blocks of 4 (more than two pages of 256): every third record a shadow copy, one in ten of those failed
+    const recs = Array.from({ length: 2800 }, (_, i) => rec({ id: `s-${i}`, e, t: now - 30 * MIN + i * 200, sh: i % 3 === 0, s: i % 30 === 0 ? 500 : 200 }));
+    expect(await writePredictionBlocks(pool, Array.from({ length: 700 }, (_, k) => ({ records: recs.slice(4 * k, 4 * k + 4) })))).toBe(2800);
+    const wanted = recs.filter((r) => r.sh && r.s === 200).sort((a, b) => b.t - a.t).map((r) => r.id);
+    const window = { endpointId: e, from: now - 30 * MIN, to: now + MIN, kind: "shadow" as const };
+    for (const limit of [10, 500, 5_000]) {
+      const got = await readNewest(db, window, limit, (r) => r.sh && r.s === 200);
+      expect(got.map((r) => r.id)).toEqual(wanted.slice(0, limit));
+    }
   });
 
   it("answers a rarely matching filter in time, then searches on from where it stopped", async () => {

@@ -1,6 +1,7 @@
 // The explorer's pure parts: the opaque cursor and the page URL's filters.
 import { describe, expect, it } from "vitest";
-import { decodeCursor, encodeCursor, microIso } from "@/lib/serving/control/predictions/prediction-cursor";
+import { decodeCursor, encodeCursor } from "@/lib/serving/control/predictions/prediction-cursor";
+import { microIso } from "@/lib/serving/shared/prediction-log/read-newest";
 import { apiQuery, filtersFrom, urlOf } from "@/lib/web/prediction-filters";
 
 describe("prediction-log cursor", () => {

@@ -6,11 +6,6 @@ import { AppError } from "../../../errors";
 /** Where a page ends: the (time, id) of its last row; `us` is microseconds since the epoch. */
 export type Position = { us: bigint; id: bigint };
 
-/** An ISO time with microseconds (JS Dates stop at milliseconds; the cursor must not lose a row stored between them). */
-export function microIso(us: bigint): string {
-  return new Date(Number(us / 1000n)).toISOString().replace("Z", `${(us % 1000n).toString().padStart(3, "0")}Z`);
-}
-
 const CURSOR = /^([0-9]{1,18})\.([0-9]{1,19})$/;
 const INT8_MAX = 9_223_372_036_854_775_807n;
 const MAX_US = 253_402_300_799_999_999n;

@@ -6,9 +6,10 @@
 import type { Db } from "../../../db/client";
 import { AppError } from "../../../errors";
 import { FLAG_NOT_SAMPLED, type LogBlockView } from "../../shared/prediction-log/log-block";
-import { BLOCK_COLUMNS, MAX_BLOCK_SPAN_MS, newestFirst, recordsOfBlock, type StoredBlock, type StoredRecord } from "../../shared/prediction-log/read-blocks";
+import { MAX_BLOCK_SPAN_MS, newestFirst, recordsOfBlock, type StoredBlock, type StoredRecord } from "../../shared/prediction-log/read-blocks";
+import { newestBlocksSql, readNewestRecords, type BlockCursor } from "../../shared/prediction-log/read-newest";
 import { requestHash } from "../../shared/prediction-log/request-hash";
-import { decodeCursor, encodeCursor, microIso, type Position } from "./prediction-cursor";
+import { decodeCursor, encodeCursor, type Position } from "./prediction-cursor";
 
 export const SHADOW_FILTERS = ["served", "shadow", "all"] as const;
 export type ShadowFilter = (typeof SHADOW_FILTERS)[number];
@@ -86,26 +87,9 @@ const FIRST_BLOCKS = 8;
  * after that time (µs) was searched, none at or before it.
  */
 async function query(db: Db, q: ResolvedQuery, take: number, deadline = Infinity): Promise<{ rows: Row[]; stoppedAt: bigint | null }> {
-  const match = recordFilter(q);
-  const keep = columnFilter(q);
-  const found: Row[] = [];
-  let before: { us: string; id: string } | null = null;
-  for (let n = FIRST_BLOCKS; ; n = Math.min(n * 2, 512)) {
-    const { sql, params } = blockSql(q, n, before);
-    const blocks = await db.$queryRawUnsafe<(StoredBlock & { last: string })[]>(sql, ...params);
-    for (const b of blocks) for (const r of recordsOfBlock(b, keep)) if (match(r)) found.push(r);
-    found.sort(newestFirst);
-    if (blocks.length < n) return { rows: found.slice(0, take), stoppedAt: null };
-    // blocks not read yet end at or before the last one read: a record after that time (give or take
-    // the microsecond its rounding may move it) is in its place, and so are those before it in the order
-    const last = blocks[blocks.length - 1];
-    before = { us: last.last, id: String(last.id) };
-    const bound = BigInt(last.last) + 1n;
-    let settled = 0;
-    while (settled < found.length && found[settled].us > bound) settled++;
-    if (settled >= take) return { rows: found.slice(0, take), stoppedAt: null };
-    if (performance.now() > deadline) return { rows: found.slice(0, settled), stoppedAt: bound };
-  }
+  const { where, params } = blockWhere(q);
+  const { records, stoppedAt } = await readNewestRecords(db, { where, params, keep: columnFilter(q), match: recordFilter(q), take, firstPage: FIRST_BLOCKS, maxPage: 512, deadline });
+  return { rows: records, stoppedAt };
 }
 
 const positionOf = (r: Row): Position => ({ us: r.us, id: r.key });
@@ -187,7 +171,7 @@ const FEW = 256;
  * the (endpointId, maxLatencyMs) index instead; a threshold that many blocks pass is searched by time.
  */
 async function fewMatches(db: Db, q: ResolvedQuery, limit: number): Promise<Row[] | null> {
-  const { sql, params } = blockSql(q, FEW, null, true);
+  const { sql, params } = blockSql(q, FEW, null, false);
   const blocks = await db.$queryRawUnsafe<StoredBlock[]>(sql, ...params);
   if (blocks.length >= FEW) return null;
   const match = recordFilter(q);
@@ -197,9 +181,15 @@ async function fewMatches(db: Db, q: ResolvedQuery, limit: number): Promise<Row[
 
 /**
  * The SQL selecting the blocks a query may find records in, latest first (after `before`: the last block
- * read), `take` of them; `unordered`: in no order (see fewMatches). Exported for the benchmark's EXPLAIN.
+ * read), `take` of them; `ordered: false` in no order (see fewMatches). Exported for the benchmark's EXPLAIN.
  */
-export function blockSql(q: ResolvedQuery, take: number, before: { us: string; id: string } | null, unordered = false): { sql: string; params: unknown[] } {
+export function blockSql(q: ResolvedQuery, take: number, before: BlockCursor | null, ordered = true): { sql: string; params: unknown[] } {
+  const { where, params } = blockWhere(q);
+  return newestBlocksSql(where, params, take, before, ordered);
+}
+
+/** The conditions on a block's summary columns that a block holding a match meets. */
+function blockWhere(q: ResolvedQuery): { where: string[]; params: unknown[] } {
   const params: unknown[] = [];
   const p = (v: unknown) => `$${params.push(v)}`;
   const to = q.after ? Math.min(q.to.getTime(), Number(q.after.us / 1000n) + 1) : q.to.getTime();
@@ -219,10 +209,7 @@ export function blockSql(q: ResolvedQuery, take: number, before: { us: string; i
   if (shadow !== "all") where.push(shadow === "shadow" ? "shadows > 0" : "records > shadows");
   if (f.minLatencyMs !== undefined) where.push(`"maxLatencyMs" >= ${p(f.minLatencyMs)}::real`);
   if (f.requestId !== undefined) where.push(`"requestHashes" @> ARRAY[${p(requestHash(f.requestId))}::int4]`);
-  if (before) where.push(`("lastTime", id) < (${p(microIso(BigInt(before.us)))}::timestamptz, ${p(before.id)}::int8)`);
-  const columns = `${BLOCK_COLUMNS}, (extract(epoch FROM "lastTime") * 1000000)::int8::text AS last`;
-  const order = unordered ? "" : `ORDER BY "lastTime" DESC, id DESC`;
-  return { sql: `SELECT ${columns} FROM "PredictionBlock" WHERE ${where.join("\n      AND ")} ${order} LIMIT ${p(take)}::int`, params };
+  return { where, params };
 }
 
 /**

@@ -1,7 +1,8 @@
 // The log's records of an endpoint over a time window, for the readers that aggregate them (the shadow
 // comparison, the alert readers): the blocks reaching into the window, decoded, and the records in it.
 import type { Db } from "../../../db/client";
-import { BLOCK_COLUMNS, MAX_BLOCK_SPAN_MS, newestFirst, recordsOfBlock, type StoredBlock, type StoredRecord } from "./read-blocks";
+import { BLOCK_COLUMNS, MAX_BLOCK_SPAN_MS, recordsOfBlock, type StoredBlock, type StoredRecord } from "./read-blocks";
+import { readNewestRecords } from "./read-newest";
 import { requestHash } from "./request-hash";
 import type { LogBlockView } from "./log-block";
 
@@ -48,35 +49,13 @@ export async function readWindow(db: Db, q: WindowQuery): Promise<StoredRecord[]
 
 /**
  * The newest `limit` records of the window that `match` keeps, newest first: blocks are read latest
- * first, a few hundred at a time, until no block left can hold a newer match (memory stays bounded by
- * the limit, not by the window).
+ * first, 256 at a time, until no block left can hold a newer match (memory stays bounded by the limit,
+ * not by the window).
  */
 export async function readNewest(db: Db, q: WindowQuery, limit: number, match: (r: StoredRecord) => boolean): Promise<StoredRecord[]> {
   const { where, params } = windowWhere(q);
-  const keep = inWindowColumns(q);
-  const found: StoredRecord[] = [];
-  let before: { last: string; id: string } | null = null;
-  for (;;) {
-    const page = [...where];
-    const args = [...params];
-    if (before) {
-      args.push(before.last, before.id);
-      page.push(`("lastTime", id) < ($${args.length - 1}::timestamptz, $${args.length}::int8)`);
-    }
-    const blocks = await db.$queryRawUnsafe<(StoredBlock & { last: string })[]>(
-      `SELECT ${BLOCK_COLUMNS}, to_char("lastTime" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS last FROM "PredictionBlock"
-       WHERE ${page.join(" AND ")} ORDER BY "lastTime" DESC, id DESC LIMIT 256`,
-      ...args,
-    );
-    for (const b of blocks) for (const r of recordsOfBlock(b, keep)) if (match(r)) found.push(r);
-    found.sort(newestFirst);
-    if (found.length > limit) found.length = limit;
-    if (blocks.length < 256) return found;
-    const last = blocks[blocks.length - 1];
-    before = { last: last.last, id: String(last.id) };
-    // blocks left end at or before this one: a full list of records after it (a millisecond's slack) is final
-    if (found.length === limit && found[limit - 1].t > Date.parse(last.last) + 1) return found;
-  }
+  const { records } = await readNewestRecords(db, { where, params, keep: inWindowColumns(q), match, take: limit, firstPage: 256, maxPage: 256 });
+  return records;
 }
 
 /**
