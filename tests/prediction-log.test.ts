@@ -243,6 +243,24 @@ describe("the stream between gateways and ingest", () => {
     await client.del(REDIS_KEYS.predictionStream);
   });
 
+  it("logs a record its block cannot write without its inputs and outputs, still counted, and its neighbours whole", async () => {
+    await client.del(REDIS_KEYS.predictionStream);
+    const ep = `ep-strip-${randomUUID().slice(0, 8)}`;
+    const now = Date.now();
+    const logger = new PredictionLogger(client, { maxBuffer: 1_000, perEntry: 64, flushMs: 60_000 });
+    logger.log(asLogged(rec(0, ep, now)), 2);
+    logger.log({ ...asLogged(rec(1, ep, now + 1)), out: [{ name: "big", data: [1n as unknown as number] }] }, 2);
+    logger.log(asLogged(rec(2, ep, now + 2)), 2);
+    await logger.flush();
+    const entries = (await client.xrangeBuffer(REDIS_KEYS.predictionStream, "-", "+")) as [Buffer, Buffer[]][];
+    const got = entries.flatMap(([, f]) => (decodeLogBlock(f[1]) as { records: PredictionRecord[] }).records);
+    expect(got.map((r) => r.id)).toEqual(["req-0", "req-1", "req-2"]);
+    expect(got[1]).toMatchObject({ in: null, out: null, ns: true });
+    expect(got[0].in).toEqual(rec(0, ep, now).in);
+    expect(got[2].out).toEqual(rec(2, ep, now + 2).out);
+    await client.del(REDIS_KEYS.predictionStream);
+  });
+
   it("sends a failed pipeline's entries again as they were packed, so ingest stores a resent block once", async () => {
     await client.del(REDIS_KEYS.predictionStream);
     const ep = `ep-resend-${randomUUID().slice(0, 8)}`;
@@ -330,24 +348,38 @@ describe("the stream between gateways and ingest", () => {
     expect(await loggedRecords(pool, ep)).toHaveLength(100 + 200 * 64);
   });
 
-  it("bounds entries and the gateway's buffer by values as well as records: large records make small entries, and the oldest are dropped first", async () => {
+  it("bounds blocks, entries and the gateway's buffer by values as well as records: large records make small entries, and the oldest blocks are dropped first", async () => {
     await client.del(REDIS_KEYS.predictionStream);
     const ep = `ep-size-${randomUUID().slice(0, 8)}`;
     const now = Date.now();
     const big = (i: number): PredictionRecord => ({ ...rec(i, ep, now + i), in: { x: Array.from({ length: 20_000 }, (_, k) => k) } });
-    // Redis "away" (no flush yet): 12 records of 20,000 values in a buffer of 100,000 values keep the newest 5
+    const idsIn = (entries: [Buffer, Buffer[]][]) => entries.map(([, f]) => f.filter((_, k) => k % 2).flatMap((b) => (decodeLogBlock(b) as { records: PredictionRecord[] }).records.map((r) => r.id)));
+    // 65,536 values a block and an entry: three such records fit, so 5 make 2 entries (and 64 small ones one)
+    const roomy = new PredictionLogger(client, { maxBuffer: 1_000, perEntry: 64, flushMs: 60_000 });
+    for (let i = 0; i < 5; i++) roomy.log(asLogged(big(i)), 20_000);
+    await roomy.flush();
+    expect(idsIn((await client.xrangeBuffer(REDIS_KEYS.predictionStream, "-", "+")) as [Buffer, Buffer[]][])).toEqual([[0, 1, 2].map((i) => `req-${i}`), [3, 4].map((i) => `req-${i}`)]);
+    await client.del(REDIS_KEYS.predictionStream);
+    for (let i = 0; i < 64; i++) roomy.log(asLogged(rec(100 + i, ep, now)), 2);
+    await roomy.flush();
+    expect(await client.xlen(REDIS_KEYS.predictionStream)).toBe(1);
+    await client.del(REDIS_KEYS.predictionStream);
+    // Redis "away" (no flush yet): 12 records of 20,000 values in a buffer of 100,000 values keep the newest
+    // block (of 3 records); the older ones are dropped and counted, whole
     const logger = new PredictionLogger(client, { maxBuffer: 1_000, maxBufferValues: 100_000, perEntry: 64, flushMs: 60_000 });
     for (let i = 0; i < 12; i++) logger.log(asLogged(big(i)), 20_000);
-    expect(logger.pending).toBe(5);
-    expect(logger.dropped).toBe(7);
+    expect([logger.pending, logger.dropped]).toEqual([3, 9]);
     await logger.flush();
-    // 65,536 values an entry: three such records fit, so 5 make 2 entries (and 64 small ones still make one)
-    const entries = (await client.xrangeBuffer(REDIS_KEYS.predictionStream, "-", "+")) as [Buffer, Buffer[]][];
-    expect(entries.map(([, f]) => (decodeLogBlock(f[1]) as { records: PredictionRecord[] }).records.map((r) => r.id))).toEqual([[7, 8, 9].map((i) => `req-${i}`), [10, 11].map((i) => `req-${i}`)]);
+    expect(idsIn((await client.xrangeBuffer(REDIS_KEYS.predictionStream, "-", "+")) as [Buffer, Buffer[]][])).toEqual([[9, 10, 11].map((i) => `req-${i}`)]);
     await client.del(REDIS_KEYS.predictionStream);
-    for (let i = 0; i < 64; i++) logger.log(asLogged(rec(100 + i, ep, now)), 2);
-    await logger.flush();
-    expect(await client.xlen(REDIS_KEYS.predictionStream)).toBe(1);
+    // by records: a buffer of 100 while Redis is away keeps the newest blocks of 64 and what came after
+    const counted = new PredictionLogger(client, { maxBuffer: 100, perEntry: 64, flushMs: 60_000 });
+    for (let i = 0; i < 300; i++) counted.log(asLogged(rec(i, ep, now + i)), 2);
+    expect(counted.pending + counted.dropped).toBe(300);
+    expect(counted.pending).toBeLessThanOrEqual(100);
+    await counted.flush();
+    const kept = idsIn((await client.xrangeBuffer(REDIS_KEYS.predictionStream, "-", "+")) as [Buffer, Buffer[]][]).flat();
+    expect(kept).toEqual(Array.from({ length: kept.length }, (_, k) => `req-${300 - kept.length + k}`));
     await client.del(REDIS_KEYS.predictionStream);
   });
 

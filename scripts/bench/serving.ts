@@ -8,7 +8,8 @@
 //
 // Knobs (env): BENCH_SECONDS, BENCH_WARMUP_SECONDS (2), GATEWAY_PROCESSES (or --gateway-processes=N;
 // default: cores; passed to the gateways, which honour it once lib/env/gateway-env.ts defines it),
-// BENCH_PROFILE=1 (a CPU profile of a log-on gateway at c=64 with the tiny model inline, top 25 functions),
+// BENCH_PROFILE=1 (a CPU profile of a gateway at c=64 with a model inline, top 25 functions; BENCH_PROFILE_LOG=on|off|off,on
+// picks the log-on or log-off gateway or both, BENCH_PROFILE_MODEL=tiny|lr20|mlp20 the model),
 // BENCH_PROFILE_JOBS=1 (a CPU profile of the job workers over the whole run: where ingest's CPU goes),
 // BENCH_MODELS / BENCH_PATHS (comma lists, e.g. "tiny" and "bare,gateway log off": only those rows, for
 // looking into one figure; the targets print only where both their rows ran).
@@ -32,7 +33,7 @@ import { scratchDatabase } from "./lib/scratch-database";
 import { buildTinyModel, TINY_INPUT } from "./lib/tiny-model";
 import { calibrate, CONCURRENCIES, ensureWrk, nearCeiling, runWrk, type Ceiling, type Concurrency, type WrkResult } from "./lib/wrk";
 import { cpuBetween, findPids, readCpu, type ProcGroup } from "./lib/proc-cpu";
-import { printProfile } from "./lib/cpu-profile";
+import { printProfile, printProfileDelta, type ProfileSummary } from "./lib/cpu-profile";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
@@ -234,27 +235,40 @@ try {
   printTable(rows, ceiling);
   printTargets(rows, ceiling);
   if (process.env.BENCH_PROFILE === "1") {
-    const dir = path.join(tmp, "profile");
-    const port = await freePort();
-    let [runAt, runEndAt, profiled] = [0, 0, null as WrkResult | null];
-    const prof = startProcess("gateway-profiled", "workers/gateway/main.ts", gatewayEnv(port, true), ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
-    procs.push(prof);
-    try {
-      await waitFor("the profiled gateway", () => httpOk(`http://127.0.0.1:${port}/v2/models/bench-tiny-inline/ready`), 60_000, 200).catch(failWith);
-      writeFileSync(bodyFile, tinyModel.oip);
-      const url = `http://127.0.0.1:${port}/v2/models/bench-tiny-inline/infer`;
-      if (WARMUP > 0) await runWrk({ url, bodyFile, connections: 64, seconds: WARMUP });
-      runAt = Date.now();
-      profiled = await runWrk({ url, bodyFile, connections: 64, seconds: SECONDS });
-      runEndAt = Date.now();
-    } finally {
-      await stopProcess(prof);
+    // the log-on gateway, or each of BENCH_PROFILE_LOG ("on", "off", "off,on": the two profiles side by side
+    // show what logging adds), on BENCH_PROFILE_MODEL (tiny by default) inline
+    const model = process.env.BENCH_PROFILE_MODEL ?? "tiny";
+    const profiledModel = models.find((m) => m.key === model);
+    if (!profiledModel) throw new Error(`BENCH_PROFILE_MODEL=${model}: not one of ${models.map((m) => m.key).join(", ")}`);
+    const summaries: ProfileSummary[] = [];
+    for (const logSide of (process.env.BENCH_PROFILE_LOG ?? "on").split(",")) {
+      const dir = path.join(tmp, `profile-${logSide}`);
+      const port = await freePort();
+      let [runAt, runEndAt, profiled] = [0, 0, null as WrkResult | null];
+      const prof = startProcess(`gateway-profiled-${logSide}`, "workers/gateway/main.ts", gatewayEnv(port, logSide === "on"), ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
+      procs.push(prof);
+      const endpoint = `bench-${model}-inline`;
+      try {
+        await waitFor("the profiled gateway", () => httpOk(`http://127.0.0.1:${port}/v2/models/${endpoint}/ready`), 60_000, 200).catch(failWith);
+        writeFileSync(bodyFile, profiledModel.oip);
+        const url = `http://127.0.0.1:${port}/v2/models/${endpoint}/infer`;
+        if (WARMUP > 0) await runWrk({ url, bodyFile, connections: 64, seconds: WARMUP });
+        runAt = Date.now();
+        profiled = await runWrk({ url, bodyFile, connections: 64, seconds: SECONDS });
+        runEndAt = Date.now();
+      } finally {
+        await stopProcess(prof);
+      }
+      // the profile ends when the gateway exits: the run is the stretch that ended that long before
+      const exitAt = Date.now();
+      const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => path.join(dir, f)) : [];
+      log(`\nProfile: a gateway (log ${logSide}) under --cpu-prof at c=64, ${model} model inline, ${SECONDS} s after a ${WARMUP} s warm-up: ${Math.round(profiled?.rps ?? NaN)} req/s; ${files.length} .cpuprofile file(s); top 25 functions by self time during the run`);
+      summaries.push(printProfile(files, 25, log, { fromEndUs: (exitAt - runAt) * 1000, toEndUs: (exitAt - runEndAt) * 1000, requests: profiled?.requests }));
     }
-    // the profile ends when the gateway exits: the run is the stretch that ended that long before
-    const exitAt = Date.now();
-    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => path.join(dir, f)) : [];
-    log(`\nProfile: a third gateway (log on) under --cpu-prof at c=64, tiny model inline, ${SECONDS} s after a ${WARMUP} s warm-up: ${Math.round(profiled?.rps ?? NaN)} req/s; ${files.length} .cpuprofile file(s); top 25 functions by self time during the run`);
-    printProfile(files, 25, log, { fromEndUs: (exitAt - runAt) * 1000, toEndUs: (exitAt - runEndAt) * 1000 });
+    if (summaries.length === 2) {
+      log(`\nProfile difference: log ${process.env.BENCH_PROFILE_LOG} (per request, all threads)`);
+      printProfileDelta(summaries[0], summaries[1], 25, log);
+    }
   }
 
 } finally {

@@ -5,7 +5,8 @@ import type { PredictionRecord } from "@/lib/serving/shared/prediction-log/recor
 import { isDriftRow, isDriftRowOf } from "@/lib/serving/data/prediction-log/write-column-blocks";
 import { ColumnBlockBuilder } from "@/lib/serving/data/prediction-log/column-block";
 import { rollupsOf } from "@/lib/serving/data/prediction-log/write-batch";
-import { encodeLogBlock, viewLogBlock, type LogBlockView, type LoggedRecord } from "@/lib/serving/shared/prediction-log/log-block";
+import { encodeLogBlock } from "@/lib/serving/shared/prediction-log/log-block-builder";
+import { viewLogBlock, type LogBlockView, type LoggedRecord } from "@/lib/serving/shared/prediction-log/log-block";
 
 const rec = (t: number, r: number, inputs: Record<string, unknown[]>, outputs: Record<string, unknown[]> | null): PredictionRecord =>
   ({ t, e: "ep", v: "m-v1", n: 1, id: `r${t}`, s: 200, l: 1, sh: false, r, in: inputs, out: outputs }) as PredictionRecord;

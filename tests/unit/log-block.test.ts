@@ -2,8 +2,10 @@
 // shape the JSON entries gave (so the records stored are the same), and a damaged or hostile entry is named
 // as such, never thrown on or read past its end.
 import { describe, expect, it } from "vitest";
-import { asLogged, decodeLogBlock, encodeLogBlock, loggable, type LoggedRecord } from "@/lib/serving/shared/prediction-log/log-block";
-import { encodeOrStrip, packEntries } from "@/lib/serving/data/prediction-log/prediction-logger";
+import { createHash } from "node:crypto";
+import { asLogged, decodeLogBlock, type LoggedRecord } from "@/lib/serving/shared/prediction-log/log-block";
+import { encodeLogBlock, LogBlockBuilder } from "@/lib/serving/shared/prediction-log/log-block-builder";
+import { packEntries } from "@/lib/serving/data/prediction-log/prediction-logger";
 import { recordIssue, type PredictionRecord } from "@/lib/serving/shared/prediction-log/record";
 import { decodeEntries, itemsOfBlock } from "@/lib/serving/data/prediction-log/decode-entries";
 
@@ -63,14 +65,40 @@ describe("binary log blocks", () => {
     expect(r.in).toEqual({ x: ["a\u0000b"] });
   });
 
-  it("strips, when a block cannot be made, only the records that cannot be written alone", () => {
+  it("refuses a record it cannot write (a value that is neither number nor string, too much text) and leaves the block as it was", () => {
     const records = [asLogged({ ...base(1), in: { x: [1] }, out: { p: [0.5] } }), asLogged({ ...base(2), in: { x: [2] }, out: { big: [1n as unknown as number] } }), asLogged({ ...base(3), in: { x: [3] }, out: { p: [0.75] } })];
-    expect(() => encodeLogBlock(records)).toThrow();
-    const { records: got } = decodeLogBlock(encodeOrStrip(records)) as { records: PredictionRecord[] };
-    expect(got.map((r) => r.id)).toEqual(records.map((r) => r.id));
-    expect(got[1]).toMatchObject({ in: null, out: null, ns: true });
-    expect(got[0]).toMatchObject({ in: { x: [1] }, out: { p: [0.5] } });
-    expect(got[2]).toMatchObject({ in: { x: [3] }, out: { p: [0.75] } });
+    expect(() => encodeLogBlock(records)).toThrow(RangeError);
+    const b = new LogBlockBuilder("ep-1");
+    b.add(records[0]);
+    expect(() => b.add(records[1])).toThrow(/holds a bigint/);
+    expect(() => b.add(asLogged({ ...base(4), in: { text: ["x".repeat(17_000_000)] }, out: null }))).toThrow(/characters/);
+    b.add(records[2]);
+    expect(b.count).toBe(2);
+    // the block holds the two records, byte for byte as encoded from them alone
+    expect(b.finish().equals(encodeLogBlock([records[0], records[2]]))).toBe(true);
+  });
+
+  it("writes the same bytes as the blocks stored before it wrote a record at a time (ingest keys blocks by their bytes)", () => {
+    const records: LoggedRecord[] = Array.from({ length: 6 }, (_, i) => ({
+      ...base(i),
+      ...(i === 4 ? { err: "no ready replica — ünïcode" } : {}),
+      in: i === 5 ? null : [{ name: "x", data: Float32Array.from([0.1 * i, 1.5]) }, { name: "purpose", data: ["car", 'say "hi"\\', "pair 😀", "lone \ud800"] }, { name: "n", data: [i, NaN, -0, 1e21] }],
+      ...(i === 5 ? { ns: true } : {}),
+      out: i === 4 ? null : [{ name: "la\u0000bel", data: BigInt64Array.from([BigInt(i)]) }, { name: "text", data: ["a\u0000b", "ok"] }],
+    }));
+    // the SHA-1 of the block this version's predecessor (one list encoded at once) wrote for these records
+    expect(createHash("sha1").update(encodeLogBlock(records)).digest("hex")).toBe(GOLDEN_SHA1);
+  });
+
+  it("copies a record's values when it is added: a tensor changed afterwards (a reused batch buffer) does not change the block", () => {
+    const shared = Float32Array.of(1, 2, 3, 4);
+    const names = ["a", "b"];
+    const b = new LogBlockBuilder("ep-1");
+    b.add({ ...base(0), in: [{ name: "x", data: shared.subarray(0, 2) }, { name: "k", data: names }], out: null });
+    shared.fill(9);
+    names[0] = "changed";
+    const { records: [r] } = decodeLogBlock(b.finish()) as { records: PredictionRecord[] };
+    expect(r.in).toEqual({ x: [1, 2], k: ["a", "b"] });
   });
 
   it("passes a clean block whole, and checks one holding an unstorable string or an out-of-range value record by record, dead-lettering only the bad records", () => {
@@ -159,32 +187,23 @@ describe("binary log blocks", () => {
     expect(recordIssue(r)).toBeNull();
   });
 
-  it("fills entries across endpoints (one block each) and numbers an entry's records across its blocks", () => {
-    // 50 endpoints, 3 records each: 150 records make 3 entries of at most 64, not 50 entries of 3
-    const groups = Array.from({ length: 50 }, (_, k) => ({ records: [0, 1, 2].map((i) => ({ ...base(i), e: `ep-${k}`, id: `r-${k}-${i}`, in: null, out: null })), sizes: [0, 0, 0] }));
-    const entries = packEntries(groups, 64);
-    expect(entries.map((fields) => fields.reduce((n, b) => n + (decodeLogBlock(b) as { records: unknown[] }).records.length, 0))).toEqual([64, 64, 22]);
+  it("fills entries across endpoints with whole blocks and numbers an entry's records across its blocks", () => {
+    // 50 endpoints' blocks of 3 records: entries of at most 64 records (21 blocks), not 50 entries of 3
+    const sealed = Array.from({ length: 50 }, (_, k) => ({ block: encodeLogBlock([0, 1, 2].map((i) => ({ ...base(i), e: `ep-${k}`, id: `r-${k}-${i}`, in: null, out: null }))), count: 3, values: 0 }));
+    const counts: number[] = [];
+    const entries = packEntries(sealed, 64, counts);
+    expect(counts).toEqual([63, 63, 24]);
+    expect(entries.map((fields) => fields.reduce((n, b) => n + (decodeLogBlock(b) as { records: unknown[] }).records.length, 0))).toEqual([63, 63, 24]);
     const { items: loose, blocks, dead } = decodeEntries([["9-0", entries[0].flatMap((b) => ["b", b])]]);
     expect(dead).toEqual([]);
     // clean blocks come whole (read column by column), their records numbered across the entry when needed
     expect(loose).toEqual([]);
     const items = blocks.flatMap(itemsOfBlock);
-    expect(items.map((x) => x.source)).toEqual(Array.from({ length: 64 }, (_, i) => `9-0#${i}`));
+    expect(items.map((x) => x.source)).toEqual(Array.from({ length: 63 }, (_, i) => `9-0#${i}`));
     expect(items.slice(0, 4).map((x) => [x.record.e, x.record.id])).toEqual([["ep-0", "r-0-0"], ["ep-0", "r-0-1"], ["ep-0", "r-0-2"], ["ep-1", "r-1-0"]]);
-    // values bound entries too: 3 records of 40,000 values take 3 entries
-    const big = { records: [0, 1, 2].map((i) => ({ ...base(i), in: null, out: null })), sizes: [40_000, 40_000, 40_000] };
-    expect(packEntries([big], 64)).toHaveLength(3);
-  });
-
-  it("copies a small view into a larger buffer (a request's answer split out of its batch) before holding it until the flush", () => {
-    const batch = new Float32Array(1_000);
-    const own = Float32Array.of(1, 2);
-    const tensors = [{ name: "p", data: batch.subarray(10, 12) }, { name: "q", data: own }, { name: "s", data: ["a"] }];
-    const kept = loggable(tensors);
-    expect((kept[0].data as Float32Array).buffer.byteLength).toBe(8);
-    expect(kept[1].data).toBe(own);
-    expect(kept[2]).toBe(tensors[2]);
-    expect(loggable([tensors[1]])).toEqual([tensors[1]]);
+    // values bound entries too: blocks of 40,000 values take an entry each; a pipeline takes at most maxEntries
+    expect(packEntries(sealed.slice(0, 3).map((s) => ({ ...s, values: 40_000 })), 64)).toHaveLength(3);
+    expect(packEntries(sealed, 64, [], 2)).toHaveLength(2);
   });
 
   it("never throws on random damage", () => {
@@ -200,3 +219,5 @@ describe("binary log blocks", () => {
     }
   });
 });
+
+const GOLDEN_SHA1 = "6efab353f98717391b41940af327f1bf2c49a333";

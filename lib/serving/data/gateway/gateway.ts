@@ -18,7 +18,6 @@ import { EndpointAuth, hasBearer } from "./endpoint-auth";
 import { gatewayOpenApi } from "./openapi";
 import type { InFlight } from "./in-flight";
 import type { PredictionLogger } from "../prediction-log/prediction-logger";
-import { loggable } from "../../shared/prediction-log/log-block";
 import { sampleInputs } from "../prediction-log/sample-inputs";
 import { APP_VERSION } from "../../../version";
 import { createRegistry } from "../../../prometheus/create-registry";
@@ -154,8 +153,8 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     return t;
   }
 
-  // inputs and outputs are logged as the tensors they are (log-block.ts copies their bytes at flush); the
-  // logged copy of outputs (and the error) holds only storable strings: a NUL a model returns is logged
+  // inputs and outputs are logged as the tensors they are (the logger copies their values into its open
+  // block at once, log-block-builder.ts, so nothing of the request outlives it); the logged copy of outputs (and the error) holds only storable strings: a NUL a model returns is logged
   // JSON-escaped (the block's encoder and storableText), so the record is stored, not dead-lettered; the
   // client's answer is untouched
   function record(route: EndpointRoute, v: Variant, requestId: string, started: number, status: number, feeds: Tensor[] | null, outputs: Tensor[] | null, shadow: boolean, rows: number, err?: string) {
@@ -168,7 +167,7 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
     const keepOut = outputs !== null && outValues <= MAX_LOGGED_VALUES;
     logger.log({
       t: loggedTime(), e: route.id, v: v.name, n: v.version, id: requestId, s: status, l: Number((performance.now() - started).toFixed(3)), sh: shadow, r: rows,
-      in: keepIn ? loggable(feeds) : null, ns: !inputsKept, out: keepOut ? loggable(outputs) : null,
+      in: keepIn ? feeds : null, ns: !inputsKept, out: keepOut ? outputs : null,
       // every record one shape (the block writes an absent err and a false ns the same way)
       err: err ? storableText(err) : undefined,
     }, (keepIn ? inValues : 0) + (keepOut ? outValues : 0));

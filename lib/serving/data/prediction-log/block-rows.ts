@@ -4,7 +4,8 @@
 // elsewhere are encoded, deterministically, so the same records make the same block, with the same key
 // (its SHA-1): a replayed batch is recognised and skipped.
 import { createHash } from "node:crypto";
-import { asLogged, encodeLogBlock, FLAG_SHADOW, recordsOf, type LogBlockView } from "../../shared/prediction-log/log-block";
+import { encodeLogBlock } from "../../shared/prediction-log/log-block-builder";
+import { asLogged, FLAG_SHADOW, recordsOf, type LogBlockView } from "../../shared/prediction-log/log-block";
 import type { PredictionRecord } from "../../shared/prediction-log/record";
 import { requestHash, requestHashOfBytes } from "../../shared/prediction-log/request-hash";
 import { MAX_BLOCK_RECORDS, MAX_BLOCK_SPAN_MS } from "../../shared/prediction-log/read-blocks";

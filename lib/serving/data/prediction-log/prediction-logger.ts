@@ -1,11 +1,13 @@
-// Gateway side of the prediction log: records are packed into binary stream entries (one block per
-// endpoint among their records, log-block.ts) and XADDed in the background. While Redis is away they
-// wait in a bounded buffer and are sent when it returns. Entries are packed once: a pipeline that failed
+// Gateway side of the prediction log: each record is written, as it is logged, into its endpoint's open
+// binary block (log-block-builder.ts; nothing of the request is kept); blocks are sealed when full or at a
+// flush, and XADDed in the background as stream entries of whole blocks. While Redis is away they wait in a
+// bounded buffer and are sent when it returns. Entries are packed once: a pipeline that failed
 // (and may have been carried out in part) is sent again as the same bytes, so ingest, which stores each
 // block once by its content (block-rows.ts), stores a resent block once.
 import { REDIS_KEYS } from "../../../redis-keys";
 import type { Redis } from "ioredis";
-import { BINARY_FIELD, encodeLogBlock, type LoggedRecord } from "../../shared/prediction-log/log-block";
+import { BINARY_FIELD, type LoggedRecord } from "../../shared/prediction-log/log-block";
+import { LogBlockBuilder } from "../../shared/prediction-log/log-block-builder";
 
 /**
  * Bounds the stream if ingest stops for long: about 30 million records at 64 per entry (ingest deletes
@@ -18,16 +20,24 @@ const STREAM_MAX_ENTRIES = 500_000;
  * entries at a time, so entries of 64 large records would make one read gigabytes.
  */
 export const MAX_ENTRY_VALUES = 65_536;
+/** Bytes past which a block is sealed (besides perEntry records and MAX_ENTRY_VALUES values): long strings make large blocks. */
+const MAX_BLOCK_BYTES = 16 * 1024 * 1024;
 /** Values the buffer holds at most, besides its record count (large records fill memory long before the count). */
 export const MAX_BUFFER_VALUES = 8_388_608;
 /** Times Redis may refuse an entry (a reply error, not a lost connection) before it is dropped. */
 const MAX_REFUSALS = 5;
 
+/** A block sealed for sending: its bytes, records and input and output values. */
+export type SealedBlock = { block: Buffer; count: number; values: number };
+
 export class PredictionLogger {
-  private buffer: LoggedRecord[] = [];
-  /** input and output values of each buffered record (parallel to buffer), and their sum */
-  private sizes: number[] = [];
-  private values = 0;
+  /** per endpoint, the block its records are written into (Map order: the oldest first) */
+  private open = new Map<string, { b: LogBlockBuilder; values: number }>();
+  /** blocks full or sealed by a flush, oldest first, not yet in a pipeline */
+  private sealed: SealedBlock[] = [];
+  /** records and values in open and sealed blocks */
+  private held = 0;
+  private heldValues = 0;
   private timer: NodeJS.Timeout | null = null;
   private flushing = false;
   /** the entries of a pipeline not known to be sent, the records each holds, and how often Redis refused them */
@@ -43,17 +53,32 @@ export class PredictionLogger {
     return this.opts.maxBufferValues ?? MAX_BUFFER_VALUES;
   }
 
-  /** `values`: the record's input and output values (what bounds entries and the buffer besides the count) */
+  /**
+   * Writes the record into its endpoint's open block at once (its tensors are copied, not held). `values`:
+   * its input and output values (what bounds blocks and the buffer besides the count). While Redis is away,
+   * the oldest blocks are dropped first to bound the buffer.
+   */
   log(r: LoggedRecord, values = 0): void {
     if (this.opts.enabled === false) return;
-    while (this.buffer.length && (this.buffer.length >= this.opts.maxBuffer || this.values + values > this.maxValues)) {
-      this.buffer.shift();
-      this.values -= this.sizes.shift()!;
-      this.dropped++;
+    let o = this.open.get(r.e);
+    if (o && (o.b.count >= this.opts.perEntry || (o.b.count > 0 && o.values + values > MAX_ENTRY_VALUES) || o.b.bytes >= MAX_BLOCK_BYTES)) {
+      this.seal(r.e, o);
+      o = undefined;
     }
-    this.buffer.push(r);
-    this.sizes.push(values);
-    this.values += values;
+    while (this.held && (this.held >= this.opts.maxBuffer || this.heldValues + values > this.maxValues)) this.dropOldest();
+    o ??= this.open.get(r.e);
+    if (!o) this.open.set(r.e, (o = { b: new LogBlockBuilder(r.e), values: 0 }));
+    try {
+      o.b.add(r);
+    } catch {
+      // what the block cannot hold (a value it cannot write, too much text) is logged without its tensors,
+      // still counted: retrying it would fail again
+      o.b.add({ ...r, in: null, out: null, ns: true });
+      values = 0;
+    }
+    o.values += values;
+    this.held++;
+    this.heldValues += values;
     if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.opts.flushMs);
   }
 
@@ -61,17 +86,17 @@ export class PredictionLogger {
     return this.opts.enabled !== false;
   }
 
-  /** records not sent yet: buffered, or in a pipeline not known to be sent */
+  /** records not sent yet: in blocks, or in a pipeline not known to be sent */
   get pending(): number {
-    return this.buffer.length + (this.unsent?.counts.reduce((a, b) => a + b, 0) ?? 0);
+    return this.held + (this.unsent?.counts.reduce((a, b) => a + b, 0) ?? 0);
   }
 
   async flush(): Promise<void> {
     this.timer = null;
-    if (this.flushing || (!this.buffer.length && !this.unsent)) return;
+    if (this.flushing || (!this.held && !this.unsent)) return;
     this.flushing = true;
     try {
-      while (this.unsent || this.buffer.length) {
+      while (this.unsent || this.held) {
         this.unsent ??= this.pack();
         const pipeline = this.redis.pipeline();
         for (const fields of this.unsent.entries) {
@@ -104,84 +129,70 @@ export class PredictionLogger {
     }
   }
 
+  private seal(endpoint: string, o: { b: LogBlockBuilder; values: number }): void {
+    this.open.delete(endpoint);
+    this.sealed.push({ block: o.b.finish(), count: o.b.count, values: o.values });
+  }
+
+  private dropOldest(): void {
+    const s = this.sealed.shift();
+    if (s) {
+      this.forget(s.count, s.values);
+      return;
+    }
+    const [endpoint, o] = this.open.entries().next().value!;
+    this.open.delete(endpoint);
+    this.forget(o.b.count, o.values);
+  }
+
+  private forget(count: number, values: number): void {
+    this.held -= count;
+    this.heldValues -= values;
+    this.dropped += count;
+  }
+
   /**
-   * Takes up to 20 entries' worth of records off the front of the buffer and packs them. An entry holds up
-   * to perEntry records and MAX_ENTRY_VALUES values, as one block per endpoint among them: many endpoints at
-   * a moderate rate still make full entries (ingest's batches are counted in entries).
+   * Seals every open block and takes up to 20 entries of blocks off the front: an entry holds up to
+   * perEntry records and MAX_ENTRY_VALUES values, as whole blocks, so many endpoints at a moderate rate
+   * still make full entries (ingest's batches are counted in entries).
    */
   private pack(): { entries: Buffer[][]; counts: number[]; refused: number } {
-    const byEndpoint = new Map<string, { records: LoggedRecord[]; sizes: number[] }>();
-    let at = 0;
-    for (let values = 0; at < this.buffer.length && at < 20 * this.opts.perEntry && (at === 0 || values + this.sizes[at] <= 20 * MAX_ENTRY_VALUES); at++) {
-      const r = this.buffer[at];
-      values += this.sizes[at];
-      let g = byEndpoint.get(r.e);
-      if (!g) byEndpoint.set(r.e, (g = { records: [], sizes: [] }));
-      g.records.push(r);
-      g.sizes.push(this.sizes[at]);
-    }
-    this.buffer.splice(0, at);
-    for (const v of this.sizes.splice(0, at)) this.values -= v;
+    for (const [endpoint, o] of this.open) this.seal(endpoint, o);
     const counts: number[] = [];
-    return { entries: packEntries([...byEndpoint.values()], this.opts.perEntry, counts), counts, refused: 0 };
+    const entries = packEntries(this.sealed, this.opts.perEntry, counts, 20);
+    const taken = entries.reduce((a, e) => a + e.length, 0);
+    for (const s of this.sealed.splice(0, taken)) {
+      this.held -= s.count;
+      this.heldValues -= s.values;
+    }
+    return { entries, counts, refused: 0 };
   }
 }
 
 /**
- * Stream entries (each a list of blocks) of the given endpoints' records, in order: a new entry starts
- * when perEntry records or MAX_ENTRY_VALUES values are reached (an entry holds at least one record).
- * `counts` gets the records of each entry.
+ * Stream entries (each a list of blocks) of the given blocks, in order, at most `maxEntries`: a new entry
+ * starts when the next block would take it past perEntry records or MAX_ENTRY_VALUES values (an entry
+ * holds at least one block). `counts` gets the records of each entry.
  */
-export function packEntries(groups: { records: LoggedRecord[]; sizes: number[] }[], perEntry: number, counts: number[] = []): Buffer[][] {
+export function packEntries(blocks: readonly SealedBlock[], perEntry: number, counts: number[] = [], maxEntries = Infinity): Buffer[][] {
   const entries: Buffer[][] = [];
   let fields: Buffer[] = [];
   let count = 0;
   let values = 0;
-  for (const g of groups) {
-    let from = 0;
-    for (let i = 0; i < g.records.length; i++) {
-      if (count >= perEntry || (count > 0 && values + g.sizes[i] > MAX_ENTRY_VALUES)) {
-        if (i > from) fields.push(encodeOrStrip(g.records.slice(from, i)));
-        from = i;
-        entries.push(fields);
-        counts.push(count);
-        [fields, count, values] = [[], 0, 0];
-      }
-      count++;
-      values += g.sizes[i];
+  for (const s of blocks) {
+    if (fields.length && (count + s.count > perEntry || values + s.values > MAX_ENTRY_VALUES)) {
+      entries.push(fields);
+      counts.push(count);
+      [fields, count, values] = [[], 0, 0];
+      if (entries.length >= maxEntries) return entries;
     }
-    if (g.records.length > from) fields.push(encodeOrStrip(g.records.slice(from)));
+    fields.push(s.block);
+    count += s.count;
+    values += s.values;
   }
   if (fields.length) {
     entries.push(fields);
     counts.push(count);
   }
   return entries;
-}
-
-/**
- * The block of `records`, or, when it cannot be made (a value JSON cannot write, a string column past V8's
- * longest string), the same records with those that cannot be written alone stripped of their inputs and
- * outputs (all of them, when each can be written alone but not together): they are still logged and counted.
- * Retrying the same records would stop this process's log for good and fill its buffer.
- */
-export function encodeOrStrip(records: LoggedRecord[]): Buffer {
-  try {
-    return encodeLogBlock(records);
-  } catch {
-    const strip = (r: LoggedRecord): LoggedRecord => ({ ...r, in: null, out: null, ns: true });
-    const alone = records.map((r) => {
-      try {
-        encodeLogBlock([r]);
-        return r;
-      } catch {
-        return strip(r);
-      }
-    });
-    try {
-      return encodeLogBlock(alone);
-    } catch {
-      return encodeLogBlock(records.map(strip));
-    }
-  }
 }

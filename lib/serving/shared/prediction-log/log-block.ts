@@ -12,201 +12,40 @@
 //             · variant u16 (index in vs) · sig u16 (index in sigs) · request id offsets u32 × (n + 1) · their
 //             UTF-8 · error offsets u32 × (n + 1) · their UTF-8 · then per column: values per record u32 × n
 //             and the values (kind f32/f64/i8/u8/i16/u16/i32/u32/i64/u64: raw; "json": one JSON list of all)
+// Written a record at a time by log-block-builder.ts (encodeLogBlock for a list).
 // Ingest (decodeLogBlock) checks every length and index and yields records in the shape recordIssue checks.
-import { storableText } from "../../../db/storable-text";
 import type { TypedData } from "../tensors";
 import { MAX_TIME_MS, MIN_TIME_MS, type PredictionRecord } from "./record";
 
 export const BINARY_FIELD = "b";
-const FORMAT = 1;
+/** The layout's version, in every header (`v`). */
+export const LOG_BLOCK_FORMAT = 1;
 
 export type LoggedTensor = { name: string; data: TypedData | readonly (number | string)[] };
 /** A record as the gateway logs it: inputs and outputs as tensors, not copied into lists. */
 export type LoggedRecord = Omit<PredictionRecord, "in" | "out"> & { in: readonly LoggedTensor[] | null; out: readonly LoggedTensor[] | null };
 
-type NumericArray = Exclude<TypedData, string[]>;
-type Kind = "f32" | "f64" | "i8" | "u8" | "i16" | "u16" | "i32" | "u32" | "i64" | "u64" | "json";
-const ARRAYS: Record<Exclude<Kind, "json">, { new (b: ArrayBuffer, at?: number, length?: number): NumericArray; BYTES_PER_ELEMENT: number }> = {
+export type NumericArray = Exclude<TypedData, string[]>;
+export type Kind = "f32" | "f64" | "i8" | "u8" | "i16" | "u16" | "i32" | "u32" | "i64" | "u64" | "json";
+export const ARRAYS: Record<Exclude<Kind, "json">, { new (b: ArrayBuffer, at?: number, length?: number): NumericArray; new (length: number): NumericArray; BYTES_PER_ELEMENT: number }> = {
   f32: Float32Array, f64: Float64Array, i8: Int8Array, u8: Uint8Array, i16: Int16Array, u16: Uint16Array, i32: Int32Array, u32: Uint32Array, i64: BigInt64Array, u64: BigUint64Array,
 };
-const kindOf = (data: LoggedTensor["data"]): Kind => {
+export const kindOf = (data: LoggedTensor["data"]): Kind => {
   if (Array.isArray(data)) return "json";
   for (const k in ARRAYS) if (data instanceof ARRAYS[k as Exclude<Kind, "json">]) return k as Kind;
   return "json";
 };
 
-type Column = { s: "i" | "o"; n: string; k: Kind };
-type Sig = { i: number[] | null; o: number[] | null };
-type Header = { v: number; e: string; n: number; vs: string[]; cols: Column[]; sigs: Sig[]; len: number[] };
+export type Column = { s: "i" | "o"; n: string; k: Kind };
+export type Sig = { i: number[] | null; o: number[] | null };
+export type Header = { v: number; e: string; n: number; vs: string[]; cols: Column[]; sigs: Sig[]; len: number[] };
 
-const FIXED_SECTIONS = 12;
+export const FIXED_SECTIONS = 12;
 // sections are written and read through typed arrays, which take the machine's byte order
 if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) throw new Error("the prediction log's binary entries need a little-endian machine");
 // not (n + 7) & ~7: bitwise arithmetic wraps past 2^31, and a forged section length would wrap its offsets
-const align8 = (n: number) => Math.ceil(n / 8) * 8;
+export const align8 = (n: number) => Math.ceil(n / 8) * 8;
 const SHADOW = 1, NOT_SAMPLED = 2, HAS_ERROR = 4;
-
-/**
- * The tensors as the log may hold them until its next flush (or while Redis is away): a tensor that is a
- * small view into a larger buffer (a request's answer split out of its batch) is copied, so that one
- * logged record does not keep a whole batch's memory alive.
- */
-export function loggable(tensors: readonly LoggedTensor[]): readonly LoggedTensor[] {
-  let copy: LoggedTensor[] | null = null;
-  for (let x = 0; x < tensors.length; x++) {
-    const d = tensors[x].data;
-    if (Array.isArray(d) || (d as NumericArray).byteLength * 2 >= (d as NumericArray).buffer.byteLength) continue;
-    copy ??= tensors.slice();
-    copy[x] = { name: tensors[x].name, data: (d as NumericArray).slice() };
-  }
-  return copy ?? tensors;
-}
-
-/** Whether two records' inputs (or outputs) have the same names and kinds, in the same order. */
-function sameTensors(a: readonly LoggedTensor[] | null, b: readonly LoggedTensor[] | null): boolean {
-  if (a === null || b === null) return a === b;
-  if (a.length !== b.length) return false;
-  for (let x = 0; x < a.length; x++) {
-    if (a[x].name !== b[x].name || a[x].data.constructor !== b[x].data.constructor) return false;
-  }
-  return true;
-}
-
-/** The block of `records`, all of one endpoint. Output names and strings are made storable (storableText). */
-export function encodeLogBlock(records: readonly LoggedRecord[]): Buffer {
-  const n = records.length;
-  const vs: string[] = [];
-  const vIndex = new Map<string, number>();
-  const cols: Column[] = [];
-  const colIndex = new Map<string, number>();
-  const sigs: Sig[] = [];
-  const sigIndex = new Map<string, number>();
-  const recSig = new Uint16Array(n);
-  const recVar = new Uint16Array(n);
-  const colOf = (s: "i" | "o", t: LoggedTensor) => {
-    const name = s === "o" ? storableText(t.name) : t.name;
-    const k = kindOf(t.data);
-    const key = `${s}\u0000${k}\u0000${name}`;
-    let c = colIndex.get(key);
-    if (c === undefined) colIndex.set(key, (c = cols.push({ s, n: name, k }) - 1));
-    return c;
-  };
-  // records almost always share their tensors' names and kinds with the last record that has inputs and
-  // outputs (or lacks them) alike: compared with that one's, a layout is looked up only when it changes
-  // (input sampling interleaves records with and without inputs)
-  const lastOf: (LoggedRecord | null)[] = [null, null, null, null];
-  const sigOf = [-1, -1, -1, -1];
-  let lastV: string | null = null;
-  let v = -1;
-  const ids = new Array<string>(n);
-  const errs: string[] = [];
-  for (let j = 0; j < n; j++) {
-    const r = records[j];
-    if (r.v !== lastV) {
-      lastV = r.v;
-      const known = vIndex.get(r.v);
-      if (known === undefined) vIndex.set(r.v, (v = vs.push(r.v) - 1));
-      else v = known;
-    }
-    recVar[j] = v;
-    const presence = (r.in ? 1 : 0) + (r.out ? 2 : 0);
-    const last = lastOf[presence];
-    if (last === null || !sameTensors(r.in, last.in) || !sameTensors(r.out, last.out)) {
-      const sig: Sig = { i: r.in ? r.in.map((t) => colOf("i", t)) : null, o: r.out ? r.out.map((t) => colOf("o", t)) : null };
-      const key = `${sig.i?.join(",") ?? "-"}|${sig.o?.join(",") ?? "-"}`;
-      let g = sigIndex.get(key);
-      if (g === undefined) sigIndex.set(key, (g = sigs.push(sig) - 1));
-      sigOf[presence] = g;
-      lastOf[presence] = r;
-    }
-    recSig[j] = sigOf[presence];
-    ids[j] = r.id;
-    if (r.err !== undefined) errs.push(r.err);
-  }
-  // the strings of a section as one buffer (one conversion), and where each record's ends
-  const idText = Buffer.from(ids.join(""));
-  const errText = Buffer.from(errs.join(""));
-  if (vs.length > 65_535 || sigs.length > 65_535) throw new RangeError("a log block holds at most 65,535 variants and record layouts");
-  // values per record of each column, and in all
-  const counts = cols.map(() => new Uint32Array(n));
-  const totals = new Float64Array(cols.length);
-  for (let j = 0; j < n; j++) {
-    const r = records[j];
-    const sig = sigs[recSig[j]];
-    if (sig.i) for (let x = 0; x < sig.i.length; x++) { const c = sig.i[x]; const m = r.in![x].data.length; counts[c][j] = m; totals[c] += m; }
-    if (sig.o) for (let x = 0; x < sig.o.length; x++) { const c = sig.o[x]; const m = r.out![x].data.length; counts[c][j] = m; totals[c] += m; }
-  }
-  // where each layout holds each column among its record's tensors (-1: not at all)
-  const position = sigs.map((g) => {
-    const p = new Int32Array(cols.length).fill(-1);
-    g.i?.forEach((c, x) => (p[c] = x));
-    g.o?.forEach((c, x) => (p[c] = x));
-    return p;
-  });
-  const json = cols.map((c, ci) => {
-    if (c.k !== "json") return null;
-    const all = new Array<number | string>(totals[ci]);
-    let a = 0;
-    const side = c.s === "i" ? "in" : "out";
-    for (let j = 0; j < n; j++) {
-      if (!counts[ci][j]) continue;
-      const data = records[j][side]![position[recSig[j]][ci]].data as readonly (number | string)[];
-      for (let x = 0; x < data.length; x++) { const v = data[x]; all[a++] = c.s === "o" && typeof v === "string" ? storableText(v) : v; }
-    }
-    return Buffer.from(JSON.stringify(all));
-  });
-  const len = [8 * n, 8 * n, 4 * n, 4 * n, 4 * n, n, 2 * n, 2 * n, 4 * (n + 1), idText.length, 4 * (n + 1), errText.length];
-  cols.forEach((c, ci) => len.push(4 * n, c.k === "json" ? json[ci]!.length : totals[ci] * ARRAYS[c.k].BYTES_PER_ELEMENT));
-  const header = Buffer.from(JSON.stringify({ v: FORMAT, e: records[0].e, n, vs, cols, sigs, len } satisfies Header));
-  let size = align8(4 + header.length);
-  const at = len.map((l) => { const a = size; size = align8(size + l); return a; });
-  // Buffer.alloc never hands out a pooled slice: byteOffset 0, so every 8-aligned section takes typed views
-  const out = Buffer.alloc(size);
-  const ab = out.buffer;
-  out.writeUInt32LE(header.length, 0);
-  header.copy(out, 4);
-  const t = new Float64Array(ab, at[0], n), l = new Float64Array(ab, at[1], n);
-  const nv = new Int32Array(ab, at[2], n), st = new Int32Array(ab, at[3], n), rw = new Int32Array(ab, at[4], n);
-  const vc = new Uint16Array(ab, at[6], n), sg = new Uint16Array(ab, at[7], n);
-  const idOff = new Uint32Array(ab, at[8], n + 1), errOff = new Uint32Array(ab, at[10], n + 1);
-  vc.set(recVar);
-  sg.set(recSig);
-  idText.copy(out, at[9]);
-  errText.copy(out, at[11]);
-  // offsets count bytes: the ids' lengths in UTF-16 units are their lengths in bytes when all are ASCII
-  const idAscii = idText.length === ids.reduce((m, x) => m + x.length, 0);
-  let idEnd = 0;
-  let errEnd = 0;
-  for (let j = 0; j < n; j++) {
-    const r = records[j];
-    t[j] = r.t; l[j] = r.l; nv[j] = r.n; st[j] = r.s; rw[j] = r.r;
-    out[at[5] + j] = (r.sh ? SHADOW : 0) | (r.ns ? NOT_SAMPLED : 0) | (r.err !== undefined ? HAS_ERROR : 0);
-    idOff[j + 1] = idEnd += idAscii ? r.id.length : Buffer.byteLength(r.id);
-    if (r.err !== undefined) errEnd += Buffer.byteLength(r.err);
-    errOff[j + 1] = errEnd;
-  }
-  cols.forEach((c, ci) => {
-    const k = FIXED_SECTIONS + 2 * ci;
-    new Uint32Array(ab, at[k], n).set(counts[ci]);
-    if (c.k === "json") {
-      json[ci]!.copy(out, at[k + 1]);
-      return;
-    }
-    const dest = new ARRAYS[c.k](ab, at[k + 1], totals[ci]) as NumericArray;
-    const side = c.s === "i" ? "in" : "out";
-    let p = 0;
-    for (let j = 0; j < n; j++) {
-      if (!counts[ci][j]) continue;
-      const data = records[j][side]![position[recSig[j]][ci]].data as NumericArray;
-      if (data.length === 1) (dest as Float64Array)[p++] = (data as Float64Array)[0];
-      else {
-        (dest as Float64Array).set(data as Float64Array, p);
-        p += data.length;
-      }
-    }
-  });
-  return out;
-}
 
 /** `block`'s bytes [at, at + bytes) as a typed array: a view when `block` starts 8-aligned in its memory (see aligned), else a copy. */
 function typed<T extends NumericArray>(block: Buffer, at: number, bytes: number, Ctor: { new (b: ArrayBuffer, at?: number, length?: number): T; BYTES_PER_ELEMENT: number }): T {
@@ -244,7 +83,7 @@ function headerOf(block: Buffer): { h: Header; at: number[] } | string {
     return "the block's header is not JSON";
   }
   if (typeof h !== "object" || h === null) return "the block's header is not an object";
-  if (h.v !== FORMAT) return `a log block of format ${typeof h.v === "number" ? h.v : typeof h.v}, this ingest reads ${FORMAT}`;
+  if (h.v !== LOG_BLOCK_FORMAT) return `a log block of format ${typeof h.v === "number" ? h.v : typeof h.v}, this ingest reads ${LOG_BLOCK_FORMAT}`;
   const { n } = h;
   if (typeof h.e !== "string" || !Number.isInteger(n) || n < 1 || n > 1_000_000) return "the block's header lacks its endpoint or record count";
   if (!Array.isArray(h.vs) || !h.vs.every((v) => typeof v === "string")) return "the block's variants are not a list of names";

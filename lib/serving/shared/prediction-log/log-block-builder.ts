@@ -1,0 +1,299 @@
+// Writes the prediction log's binary block (the layout is described in log-block.ts) a record at a time:
+// each record's fields and tensor values are copied into the block's growing columns as it is added, so
+// the gateway keeps no record, tensor or request body alive until its next flush. Held for ~100 ms, those
+// objects outlived the young generation's collections and made the gateway's GC the largest cost of
+// logging (`npm run bench:serving` with BENCH_PROFILE_LOG=off,on). The bytes are the same as a block
+// encoded from the whole list at once (encodeLogBlock): ingest keys blocks by their bytes.
+import { storableText } from "../../../db/storable-text";
+import { ARRAYS, FIXED_SECTIONS, FLAG_HAS_ERROR, FLAG_NOT_SAMPLED, FLAG_SHADOW, LOG_BLOCK_FORMAT, align8, kindOf, type Column, type Header, type LoggedRecord, type LoggedTensor, type NumericArray, type Sig } from "./log-block";
+
+/** Characters of strings one record may log in its string tensors; past it, the record cannot be logged with them. */
+export const MAX_RECORD_TEXT = 16_777_216;
+/** Records one block holds at most: each may add a variant and a layout, which the block numbers in 16 bits. */
+const MAX_RECORDS = 65_535;
+
+/** A character that JSON escapes (or, a surrogate, may escape): a string without one is written between quotes as it is. */
+// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+type ColumnData = { counts: Uint32Array; total: number; num: NumericArray | null; json: Buffer | null; jsonBytes: number };
+
+export class LogBlockBuilder {
+  /** records added */
+  count = 0;
+  /** input and output values added */
+  values = 0;
+  /** bytes of the block's sections so far, roughly (ids and errors counted in UTF-16 units) */
+  bytes = 0;
+  private cap: number;
+  private t: Float64Array;
+  private l: Float64Array;
+  private nv: Int32Array;
+  private st: Int32Array;
+  private rw: Int32Array;
+  private flags: Uint8Array;
+  private vc: Uint16Array;
+  private sg: Uint16Array;
+  private readonly ids: string[] = [];
+  private readonly errs: string[] = [];
+  private readonly vs: string[] = [];
+  private readonly vIndex = new Map<string, number>();
+  private lastV: string | null = null;
+  private v = -1;
+  private readonly cols: Column[] = [];
+  private readonly colIndex = new Map<string, number>();
+  private readonly data: ColumnData[] = [];
+  private readonly sigs: Sig[] = [];
+  private readonly sigIndex = new Map<string, number>();
+  // records almost always share their tensors' names and kinds with the last record that has inputs and
+  // outputs (or lacks them) alike: compared with that one's, a layout is looked up only when it changes
+  // (input sampling interleaves records with and without inputs); only the tensor lists are kept
+  private readonly lastIn: (readonly LoggedTensor[] | null)[] = [null, null, null, null];
+  private readonly lastOut: (readonly LoggedTensor[] | null)[] = [null, null, null, null];
+  private readonly sigOf = [-1, -1, -1, -1];
+
+  constructor(readonly endpoint: string, capacity = 64) {
+    this.cap = Math.max(1, capacity);
+    this.t = new Float64Array(this.cap);
+    this.l = new Float64Array(this.cap);
+    this.nv = new Int32Array(this.cap);
+    this.st = new Int32Array(this.cap);
+    this.rw = new Int32Array(this.cap);
+    this.flags = new Uint8Array(this.cap);
+    this.vc = new Uint16Array(this.cap);
+    this.sg = new Uint16Array(this.cap);
+  }
+
+  /**
+   * Adds the record (of this block's endpoint), or throws a RangeError, leaving the block as it was, when
+   * it cannot be written: a string tensor holding something other than numbers and strings, strings past
+   * MAX_RECORD_TEXT characters, or a full block. The gateway then logs it without its inputs and outputs.
+   */
+  add(r: LoggedRecord): void {
+    if (this.count >= MAX_RECORDS) throw new RangeError(`a log block holds at most ${MAX_RECORDS} records`);
+    checkText(r);
+    if (this.count === this.cap) this.grow();
+    const j = this.count++;
+    if (r.v !== this.lastV) {
+      this.lastV = r.v;
+      const known = this.vIndex.get(r.v);
+      if (known === undefined) this.vIndex.set(r.v, (this.v = this.vs.push(r.v) - 1));
+      else this.v = known;
+    }
+    this.vc[j] = this.v;
+    const presence = (r.in ? 1 : 0) + (r.out ? 2 : 0);
+    let g = this.sigOf[presence];
+    if (g < 0 || !sameTensors(r.in, this.lastIn[presence]) || !sameTensors(r.out, this.lastOut[presence])) {
+      const sig: Sig = { i: r.in ? r.in.map((x) => this.colOf("i", x)) : null, o: r.out ? r.out.map((x) => this.colOf("o", x)) : null };
+      const key = `${sig.i?.join(",") ?? "-"}|${sig.o?.join(",") ?? "-"}`;
+      const known = this.sigIndex.get(key);
+      if (known === undefined) this.sigIndex.set(key, (g = this.sigs.push(sig) - 1));
+      else g = known;
+      this.sigOf[presence] = g;
+      this.lastIn[presence] = r.in;
+      this.lastOut[presence] = r.out;
+    }
+    this.sg[j] = g;
+    this.t[j] = r.t;
+    this.l[j] = r.l;
+    this.nv[j] = r.n;
+    this.st[j] = r.s;
+    this.rw[j] = r.r;
+    this.flags[j] = (r.sh ? FLAG_SHADOW : 0) | (r.ns ? FLAG_NOT_SAMPLED : 0) | (r.err !== undefined ? FLAG_HAS_ERROR : 0);
+    this.ids.push(r.id);
+    this.bytes += 37 + r.id.length;
+    if (r.err !== undefined) {
+      this.errs.push(r.err);
+      this.bytes += r.err.length;
+    }
+    const sig = this.sigs[g];
+    if (sig.i) for (let x = 0; x < sig.i.length; x++) this.addValues(sig.i[x], j, r.in![x].data, false);
+    if (sig.o) for (let x = 0; x < sig.o.length; x++) this.addValues(sig.o[x], j, r.out![x].data, true);
+  }
+
+  /** The block's bytes. */
+  finish(): Buffer {
+    const n = this.count;
+    const idText = Buffer.from(this.ids.join(""));
+    const errText = Buffer.from(this.errs.join(""));
+    const json = this.data.map((d, c) => (this.cols[c].k === "json" ? Buffer.concat([d.json!.subarray(0, d.jsonBytes), CLOSE]) : null));
+    const len = [8 * n, 8 * n, 4 * n, 4 * n, 4 * n, n, 2 * n, 2 * n, 4 * (n + 1), idText.length, 4 * (n + 1), errText.length];
+    this.cols.forEach((c, ci) => len.push(4 * n, c.k === "json" ? json[ci]!.length : this.data[ci].total * ARRAYS[c.k].BYTES_PER_ELEMENT));
+    const header = Buffer.from(JSON.stringify({ v: LOG_BLOCK_FORMAT, e: this.endpoint, n, vs: this.vs, cols: this.cols, sigs: this.sigs, len } satisfies Header));
+    let size = align8(4 + header.length);
+    const at = len.map((x) => { const a = size; size = align8(size + x); return a; });
+    // Buffer.alloc never hands out a pooled slice: byteOffset 0, so every 8-aligned section takes typed views
+    const out = Buffer.alloc(size);
+    const ab = out.buffer;
+    out.writeUInt32LE(header.length, 0);
+    header.copy(out, 4);
+    new Float64Array(ab, at[0], n).set(this.t.subarray(0, n));
+    new Float64Array(ab, at[1], n).set(this.l.subarray(0, n));
+    new Int32Array(ab, at[2], n).set(this.nv.subarray(0, n));
+    new Int32Array(ab, at[3], n).set(this.st.subarray(0, n));
+    new Int32Array(ab, at[4], n).set(this.rw.subarray(0, n));
+    out.set(this.flags.subarray(0, n), at[5]);
+    new Uint16Array(ab, at[6], n).set(this.vc.subarray(0, n));
+    new Uint16Array(ab, at[7], n).set(this.sg.subarray(0, n));
+    idText.copy(out, at[9]);
+    errText.copy(out, at[11]);
+    // offsets count bytes: the ids' lengths in UTF-16 units are their lengths in bytes when all are ASCII
+    const idAscii = idText.length === this.ids.reduce((m, x) => m + x.length, 0);
+    const idOff = new Uint32Array(ab, at[8], n + 1);
+    const errOff = new Uint32Array(ab, at[10], n + 1);
+    let idEnd = 0;
+    let errEnd = 0;
+    let e = 0;
+    for (let j = 0; j < n; j++) {
+      const id = this.ids[j];
+      idOff[j + 1] = idEnd += idAscii ? id.length : Buffer.byteLength(id);
+      if (this.flags[j] & FLAG_HAS_ERROR) errEnd += Buffer.byteLength(this.errs[e++]);
+      errOff[j + 1] = errEnd;
+    }
+    this.cols.forEach((c, ci) => {
+      const k = FIXED_SECTIONS + 2 * ci;
+      const d = this.data[ci];
+      new Uint32Array(ab, at[k], n).set(d.counts.subarray(0, n));
+      if (c.k === "json") json[ci]!.copy(out, at[k + 1]);
+      else (new ARRAYS[c.k](ab, at[k + 1], d.total) as Float64Array).set((d.num as Float64Array).subarray(0, d.total));
+    });
+    return out;
+  }
+
+  private colOf(s: "i" | "o", x: LoggedTensor): number {
+    const name = s === "o" ? storableText(x.name) : x.name;
+    const k = kindOf(x.data);
+    const key = `${s}\u0000${k}\u0000${name}`;
+    let c = this.colIndex.get(key);
+    if (c === undefined) {
+      this.colIndex.set(key, (c = this.cols.push({ s, n: name, k }) - 1));
+      // room for a value a record (most tensors of a logged request hold one); a string column starts its list
+      const json = k === "json" ? Buffer.allocUnsafe(16 * this.cap) : null;
+      if (json) json[0] = 0x5b; // [
+      this.data.push({ counts: new Uint32Array(this.cap), total: 0, num: k === "json" ? null : new ARRAYS[k](this.cap), json, jsonBytes: 1 });
+    }
+    return c;
+  }
+
+  private addValues(c: number, j: number, values: LoggedTensor["data"], output: boolean): void {
+    const d = this.data[c];
+    const m = values.length;
+    d.counts[j] = m;
+    this.values += m;
+    if (!m) return;
+    if (d.num) {
+      if (d.total + m > d.num.length) d.num = grown(d.num, d.total + m);
+      const dest = d.num as Float64Array;
+      if (m === 1) dest[d.total] = (values as Float64Array)[0];
+      else dest.set(values as Float64Array, d.total);
+      d.total += m;
+      this.bytes += m * dest.BYTES_PER_ELEMENT + 4;
+      return;
+    }
+    const start = d.jsonBytes;
+    for (let x = 0; x < m; x++) {
+      const v = (values as readonly (number | string)[])[x];
+      this.reserve(d, 67);
+      if (d.total++ > 0) d.json![d.jsonBytes++] = 0x2c; // ,
+      if (typeof v === "number") this.writeJson(d, Number.isFinite(v) ? String(v) : "null");
+      else if (!writeAsciiString(d, output ? storableText(v) : v)) {
+        const s = output ? storableText(v) : v;
+        if (NEEDS_ESCAPE.test(s)) this.writeJson(d, JSON.stringify(s));
+        else {
+          this.reserve(d, 3 * s.length + 2);
+          d.json![d.jsonBytes++] = 0x22;
+          d.jsonBytes += d.json!.write(s, d.jsonBytes);
+          d.json![d.jsonBytes++] = 0x22;
+        }
+      }
+    }
+    this.bytes += d.jsonBytes - start + 4;
+  }
+
+  private writeJson(d: ColumnData, text: string): void {
+    this.reserve(d, 3 * text.length);
+    d.jsonBytes += d.json!.write(text, d.jsonBytes);
+  }
+
+  private reserve(d: ColumnData, bytes: number): void {
+    if (d.jsonBytes + bytes <= d.json!.length) return;
+    const next = Buffer.allocUnsafe(Math.max(2 * d.json!.length, d.jsonBytes + bytes));
+    d.json!.copy(next, 0, 0, d.jsonBytes);
+    d.json = next;
+  }
+
+  private grow(): void {
+    const cap = this.cap * 2;
+    const more = <T extends NumericArray>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap);
+      (b as Float64Array).set(a as Float64Array);
+      return b;
+    };
+    [this.t, this.l, this.nv, this.st, this.rw, this.flags, this.vc, this.sg] = [more(this.t), more(this.l), more(this.nv), more(this.st), more(this.rw), more(this.flags), more(this.vc), more(this.sg)];
+    for (const d of this.data) d.counts = more(d.counts);
+    this.cap = cap;
+  }
+}
+
+const CLOSE = Buffer.from("]");
+
+/**
+ * Writes a short string of printable ASCII that JSON leaves as it is (most category values) between quotes,
+ * byte by byte: cheaper than a call into Buffer.write. False, with nothing written, for any other string.
+ */
+function writeAsciiString(d: ColumnData, s: string): boolean {
+  const n = s.length;
+  if (n > 64) return false;
+  if (d.jsonBytes + n + 2 > d.json!.length) return false;
+  const buf = d.json!;
+  const at = d.jsonBytes;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+    buf[at + 1 + i] = c;
+  }
+  buf[at] = 0x22;
+  buf[at + n + 1] = 0x22;
+  d.jsonBytes = at + n + 2;
+  return true;
+}
+
+function grown<T extends NumericArray>(a: T, least: number): T {
+  const Ctor = a.constructor as new (n: number) => T;
+  const b = new Ctor(Math.max(2 * a.length, least));
+  (b as Float64Array).set(a as Float64Array);
+  return b;
+}
+
+/** Whether two records' inputs (or outputs) have the same names and kinds, in the same order. */
+function sameTensors(a: readonly LoggedTensor[] | null, b: readonly LoggedTensor[] | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.length !== b.length) return false;
+  for (let x = 0; x < a.length; x++) {
+    if (a[x].name !== b[x].name || a[x].data.constructor !== b[x].data.constructor) return false;
+  }
+  return true;
+}
+
+/** Throws when a string tensor of the record holds what the log cannot write, or too much text. */
+function checkText(r: LoggedRecord): void {
+  let chars = 0;
+  for (const list of [r.in, r.out]) {
+    if (!list) continue;
+    for (const x of list) {
+      if (!Array.isArray(x.data)) continue;
+      for (const v of x.data as readonly unknown[]) {
+        if (typeof v === "string") chars += v.length;
+        else if (typeof v !== "number") throw new RangeError(`${x.name} holds a ${typeof v}: the log writes numbers and strings`);
+      }
+    }
+  }
+  if (chars > MAX_RECORD_TEXT) throw new RangeError(`the record's strings hold ${chars} characters: the log writes at most ${MAX_RECORD_TEXT} a record`);
+}
+
+/** The block of `records`, all of one endpoint. Output names and strings are made storable (storableText). */
+export function encodeLogBlock(records: readonly LoggedRecord[]): Buffer {
+  const b = new LogBlockBuilder(records[0]?.e ?? "", records.length);
+  for (const r of records) b.add(r);
+  return b.finish();
+}
