@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { asLogged, decodeLogBlock, type LoggedRecord } from "@/lib/serving/shared/prediction-log/log-block";
-import { encodeLogBlock, LogBlockBuilder } from "@/lib/serving/shared/prediction-log/log-block-builder";
+import { encodeLogBlock, LogBlockBuilder, MAX_RECORD_TEXT } from "@/lib/serving/shared/prediction-log/log-block-builder";
 import { packEntries } from "@/lib/serving/data/prediction-log/prediction-logger";
 import { recordIssue, type PredictionRecord } from "@/lib/serving/shared/prediction-log/record";
 import { decodeEntries, itemsOfBlock } from "@/lib/serving/data/prediction-log/decode-entries";
@@ -68,7 +68,7 @@ describe("binary log blocks", () => {
   it("refuses a record it cannot write (a value that is neither number nor string, too much text) and leaves the block as it was", () => {
     const records = [asLogged({ ...base(1), in: { x: [1] }, out: { p: [0.5] } }), asLogged({ ...base(2), in: { x: [2] }, out: { big: [1n as unknown as number] } }), asLogged({ ...base(3), in: { x: [3] }, out: { p: [0.75] } })];
     expect(() => encodeLogBlock(records)).toThrow(RangeError);
-    const b = new LogBlockBuilder("ep-1");
+    const b = new LogBlockBuilder("ep-1", 4, MAX_RECORD_TEXT);
     b.add(records[0]);
     expect(() => b.add(records[1])).toThrow(/holds a bigint/);
     expect(() => b.add(asLogged({ ...base(4), in: { text: ["x".repeat(17_000_000)] }, out: null }))).toThrow(/characters/);

@@ -7,7 +7,7 @@
 import { REDIS_KEYS } from "../../../redis-keys";
 import type { Redis } from "ioredis";
 import { BINARY_FIELD, type LoggedRecord } from "../../shared/prediction-log/log-block";
-import { LogBlockBuilder } from "../../shared/prediction-log/log-block-builder";
+import { LogBlockBuilder, MAX_RECORD_TEXT } from "../../shared/prediction-log/log-block-builder";
 
 /**
  * Bounds the stream if ingest stops for long: about 30 million records at 64 per entry (ingest deletes
@@ -67,7 +67,7 @@ export class PredictionLogger {
     }
     while (this.held && (this.held >= this.opts.maxBuffer || this.heldValues + values > this.maxValues)) this.dropOldest();
     o ??= this.open.get(r.e);
-    if (!o) this.open.set(r.e, (o = { b: new LogBlockBuilder(r.e), values: 0 }));
+    if (!o) this.open.set(r.e, (o = { b: new LogBlockBuilder(r.e, 64, MAX_RECORD_TEXT), values: 0 }));
     try {
       o.b.add(r);
     } catch {

@@ -4,6 +4,7 @@
 // are left out: a drift report describes the traffic the model answered. So are records whose inputs
 // the endpoint's input sampling left out: a drift report reads the sampled inputs only.
 import type { PoolClient } from "pg";
+import { BinaryRows, copyInBinary } from "../../../db/copy-in";
 import { ColumnBlockBuilder } from "./column-block";
 import { FLAG_NOT_SAMPLED, FLAG_SHADOW, type LogBlockView } from "../../shared/prediction-log/log-block";
 import type { PredictionRecord } from "../../shared/prediction-log/record";
@@ -52,10 +53,9 @@ export async function writeColumnBlocks(client: Pick<PoolClient, "query">, recor
   for (const v of views) for (let j = 0; j < v.n; j++) if (isDriftRowOf(v, j)) groupOf(v.e, v.nv[j], v.t[j]).addFromBlock(v, j);
   if (!groups.size) return 0;
   const blocks = [...groups.values()].map((g) => ({ ...g, ...g.builder.build() }));
-  await client.query(
-    `INSERT INTO "PredictionColumns" ("endpointId","version","hour","rows","data")
-     SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::bytea[])`,
-    [blocks.map((b) => b.endpointId), blocks.map((b) => b.version), blocks.map((b) => new Date(b.hour)), blocks.map((b) => b.rows), blocks.map((b) => b.block)],
-  );
+  // binary COPY: a bytea parameter would travel as hex text, twice its bytes, for Postgres to parse back
+  const rows = new BinaryRows(blocks.reduce((n, b) => n + b.block.length + b.endpointId.length + 64, 0));
+  for (const b of blocks) rows.row(5).text(b.endpointId).int4(b.version).timestamptz(b.hour).int4(b.rows).bytea(b.block);
+  await copyInBinary(client, `"PredictionColumns" ("endpointId","version","hour","rows","data")`, rows);
   return blocks.length;
 }

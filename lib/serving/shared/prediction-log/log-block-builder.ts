@@ -7,7 +7,7 @@
 import { storableText } from "../../../db/storable-text";
 import { ARRAYS, FIXED_SECTIONS, FLAG_HAS_ERROR, FLAG_NOT_SAMPLED, FLAG_SHADOW, LOG_BLOCK_FORMAT, align8, kindOf, type Column, type Header, type LoggedRecord, type LoggedTensor, type NumericArray, type Sig } from "./log-block";
 
-/** Characters of strings one record may log in its string tensors; past it, the record cannot be logged with them. */
+/** Characters of strings one record may log in the gateway; past it, the record is logged without its tensors. */
 export const MAX_RECORD_TEXT = 16_777_216;
 /** Records one block holds at most: each may add a variant and a layout, which the block numbers in 16 bits. */
 const MAX_RECORDS = 65_535;
@@ -52,7 +52,8 @@ export class LogBlockBuilder {
   private readonly lastOut: (readonly LoggedTensor[] | null)[] = [null, null, null, null];
   private readonly sigOf = [-1, -1, -1, -1];
 
-  constructor(readonly endpoint: string, capacity = 64) {
+  /** `maxText`: characters of strings one record may log (the gateway's bound, MAX_RECORD_TEXT) */
+  constructor(readonly endpoint: string, capacity = 64, private readonly maxText = Infinity) {
     this.cap = Math.max(1, capacity);
     this.t = new Float64Array(this.cap);
     this.l = new Float64Array(this.cap);
@@ -66,12 +67,12 @@ export class LogBlockBuilder {
 
   /**
    * Adds the record (of this block's endpoint), or throws a RangeError, leaving the block as it was, when
-   * it cannot be written: a string tensor holding something other than numbers and strings, strings past
-   * MAX_RECORD_TEXT characters, or a full block. The gateway then logs it without its inputs and outputs.
+   * it cannot be written: a list tensor holding what JSON cannot write (a bigint), strings past `maxText`
+   * characters, or a full block. The gateway then logs it without its inputs and outputs.
    */
   add(r: LoggedRecord): void {
     if (this.count >= MAX_RECORDS) throw new RangeError(`a log block holds at most ${MAX_RECORDS} records`);
-    checkText(r);
+    checkText(r, this.maxText);
     if (this.count === this.cap) this.grow();
     const j = this.count++;
     if (r.v !== this.lastV) {
@@ -196,6 +197,7 @@ export class LogBlockBuilder {
       this.reserve(d, 67);
       if (d.total++ > 0) d.json![d.jsonBytes++] = 0x2c; // ,
       if (typeof v === "number") this.writeJson(d, Number.isFinite(v) ? String(v) : "null");
+      else if (typeof v !== "string") this.writeJson(d, jsonOf(v, ""));
       else if (!writeAsciiString(d, output ? storableText(v) : v)) {
         const s = output ? storableText(v) : v;
         if (NEEDS_ESCAPE.test(s)) this.writeJson(d, JSON.stringify(s));
@@ -275,8 +277,11 @@ function sameTensors(a: readonly LoggedTensor[] | null, b: readonly LoggedTensor
   return true;
 }
 
-/** Throws when a string tensor of the record holds what the log cannot write, or too much text. */
-function checkText(r: LoggedRecord): void {
+/**
+ * Throws when a list tensor of the record holds what JSON cannot write (a bigint, a cycle) or too much text.
+ * Records rebuilt by ingest from older gateways' JSON entries may hold null (a missing value), written as null.
+ */
+function checkText(r: LoggedRecord, maxText: number): void {
   let chars = 0;
   for (const list of [r.in, r.out]) {
     if (!list) continue;
@@ -284,11 +289,21 @@ function checkText(r: LoggedRecord): void {
       if (!Array.isArray(x.data)) continue;
       for (const v of x.data as readonly unknown[]) {
         if (typeof v === "string") chars += v.length;
-        else if (typeof v !== "number") throw new RangeError(`${x.name} holds a ${typeof v}: the log writes numbers and strings`);
+        else if (typeof v === "bigint") throw new RangeError(`${x.name} holds a bigint: the log writes numbers and strings`);
+        else if (v !== null && typeof v === "object") chars += jsonOf(v, x.name).length;
       }
     }
   }
-  if (chars > MAX_RECORD_TEXT) throw new RangeError(`the record's strings hold ${chars} characters: the log writes at most ${MAX_RECORD_TEXT} a record`);
+  if (chars > maxText) throw new RangeError(`the record's strings hold ${chars} characters: the log writes at most ${maxText} a record`);
+}
+
+/** A value's JSON as an element of a list (JSON.stringify's: null for what it leaves out), or a RangeError. */
+function jsonOf(v: unknown, name: string): string {
+  try {
+    return JSON.stringify(v) ?? "null";
+  } catch (err) {
+    throw new RangeError(`${name} holds a value JSON cannot write: ${(err as Error).message}`);
+  }
 }
 
 /** The block of `records`, all of one endpoint. Output names and strings are made storable (storableText). */
