@@ -16,7 +16,75 @@ const MAX_RECORDS = 65_535;
 // eslint-disable-next-line no-control-regex -- the control characters are what it looks for
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
-type ColumnData = { counts: Uint32Array; total: number; num: NumericArray | null; json: Buffer | null; jsonBytes: number };
+type ColumnData = { counts: Uint32Array; total: number; num: NumericArray | null; json: ByteSink | null };
+
+/** A growing run of bytes: strings are written into it as they come, so none is kept until the block is finished. */
+class ByteSink {
+  buf: Buffer;
+  length = 0;
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(64, size));
+  }
+
+  reserve(bytes: number): void {
+    if (this.length + bytes <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.length + bytes));
+    this.buf.copy(next, 0, 0, this.length);
+    this.buf = next;
+  }
+
+  byte(b: number): void {
+    this.reserve(1);
+    this.buf[this.length++] = b;
+  }
+
+  /** The string's UTF-8 (a short ASCII one byte by byte: cheaper than a call into Buffer.write). */
+  text(s: string): void {
+    const n = s.length;
+    this.reserve(3 * n);
+    if (n <= 64) {
+      const buf = this.buf;
+      const at = this.length;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0x7f) break;
+        buf[at + i] = c;
+      }
+      if (i === n) {
+        this.length += n;
+        return;
+      }
+    }
+    this.length += this.buf.write(s, this.length);
+  }
+
+  /**
+   * A short string of printable ASCII that JSON leaves as it is (most category values) between quotes, byte
+   * by byte; false, with nothing written, for any other string.
+   */
+  plainJsonString(s: string): boolean {
+    const n = s.length;
+    if (n > 64) return false;
+    this.reserve(n + 2);
+    const buf = this.buf;
+    const at = this.length;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+      buf[at + 1 + i] = c;
+    }
+    buf[at] = 0x22;
+    buf[at + n + 1] = 0x22;
+    this.length = at + n + 2;
+    return true;
+  }
+
+  /** The bytes written, as a Buffer sharing this sink's memory. */
+  get bytes(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
+}
 
 export class LogBlockBuilder {
   /** records added */
@@ -34,8 +102,11 @@ export class LogBlockBuilder {
   private flags: Uint8Array;
   private vc: Uint16Array;
   private sg: Uint16Array;
-  private readonly ids: string[] = [];
-  private readonly errs: string[] = [];
+  // request ids and errors as UTF-8, and where each record's ends
+  private readonly ids = new ByteSink(40 * 64);
+  private idOff: Uint32Array;
+  private readonly errs = new ByteSink(256);
+  private errOff: Uint32Array;
   private readonly vs: string[] = [];
   private readonly vIndex = new Map<string, number>();
   private lastV: string | null = null;
@@ -63,6 +134,8 @@ export class LogBlockBuilder {
     this.flags = new Uint8Array(this.cap);
     this.vc = new Uint16Array(this.cap);
     this.sg = new Uint16Array(this.cap);
+    this.idOff = new Uint32Array(this.cap + 1);
+    this.errOff = new Uint32Array(this.cap + 1);
   }
 
   /**
@@ -101,12 +174,11 @@ export class LogBlockBuilder {
     this.st[j] = r.s;
     this.rw[j] = r.r;
     this.flags[j] = (r.sh ? FLAG_SHADOW : 0) | (r.ns ? FLAG_NOT_SAMPLED : 0) | (r.err !== undefined ? FLAG_HAS_ERROR : 0);
-    this.ids.push(r.id);
-    this.bytes += 37 + r.id.length;
-    if (r.err !== undefined) {
-      this.errs.push(r.err);
-      this.bytes += r.err.length;
-    }
+    this.ids.text(r.id);
+    this.idOff[j + 1] = this.ids.length;
+    if (r.err !== undefined) this.errs.text(r.err);
+    this.errOff[j + 1] = this.errs.length;
+    this.bytes += 37 + r.id.length + (r.err?.length ?? 0);
     const sig = this.sigs[g];
     if (sig.i) for (let x = 0; x < sig.i.length; x++) this.addValues(sig.i[x], j, r.in![x].data, false);
     if (sig.o) for (let x = 0; x < sig.o.length; x++) this.addValues(sig.o[x], j, r.out![x].data, true);
@@ -115,9 +187,9 @@ export class LogBlockBuilder {
   /** The block's bytes. */
   finish(): Buffer {
     const n = this.count;
-    const idText = Buffer.from(this.ids.join(""));
-    const errText = Buffer.from(this.errs.join(""));
-    const json = this.data.map((d, c) => (this.cols[c].k === "json" ? Buffer.concat([d.json!.subarray(0, d.jsonBytes), CLOSE]) : null));
+    const idText = this.ids.bytes;
+    const errText = this.errs.bytes;
+    const json = this.data.map((d, c) => (this.cols[c].k === "json" ? Buffer.concat([d.json!.bytes, CLOSE]) : null));
     const len = [8 * n, 8 * n, 4 * n, 4 * n, 4 * n, n, 2 * n, 2 * n, 4 * (n + 1), idText.length, 4 * (n + 1), errText.length];
     this.cols.forEach((c, ci) => len.push(4 * n, c.k === "json" ? json[ci]!.length : this.data[ci].total * ARRAYS[c.k].BYTES_PER_ELEMENT));
     const header = Buffer.from(JSON.stringify({ v: LOG_BLOCK_FORMAT, e: this.endpoint, n, vs: this.vs, cols: this.cols, sigs: this.sigs, len } satisfies Header));
@@ -138,19 +210,8 @@ export class LogBlockBuilder {
     new Uint16Array(ab, at[7], n).set(this.sg.subarray(0, n));
     idText.copy(out, at[9]);
     errText.copy(out, at[11]);
-    // offsets count bytes: the ids' lengths in UTF-16 units are their lengths in bytes when all are ASCII
-    const idAscii = idText.length === this.ids.reduce((m, x) => m + x.length, 0);
-    const idOff = new Uint32Array(ab, at[8], n + 1);
-    const errOff = new Uint32Array(ab, at[10], n + 1);
-    let idEnd = 0;
-    let errEnd = 0;
-    let e = 0;
-    for (let j = 0; j < n; j++) {
-      const id = this.ids[j];
-      idOff[j + 1] = idEnd += idAscii ? id.length : Buffer.byteLength(id);
-      if (this.flags[j] & FLAG_HAS_ERROR) errEnd += Buffer.byteLength(this.errs[e++]);
-      errOff[j + 1] = errEnd;
-    }
+    new Uint32Array(ab, at[8], n + 1).set(this.idOff.subarray(0, n + 1));
+    new Uint32Array(ab, at[10], n + 1).set(this.errOff.subarray(0, n + 1));
     this.cols.forEach((c, ci) => {
       const k = FIXED_SECTIONS + 2 * ci;
       const d = this.data[ci];
@@ -169,9 +230,9 @@ export class LogBlockBuilder {
     if (c === undefined) {
       this.colIndex.set(key, (c = this.cols.push({ s, n: name, k }) - 1));
       // room for a value a record (most tensors of a logged request hold one); a string column starts its list
-      const json = k === "json" ? Buffer.allocUnsafe(16 * this.cap) : null;
-      if (json) json[0] = 0x5b; // [
-      this.data.push({ counts: new Uint32Array(this.cap), total: 0, num: k === "json" ? null : new ARRAYS[k](this.cap), json, jsonBytes: 1 });
+      const json = k === "json" ? new ByteSink(16 * this.cap) : null;
+      json?.byte(0x5b); // [
+      this.data.push({ counts: new Uint32Array(this.cap), total: 0, num: k === "json" ? null : new ARRAYS[k](this.cap), json });
     }
     return c;
   }
@@ -191,37 +252,26 @@ export class LogBlockBuilder {
       this.bytes += m * dest.BYTES_PER_ELEMENT + 4;
       return;
     }
-    const start = d.jsonBytes;
+    const sink = d.json!;
+    const start = sink.length;
     for (let x = 0; x < m; x++) {
       const v = (values as readonly (number | string)[])[x];
-      this.reserve(d, 67);
-      if (d.total++ > 0) d.json![d.jsonBytes++] = 0x2c; // ,
-      if (typeof v === "number") this.writeJson(d, Number.isFinite(v) ? String(v) : "null");
-      else if (typeof v !== "string") this.writeJson(d, jsonOf(v, ""));
-      else if (!writeAsciiString(d, output ? storableText(v) : v)) {
+      if (d.total++ > 0) sink.byte(0x2c); // ,
+      if (typeof v === "number") sink.text(Number.isFinite(v) ? String(v) : "null");
+      else if (typeof v !== "string") sink.text(jsonOf(v, ""));
+      else {
         const s = output ? storableText(v) : v;
-        if (NEEDS_ESCAPE.test(s)) this.writeJson(d, JSON.stringify(s));
+        // JSON leaves most strings as they are: written between quotes, with no JSON.stringify copy
+        if (sink.plainJsonString(s)) continue;
+        if (NEEDS_ESCAPE.test(s)) sink.text(JSON.stringify(s));
         else {
-          this.reserve(d, 3 * s.length + 2);
-          d.json![d.jsonBytes++] = 0x22;
-          d.jsonBytes += d.json!.write(s, d.jsonBytes);
-          d.json![d.jsonBytes++] = 0x22;
+          sink.byte(0x22);
+          sink.text(s);
+          sink.byte(0x22);
         }
       }
     }
-    this.bytes += d.jsonBytes - start + 4;
-  }
-
-  private writeJson(d: ColumnData, text: string): void {
-    this.reserve(d, 3 * text.length);
-    d.jsonBytes += d.json!.write(text, d.jsonBytes);
-  }
-
-  private reserve(d: ColumnData, bytes: number): void {
-    if (d.jsonBytes + bytes <= d.json!.length) return;
-    const next = Buffer.allocUnsafe(Math.max(2 * d.json!.length, d.jsonBytes + bytes));
-    d.json!.copy(next, 0, 0, d.jsonBytes);
-    d.json = next;
+    this.bytes += sink.length - start + 4;
   }
 
   private grow(): void {
@@ -233,32 +283,14 @@ export class LogBlockBuilder {
     };
     [this.t, this.l, this.nv, this.st, this.rw, this.flags, this.vc, this.sg] = [more(this.t), more(this.l), more(this.nv), more(this.st), more(this.rw), more(this.flags), more(this.vc), more(this.sg)];
     for (const d of this.data) d.counts = more(d.counts);
+    const offsets = (a: Uint32Array) => { const b = new Uint32Array(cap + 1); b.set(a); return b; };
+    this.idOff = offsets(this.idOff);
+    this.errOff = offsets(this.errOff);
     this.cap = cap;
   }
 }
 
 const CLOSE = Buffer.from("]");
-
-/**
- * Writes a short string of printable ASCII that JSON leaves as it is (most category values) between quotes,
- * byte by byte: cheaper than a call into Buffer.write. False, with nothing written, for any other string.
- */
-function writeAsciiString(d: ColumnData, s: string): boolean {
-  const n = s.length;
-  if (n > 64) return false;
-  if (d.jsonBytes + n + 2 > d.json!.length) return false;
-  const buf = d.json!;
-  const at = d.jsonBytes;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
-    buf[at + 1 + i] = c;
-  }
-  buf[at] = 0x22;
-  buf[at + n + 1] = 0x22;
-  d.jsonBytes = at + n + 2;
-  return true;
-}
 
 function grown<T extends NumericArray>(a: T, least: number): T {
   const Ctor = a.constructor as new (n: number) => T;
