@@ -381,6 +381,14 @@ describe("the stream between gateways and ingest", () => {
     const kept = idsIn((await client.xrangeBuffer(REDIS_KEYS.predictionStream, "-", "+")) as [Buffer, Buffer[]][]).flat();
     expect(kept).toEqual(Array.from({ length: kept.length }, (_, k) => `req-${300 - kept.length + k}`));
     await client.del(REDIS_KEYS.predictionStream);
+    // a buffer smaller than a block: the open block itself is the oldest, dropped whole, and the records
+    // after it start a new one
+    const small = new PredictionLogger(client, { maxBuffer: 10, perEntry: 64, flushMs: 60_000 });
+    for (let i = 0; i < 25; i++) small.log(asLogged(rec(i, ep, now + i)), 2);
+    expect([small.pending, small.dropped]).toEqual([5, 20]);
+    await small.flush();
+    expect(idsIn((await client.xrangeBuffer(REDIS_KEYS.predictionStream, "-", "+")) as [Buffer, Buffer[]][])).toEqual([[20, 21, 22, 23, 24].map((i) => `req-${i}`)]);
+    await client.del(REDIS_KEYS.predictionStream);
   });
 
   it("trims the history older job workers left in the stream (acknowledged, never deleted), keeping every pending and undelivered entry, and the backlog stays countable", async () => {

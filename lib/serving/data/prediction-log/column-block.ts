@@ -37,7 +37,7 @@ const bytesPer = (c: BlockColumn) => (c.k === "dict" ? c.w! : c.k === "i32" ? 4 
 function perRow(values: unknown, rows: number, out: unknown[]): void {
   const n = Array.isArray(values) ? values.length : 0;
   const stride = rows > 0 && n > 0 && n % rows === 0 ? n / rows : 0;
-  for (let i = 0; i < rows; i++) out.push(stride ? (values as unknown[])[i * stride] : null);
+  for (let i = 0; i < rows; i++) out.push(stride ? usable((values as unknown[])[i * stride]) : NaN);
 }
 
 function columnOf(name: string, values: unknown[]): { col: BlockColumn; write: (buf: Buffer, at: number) => void } {
@@ -83,6 +83,13 @@ export function encodeColumnBlock(records: PredictionRecord[]): { block: Buffer;
   return b.build();
 }
 
+/**
+ * A value as a column holds it: a number or a string, and NaN for anything else (missing: null, absent, a
+ * boolean). columnOf treats NaN and null alike, and a column of numbers with NaN for missing stays an array
+ * of unboxed doubles in V8, where one null would make every number pushed after it an object to collect.
+ */
+const usable = (x: unknown): number | string => (typeof x === "number" || typeof x === "string" ? x : NaN);
+
 /** The values of column c for each of record j's rows of a log block, as perRow takes them from a record. */
 function perRowOf(v: LogBlockView, c: number, j: number, rows: number, out: unknown[]): void {
   const n = v.counts[c][j];
@@ -90,10 +97,10 @@ function perRowOf(v: LogBlockView, c: number, j: number, rows: number, out: unkn
   const src = v.values[c];
   const s = v.starts[c][j];
   for (let i = 0; i < rows; i++) {
-    if (!stride) out.push(null);
+    if (!stride) out.push(NaN);
     else {
       const x = src[s + i * stride];
-      out.push(typeof x === "bigint" ? Number(x) : x);
+      out.push(typeof x === "bigint" ? Number(x) : usable(x));
     }
   }
 }
@@ -110,6 +117,8 @@ export class ColumnBlockBuilder {
   private times: number[] = [];
   private prediction: unknown[] = [];
   private predictionName: string | null = null;
+  private viewOf: LogBlockView | null = null;
+  private viewColumns: (unknown[] | undefined)[] = [];
 
   get rows(): number {
     return this.times.length;
@@ -119,7 +128,7 @@ export class ColumnBlockBuilder {
     let c = this.index.get(name);
     if (c === undefined) {
       this.index.set(name, (c = this.names.push(name) - 1));
-      this.values.push(new Array(this.times.length).fill(null));
+      this.values.push(new Array(this.times.length).fill(NaN));
     }
     return this.values[c];
   }
@@ -128,7 +137,7 @@ export class ColumnBlockBuilder {
   private close(t: number, rows: number): void {
     for (let i = 0; i < rows; i++) this.times.push(t);
     const n = this.times.length;
-    for (const col of this.values) while (col.length < n) col.push(null);
+    for (const col of this.values) while (col.length < n) col.push(NaN);
   }
 
   addRecord(r: PredictionRecord): void {
@@ -142,12 +151,18 @@ export class ColumnBlockBuilder {
   addFromBlock(v: LogBlockView, j: number): void {
     const sig = v.sigs[v.sg[j]];
     const rows = v.rw[j];
-    if (sig.i) for (const c of sig.i) perRowOf(v, c, j, rows, this.column(v.cols[c].n));
+    // the builder's column of each of the block's columns, looked up once a block (not once a record)
+    // (made when a record first has it, as addRecord does: the order columns appear in, and only those of drift rows)
+    if (this.viewOf !== v) {
+      this.viewOf = v;
+      this.viewColumns = new Array<unknown[] | undefined>(v.cols.length);
+    }
+    if (sig.i) for (const c of sig.i) perRowOf(v, c, j, rows, (this.viewColumns[c] ??= this.column(v.cols[c].n)));
     if (this.predictionName === null && sig.o?.length) this.predictionName = v.cols[sig.o[0]].n;
     const name = this.predictionName;
     const p = name === null || !sig.o ? -1 : (sig.o.find((c) => v.cols[c].n === name) ?? -1);
     if (p >= 0) perRowOf(v, p, j, rows, this.prediction);
-    else for (let i = 0; i < rows; i++) this.prediction.push(null);
+    else for (let i = 0; i < rows; i++) this.prediction.push(NaN);
     this.close(v.t[j], rows);
   }
 

@@ -66,7 +66,8 @@ export class PredictionLogger {
       o = undefined;
     }
     while (this.held && (this.held >= this.opts.maxBuffer || this.heldValues + values > this.maxValues)) this.dropOldest();
-    o ??= this.open.get(r.e);
+    // (the block may have been dropped just now, as the oldest)
+    o = this.open.get(r.e);
     if (!o) this.open.set(r.e, (o = { b: new LogBlockBuilder(r.e, 64, MAX_RECORD_TEXT), values: 0 }));
     try {
       o.b.add(r);
