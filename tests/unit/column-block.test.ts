@@ -86,7 +86,7 @@ describe("column blocks", () => {
     const view = viewLogBlock(encodeLogBlock(logged)) as LogBlockView;
     expect(view.checked).toBe(true);
     const fromView = new ColumnBlockBuilder();
-    for (let j = 0; j < view.n; j++) if (isDriftRowOf(view, j)) fromView.addFromBlock(view, j);
+    fromView.addFromBlock(view, Array.from({ length: view.n }, (_, j) => j).filter((j) => isDriftRowOf(view, j)));
     const records = logged.map((r): PredictionRecord => ({
       ...r, in: r.in && Object.fromEntries(r.in.map((t) => [t.name, Array.from(t.data as ArrayLike<number | bigint | string>, (x) => (typeof x === "bigint" ? Number(x) : x))])),
       out: r.out && Object.fromEntries(r.out.map((t) => [t.name, Array.from(t.data as ArrayLike<number | string>)])),
@@ -96,5 +96,46 @@ describe("column blocks", () => {
     expect(decodeColumnBlock(fromView.build().block)).toEqual(decodeColumnBlock(encodeColumnBlock(driftRecords).block));
     // and the same per-minute rollups
     expect(rollupsOf([], [view])).toEqual(rollupsOf(records, []));
+  });
+
+  it("makes the same block from random gateway blocks read column by column as from their records: layouts, kinds, rows and missing values mixed", () => {
+    let seed = 11;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T,>(a: T[]) => a[Math.floor(rnd() * a.length)];
+    // a tensor of one of four kinds (one name may come as two kinds), one or two values a row, or a length that fits no row count
+    const tensor = (name: string, rows: number) => {
+      const n = rnd() < 0.1 ? 3 : rows * pick([1, 1, 1, 2, 0]);
+      const kind = pick(["f32", "json", "i64", "mixed"]);
+      if (kind === "f32") return { name, data: Float32Array.from({ length: n }, () => Math.round(rnd() * 40) / 4) };
+      if (kind === "i64") return { name, data: BigInt64Array.from({ length: n }, () => BigInt(Math.floor(rnd() * 5))) };
+      if (kind === "mixed") return { name, data: Array.from({ length: n }, () => pick([1, 2.5, null, "x"])) as (number | string)[] };
+      return { name, data: Array.from({ length: n }, () => pick(["a", "b", "c"])) };
+    };
+    const asRecord = (r: LoggedRecord): PredictionRecord => ({
+      ...r, in: r.in && Object.fromEntries(r.in.map((x) => [x.name, Array.from(x.data as ArrayLike<number | bigint | string>, (v) => (typeof v === "bigint" ? Number(v) : v))])),
+      out: r.out && Object.fromEntries(r.out.map((x) => [x.name, Array.from(x.data as ArrayLike<number | bigint | string>, (v) => (typeof v === "bigint" ? Number(v) : v))])),
+    }) as PredictionRecord;
+    for (let trial = 0; trial < 200; trial++) {
+      const fromView = new ColumnBlockBuilder();
+      const records: PredictionRecord[] = [];
+      for (let b = 0; b < 1 + Math.floor(rnd() * 3); b++) {
+        const names = ["x", "y", "z", "w"].filter(() => rnd() < 0.7);
+        const logged: LoggedRecord[] = Array.from({ length: 1 + Math.floor(rnd() * 30) }, (_, i) => {
+          const rows = pick([1, 1, 2, 3]);
+          return {
+            t: 1_700_000_000_000 + 1000 * b + i, e: "ep", v: "m", n: 1, id: `r${i}`, s: pick([200, 200, 500]), l: 1, sh: rnd() < 0.1, r: rows,
+            in: rnd() < 0.1 ? null : names.filter(() => rnd() < 0.8).map((name) => tensor(name, rows)),
+            out: rnd() < 0.2 ? null : [tensor(pick(["p", "label"]), rows), tensor("q", rows)],
+          };
+        });
+        const view = viewLogBlock(encodeLogBlock(logged)) as LogBlockView;
+        fromView.addFromBlock(view, Array.from({ length: view.n }, (_, j) => j).filter((j) => isDriftRowOf(view, j)));
+        records.push(...logged.map(asRecord));
+      }
+      const drift = records.filter(isDriftRow);
+      expect(fromView.rows).toBe(drift.reduce((n, r) => n + r.r, 0));
+      if (!drift.length) continue;
+      expect(decodeColumnBlock(fromView.build().block)).toEqual(decodeColumnBlock(encodeColumnBlock(drift).block));
+    }
   });
 });

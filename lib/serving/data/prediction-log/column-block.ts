@@ -51,9 +51,18 @@ function columnOf(name: string, values: unknown[]): { col: BlockColumn; write: (
       break;
     } else ints = false; // missing (null, absent, not a number or string)
   }
-  if (numbers && ints) return { col: { n: name, k: "i32" }, write: (buf, at) => values.forEach((v, i) => buf.writeInt32LE(v as number, at + 4 * i)) };
+  // sections are 8-aligned in a block allocated on its own (allocate: byteOffset 0): written through typed views
+  if (numbers && ints) {
+    return { col: { n: name, k: "i32" }, write: (buf, at) => { const out = new Int32Array(buf.buffer, buf.byteOffset + at, values.length); for (let i = 0; i < values.length; i++) out[i] = values[i] as number; } };
+  }
   if (numbers) {
-    return { col: { n: name, k: "f64" }, write: (buf, at) => values.forEach((v, i) => buf.writeDoubleLE(typeof v === "number" && Number.isFinite(v) ? v : NaN, at + 8 * i)) };
+    return {
+      col: { n: name, k: "f64" },
+      write: (buf, at) => {
+        const out = new Float64Array(buf.buffer, buf.byteOffset + at, values.length);
+        for (let i = 0; i < values.length; i++) { const v = values[i]; out[i] = typeof v === "number" && Number.isFinite(v) ? v : NaN; }
+      },
+    };
   }
   const labels: (number | string)[] = [];
   const index = new Map<number | string, number>();
@@ -66,9 +75,8 @@ function columnOf(name: string, values: unknown[]): { col: BlockColumn; write: (
   });
   const w = labels.length < 255 ? 1 : labels.length < 65535 ? 2 : 4;
   const write = (buf: Buffer, at: number) => {
-    if (w === 1) codes.forEach((c, i) => buf.writeUInt8(c, at + i));
-    else if (w === 2) codes.forEach((c, i) => buf.writeUInt16LE(c, at + 2 * i));
-    else codes.forEach((c, i) => buf.writeUInt32LE(c, at + 4 * i));
+    const Out = w === 1 ? Uint8Array : w === 2 ? Uint16Array : Uint32Array;
+    new Out(buf.buffer as ArrayBuffer, buf.byteOffset + at, codes.length).set(codes);
   };
   return { col: { n: name, k: "dict", w, l: labels }, write };
 }
@@ -117,8 +125,6 @@ export class ColumnBlockBuilder {
   private times: number[] = [];
   private prediction: unknown[] = [];
   private predictionName: string | null = null;
-  private viewOf: LogBlockView | null = null;
-  private viewColumns: (unknown[] | undefined)[] = [];
 
   get rows(): number {
     return this.times.length;
@@ -147,23 +153,66 @@ export class ColumnBlockBuilder {
     this.close(r.t, r.r);
   }
 
-  /** Record j of a log block (a drift row, driftRowOf) */
-  addFromBlock(v: LogBlockView, j: number): void {
-    const sig = v.sigs[v.sg[j]];
-    const rows = v.rw[j];
-    // the builder's column of each of the block's columns, looked up once a block (not once a record)
-    // (made when a record first has it, as addRecord does: the order columns appear in, and only those of drift rows)
-    if (this.viewOf !== v) {
-      this.viewOf = v;
-      this.viewColumns = new Array<unknown[] | undefined>(v.cols.length);
+  /**
+   * Records `js` of a log block (drift rows, isDriftRowOf, in order), column by column: the same rows, columns
+   * and column order as adding each as a record, without a call per record and column.
+   */
+  addFromBlock(v: LogBlockView, js: ArrayLike<number>): void {
+    if (!js.length) return;
+    // the builder's columns the block's input columns go to (two of the block's may share a name, logged
+    // as two kinds: a record has one of them), made in the order records first have them
+    const targets = new Map<unknown[], number[]>();
+    const seenSigs = new Set<number>();
+    for (let x = 0; x < js.length; x++) {
+      const g = v.sg[js[x]];
+      if (seenSigs.has(g)) continue;
+      seenSigs.add(g);
+      for (const c of v.sigs[g].i ?? []) {
+        const col = this.column(v.cols[c].n);
+        const list = targets.get(col);
+        if (!list) targets.set(col, [c]);
+        else if (!list.includes(c)) list.push(c);
+      }
+      if (this.predictionName === null && v.sigs[g].o?.length) this.predictionName = v.cols[v.sigs[g].o![0]].n;
     }
-    if (sig.i) for (const c of sig.i) perRowOf(v, c, j, rows, (this.viewColumns[c] ??= this.column(v.cols[c].n)));
-    if (this.predictionName === null && sig.o?.length) this.predictionName = v.cols[sig.o[0]].n;
+    // per layout: the position of each column among its inputs (-1: absent), and its prediction column
     const name = this.predictionName;
-    const p = name === null || !sig.o ? -1 : (sig.o.find((c) => v.cols[c].n === name) ?? -1);
-    if (p >= 0) perRowOf(v, p, j, rows, this.prediction);
-    else for (let i = 0; i < rows; i++) this.prediction.push(NaN);
-    this.close(v.t[j], rows);
+    const inLayout = new Map<number, Int8Array>();
+    const predictionOf = new Map<number, number>();
+    for (const g of seenSigs) {
+      const present = new Int8Array(v.cols.length);
+      for (const c of v.sigs[g].i ?? []) present[c] = 1;
+      inLayout.set(g, present);
+      const o = v.sigs[g].o;
+      predictionOf.set(g, name === null || !o ? -1 : (o.find((c) => v.cols[c].n === name) ?? -1));
+    }
+    const layouts = js.length > 1 && seenSigs.size === 1 ? null : Array.from(js, (j) => inLayout.get(v.sg[j])!);
+    const only = layouts ? null : inLayout.get(v.sg[js[0]])!;
+    for (const [col, cs] of targets) {
+      for (let x = 0; x < js.length; x++) {
+        const j = js[x];
+        const present = only ?? layouts![x];
+        let c = -1;
+        for (let k = 0; k < cs.length; k++) if (present[cs[k]]) c = cs[k];
+        const rows = v.rw[j];
+        if (c < 0) for (let i = 0; i < rows; i++) col.push(NaN);
+        else if (rows === 1 && v.counts[c][j] === 1) {
+          // one row, one value (a tabular request): its value
+          const value = v.values[c][v.starts[c][j]];
+          col.push(typeof value === "bigint" ? Number(value) : usable(value));
+        } else perRowOf(v, c, j, rows, col);
+      }
+    }
+    for (let x = 0; x < js.length; x++) {
+      const j = js[x];
+      const p = predictionOf.get(v.sg[j])!;
+      if (p >= 0) perRowOf(v, p, j, v.rw[j], this.prediction);
+      else for (let i = 0; i < v.rw[j]; i++) this.prediction.push(NaN);
+      for (let i = 0; i < v.rw[j]; i++) this.times.push(v.t[j]);
+    }
+    // the builder's other columns are missing for these rows
+    const n = this.times.length;
+    for (const col of this.values) while (col.length < n) col.push(NaN);
   }
 
   build(): { block: Buffer; rows: number; t0: number } {

@@ -50,7 +50,23 @@ export async function writeColumnBlocks(client: Pick<PoolClient, "query">, recor
     return g.builder;
   };
   for (const r of records) if (isDriftRow(r)) groupOf(r.e, r.n, r.t).addRecord(r);
-  for (const v of views) for (let j = 0; j < v.n; j++) if (isDriftRowOf(v, j)) groupOf(v.e, v.nv[j], v.t[j]).addFromBlock(v, j);
+  for (const v of views) {
+    // a block's drift rows by group (a block spans a minute or two: almost always one group)
+    const rows = new Map<ColumnBlockBuilder, number[]>();
+    let last: { version: number; hour: number; rows: number[] } | null = null;
+    for (let j = 0; j < v.n; j++) {
+      if (!isDriftRowOf(v, j)) continue;
+      const hour = Math.floor(v.t[j] / HOUR) * HOUR;
+      if (!last || last.version !== v.nv[j] || last.hour !== hour) {
+        const builder = groupOf(v.e, v.nv[j], v.t[j]);
+        let list = rows.get(builder);
+        if (!list) rows.set(builder, (list = []));
+        last = { version: v.nv[j], hour, rows: list };
+      }
+      last.rows.push(j);
+    }
+    for (const [builder, js] of rows) builder.addFromBlock(v, js);
+  }
   if (!groups.size) return 0;
   const blocks = [...groups.values()].map((g) => ({ ...g, ...g.builder.build() }));
   // binary COPY: a bytea parameter would travel as hex text, twice its bytes, for Postgres to parse back
