@@ -381,6 +381,24 @@ describe("the stream between gateways and ingest", () => {
     const kept = idsIn((await client.xrangeBuffer(REDIS_KEYS.predictionStream, "-", "+")) as [Buffer, Buffer[]][]).flat();
     expect(kept).toEqual(Array.from({ length: kept.length }, (_, k) => `req-${300 - kept.length + k}`));
     await client.del(REDIS_KEYS.predictionStream);
+    // the oldest block goes first, open or sealed: one record of another endpoint, logged before a full
+    // block of this one, is dropped before it
+    const mixed = new PredictionLogger(client, { maxBuffer: 70, perEntry: 64, flushMs: 60_000 });
+    mixed.log(asLogged(rec(999, `${ep}-other`, now - 1)), 2);
+    for (let i = 0; i < 70; i++) mixed.log(asLogged(rec(i, ep, now + i)), 2);
+    expect([mixed.pending, mixed.dropped]).toEqual([70, 1]);
+    await mixed.flush();
+    const mixedIds = idsIn((await client.xrangeBuffer(REDIS_KEYS.predictionStream, "-", "+")) as [Buffer, Buffer[]][]).flat();
+    expect(mixedIds).not.toContain("req-999");
+    expect(mixedIds).toHaveLength(70);
+    await client.del(REDIS_KEYS.predictionStream);
+    // and by bytes: records of 100,000-character strings in a buffer of 1 MB keep about ten
+    const bytesBound = new PredictionLogger(client, { maxBuffer: 1_000, maxBufferBytes: 1_000_000, perEntry: 64, flushMs: 60_000 });
+    for (let i = 0; i < 40; i++) bytesBound.log(asLogged({ ...rec(i, ep, now + i), in: { text: ["x".repeat(100_000)] } }), 1);
+    expect(bytesBound.pending + bytesBound.dropped).toBe(40);
+    expect(bytesBound.pending).toBeGreaterThan(0);
+    expect(bytesBound.pending).toBeLessThanOrEqual(11);
+    bytesBound.dropped = 0;
     // a buffer smaller than a block: the open block itself is the oldest, dropped whole, and the records
     // after it start a new one
     const small = new PredictionLogger(client, { maxBuffer: 10, perEntry: 64, flushMs: 60_000 });

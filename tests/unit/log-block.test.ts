@@ -78,6 +78,20 @@ describe("binary log blocks", () => {
     expect(b.finish().equals(encodeLogBlock([records[0], records[2]]))).toBe(true);
   });
 
+  it("puts the block back as it was when adding a record fails half-way (an allocation, say), so the next records make a valid block", () => {
+    const good = [asLogged({ ...base(1), in: { x: [1], k: ["a"] }, out: { p: [0.5] } }), asLogged({ ...base(3), in: { x: [3], k: ["c"] }, out: { p: [0.75] } })];
+    // a value whose JSON is fine when checked and fails when written: the failure comes after the record began
+    let calls = 0;
+    const flaky = { toJSON: () => (++calls > 1 ? (() => { throw new Error("out of memory"); })() : "ok") };
+    const bad: LoggedRecord = { ...base(2), v: "new-variant", err: "boom", in: [{ name: "x", data: [2] }, { name: "fresh", data: ["b"] }, { name: "obj", data: [flaky as unknown as string] }], out: [{ name: "other", data: [1] }] };
+    const b = new LogBlockBuilder("ep-1", 1);
+    b.add(good[0]);
+    expect(() => b.add(bad)).toThrow(/out of memory/);
+    expect([b.count, b.values]).toEqual([1, 3]);
+    b.add(good[1]);
+    expect(b.finish().equals(encodeLogBlock(good))).toBe(true);
+  });
+
   it("writes the same bytes as the blocks stored before it wrote a record at a time (ingest keys blocks by their bytes)", () => {
     const records: LoggedRecord[] = Array.from({ length: 6 }, (_, i) => ({
       ...base(i),

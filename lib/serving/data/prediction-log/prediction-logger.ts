@@ -24,20 +24,26 @@ export const MAX_ENTRY_VALUES = 65_536;
 const MAX_BLOCK_BYTES = 16 * 1024 * 1024;
 /** Values the buffer holds at most, besides its record count (large records fill memory long before the count). */
 export const MAX_BUFFER_VALUES = 8_388_608;
+/** Bytes the buffer holds at most, besides records and values (long strings fill memory before either). */
+export const MAX_BUFFER_BYTES = 256 * 1024 * 1024;
 /** Times Redis may refuse an entry (a reply error, not a lost connection) before it is dropped. */
 const MAX_REFUSALS = 5;
 
 /** A block sealed for sending: its bytes, records and input and output values. */
 export type SealedBlock = { block: Buffer; count: number; values: number };
+/** A block records are written into, its values, and its first record's time (which block is the oldest). */
+type OpenBlock = { b: LogBlockBuilder; values: number; first: number };
 
 export class PredictionLogger {
   /** per endpoint, the block its records are written into (Map order: the oldest first) */
-  private open = new Map<string, { b: LogBlockBuilder; values: number }>();
+  private open = new Map<string, OpenBlock>();
   /** blocks full or sealed by a flush, oldest first, not yet in a pipeline */
-  private sealed: SealedBlock[] = [];
+  private sealed: (SealedBlock & { bytes: number; first: number })[] = [];
   /** records and values in open and sealed blocks */
   private held = 0;
   private heldValues = 0;
+  /** bytes of the open and sealed blocks (roughly: strings counted in UTF-16 units) */
+  private heldBytes = 0;
   private timer: NodeJS.Timeout | null = null;
   private flushing = false;
   /** the entries of a pipeline not known to be sent, the records each holds, and how often Redis refused them */
@@ -46,7 +52,7 @@ export class PredictionLogger {
 
   constructor(
     private readonly redis: Redis,
-    private readonly opts: { enabled?: boolean; maxBuffer: number; maxBufferValues?: number; perEntry: number; flushMs: number; onError?: (err: Error) => void },
+    private readonly opts: { enabled?: boolean; maxBuffer: number; maxBufferValues?: number; maxBufferBytes?: number; perEntry: number; flushMs: number; onError?: (err: Error) => void },
   ) {}
 
   private get maxValues(): number {
@@ -60,27 +66,39 @@ export class PredictionLogger {
    */
   log(r: LoggedRecord, values = 0): void {
     if (this.opts.enabled === false) return;
+    // called right after a request is answered: nothing here may throw into it (a record the log cannot
+    // take, under memory exhaustion say, is counted as dropped)
+    try {
+      this.write(r, values);
+    } catch {
+      this.dropped++;
+    }
+    if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.opts.flushMs);
+  }
+
+  private write(r: LoggedRecord, values: number): void {
     let o = this.open.get(r.e);
     if (o && (o.b.count >= this.opts.perEntry || (o.b.count > 0 && o.values + values > MAX_ENTRY_VALUES) || o.b.bytes >= MAX_BLOCK_BYTES)) {
       this.seal(r.e, o);
       o = undefined;
     }
-    while (this.held && (this.held >= this.opts.maxBuffer || this.heldValues + values > this.maxValues)) this.dropOldest();
+    while (this.held && (this.held >= this.opts.maxBuffer || this.heldValues + values > this.maxValues || this.heldBytes > (this.opts.maxBufferBytes ?? MAX_BUFFER_BYTES))) this.dropOldest();
     // (the block may have been dropped just now, as the oldest)
     o = this.open.get(r.e);
-    if (!o) this.open.set(r.e, (o = { b: new LogBlockBuilder(r.e, 64, MAX_RECORD_TEXT), values: 0 }));
+    if (!o) this.open.set(r.e, (o = { b: new LogBlockBuilder(r.e, 64, MAX_RECORD_TEXT), values: 0, first: r.t }));
+    const bytes = o.b.bytes;
     try {
       o.b.add(r);
     } catch {
       // what the block cannot hold (a value it cannot write, too much text) is logged without its tensors,
-      // still counted: retrying it would fail again
+      // still counted: retrying it would fail again (add leaves the block as it was when it throws)
       o.b.add({ ...r, in: null, out: null, ns: true });
       values = 0;
     }
     o.values += values;
     this.held++;
     this.heldValues += values;
-    if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.opts.flushMs);
+    this.heldBytes += o.b.bytes - bytes;
   }
 
   get enabled(): boolean {
@@ -99,6 +117,12 @@ export class PredictionLogger {
     try {
       while (this.unsent || this.held) {
         this.unsent ??= this.pack();
+        if (!this.unsent.entries.length) {
+          // nothing to send after all (the counts went wrong): never spin on an empty pipeline
+          this.unsent = null;
+          [this.held, this.heldValues, this.heldBytes] = [0, 0, 0];
+          break;
+        }
         const pipeline = this.redis.pipeline();
         for (const fields of this.unsent.entries) {
           pipeline.xadd(REDIS_KEYS.predictionStream, "MAXLEN", "~", STREAM_MAX_ENTRIES, "*", ...fields.flatMap((b) => [BINARY_FIELD, b]));
@@ -130,25 +154,34 @@ export class PredictionLogger {
     }
   }
 
-  private seal(endpoint: string, o: { b: LogBlockBuilder; values: number }): void {
+  private seal(endpoint: string, o: OpenBlock): void {
     this.open.delete(endpoint);
-    this.sealed.push({ block: o.b.finish(), count: o.b.count, values: o.values });
+    this.sealed.push({ block: o.b.finish(), count: o.b.count, values: o.values, bytes: o.b.bytes, first: o.first });
   }
 
+  /** Drops the block whose first record is the oldest: the first sealed one or the first open one (Map order). */
   private dropOldest(): void {
-    const s = this.sealed.shift();
-    if (s) {
-      this.forget(s.count, s.values);
+    const open = this.open.entries().next().value;
+    const s = this.sealed[0];
+    if (s && !(open && open[1].first < s.first)) {
+      this.sealed.shift();
+      this.forget(s.count, s.values, s.bytes);
       return;
     }
-    const [endpoint, o] = this.open.entries().next().value!;
+    if (!open) {
+      // nothing held after all (the counts went wrong): start counting again
+      [this.held, this.heldValues, this.heldBytes] = [0, 0, 0];
+      return;
+    }
+    const [endpoint, o] = open;
     this.open.delete(endpoint);
-    this.forget(o.b.count, o.values);
+    this.forget(o.b.count, o.values, o.b.bytes);
   }
 
-  private forget(count: number, values: number): void {
+  private forget(count: number, values: number, bytes: number): void {
     this.held -= count;
     this.heldValues -= values;
+    this.heldBytes -= bytes;
     this.dropped += count;
   }
 
@@ -165,6 +198,7 @@ export class PredictionLogger {
     for (const s of this.sealed.splice(0, taken)) {
       this.held -= s.count;
       this.heldValues -= s.values;
+      this.heldBytes -= s.bytes;
     }
     return { entries, counts, refused: 0 };
   }

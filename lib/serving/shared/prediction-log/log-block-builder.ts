@@ -118,10 +118,13 @@ export class LogBlockBuilder {
   private readonly sigIndex = new Map<string, number>();
   // records almost always share their tensors' names and kinds with the last record that has inputs and
   // outputs (or lacks them) alike: compared with that one's, a layout is looked up only when it changes
-  // (input sampling interleaves records with and without inputs); only the tensor lists are kept
-  private readonly lastIn: (readonly LoggedTensor[] | null)[] = [null, null, null, null];
-  private readonly lastOut: (readonly LoggedTensor[] | null)[] = [null, null, null, null];
+  // (input sampling interleaves records with and without inputs). Only names and kinds are kept, not the
+  // tensors: an output may be a view into its whole batch's buffer.
+  private readonly lastIn: (TensorShape | null)[] = [null, null, null, null];
+  private readonly lastOut: (TensorShape | null)[] = [null, null, null, null];
   private readonly sigOf = [-1, -1, -1, -1];
+  /** each column's value count and string bytes before the record being added (restored if it fails) */
+  private undo = new Float64Array(64);
 
   /** `maxText`: characters of strings one record may log (the gateway's bound, MAX_RECORD_TEXT) */
   constructor(readonly endpoint: string, capacity = 64, private readonly maxText = Infinity) {
@@ -146,6 +149,40 @@ export class LogBlockBuilder {
   add(r: LoggedRecord): void {
     if (this.count >= MAX_RECORDS) throw new RangeError(`a log block holds at most ${MAX_RECORDS} records`);
     checkText(r, this.maxText);
+    // what is left to fail is an allocation (a growing buffer): the block is put back as it was
+    const mark = { count: this.count, values: this.values, bytes: this.bytes, ids: this.ids.length, errs: this.errs.length, cols: this.cols.length, sigs: this.sigs.length, vs: this.vs.length };
+    if (this.undo.length < 2 * mark.cols) this.undo = new Float64Array(4 * mark.cols);
+    for (let c = 0; c < mark.cols; c++) {
+      this.undo[2 * c] = this.data[c].total;
+      this.undo[2 * c + 1] = this.data[c].json?.length ?? 0;
+    }
+    try {
+      this.append(r);
+    } catch (err) {
+      this.restore(mark);
+      throw err;
+    }
+  }
+
+  private restore(mark: { count: number; values: number; bytes: number; ids: number; errs: number; cols: number; sigs: number; vs: number }): void {
+    for (let c = 0; c < mark.cols; c++) {
+      const d = this.data[c];
+      d.total = this.undo[2 * c];
+      if (d.json) d.json.length = this.undo[2 * c + 1];
+      if (mark.count < d.counts.length) d.counts[mark.count] = 0;
+    }
+    for (const c of this.cols.splice(mark.cols)) this.colIndex.delete(columnKey(c.s, c.k, c.n));
+    this.data.length = mark.cols;
+    for (const g of this.sigs.splice(mark.sigs)) this.sigIndex.delete(sigKey(g));
+    for (const v of this.vs.splice(mark.vs)) this.vIndex.delete(v);
+    [this.count, this.values, this.bytes, this.ids.length, this.errs.length] = [mark.count, mark.values, mark.bytes, mark.ids, mark.errs];
+    this.sigOf.fill(-1);
+    this.lastIn.fill(null);
+    this.lastOut.fill(null);
+    this.lastV = null;
+  }
+
+  private append(r: LoggedRecord): void {
     if (this.count === this.cap) this.grow();
     const j = this.count++;
     if (r.v !== this.lastV) {
@@ -157,15 +194,15 @@ export class LogBlockBuilder {
     this.vc[j] = this.v;
     const presence = (r.in ? 1 : 0) + (r.out ? 2 : 0);
     let g = this.sigOf[presence];
-    if (g < 0 || !sameTensors(r.in, this.lastIn[presence]) || !sameTensors(r.out, this.lastOut[presence])) {
+    if (g < 0 || !sameShape(r.in, this.lastIn[presence]) || !sameShape(r.out, this.lastOut[presence])) {
       const sig: Sig = { i: r.in ? r.in.map((x) => this.colOf("i", x)) : null, o: r.out ? r.out.map((x) => this.colOf("o", x)) : null };
-      const key = `${sig.i?.join(",") ?? "-"}|${sig.o?.join(",") ?? "-"}`;
+      const key = sigKey(sig);
       const known = this.sigIndex.get(key);
       if (known === undefined) this.sigIndex.set(key, (g = this.sigs.push(sig) - 1));
       else g = known;
       this.sigOf[presence] = g;
-      this.lastIn[presence] = r.in;
-      this.lastOut[presence] = r.out;
+      this.lastIn[presence] = shapeOf(r.in);
+      this.lastOut[presence] = shapeOf(r.out);
     }
     this.sg[j] = g;
     this.t[j] = r.t;
@@ -225,7 +262,7 @@ export class LogBlockBuilder {
   private colOf(s: "i" | "o", x: LoggedTensor): number {
     const name = s === "o" ? storableText(x.name) : x.name;
     const k = kindOf(x.data);
-    const key = `${s}\u0000${k}\u0000${name}`;
+    const key = columnKey(s, k, name);
     let c = this.colIndex.get(key);
     if (c === undefined) {
       this.colIndex.set(key, (c = this.cols.push({ s, n: name, k }) - 1));
@@ -299,15 +336,22 @@ function grown<T extends NumericArray>(a: T, least: number): T {
   return b;
 }
 
-/** Whether two records' inputs (or outputs) have the same names and kinds, in the same order. */
-function sameTensors(a: readonly LoggedTensor[] | null, b: readonly LoggedTensor[] | null): boolean {
-  if (a === null || b === null) return a === b;
-  if (a.length !== b.length) return false;
+/** A record's inputs (or outputs) as a layout knows them: names and kinds (the data's constructor), in order. */
+type TensorShape = { names: string[]; kinds: unknown[] };
+const shapeOf = (list: readonly LoggedTensor[] | null): TensorShape | null => (list ? { names: list.map((x) => x.name), kinds: list.map((x) => x.data.constructor) } : null);
+
+/** Whether a record's inputs (or outputs) have the names and kinds of `shape`, in the same order. */
+function sameShape(a: readonly LoggedTensor[] | null, shape: TensorShape | null): boolean {
+  if (a === null || shape === null) return a === null && shape === null;
+  if (a.length !== shape.names.length) return false;
   for (let x = 0; x < a.length; x++) {
-    if (a[x].name !== b[x].name || a[x].data.constructor !== b[x].data.constructor) return false;
+    if (a[x].name !== shape.names[x] || a[x].data.constructor !== shape.kinds[x]) return false;
   }
   return true;
 }
+
+const columnKey = (s: "i" | "o", k: string, name: string) => `${s}\u0000${k}\u0000${name}`;
+const sigKey = (g: Sig) => `${g.i?.join(",") ?? "-"}|${g.o?.join(",") ?? "-"}`;
 
 /**
  * Throws when a list tensor of the record holds what JSON cannot write (a bigint, a cycle) or too much text.
