@@ -72,6 +72,8 @@ describe("binary log blocks", () => {
     b.add(records[0]);
     expect(() => b.add(records[1])).toThrow(/holds a bigint/);
     expect(() => b.add(asLogged({ ...base(4), in: { text: ["x".repeat(17_000_000)] }, out: null }))).toThrow(/characters/);
+    // two output names that are one once made storable: a layout ingest would refuse, with the whole block
+    expect(() => b.add({ ...base(5), in: null, out: [{ name: "a\u0000", data: [1] }, { name: "a\\u0000", data: [2] }] })).toThrow(/share a name/);
     b.add(records[2]);
     expect(b.count).toBe(2);
     // the block holds the two records, byte for byte as encoded from them alone

@@ -196,6 +196,11 @@ export class LogBlockBuilder {
     let g = this.sigOf[presence];
     if (g < 0 || !sameShape(r.in, this.lastIn[presence]) || !sameShape(r.out, this.lastOut[presence])) {
       const sig: Sig = { i: r.in ? r.in.map((x) => this.colOf("i", x)) : null, o: r.out ? r.out.map((x) => this.colOf("o", x)) : null };
+      // two tensors of one name and kind (or two output names alike once made storable) would make a layout
+      // ingest refuses, and the whole block with it: the record is refused (and the block put back)
+      if ((sig.i && new Set(sig.i).size !== sig.i.length) || (sig.o && new Set(sig.o).size !== sig.o.length)) {
+        throw new RangeError("two inputs or two outputs of the record share a name");
+      }
       const key = sigKey(sig);
       const known = this.sigIndex.get(key);
       if (known === undefined) this.sigIndex.set(key, (g = this.sigs.push(sig) - 1));
