@@ -221,8 +221,9 @@ try {
     await measure(m.key, "worker", { url: `http://127.0.0.1:${workerPort}${infer}`, body: m.oip, sign: { path: infer } });
     await measure(m.key, "gateway log off", { url: `http://127.0.0.1:${gwOffPort}/v2/models/bench-${m.key}/infer`, body: m.oip, gateway: gwOff });
     await measure(m.key, "gateway log on", { url: `http://127.0.0.1:${gwOnPort}/v2/models/bench-${m.key}/infer`, body: m.oip, logged: true, gateway: gwOn });
-    await measure(m.key, "inline log off", { url: `http://127.0.0.1:${gwOffPort}/v2/models/bench-${m.key}-inline/infer`, body: m.oip, gateway: gwOff });
-    await measure(m.key, "inline log on", { url: `http://127.0.0.1:${gwOnPort}/v2/models/bench-${m.key}-inline/infer`, body: m.oip, logged: true, gateway: gwOn });
+    const inlineUrl = (port: number) => `http://127.0.0.1:${port}/v2/models/bench-${m.key}-inline/infer`;
+    await measure(m.key, "inline log off", { url: inlineUrl(gwOffPort), body: m.oip, gateway: gwOff });
+    await measure(m.key, "inline log on", { url: inlineUrl(gwOnPort), body: m.oip, logged: true, gateway: gwOn });
     await measure(m.key, "inline log on (10% inputs)", { url: `http://127.0.0.1:${gwOnPort}/v2/models/bench-${m.key}-inline-sampled/infer`, body: m.oip, logged: true, gateway: gwOn });
     // logging's cost moves with the machine's other load from one run to the next: more pairs of runs
     // (log off, then log on, at once), the target judged on the median
@@ -230,8 +231,8 @@ try {
       writeFileSync(bodyFile, m.oip);
       for (let round = 2; round <= LOG_ROUNDS; round++) {
         for (const c of [16, 64] as const) {
-          const off = await runWrk({ url: `http://127.0.0.1:${gwOffPort}/v2/models/bench-${m.key}-inline/infer`, bodyFile, connections: c, seconds: SECONDS });
-          const on = await runWrk({ url: `http://127.0.0.1:${gwOnPort}/v2/models/bench-${m.key}-inline/infer`, bodyFile, connections: c, seconds: SECONDS });
+          const off = await runWrk({ url: inlineUrl(gwOffPort), bodyFile, connections: c, seconds: SECONDS });
+          const on = await runWrk({ url: inlineUrl(gwOnPort), bodyFile, connections: c, seconds: SECONDS });
           await drained();
           logPairs.push({ model: m.key, c, off: off.rps, on: on.rps });
           log(`  ${m.key} logging cost, pair ${round} at c=${c}: ${Math.round(off.rps)} req/s off, ${Math.round(on.rps)} on (${fmt(100 * (1 - on.rps / off.rps), 0)}%)`);

@@ -154,9 +154,9 @@ export function createGateway(deps: GatewayDeps, metrics = createGatewayMetrics(
   }
 
   // inputs and outputs are logged as the tensors they are (the logger copies their values into its open
-  // block at once, log-block-builder.ts, so nothing of the request outlives it); the logged copy of outputs (and the error) holds only storable strings: a NUL a model returns is logged
-  // JSON-escaped (the block's encoder and storableText), so the record is stored, not dead-lettered; the
-  // client's answer is untouched
+  // block at once, log-block-builder.ts, so nothing of the request outlives it); the logged copy of outputs
+  // (and the error) holds only storable strings: a NUL a model returns is logged JSON-escaped (the block's
+  // encoder and storableText), so the record is stored, not dead-lettered; the client's answer is untouched
   function record(route: EndpointRoute, v: Variant, requestId: string, started: number, status: number, feeds: Tensor[] | null, outputs: Tensor[] | null, shadow: boolean, rows: number, err?: string) {
     // with the log off, the record is not even made
     if (!logger.enabled) return;

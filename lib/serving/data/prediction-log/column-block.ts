@@ -139,9 +139,14 @@ export class ColumnBlockBuilder {
     return this.values[c];
   }
 
-  /** Closes a record of `rows` rows at time t: every column as long as the rows so far. */
+  /** Closes a record of `rows` rows at time t. */
   private close(t: number, rows: number): void {
     for (let i = 0; i < rows; i++) this.times.push(t);
+    this.pad();
+  }
+
+  /** Every column as long as the rows so far: missing for rows that did not have it. */
+  private pad(): void {
     const n = this.times.length;
     for (const col of this.values) while (col.length < n) col.push(NaN);
   }
@@ -175,44 +180,34 @@ export class ColumnBlockBuilder {
       }
       if (this.predictionName === null && v.sigs[g].o?.length) this.predictionName = v.cols[v.sigs[g].o![0]].n;
     }
-    // per layout: the position of each column among its inputs (-1: absent), and its prediction column
+    // per layout (by its index in the block): which columns its records have, and its prediction column
     const name = this.predictionName;
-    const inLayout = new Map<number, Int8Array>();
-    const predictionOf = new Map<number, number>();
+    const present: Uint8Array[] = [];
+    const predictionOf: number[] = [];
     for (const g of seenSigs) {
-      const present = new Int8Array(v.cols.length);
-      for (const c of v.sigs[g].i ?? []) present[c] = 1;
-      inLayout.set(g, present);
+      present[g] = new Uint8Array(v.cols.length);
+      for (const c of v.sigs[g].i ?? []) present[g][c] = 1;
       const o = v.sigs[g].o;
-      predictionOf.set(g, name === null || !o ? -1 : (o.find((c) => v.cols[c].n === name) ?? -1));
+      predictionOf[g] = name === null || !o ? -1 : (o.find((c) => v.cols[c].n === name) ?? -1);
     }
-    const layouts = js.length > 1 && seenSigs.size === 1 ? null : Array.from(js, (j) => inLayout.get(v.sg[j])!);
-    const only = layouts ? null : inLayout.get(v.sg[js[0]])!;
     for (const [col, cs] of targets) {
       for (let x = 0; x < js.length; x++) {
         const j = js[x];
-        const present = only ?? layouts![x];
+        const has = present[v.sg[j]];
         let c = -1;
-        for (let k = 0; k < cs.length; k++) if (present[cs[k]]) c = cs[k];
-        const rows = v.rw[j];
-        if (c < 0) for (let i = 0; i < rows; i++) col.push(NaN);
-        else if (rows === 1 && v.counts[c][j] === 1) {
-          // one row, one value (a tabular request): its value
-          const value = v.values[c][v.starts[c][j]];
-          col.push(typeof value === "bigint" ? Number(value) : usable(value));
-        } else perRowOf(v, c, j, rows, col);
+        for (let k = 0; k < cs.length; k++) if (has[cs[k]]) c = cs[k];
+        if (c >= 0) perRowOf(v, c, j, v.rw[j], col);
+        else for (let i = 0; i < v.rw[j]; i++) col.push(NaN);
       }
     }
     for (let x = 0; x < js.length; x++) {
       const j = js[x];
-      const p = predictionOf.get(v.sg[j])!;
+      const p = predictionOf[v.sg[j]];
       if (p >= 0) perRowOf(v, p, j, v.rw[j], this.prediction);
       else for (let i = 0; i < v.rw[j]; i++) this.prediction.push(NaN);
       for (let i = 0; i < v.rw[j]; i++) this.times.push(v.t[j]);
     }
-    // the builder's other columns are missing for these rows
-    const n = this.times.length;
-    for (const col of this.values) while (col.length < n) col.push(NaN);
+    this.pad();
   }
 
   build(): { block: Buffer; rows: number; t0: number } {

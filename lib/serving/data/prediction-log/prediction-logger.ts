@@ -31,8 +31,8 @@ const MAX_REFUSALS = 5;
 
 /** A block sealed for sending: its bytes, records and input and output values. */
 export type SealedBlock = { block: Buffer; count: number; values: number };
-/** A block records are written into, its values, and its first record's time (which block is the oldest). */
-type OpenBlock = { b: LogBlockBuilder; values: number; first: number };
+/** A block records are written into, and its first record's time (which block is the oldest). */
+type OpenBlock = { b: LogBlockBuilder; first: number };
 
 export class PredictionLogger {
   /** per endpoint, the block its records are written into (Map order: the oldest first) */
@@ -78,27 +78,25 @@ export class PredictionLogger {
 
   private write(r: LoggedRecord, values: number): void {
     let o = this.open.get(r.e);
-    if (o && (o.b.count >= this.opts.perEntry || (o.b.count > 0 && o.values + values > MAX_ENTRY_VALUES) || o.b.bytes >= MAX_BLOCK_BYTES)) {
+    if (o && (o.b.count >= this.opts.perEntry || (o.b.count > 0 && o.b.values + values > MAX_ENTRY_VALUES) || o.b.bytes >= MAX_BLOCK_BYTES)) {
       this.seal(r.e, o);
       o = undefined;
     }
     while (this.held && (this.held >= this.opts.maxBuffer || this.heldValues + values > this.maxValues || this.heldBytes > (this.opts.maxBufferBytes ?? MAX_BUFFER_BYTES))) this.dropOldest();
     // (the block may have been dropped just now, as the oldest)
     o = this.open.get(r.e);
-    if (!o) this.open.set(r.e, (o = { b: new LogBlockBuilder(r.e, 64, MAX_RECORD_TEXT), values: 0, first: r.t }));
-    const bytes = o.b.bytes;
+    if (!o) this.open.set(r.e, (o = { b: new LogBlockBuilder(r.e, 64, MAX_RECORD_TEXT), first: r.t }));
+    const [before, beforeValues, beforeBytes] = [o.b.count, o.b.values, o.b.bytes];
     try {
       o.b.add(r);
     } catch {
       // what the block cannot hold (a value it cannot write, too much text) is logged without its tensors,
       // still counted: retrying it would fail again (add leaves the block as it was when it throws)
       o.b.add({ ...r, in: null, out: null, ns: true });
-      values = 0;
     }
-    o.values += values;
-    this.held++;
-    this.heldValues += values;
-    this.heldBytes += o.b.bytes - bytes;
+    this.held += o.b.count - before;
+    this.heldValues += o.b.values - beforeValues;
+    this.heldBytes += o.b.bytes - beforeBytes;
   }
 
   get enabled(): boolean {
@@ -156,7 +154,7 @@ export class PredictionLogger {
 
   private seal(endpoint: string, o: OpenBlock): void {
     this.open.delete(endpoint);
-    this.sealed.push({ block: o.b.finish(), count: o.b.count, values: o.values, bytes: o.b.bytes, first: o.first });
+    this.sealed.push({ block: o.b.finish(), count: o.b.count, values: o.b.values, bytes: o.b.bytes, first: o.first });
   }
 
   /** Drops the block whose first record is the oldest: the first sealed one or the first open one (Map order). */
@@ -165,7 +163,7 @@ export class PredictionLogger {
     const s = this.sealed[0];
     if (s && !(open && open[1].first < s.first)) {
       this.sealed.shift();
-      this.forget(s.count, s.values, s.bytes);
+      this.forget(s);
       return;
     }
     if (!open) {
@@ -175,14 +173,19 @@ export class PredictionLogger {
     }
     const [endpoint, o] = open;
     this.open.delete(endpoint);
-    this.forget(o.b.count, o.values, o.b.bytes);
+    this.forget(o.b);
   }
 
-  private forget(count: number, values: number, bytes: number): void {
-    this.held -= count;
-    this.heldValues -= values;
-    this.heldBytes -= bytes;
-    this.dropped += count;
+  /** Takes a block's records, values and bytes off what is held (sent or dropped). */
+  private release(x: { count: number; values: number; bytes: number }): void {
+    this.held -= x.count;
+    this.heldValues -= x.values;
+    this.heldBytes -= x.bytes;
+  }
+
+  private forget(x: { count: number; values: number; bytes: number }): void {
+    this.release(x);
+    this.dropped += x.count;
   }
 
   /**
@@ -195,11 +198,7 @@ export class PredictionLogger {
     const counts: number[] = [];
     const entries = packEntries(this.sealed, this.opts.perEntry, counts, 20);
     const taken = entries.reduce((a, e) => a + e.length, 0);
-    for (const s of this.sealed.splice(0, taken)) {
-      this.held -= s.count;
-      this.heldValues -= s.values;
-      this.heldBytes -= s.bytes;
-    }
+    for (const s of this.sealed.splice(0, taken)) this.release(s);
     return { entries, counts, refused: 0 };
   }
 }

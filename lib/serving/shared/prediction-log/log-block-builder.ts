@@ -316,24 +316,20 @@ export class LogBlockBuilder {
     this.bytes += sink.length - start + 4;
   }
 
+  /** Twice the room for records in every per-record array. */
   private grow(): void {
     const cap = this.cap * 2;
-    const more = <T extends NumericArray>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(cap);
-      (b as Float64Array).set(a as Float64Array);
-      return b;
-    };
-    [this.t, this.l, this.nv, this.st, this.rw, this.flags, this.vc, this.sg] = [more(this.t), more(this.l), more(this.nv), more(this.st), more(this.rw), more(this.flags), more(this.vc), more(this.sg)];
-    for (const d of this.data) d.counts = more(d.counts);
-    const offsets = (a: Uint32Array) => { const b = new Uint32Array(cap + 1); b.set(a); return b; };
-    this.idOff = offsets(this.idOff);
-    this.errOff = offsets(this.errOff);
+    [this.t, this.l, this.nv, this.st, this.rw, this.flags, this.vc, this.sg] = [grown(this.t, cap), grown(this.l, cap), grown(this.nv, cap), grown(this.st, cap), grown(this.rw, cap), grown(this.flags, cap), grown(this.vc, cap), grown(this.sg, cap)];
+    for (const d of this.data) d.counts = grown(d.counts, cap);
+    this.idOff = grown(this.idOff, cap + 1);
+    this.errOff = grown(this.errOff, cap + 1);
     this.cap = cap;
   }
 }
 
 const CLOSE = Buffer.from("]");
 
+/** A copy of `a` with room for at least `least` elements (twice its length, at least). */
 function grown<T extends NumericArray>(a: T, least: number): T {
   const Ctor = a.constructor as new (n: number) => T;
   const b = new Ctor(Math.max(2 * a.length, least));
