@@ -29,8 +29,10 @@ import { lastDriftShares } from "../../lib/monitoring/drift/read-drift-reports";
 import { LocalArtifactStore } from "../../lib/storage/artifact-store";
 import { IngestConsumer } from "../../lib/serving/data/prediction-log/ingest-consumer";
 import { REDIS_KEYS } from "../../lib/redis-keys";
+import { setHeapGrowth } from "../../lib/proc/heap-growth";
 
 const env = loadEnv(jobsEnv);
+setHeapGrowth(env.JOBS_HEAP_GROWTH_PERCENT);
 const log = createLogger("jobs", env.LOG_LEVEL);
 const db = createDb(env.DATABASE_URL);
 const redis = createRedis(env.REDIS_URL);
