@@ -68,6 +68,10 @@ describe("configuration", () => {
       `LOG_LEVEL: expected one of "fatal", "error", "warn", "info", "debug", "trace" or "silent", got "verbose"`,
       `JOBS_RECONCILE_MS: expected a whole number of milliseconds ≥ 1, got "1e3"`,
     ]);
+    // a heap growth under V8's least factor would collect in full almost without pause
+    expect(problems(() => parseEnv(jobsEnv, { JOBS_HEAP_GROWTH_PERCENT: "5" }))).toEqual([`JOBS_HEAP_GROWTH_PERCENT: expected 0, or a whole number of percent from 10 to 1000, got 5`]);
+    expect(parseEnv(jobsEnv, { JOBS_HEAP_GROWTH_PERCENT: "0" }).JOBS_HEAP_GROWTH_PERCENT).toBe(0);
+    expect(parseEnv(jobsEnv, {}).JOBS_HEAP_GROWTH_PERCENT).toBe(300);
     // credentials in a URL are not repeated
     expect(problems(() => parseEnv(jobsEnv, { DATABASE_URL: "mysql://u:hunter2@db/x" }))).toEqual([`DATABASE_URL: expected a URL starting with postgresql:// or postgres://, got "mysql://u:***@db/x"`]);
     // empty is unset

@@ -35,7 +35,7 @@ export const jobsEnv = defineEnv("jobs", {
   PREDICTION_LOG_RETENTION_DAYS: wholeNumber({ min: 0, unit: "days", default: 30, description: "daily prediction-log partitions older than this are dropped (0 keeps everything); rollups stay" }),
   PREDICTION_LOG_MAINTENANCE_MS: ms(3_600_000, "period of prediction-log maintenance: create the coming days' partitions, drop those past retention, merge the columnar copy's blocks of past hours (one job worker runs each period)"),
   INGEST_LINGER_MS: ms(250, "ingest waits up to this long for a part-full batch to fill before writing it: one transaction of many records costs Postgres far less per record than many small ones (keep it well under JOBS_INGEST_LAG_MS)", 0),
-  JOBS_HEAP_GROWTH_PERCENT: wholeNumber({ min: 0, max: 1000, unit: "percent", default: 300, description: "how far the job workers' JavaScript heap may grow past what survived its last full garbage collection before the next (V8's --heap-growing-percent; 0 leaves V8's own choice): 300 cuts ingest's CPU per record by about a third (`npm run bench:ingest-process`), for a heap up to four times its live size" }),
+  JOBS_HEAP_GROWTH_PERCENT: wholeNumber({ min: 0, max: 1000, unit: "percent", default: 300, description: "how far the job workers' JavaScript heap may grow past what survived its last full garbage collection before the next (V8's --heap-growing-percent): 0 leaves it to V8, otherwise 10 to 1000. It replaces V8's own, smaller factors, including those it uses to save memory, so the heap can reach about 1 + percent/100 times what is live; cap it with NODE_OPTIONS=--max-old-space-size where memory is tight" }),
   INGEST_CLAIM_IDLE_MS: ms(30_000, "prediction entries pending this long on a dead consumer are claimed again"),
   ARTIFACT_GC_MS: ms(3_600_000, "period of artifact garbage collection, which deletes stored model files no version refers to and temp files of uploads that died (one job worker runs each period)"),
   ARTIFACT_GC_GRACE_MS: ms(86_400_000, "artifact garbage collection deletes only files untouched this long: an upload in progress keeps its file (keep it well above the longest upload)", 0),
@@ -44,5 +44,9 @@ export const jobsEnv = defineEnv("jobs", {
   ...notifyFields,
   // jobs refuse a missing, short or default NEXTAUTH_SECRET in production, like the web
   ...authSecretFields,
-}, (v, problem) => ({ ...v, NEXTAUTH_URL: v.NEXTAUTH_URL ?? "http://localhost:3000", NEXTAUTH_SECRET: authSecretOf(v, problem), CLUSTER_SECRET: clusterSecretOf(v.CLUSTER_SECRET, v.NODE_ENV, problem) }));
+}, (v, problem) => {
+  // a factor under V8's least (1.1) would collect in full almost without pause
+  if (v.JOBS_HEAP_GROWTH_PERCENT > 0 && v.JOBS_HEAP_GROWTH_PERCENT < 10) problem(`JOBS_HEAP_GROWTH_PERCENT: expected 0, or a whole number of percent from 10 to 1000, got ${v.JOBS_HEAP_GROWTH_PERCENT}`);
+  return { ...v, NEXTAUTH_URL: v.NEXTAUTH_URL ?? "http://localhost:3000", NEXTAUTH_SECRET: authSecretOf(v, problem), CLUSTER_SECRET: clusterSecretOf(v.CLUSTER_SECRET, v.NODE_ENV, problem) };
+});
 export type JobsEnv = EnvOf<typeof jobsEnv>;

@@ -7,7 +7,10 @@
 // (`npm run bench:ingest-process` compares the settings).
 //
 // Set at run time, not on the command line, so every way of starting the process (npm start, docker
-// compose, tests) gets it: V8 reads this flag each time it sets the next collection's limit.
+// compose, tests) gets it: V8 reads this flag each time it sets the next collection's limit, after
+// choosing its own factor, so it also replaces the smaller factors V8 uses to save memory (when idle,
+// near the heap limit). What still bounds the heap is --max-old-space-size (NODE_OPTIONS), which V8
+// approaches halfway at a time; tests/unit/heap-growth.test.ts checks the flag still takes effect.
 import v8 from "node:v8";
 
 /** Sets V8's old-generation growing factor to 1 + percent/100; 0 leaves V8's own heuristic. */

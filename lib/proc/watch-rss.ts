@@ -12,12 +12,11 @@ import { closeSync, openSync, readSync } from "node:fs";
 
 export const RSS_POLL_MS = 25;
 
-const VM_RSS = Buffer.from("VmRSS:");
-
-/** Reads one process's resident memory; null where it cannot be read (not Linux, process gone). */
+/** Reads fields of one process's /proc status; null where it cannot be read (not Linux, process gone). */
 export class RssReader {
   private fd: number | null;
-  private readonly buf = Buffer.alloc(4096);
+  // the file is about 1.5 KB; a long Groups: line can make it longer, and then the buffer grows
+  private buf = Buffer.alloc(4096);
 
   constructor(pid: number | undefined) {
     try {
@@ -27,14 +26,24 @@ export class RssReader {
     }
   }
 
-  /** Resident memory in KiB, or null. */
-  kb(): number | null {
+  /** Whether the file could be opened (a pid that exists, on Linux). */
+  get readable(): boolean {
+    return this.fd !== null;
+  }
+
+  /** Resident memory in KiB (or another "Vm…: N kB" field: VmHWM, the peak), or null. */
+  kb(field = "VmRSS"): number | null {
     if (this.fd === null) return null;
     try {
-      const n = readSync(this.fd, this.buf, 0, this.buf.length, 0);
-      const at = this.buf.subarray(0, n).indexOf(VM_RSS);
+      let n = readSync(this.fd, this.buf, 0, this.buf.length, 0);
+      while (n === this.buf.length && this.buf.length < 1 << 20) {
+        this.buf = Buffer.alloc(this.buf.length * 4);
+        n = readSync(this.fd, this.buf, 0, this.buf.length, 0);
+      }
+      const name = `\n${field}:`;
+      const at = this.buf.subarray(0, n).indexOf(name, 0, "latin1");
       if (at < 0) return null;
-      const m = /^\s*(\d+)\s+kB/.exec(this.buf.toString("latin1", at + VM_RSS.length, Math.min(n, at + 64)));
+      const m = /^\s*(\d+)\s+kB/.exec(this.buf.toString("latin1", at + name.length, Math.min(n, at + name.length + 64)));
       return m ? Number(m[1]) : null;
     } catch {
       return null;
@@ -54,6 +63,8 @@ export class RssReader {
 export function watchRss(opts: { pid: number | undefined; maxMb: number; onOver: (kb: number) => void; everyMs?: number }): () => void {
   const maxKb = opts.maxMb * 1024;
   const reader = new RssReader(opts.pid);
+  // nothing to watch (the child never started, or no /proc): as before, no limit can be read
+  if (!reader.readable) return () => {};
   const timer = setInterval(() => {
     const kb = reader.kb();
     if (kb === null || kb <= maxKb) return;
