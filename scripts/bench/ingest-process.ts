@@ -97,7 +97,7 @@ try {
     result.peakMb = Math.max(result.peakMb, peakMb);
     await stopProcess(jobs);
   }
-  console.log("\nJOBS_HEAP_GROWTH_PERCENT | µs/record (all CPU / all records, rounds 1 on) | rounds' range | idle CPU a second | peak resident MB");
+  console.log("\nJOBS_HEAP_GROWTH_PERCENT | µs/record (all CPU / all records, rounds 1 on) | rounds' range | idle CPU a second (the higher of its two processes) | peak resident MB (the higher)");
   for (const [growth, r] of results) console.log(`  ${String(growth).padStart(4)}% | ${((r.cpuMs * 1000) / r.records).toFixed(1)} | ${Math.min(...r.perRound).toFixed(1)}–${Math.max(...r.perRound).toFixed(1)} | ${r.idleMsPerS.toFixed(0)} ms | ${r.peakMb}`);
 } finally {
   await stopProcess(jobs);
