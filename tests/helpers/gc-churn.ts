@@ -22,4 +22,5 @@ for (let i = 0; i < 24_000; i++) {
 }
 await new Promise((r) => setTimeout(r, 20));
 observer.disconnect();
+// the lengths keep both lists alive to the end
 process.stdout.write(`${full} ${live.length + ring.length}\n`);
