@@ -3,7 +3,7 @@
 // workers it picked a small one: ingest keeps a batch's blocks alive across its Postgres round trips
 // (INGEST_LINGER_MS and the write), so they are promoted, and a heap of about 50 MB live was
 // collected in full about once a second at 5,000 records/s. With growth 300% (factor 4) the same
-// stream costs the job workers about a third less CPU, for a heap up to about four times what is live
+// stream costs the job workers about 30% less CPU, for a heap up to about four times what is live
 // (`npm run bench:ingest-process` compares the settings).
 //
 // Set at run time, not on the command line, so every way of starting the process (npm start, docker
